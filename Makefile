@@ -1,0 +1,92 @@
+# The two commands a newcomer needs are `make run` and `make test`.
+# Everything else here is a step they call, or a check CI runs.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Debian packages: WeasyPrint's text stack and fonts, Chromium for the browser
+# tests, gettext for translations, poppler-utils to look at generated PDFs.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+	chromium gettext poppler-utils
+
+.PHONY: run test setup system-deps venv translations migrate demo lint format \
+	migrations-check messages messages-check clean
+
+run: setup demo
+	@$(PY) manage.py demo_logins
+	@echo "Serving on http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+setup: system-deps venv translations migrate
+
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installing Debian packages:" $$missing; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -qq --no-install-recommends $$missing; \
+		else \
+			echo "These Debian packages are missing. Install them as root, then run make again:"; \
+			echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends" $$missing; \
+			exit 1; \
+		fi; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $@
+
+translations: venv
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+migrate: venv
+	$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: venv
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Refresh the message catalogue after changing user-facing text.
+messages: venv
+	$(PY) manage.py makemessages -l da --no-location --ignore=.venv --ignore=static/vendor
+
+# Fails when a marked string has no Danish translation (or a fuzzy one).
+messages-check: venv
+	@tmp=$$(mktemp -d); \
+	tar --exclude=./.venv --exclude=./var --exclude=./.git -cf - . | tar -xf - -C $$tmp; \
+	(cd $$tmp && $(CURDIR)/$(PY) manage.py makemessages -l da --no-location \
+		--ignore=static/vendor -v 0) || exit 1; \
+	untranslated=$$(msgattrib --untranslated --no-obsolete $$tmp/locale/da/LC_MESSAGES/django.po); \
+	fuzzy=$$(msgattrib --only-fuzzy --no-obsolete $$tmp/locale/da/LC_MESSAGES/django.po); \
+	rm -rf $$tmp; \
+	if [ -n "$$untranslated$$fuzzy" ]; then \
+		echo "Strings without a Danish translation (run make messages, then translate):"; \
+		echo "$$untranslated$$fuzzy" | grep '^msgid' | grep -v 'msgid ""$$'; exit 1; \
+	fi; echo "Danish catalogue complete."
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 staticfiles

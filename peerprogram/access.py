@@ -1,0 +1,178 @@
+"""Who may reach what. One helper per object type; views never check inline.
+
+Rules (docs/permissions.md has the full matrix):
+- administrators and Centre staff reach the whole programme (never patient-note content);
+- a leader reaches the units they lead, their staff and their peers;
+- a peer worker reaches their own records; a mentor the peers they mentor;
+- anything outside a user's reach is a 404, so its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from mentoring import selectors as mentoring_selectors
+
+from .models import PeerWorker, StaffMember, Unit
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The roles one user holds, worked out once per request."""
+
+    user: AbstractBaseUser | AnonymousUser
+    staff: StaffMember | None
+    is_admin: bool
+    is_centre: bool
+    led_unit_ids: frozenset[int]
+    peer: PeerWorker | None
+    mentee_ids: frozenset[int]
+
+    @property
+    def is_leader(self) -> bool:
+        return bool(self.led_unit_ids)
+
+    @property
+    def is_peer(self) -> bool:
+        return self.peer is not None
+
+    @property
+    def is_mentor(self) -> bool:
+        return bool(self.mentee_ids)
+
+    @property
+    def sees_programme(self) -> bool:
+        return self.is_admin or self.is_centre
+
+    @property
+    def manages_units(self) -> bool:
+        return self.sees_programme or self.is_leader
+
+
+def get_actor(user: AbstractBaseUser | AnonymousUser) -> Actor:
+    cached = getattr(user, "_peerprogram_actor", None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated:
+        actor = Actor(user, None, False, False, frozenset(), None, frozenset())
+    else:
+        staff = (
+            StaffMember.objects.filter(user=user, active=True)
+            .select_related("unit", "peer")
+            .first()
+        )
+        led = frozenset(
+            Unit.objects.filter(leader=staff, active=True).values_list("pk", flat=True)
+            if staff
+            else ()
+        )
+        peer = getattr(staff, "peer", None) if staff else None
+        actor = Actor(
+            user=user,
+            staff=staff,
+            is_admin=bool(user.is_superuser),
+            is_centre=bool(staff and staff.is_centre_staff),
+            led_unit_ids=led,
+            peer=peer,
+            mentee_ids=frozenset(mentoring_selectors.mentee_peer_ids(staff)),
+        )
+    user._peerprogram_actor = actor
+    return actor
+
+
+def require(condition: bool) -> None:
+    """For pages a role has no use for at all (403), as opposed to objects out of reach (404)."""
+    if not condition:
+        raise PermissionDenied
+
+
+# Units -----------------------------------------------------------------------
+
+
+def units_for(user) -> QuerySet[Unit]:
+    actor = get_actor(user)
+    units = Unit.objects.select_related("leader")
+    if actor.sees_programme:
+        return units
+    return units.filter(pk__in=actor.led_unit_ids)
+
+
+def get_unit_for(user, pk: int) -> Unit:
+    """A unit the user may see and edit: its leader, Centre staff or an administrator."""
+    return get_object_or_404(units_for(user), pk=pk)
+
+
+def can_create_unit(user) -> bool:
+    return get_actor(user).sees_programme
+
+
+def can_edit_unit_leader(user) -> bool:
+    return get_actor(user).sees_programme
+
+
+# Staff members ---------------------------------------------------------------
+
+
+def staff_for(user) -> QuerySet[StaffMember]:
+    """Staff members the user may see: programme-wide, a leader's units, and oneself."""
+    actor = get_actor(user)
+    staff = StaffMember.objects.select_related("unit", "peer")
+    if actor.sees_programme:
+        return staff
+    reach = Q(unit_id__in=actor.led_unit_ids)
+    if actor.staff:
+        reach |= Q(pk=actor.staff.pk)
+    if actor.mentee_ids:
+        reach |= Q(peer__pk__in=actor.mentee_ids)
+    return staff.filter(reach)
+
+
+def get_staff_for(user, pk: int) -> StaffMember:
+    return get_object_or_404(staff_for(user), pk=pk)
+
+
+def get_staff_for_edit(user, pk: int) -> StaffMember:
+    """Only a leader of the member's unit, Centre staff or an administrator edit a staff member."""
+    member = get_staff_for(user, pk)
+    actor = get_actor(user)
+    if not (actor.sees_programme or member.unit_id in actor.led_unit_ids):
+        raise Http404
+    return member
+
+
+def editable_units_for(user) -> QuerySet[Unit]:
+    """Units a user may place staff members in."""
+    return units_for(user).filter(active=True)
+
+
+# Peer workers ----------------------------------------------------------------
+
+
+def peers_for(user) -> QuerySet[PeerWorker]:
+    actor = get_actor(user)
+    peers = PeerWorker.objects.select_related("staff_member__unit")
+    if actor.sees_programme:
+        return peers
+    reach = Q(staff_member__unit_id__in=actor.led_unit_ids) | Q(pk__in=actor.mentee_ids)
+    if actor.peer:
+        reach |= Q(pk=actor.peer.pk)
+    return peers.filter(reach)
+
+
+def get_peer_for(user, pk: int) -> PeerWorker:
+    return get_object_or_404(peers_for(user), pk=pk)
+
+
+def get_peer_for_edit(user, pk: int) -> PeerWorker:
+    """Employment facts are the leader's (or the Centre's, or an administrator's) to change."""
+    peer = get_peer_for(user, pk)
+    actor = get_actor(user)
+    if not (actor.sees_programme or peer.staff_member.unit_id in actor.led_unit_ids):
+        raise Http404
+    return peer

@@ -1,0 +1,11 @@
+from django.http import HttpRequest
+
+from .access import get_actor
+
+
+def roles(request: HttpRequest) -> dict:
+    """The current user's roles, for the navigation."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"actor": get_actor(user)}

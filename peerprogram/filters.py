@@ -1,0 +1,80 @@
+"""List filters (django-filter) for the programme-wide pages."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import PeerWorker, StaffMember, Unit
+
+
+class PeerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    unit = django_filters.ModelChoiceFilter(
+        field_name="staff_member__unit", label=_("Unit"), queryset=Unit.objects.none()
+    )
+    unit_kind = django_filters.ChoiceFilter(
+        field_name="staff_member__unit__kind", label=_("Kind of unit"), choices=Unit.Kind.choices
+    )
+    employment_form = django_filters.ChoiceFilter(
+        label=_("Employment form"), choices=PeerWorker.EmploymentForm.choices
+    )
+    under_recommended_hours = django_filters.BooleanFilter(
+        label=_("Under 20 hours a week"),
+        method="filter_low_hours",
+        widget=forms.CheckboxInput,
+    )
+    employed = django_filters.BooleanFilter(
+        label=_("Only current peer workers"), method="filter_employed", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = PeerWorker
+        fields = ["q", "unit", "unit_kind", "employment_form"]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].queryset = units if units is not None else Unit.objects.all()
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(staff_member__name__icontains=value) | Q(staff_member__email__icontains=value)
+        )
+
+    def filter_low_hours(self, queryset, name, value):
+        return queryset.filter(hours_per_week__lt=20) if value else queryset
+
+    def filter_employed(self, queryset, name, value):
+        if not value:
+            return queryset
+        today = timezone.localdate()
+        return queryset.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+
+class StaffFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.none())
+    profession = django_filters.ChoiceFilter(
+        label=_("Profession"), choices=StaffMember.Profession.choices
+    )
+
+    class Meta:
+        model = StaffMember
+        fields = ["q", "unit", "profession"]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].queryset = units if units is not None else Unit.objects.all()
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(email__icontains=value))
+
+
+class UnitFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Unit.Kind.choices)
+
+    class Meta:
+        model = Unit
+        fields = ["q", "kind", "active"]

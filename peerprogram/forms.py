@@ -1,0 +1,156 @@
+"""Forms validate and normalise; layouts live here as crispy FormHelpers."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Field, Layout, Row
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import PeerWorker, StaffMember, Unit
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionedFormMixin:
+    """Carries the record's version through the form, so a concurrent save is noticed."""
+
+    def add_version_field(self) -> None:
+        initial = self.instance.version if self.instance.pk else 1
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, initial=initial)
+
+    def changes(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class UnitForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "kind", "organisation", "leader", "active"]
+        error_messages = {"name": {"unique": _("A unit with this name already exists.")}}
+
+    def __init__(self, *args, may_choose_leader: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if may_choose_leader:
+            # The leader is chosen among the unit's own active staff (not its peer workers).
+            leaders = StaffMember.objects.filter(active=True).exclude(
+                profession=StaffMember.Profession.PEER
+            )
+            if self.instance.pk:
+                leaders = leaders.filter(unit=self.instance)
+                self.fields["leader"].help_text = _(
+                    "Choose among the unit's staff. Add the leader as a staff member first."
+                )
+            else:
+                leaders = leaders.none()
+                self.fields["leader"].help_text = _(
+                    "Save the unit and add its staff first; then choose the leader here."
+                )
+            self.fields["leader"].queryset = leaders.select_related("unit")
+        else:
+            del self.fields["leader"]
+            del self.fields["active"]
+        self.add_version_field()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class StaffMemberForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = StaffMember
+        fields = ["name", "email", "phone", "unit", "profession", "is_centre_staff", "active"]
+        error_messages = {
+            "email": {"unique": _("A staff member with this e-mail address already exists.")}
+        }
+
+    def __init__(self, *args, units=None, may_set_centre: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+        if not may_set_centre and "is_centre_staff" in self.fields:
+            del self.fields["is_centre_staff"]
+        self.add_version_field()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class PeerStaffForm(StaffMemberForm):
+    """The person part of a new peer worker: profession is always peer worker."""
+
+    class Meta(StaffMemberForm.Meta):
+        fields = ["name", "email", "phone", "unit"]
+
+
+class PeerWorkerForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = PeerWorker
+        fields = ["start_date", "hours_per_week", "employment_form", "probation_months", "end_date"]
+        widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hours = self.fields["hours_per_week"]
+        hours.widget.attrs.update(
+            {
+                "min": 1,
+                "max": settings.PEER_MAX_HOURS,
+                "data-cost-per-hour": settings.PEER_COST_PER_WEEKLY_HOUR_DKK,
+                "data-recommended-min": settings.PEER_RECOMMENDED_MIN_HOURS,
+            }
+        )
+        self.add_version_field()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("start_date"), Column("end_date")),
+            Row(Column(Field("hours_per_week")), Column("employment_form")),
+            HTML('{% include "peerprogram/_hours_feedback.html" %}'),
+            "probation_months",
+            "version",
+        )
+
+    def clean_hours_per_week(self) -> int:
+        hours = self.cleaned_data["hours_per_week"]
+        if hours is not None and not 1 <= hours <= settings.PEER_MAX_HOURS:
+            raise forms.ValidationError(
+                _("Hours per week must be between 1 and %(max)s."),
+                params={"max": settings.PEER_MAX_HOURS},
+                code="hours_range",
+            )
+        return hours
+
+    def clean_probation_months(self) -> int:
+        months = self.cleaned_data["probation_months"]
+        if months is not None and months > 12:
+            raise forms.ValidationError(_("Probation can be at most 12 months."))
+        return months
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return cleaned
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A CSV file (UTF-8, comma or semicolon separated) or an Excel file (.xlsx)."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(
+                _("The file must be a .csv or .xlsx file; %(name)s is neither."),
+                params={"name": upload.name},
+            )
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload

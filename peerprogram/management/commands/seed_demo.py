@@ -1,0 +1,250 @@
+"""Load the fictional demo programme. Safe to run again: it finds what exists."""
+
+from __future__ import annotations
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from mentoring.models import Mentorship
+from peerprogram.models import PeerWorker, StaffMember, Unit
+
+DEMO_PASSWORD = "demo"  # noqa: S105 - the documented password of the fictional demo logins
+ORGANISATION = "Psykiatrien, Region Nord (fiktiv)"
+DOMAIN = "region-nord.example"
+
+P = StaffMember.Profession
+
+# (unit name, kind, leader, [(staff name, profession)])
+UNITS = [
+    (
+        "F-ACT Aalborg Øst",
+        Unit.Kind.FACT,
+        "Lone Kjærgaard",
+        [
+            ("Mikkel Dahl", P.NURSE),
+            ("Sara Holm", P.PSYCHOLOGIST),
+            ("Jonas Bech", P.SOSU),
+            ("Ida Rasmussen", P.DOCTOR),
+        ],
+    ),
+    (
+        "F-ACT Hjørring",
+        Unit.Kind.FACT,
+        "Henrik Vestergaard",
+        [("Camilla Krogh", P.NURSE), ("Peter Lauridsen", P.SOCIAL_WORKER), ("Nanna Friis", P.OT)],
+    ),
+    (
+        "F-ACT Frederikshavn",
+        Unit.Kind.FACT,
+        "Birgitte Østergaard",
+        [("Rasmus Søgaard", P.NURSE), ("Line Mortensen", P.SOSU)],
+    ),
+    (
+        "F-ACT Brønderslev",
+        Unit.Kind.FACT,
+        "Anders Thomsen",
+        [("Maja Poulsen", P.PSYCHOLOGIST), ("Kasper Iversen", P.NURSE)],
+    ),
+    (
+        "F-ACT Thisted",
+        Unit.Kind.FACT,
+        "Susanne Brandt",
+        [("Emil Kristiansen", P.SOSU), ("Louise Winther", P.NURSE)],
+    ),
+    (
+        "F-ACT Himmerland",
+        Unit.Kind.FACT,
+        "Jesper Nørgaard",
+        [("Katrine Bak", P.NURSE), ("Simon Juhl", P.SOCIAL_WORKER)],
+    ),
+    (
+        "F-ACT Aalborg Vest",
+        Unit.Kind.FACT,
+        "Mette Skov",
+        [("Frederik Lind", P.NURSE), ("Julie Damgaard", P.PSYCHOLOGIST)],
+    ),
+    (
+        "F-ACT Vendsyssel Syd",
+        Unit.Kind.FACT,
+        "Torben Hviid",
+        [("Anne Kirkegaard", P.SOSU), ("Christian Falk", P.NURSE)],
+    ),
+    (
+        "Sengeafsnit S4, akutpsykiatri",
+        Unit.Kind.INPATIENT,
+        "Pia Lynge",
+        [("Morten Aagaard", P.NURSE), ("Helle Storm", P.SOSU), ("Nikolaj Brix", P.DOCTOR)],
+    ),
+]
+CENTRE = "Center for Recovery og Samskabelse"
+CENTRE_STAFF = [("Karen Mølgaard", "center"), ("Thomas Riis", None)]
+
+
+# (unit index, name, start, hours, form, login, mentor name)
+def _peers(today: datetime.date) -> list[tuple]:
+    next_month = today + relativedelta(months=1, day=1)
+    return [
+        (
+            0,
+            "Maria Sørensen",
+            datetime.date(2020, 9, 1),
+            30,
+            PeerWorker.EmploymentForm.PERMANENT,
+            "peer",
+            "Mikkel Dahl",
+        ),
+        (
+            1,
+            "Oliver Jakobsen",
+            datetime.date(2020, 9, 1),
+            25,
+            PeerWorker.EmploymentForm.PERMANENT,
+            "peer2",
+            "Camilla Krogh",
+        ),
+        (
+            2,
+            "Signe Haugaard",
+            datetime.date(2020, 9, 1),
+            20,
+            PeerWorker.EmploymentForm.FLEX_JOB,
+            None,
+            "Rasmus Søgaard",
+        ),
+        (
+            3,
+            "Lasse Vinther",
+            today - relativedelta(months=2),
+            24,
+            PeerWorker.EmploymentForm.PERMANENT,
+            None,
+            "Kasper Iversen",
+        ),
+        (4, "Freja Holst", next_month, 15, PeerWorker.EmploymentForm.FEE_PAID, None, None),
+        (
+            8,
+            "Benjamin Kofoed",
+            today - relativedelta(months=8),
+            37,
+            PeerWorker.EmploymentForm.PERMANENT,
+            None,
+            "Morten Aagaard",
+        ),
+    ]
+
+
+def _email(name: str) -> str:
+    local = name.lower().replace(" ", ".")
+    for a, b in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
+        local = local.replace(a, b)
+    return f"{local}@{DOMAIN}"
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo programme (idempotent). Refuses when DEBUG is off."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: this looks like production. The demo data has known passwords; "
+                "use --force only on a test system."
+            )
+        with transaction.atomic():
+            created = self._load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo programme ready ({created} new records). Password for every demo login: "
+                f"{DEMO_PASSWORD}"
+            )
+        )
+
+    def _load(self) -> int:
+        self.created = 0
+        today = timezone.localdate()
+        User = get_user_model()
+        admin, _new = User.objects.get_or_create(
+            username="admin", defaults={"is_staff": True, "is_superuser": True}
+        )
+        self._password(admin)
+
+        centre = self._unit(CENTRE, Unit.Kind.OTHER)
+        for name, login in CENTRE_STAFF:
+            self._staff(name, centre, P.OTHER, login=login, centre=True)
+
+        units = []
+        for index, (name, kind, leader_name, staff) in enumerate(UNITS):
+            unit = self._unit(name, kind)
+            login = {0: "leder", 1: "leder2"}.get(index)
+            leader = self._staff(
+                leader_name, unit, P.NURSE if index % 2 else P.PSYCHOLOGIST, login=login
+            )
+            if unit.leader_id != leader.pk:
+                unit.leader = leader
+                unit.save(update_fields=["leader"])
+            for staff_name, profession in staff:
+                self._staff(
+                    staff_name,
+                    unit,
+                    profession,
+                    login="mentor" if staff_name == "Mikkel Dahl" else None,
+                )
+            units.append(unit)
+
+        for unit_index, name, start, hours, form, login, mentor_name in _peers(today):
+            member = self._staff(name, units[unit_index], P.PEER, login=login)
+            peer, new = PeerWorker.objects.get_or_create(
+                staff_member=member,
+                defaults={"start_date": start, "hours_per_week": hours, "employment_form": form},
+            )
+            self.created += new
+            if mentor_name and not peer.mentorships.filter(end_date__isnull=True).exists():
+                Mentorship.objects.create(
+                    peer=peer,
+                    mentor=StaffMember.objects.get(email=_email(mentor_name)),
+                    start_date=max(start, today - relativedelta(years=10)),
+                )
+                self.created += 1
+        return self.created
+
+    def _unit(self, name: str, kind: str) -> Unit:
+        unit, new = Unit.objects.get_or_create(
+            name=name, defaults={"kind": kind, "organisation": ORGANISATION}
+        )
+        self.created += new
+        return unit
+
+    def _staff(self, name, unit, profession, *, login=None, centre=False) -> StaffMember:
+        member, new = StaffMember.objects.get_or_create(
+            email=_email(name),
+            defaults={
+                "name": name,
+                "unit": unit,
+                "profession": profession,
+                "is_centre_staff": centre,
+                "phone": "",
+            },
+        )
+        self.created += new
+        if login:
+            user, _new = get_user_model().objects.get_or_create(
+                username=login, defaults={"email": member.email}
+            )
+            self._password(user)
+            if member.user_id != user.pk:
+                member.user = user
+                member.save(update_fields=["user"])
+        return member
+
+    def _password(self, user) -> None:
+        if not user.has_usable_password() or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])

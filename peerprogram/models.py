@@ -1,0 +1,261 @@
+"""The shared programme model: units, staff members and peer workers.
+
+Every app builds on these. Who mentors whom lives in the mentoring app and is
+read through ``mentoring.selectors``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        INPATIENT = "inpatient", _("Inpatient ward")
+        OUTPATIENT = "outpatient", _("Outpatient clinic")
+        FACT = "fact", _("F-ACT team")
+        MUNICIPAL = "municipal", _("Municipal service")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    organisation = models.CharField(
+        _("region or organisation"),
+        max_length=200,
+        help_text=_("For example the region or municipality the unit belongs to."),
+    )
+    # One FK on the unit makes "one leader per unit" structural: a unit cannot
+    # have two. A leader may lead several units.
+    leader = models.ForeignKey(
+        "StaffMember",
+        verbose_name=_("leader"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_units",
+    )
+    active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("peerprogram:unit_detail", args=[self.pk])
+
+
+class StaffMember(models.Model):
+    class Profession(models.TextChoices):
+        NURSE = "nurse", _("Nurse")
+        SOSU = "sosu", _("Social and health care assistant")
+        PSYCHOLOGIST = "psychologist", _("Psychologist")
+        DOCTOR = "doctor", _("Doctor")
+        OT = "ot", _("Occupational therapist")
+        SOCIAL_WORKER = "social_worker", _("Social worker")
+        PEER = "peer", _("Peer worker")
+        OTHER = "other", _("Other")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_member",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), unique=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="staff"
+    )
+    profession = models.CharField(_("profession"), max_length=20, choices=Profession.choices)
+    is_centre_staff = models.BooleanField(
+        _("Centre staff"),
+        default=False,
+        help_text=_(
+            "Works at the Center for Recovery og Samskabelse and sees the whole programme."
+        ),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="staff_name_not_empty"),
+            models.CheckConstraint(condition=~Q(email=""), name="staff_email_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # E-mail addresses are compared case-insensitively on import and login.
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("peerprogram:staff_detail", args=[self.pk])
+
+
+class PeerWorker(models.Model):
+    class EmploymentForm(models.TextChoices):
+        PERMANENT = "permanent", _("Permanent")
+        FEE_PAID = "fee_paid", _("Fee-paid")
+        VOLUNTEER = "volunteer", _("Volunteer")
+        FLEX_JOB = "flex_job", _("Flex-job")
+
+    staff_member = models.OneToOneField(
+        StaffMember,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="peer",
+    )
+    start_date = models.DateField(_("start date"))
+    hours_per_week = models.PositiveSmallIntegerField(
+        _("hours per week"),
+        help_text=_("Between 1 and 37. At least 20 hours a week is recommended."),
+    )
+    employment_form = models.CharField(
+        _("employment form"),
+        max_length=20,
+        choices=EmploymentForm.choices,
+        default=EmploymentForm.PERMANENT,
+    )
+    probation_months = models.PositiveSmallIntegerField(
+        _("probation (months)"), default=3, help_text=_("Usually 3 months.")
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["staff_member__name"]
+        verbose_name = _("peer worker")
+        verbose_name_plural = _("peer workers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gte=1) & Q(hours_per_week__lte=37),
+                name="peer_hours_between_1_and_37",
+                violation_error_message=_("Hours per week must be between 1 and 37."),
+            ),
+            models.CheckConstraint(
+                condition=Q(probation_months__lte=12),
+                name="peer_probation_at_most_12_months",
+                violation_error_message=_("Probation can be at most 12 months."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="peer_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.staff_member.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("peerprogram:peer_detail", args=[self.pk])
+
+    @property
+    def name(self) -> str:
+        return self.staff_member.name
+
+    @property
+    def unit(self) -> Unit:
+        return self.staff_member.unit
+
+    @property
+    def yearly_cost(self) -> int:
+        """Yearly salary cost in DKK, from the hours and the programme rate."""
+        return yearly_cost_for_hours(self.hours_per_week)
+
+    @property
+    def hours_warning(self) -> str:
+        return hours_warning(self.hours_per_week)
+
+    @property
+    def probation_end(self) -> datetime.date:
+        return self.start_date + relativedelta(months=self.probation_months)
+
+    def status(self, today: datetime.date | None = None) -> str:
+        today = today or timezone.localdate()
+        if self.end_date and self.end_date < today:
+            return "ended"
+        if self.start_date > today:
+            return "starting"
+        if today < self.probation_end:
+            return "probation"
+        return "employed"
+
+    def status_label(self) -> str:
+        return str(PEER_STATUS_LABELS[self.status()])
+
+
+PEER_STATUS_LABELS = {
+    "ended": _("Ended"),
+    "starting": _("Not started yet"),
+    "probation": _("In probation"),
+    "employed": _("Employed"),
+}
+
+
+def yearly_cost_for_hours(hours: int | None) -> int:
+    if not hours:
+        return 0
+    return hours * settings.PEER_COST_PER_WEEKLY_HOUR_DKK
+
+
+def hours_warning(hours: int | None) -> str:
+    """The recommendation a leader should see when the hours are low (a warning, not an error)."""
+    if hours and hours < settings.PEER_RECOMMENDED_MIN_HOURS:
+        return str(
+            _(
+                "Fewer than %(min)s hours a week is not recommended: with so few hours it is "
+                "hard for the peer worker to become part of the team."
+            )
+            % {"min": settings.PEER_RECOMMENDED_MIN_HOURS}
+        )
+    return ""
+
+
+class AuditEvent(models.Model):
+    """One row per write that matters: who did what to which object, and when."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=60)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

@@ -1,0 +1,60 @@
+"""Reads for the role home pages and the list pages."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from mentoring import selectors as mentoring_selectors
+
+from .models import PeerWorker, StaffMember, Unit
+
+
+def current_peers_q(prefix: str = "") -> Q:
+    today = timezone.localdate()
+    return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+
+
+def units_with_counts(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """Units with the number of active staff and of current peer workers."""
+    today = timezone.localdate()
+    return units.annotate(
+        staff_count=Count("staff", filter=Q(staff__active=True), distinct=True),
+        peer_count=Count(
+            "staff__peer",
+            filter=Q(staff__peer__end_date__isnull=True) | Q(staff__peer__end_date__gte=today),
+            distinct=True,
+        ),
+    )
+
+
+def unit_staff(unit: Unit) -> QuerySet[StaffMember]:
+    return unit.staff.select_related("peer", "user").order_by("-active", "name")
+
+
+def peers_with_mentors(peers: QuerySet[PeerWorker]) -> list[PeerWorker]:
+    """Peers in a list, each with `.current_mentor` set, in two queries."""
+    peers = list(peers.select_related("staff_member__unit"))
+    mentors = mentoring_selectors.current_mentors_by_peer([p.pk for p in peers])
+    for peer in peers:
+        peer.current_mentor = mentors.get(peer.pk)
+    return peers
+
+
+def unit_peers(unit: Unit) -> list[PeerWorker]:
+    return peers_with_mentors(
+        PeerWorker.objects.filter(staff_member__unit=unit).order_by("start_date")
+    )
+
+
+def programme_totals() -> dict[str, int]:
+    """Counts for the Centre's overview."""
+    peers = PeerWorker.objects.filter(current_peers_q())
+    return {
+        "units": Unit.objects.filter(active=True).count(),
+        "peers": peers.count(),
+        "peers_under_recommended": peers.filter(hours_per_week__lt=20).count(),
+        "peers_without_mentor": peers.exclude(
+            mentorships__end_date__isnull=True, mentorships__isnull=False
+        ).count(),
+    }

@@ -1,0 +1,195 @@
+"""Writes to the shared programme model. Keyword-only, atomic, validated, audited."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEvent, PeerWorker, StaffMember, Unit
+
+
+class ConcurrentEditError(Exception):
+    """Someone saved the same record after this user opened it."""
+
+    message = _(
+        "Someone else saved this record while you were editing it. Nothing was overwritten: "
+        "your changes are still in the form below. Reload the page to see their version, "
+        "then make your changes again."
+    )
+
+
+def audit(*, by, action: str, obj: models.Model, summary: str = "") -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=by if getattr(by, "is_authenticated", False) else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+        summary=summary,
+    )
+
+
+def _save_versioned(instance: models.Model, *, expected_version: int, changes: dict[str, Any]):
+    """Apply changes only if nobody saved the row since `expected_version` was read."""
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    model = type(instance)
+    values = {name: getattr(instance, name) for name in changes}
+    updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
+        version=F("version") + 1, **values
+    )
+    if not updated:
+        raise ConcurrentEditError
+    instance.version = expected_version + 1
+    return instance
+
+
+def _changed(instance: models.Model, changes: dict[str, Any]) -> str:
+    names = [name for name, value in changes.items() if getattr(instance, name) != value]
+    return ", ".join(sorted(names))
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    by,
+    name: str,
+    kind: str,
+    organisation: str,
+    leader: StaffMember | None = None,
+    active: bool = True,
+) -> Unit:
+    """Create a unit (Centre staff and administrators)."""
+    unit = Unit(name=name, kind=kind, organisation=organisation, leader=leader, active=active)
+    unit.full_clean()
+    unit.save()
+    audit(by=by, action="unit_create", obj=unit, summary=name)
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit, by, expected_version: int, **changes: Any) -> Unit:
+    """Change a unit's facts; refuses if someone else saved it in the meantime."""
+    summary = _changed(unit, changes)
+    _save_versioned(unit, expected_version=expected_version, changes=changes)
+    audit(by=by, action="unit_update", obj=unit, summary=summary)
+    return unit
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    by,
+    name: str,
+    email: str,
+    unit: Unit,
+    profession: str,
+    phone: str = "",
+    is_centre_staff: bool = False,
+    active: bool = True,
+    user=None,
+) -> StaffMember:
+    """Add a staff member to a unit."""
+    member = StaffMember(
+        name=name,
+        email=email.strip().lower(),
+        phone=phone,
+        unit=unit,
+        profession=profession,
+        is_centre_staff=is_centre_staff,
+        active=active,
+        user=user,
+    )
+    member.full_clean()
+    member.save()
+    audit(by=by, action="staff_create", obj=member, summary=name)
+    return member
+
+
+@transaction.atomic
+def staff_update(*, member: StaffMember, by, expected_version: int, **changes: Any) -> StaffMember:
+    """Change a staff member's facts; refuses if someone else saved them in the meantime."""
+    if "email" in changes:
+        changes["email"] = changes["email"].strip().lower()
+    summary = _changed(member, changes)
+    _save_versioned(member, expected_version=expected_version, changes=changes)
+    audit(by=by, action="staff_update", obj=member, summary=summary)
+    return member
+
+
+@transaction.atomic
+def peer_create(
+    *,
+    by,
+    name: str,
+    email: str,
+    unit: Unit,
+    start_date: datetime.date,
+    hours_per_week: int,
+    employment_form: str,
+    phone: str = "",
+    probation_months: int = 3,
+    end_date: datetime.date | None = None,
+    user=None,
+) -> PeerWorker:
+    """Register a peer worker: the staff member and the employment facts in one step."""
+    member = staff_create(
+        by=by,
+        name=name,
+        email=email,
+        phone=phone,
+        unit=unit,
+        profession=StaffMember.Profession.PEER,
+        user=user,
+    )
+    return peer_employ(
+        by=by,
+        member=member,
+        start_date=start_date,
+        hours_per_week=hours_per_week,
+        employment_form=employment_form,
+        probation_months=probation_months,
+        end_date=end_date,
+    )
+
+
+@transaction.atomic
+def peer_employ(
+    *,
+    by,
+    member: StaffMember,
+    start_date: datetime.date,
+    hours_per_week: int,
+    employment_form: str,
+    probation_months: int = 3,
+    end_date: datetime.date | None = None,
+) -> PeerWorker:
+    """Record that an existing staff member is employed as a peer worker."""
+    peer = PeerWorker(
+        staff_member=member,
+        start_date=start_date,
+        hours_per_week=hours_per_week,
+        employment_form=employment_form,
+        probation_months=probation_months,
+        end_date=end_date,
+    )
+    peer.full_clean()
+    peer.save()
+    if member.profession != StaffMember.Profession.PEER:
+        member.profession = StaffMember.Profession.PEER
+        member.save(update_fields=["profession"])
+    audit(by=by, action="peer_employ", obj=peer, summary=f"{hours_per_week} h/week")
+    return peer
+
+
+@transaction.atomic
+def peer_update(*, peer: PeerWorker, by, expected_version: int, **changes: Any) -> PeerWorker:
+    """Change a peer worker's employment facts; refuses on a concurrent save."""
+    summary = _changed(peer, changes)
+    _save_versioned(peer, expected_version=expected_version, changes=changes)
+    audit(by=by, action="peer_update", obj=peer, summary=summary)
+    return peer

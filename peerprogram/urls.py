@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, register_converter
+from django.views.i18n import set_language
+
+from . import views
+
+
+class ImportKindConverter:
+    """The lists that can be imported and exported."""
+
+    regex = "units|staff"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ImportKindConverter, "datakind")
+
+programme_patterns = [
+    path("", views.home, name="home"),
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/new/", views.unit_create, name="unit_create"),
+    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/new/", views.staff_create, name="staff_create"),
+    path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
+    path("peers/", views.peer_list, name="peer_list"),
+    path("peers/new/", views.peer_create, name="peer_create"),
+    path("peers/<int:pk>/", views.peer_detail, name="peer_detail"),
+    path("peers/<int:pk>/edit/", views.peer_edit, name="peer_edit"),
+    path("<datakind:kind>/import/", views.data_import, name="data_import"),
+    path("<datakind:kind>/export/", views.data_export, name="data_export"),
+]
+
+urlpatterns = [
+    path("", include((programme_patterns, "peerprogram"))),
+    path("accounts/", include("django.contrib.auth.urls")),
+    # The language switch must work on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,418 @@
+"""Pages of the shared programme model: role home, units, staff, peer workers."""
+
+from __future__ import annotations
+
+import base64
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mentoring import selectors as mentoring_selectors
+
+from . import access, selectors, services
+from .filters import PeerFilter, StaffFilter, UnitFilter
+from .forms import ImportUploadForm, PeerStaffForm, PeerWorkerForm, StaffMemberForm, UnitForm
+from .imports import ImportFileError, read_dataset, run_import
+from .resources import StaffResource, UnitResource
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _apply_service(form, call) -> object | None:
+    """Run a service; turn its refusals into form errors so nothing typed is lost."""
+    try:
+        return call()
+    except services.ConcurrentEditError as exc:
+        form.add_error(None, str(exc.message))
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                target = field if field in form.fields else None
+                for error in errors:
+                    form.add_error(target, error)
+        else:
+            form.add_error(None, exc)
+    return None
+
+
+# Home --------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    actor = access.get_actor(request.user)
+    context: dict = {"actor": actor}
+    if actor.is_leader:
+        units = access.units_for(request.user).filter(pk__in=actor.led_unit_ids)
+        context["led_units"] = [
+            {"unit": u, "staff": selectors.unit_staff(u), "peers": selectors.unit_peers(u)}
+            for u in units
+        ]
+    if actor.sees_programme:
+        context["totals"] = selectors.programme_totals()
+        context["units"] = selectors.units_with_counts(access.units_for(request.user)).filter(
+            active=True
+        )
+    if actor.peer:
+        context["own_peer"] = actor.peer
+        context["own_mentor"] = mentoring_selectors.current_mentor_of(actor.peer)
+    if actor.is_mentor:
+        context["mentees"] = mentoring_selectors.mentees_of(actor.staff)
+    return render(request, "peerprogram/home.html", context)
+
+
+# Units -------------------------------------------------------------------------
+
+
+@require_GET
+def unit_list(request: HttpRequest) -> HttpResponse:
+    access.require(access.get_actor(request.user).manages_units)
+    units = selectors.units_with_counts(access.units_for(request.user))
+    unit_filter = UnitFilter(request.GET, queryset=units)
+    return render(
+        request,
+        "peerprogram/unit_list.html",
+        {
+            "filter": unit_filter,
+            "page": _page(request, unit_filter.qs),
+            "may_create": access.can_create_unit(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def unit_create(request: HttpRequest) -> HttpResponse:
+    access.require(access.can_create_unit(request.user))
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        unit = _apply_service(form, lambda: services.unit_create(by=request.user, **form.changes()))
+        if unit:
+            messages.success(request, _("The unit %(name)s was created.") % {"name": unit.name})
+            return redirect(unit)
+    return render(request, "peerprogram/unit_form.html", {"form": form, "unit": None})
+
+
+@require_GET
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for(request.user, pk)
+    return render(
+        request,
+        "peerprogram/unit_detail.html",
+        {
+            "unit": unit,
+            "staff": selectors.unit_staff(unit),
+            "peers": selectors.unit_peers(unit),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for(request.user, pk)
+    may_choose_leader = access.can_edit_unit_leader(request.user)
+    form = UnitForm(request.POST or None, instance=unit, may_choose_leader=may_choose_leader)
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"]
+        saved = _apply_service(
+            form,
+            lambda: services.unit_update(
+                unit=unit, by=request.user, expected_version=version, **form.changes()
+            ),
+        )
+        if saved:
+            messages.success(request, _("The changes were saved."))
+            return redirect(saved)
+    return render(request, "peerprogram/unit_form.html", {"form": form, "unit": unit})
+
+
+# Staff -------------------------------------------------------------------------
+
+
+@require_GET
+def staff_list(request: HttpRequest) -> HttpResponse:
+    access.require(access.get_actor(request.user).manages_units)
+    units = access.units_for(request.user)
+    staff = access.staff_for(request.user).filter(unit__in=units)
+    staff_filter = StaffFilter(request.GET, queryset=staff, units=units)
+    return render(
+        request,
+        "peerprogram/staff_list.html",
+        {"filter": staff_filter, "page": _page(request, staff_filter.qs)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def staff_create(request: HttpRequest) -> HttpResponse:
+    actor = access.get_actor(request.user)
+    access.require(actor.manages_units)
+    units = access.editable_units_for(request.user)
+    initial = {}
+    if request.GET.get("unit"):
+        initial["unit"] = units.filter(pk=request.GET["unit"]).first()
+    form = StaffMemberForm(
+        request.POST or None, initial=initial, units=units, may_set_centre=actor.sees_programme
+    )
+    if request.method == "POST" and form.is_valid():
+        member = _apply_service(
+            form, lambda: services.staff_create(by=request.user, **form.changes())
+        )
+        if member:
+            messages.success(request, _("%(name)s was added.") % {"name": member.name})
+            return redirect(member)
+    return render(request, "peerprogram/staff_form.html", {"form": form, "member": None})
+
+
+@require_GET
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_staff_for(request.user, pk)
+    actor = access.get_actor(request.user)
+    may_edit = actor.sees_programme or member.unit_id in actor.led_unit_ids
+    mentees = mentoring_selectors.mentees_of(member)
+    return render(
+        request,
+        "peerprogram/staff_detail.html",
+        {"member": member, "may_edit": may_edit, "mentees": mentees},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_staff_for_edit(request.user, pk)
+    actor = access.get_actor(request.user)
+    form = StaffMemberForm(
+        request.POST or None,
+        instance=member,
+        units=access.editable_units_for(request.user),
+        may_set_centre=actor.sees_programme,
+    )
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"]
+        saved = _apply_service(
+            form,
+            lambda: services.staff_update(
+                member=member, by=request.user, expected_version=version, **form.changes()
+            ),
+        )
+        if saved:
+            messages.success(request, _("The changes were saved."))
+            return redirect(saved)
+    return render(request, "peerprogram/staff_form.html", {"form": form, "member": member})
+
+
+# Peer workers ------------------------------------------------------------------
+
+
+@require_GET
+def peer_list(request: HttpRequest) -> HttpResponse:
+    access.require(access.get_actor(request.user).manages_units)
+    units = access.units_for(request.user)
+    peer_filter = PeerFilter(
+        request.GET,
+        queryset=access.peers_for(request.user).order_by("staff_member__name"),
+        units=units,
+    )
+    page = _page(request, peer_filter.qs)
+    page.object_list = selectors.peers_with_mentors(page.object_list)
+    return render(
+        request,
+        "peerprogram/peer_list.html",
+        {"filter": peer_filter, "page": page, "today": timezone.localdate()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def peer_create(request: HttpRequest) -> HttpResponse:
+    access.require(access.get_actor(request.user).manages_units)
+    units = access.editable_units_for(request.user)
+    initial = {}
+    if request.GET.get("unit"):
+        initial["unit"] = units.filter(pk=request.GET["unit"]).first()
+    person = PeerStaffForm(request.POST or None, prefix="person", units=units, initial=initial)
+    employment = PeerWorkerForm(request.POST or None, prefix="employment")
+    if request.method == "POST" and person.is_valid() and employment.is_valid():
+        peer = _apply_service(
+            employment,
+            lambda: services.peer_create(
+                by=request.user, **person.changes(), **employment.changes()
+            ),
+        )
+        if peer:
+            messages.success(
+                request, _("%(name)s was registered as peer worker.") % {"name": peer.name}
+            )
+            if peer.hours_warning:
+                messages.warning(request, peer.hours_warning)
+            return redirect(peer)
+    return render(
+        request, "peerprogram/peer_form.html", {"person": person, "employment": employment}
+    )
+
+
+@require_GET
+def peer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    peer = access.get_peer_for(request.user, pk)
+    actor = access.get_actor(request.user)
+    may_edit = actor.sees_programme or peer.staff_member.unit_id in actor.led_unit_ids
+    return render(
+        request,
+        "peerprogram/peer_detail.html",
+        {
+            "peer": peer,
+            "may_edit": may_edit,
+            "mentor": mentoring_selectors.current_mentor_of(peer),
+            "is_self": actor.peer is not None and actor.peer.pk == peer.pk,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def peer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    peer = access.get_peer_for_edit(request.user, pk)
+    form = PeerWorkerForm(request.POST or None, instance=peer)
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"]
+        saved = _apply_service(
+            form,
+            lambda: services.peer_update(
+                peer=peer, by=request.user, expected_version=version, **form.changes()
+            ),
+        )
+        if saved:
+            messages.success(request, _("The changes were saved."))
+            if saved.hours_warning:
+                messages.warning(request, saved.hours_warning)
+            return redirect(saved)
+    return render(request, "peerprogram/peer_edit.html", {"form": form, "peer": peer})
+
+
+# Import and export -------------------------------------------------------------
+
+
+def _unit_resource(request: HttpRequest) -> UnitResource:
+    return UnitResource()
+
+
+def _staff_resource(request: HttpRequest) -> StaffResource:
+    actor = access.get_actor(request.user)
+    return StaffResource(
+        units=access.editable_units_for(request.user), may_set_centre=actor.sees_programme
+    )
+
+
+IMPORTS = {
+    "units": {
+        "resource": _unit_resource,
+        "allowed": access.can_create_unit,
+        "list_url": "peerprogram:unit_list",
+    },
+    "staff": {
+        "resource": _staff_resource,
+        "allowed": lambda user: access.get_actor(user).manages_units,
+        "list_url": "peerprogram:staff_list",
+    },
+}
+
+
+@require_http_methods(["GET", "POST"])
+def data_import(request: HttpRequest, kind: str) -> HttpResponse:
+    spec = IMPORTS[kind]
+    access.require(spec["allowed"](request.user))
+    session_key = f"import:{kind}"
+    form = ImportUploadForm()
+    context = {
+        "kind": kind,
+        "form": form,
+        "columns": spec["resource"](request).get_export_headers(),
+    }
+
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.get(session_key)
+        if not stored:
+            messages.error(request, _("The checked file is no longer available. Upload it again."))
+            return redirect("peerprogram:data_import", kind=kind)
+        dataset = read_dataset(base64.b64decode(stored["content"]), stored["name"])
+        report = run_import(
+            resource=spec["resource"](request),
+            dataset=dataset,
+            dry_run=False,
+            by=request.user,
+            label=kind,
+        )
+        if report.ok:
+            del request.session[session_key]
+            messages.success(
+                request,
+                _("Import done: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.")
+                % {"new": report.new, "updated": report.updated, "unchanged": report.unchanged},
+            )
+            return redirect(spec["list_url"])
+        context.update(report=report, filename=stored["name"])
+    elif request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            try:
+                dataset = read_dataset(content, upload.name)
+            except ImportFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                report = run_import(
+                    resource=spec["resource"](request),
+                    dataset=dataset,
+                    dry_run=True,
+                    by=request.user,
+                    label=kind,
+                )
+                if report.ok:
+                    request.session[session_key] = {
+                        "name": upload.name,
+                        "content": base64.b64encode(content).decode("ascii"),
+                    }
+                context.update(report=report, filename=upload.name)
+    return render(request, "peerprogram/import.html", context)
+
+
+@require_GET
+def data_export(request: HttpRequest, kind: str) -> HttpResponse:
+    actor = access.get_actor(request.user)
+    access.require(actor.manages_units)
+    if kind == "units":
+        resource = UnitResource()
+        queryset = access.units_for(request.user).order_by("name")
+    else:
+        resource = _staff_resource(request)
+        queryset = (
+            access.staff_for(request.user)
+            .filter(unit__in=access.units_for(request.user))
+            .order_by("unit__name", "name")
+        )
+    file_format = request.GET.get("format", "xlsx")
+    if file_format not in ("csv", "xlsx"):
+        file_format = "xlsx"
+    dataset = resource.export(queryset=queryset)
+    if file_format == "csv":
+        body, content_type = dataset.export("csv").encode("utf-8-sig"), "text/csv; charset=utf-8"
+    else:
+        body = dataset.export("xlsx")
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.{file_format}"'
+    return response
+
+
+def import_url(kind: str) -> str:
+    return reverse("peerprogram:data_import", kwargs={"kind": kind})

@@ -1,0 +1,28 @@
+// Small progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+  // Live yearly cost and low-hours warning next to an hours-per-week input.
+  document.querySelectorAll("input[data-cost-per-hour]").forEach(function (input) {
+    var form = input.form;
+    var box = form && form.querySelector("[data-hours-feedback]");
+    if (!box) { return; }
+    var cost = box.querySelector("[data-cost-label]");
+    var warning = box.querySelector("[data-low-hours]");
+    var rate = parseInt(input.dataset.costPerHour, 10);
+    var minimum = parseInt(input.dataset.recommendedMin, 10);
+    var lang = document.documentElement.lang === "en" ? "en-GB" : "da-DK";
+    function update() {
+      var hours = parseInt(input.value, 10);
+      if (isNaN(hours) || hours < 1) {
+        cost.textContent = "";
+        warning.classList.add("d-none");
+        return;
+      }
+      cost.textContent = cost.dataset.costLabel + ": " +
+        (hours * rate).toLocaleString(lang) + " kr.";
+      warning.classList.toggle("d-none", hours >= minimum);
+    }
+    input.addEventListener("input", update);
+    update();
+  });
+})();
