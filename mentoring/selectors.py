@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from peerprogram.models import PeerWorker, StaffMember
 
@@ -35,3 +35,8 @@ def current_mentors_by_peer(peer_ids: list[int]) -> dict[int, StaffMember]:
     """The active mentor of each peer, in one query (for list pages)."""
     rows = active_mentorships().filter(peer_id__in=peer_ids).select_related("mentor")
     return {m.peer_id: m.mentor for m in rows}
+
+
+def has_active_mentor() -> Exists:
+    """An expression for annotating peer workers: True when a mentor is appointed now."""
+    return Exists(active_mentorships().filter(peer=OuterRef("pk")))

@@ -98,8 +98,9 @@ class StaffMember(models.Model):
         verbose_name = _("staff member")
         verbose_name_plural = _("staff members")
         constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="staff_name_not_empty"),
-            models.CheckConstraint(condition=~Q(email=""), name="staff_email_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(name="") & ~Q(email=""), name="staff_name_and_email_not_empty"
+            ),
         ]
 
     def __str__(self) -> str:

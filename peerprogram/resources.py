@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import CachedInstanceLoader
 
 from .models import StaffMember, Unit
 
@@ -84,19 +85,30 @@ class YesNoWidget(widgets.Widget):
 
 
 class LookupWidget(widgets.Widget):
-    """Finds a related row by a unique text field, within the importer's reach."""
+    """Finds a related row by a unique text field, within the importer's reach.
+
+    The candidates are read once per import (a file names the same few units many times).
+    """
 
     def __init__(self, queryset: QuerySet, field: str, not_found: str, **kwargs):
         self.queryset = queryset
         self.lookup_field = field
         self.not_found = not_found
+        self._by_key: dict[str, object] | None = None
         super().__init__(**kwargs)
+
+    def reset(self) -> None:
+        self._by_key = None
 
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
         if not text:
             return None
-        match = self.queryset.filter(**{f"{self.lookup_field}__iexact": text}).first()
+        if self._by_key is None:
+            self._by_key = {
+                str(getattr(obj, self.lookup_field)).lower(): obj for obj in self.queryset.all()
+            }
+        match = self._by_key.get(text.lower())
         if match is None:
             raise ValueError(self.not_found % {"value": text})
         return match
@@ -121,10 +133,26 @@ class ScopedResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self._seen_keys = {}
+        for field in self.fields.values():
+            if isinstance(field.widget, LookupWidget):
+                field.widget.reset()
         dataset.headers = [
             DANISH_HEADERS.get(str(h or "").strip().lower(), str(h or "").strip().lower())
             for h in dataset.headers
         ]
+        if self.key_column in dataset.headers:
+            # The key finds existing rows (all at once, see CachedInstanceLoader),
+            # so it is normalised the way the model stores it.
+            index = dataset.headers.index(self.key_column)
+            for number, values in enumerate(list(dataset)):
+                key = self.normalise_key(values[index])
+                if key != values[index]:
+                    values = list(values)
+                    values[index] = key
+                    dataset[number] = tuple(values)
+
+    def normalise_key(self, value):
+        return str(value if value is not None else "").strip()
 
     def column_for(self, attribute: str) -> str:
         for field in self.get_import_fields():
@@ -171,6 +199,7 @@ class UnitResource(ScopedResource):
         model = Unit
         fields = ("name", "kind", "organisation", "leader", "active")
         import_id_fields = ("name",)
+        instance_loader_class = CachedInstanceLoader
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
@@ -179,8 +208,8 @@ class UnitResource(ScopedResource):
         return ["name", "kind", "organisation"]
 
     def import_instance(self, instance, row, **kwargs):
-        self.check_duplicate_key(row, kwargs.get("row_number", 0))
         super().import_instance(instance, row, **kwargs)
+        self.check_duplicate_key(row, kwargs.get("row_number", 0))
 
     def get_export_queryset(self, request=None):
         return Unit.objects.select_related("leader").order_by("name")
@@ -206,6 +235,7 @@ class StaffResource(ScopedResource):
         model = StaffMember
         fields = ("name", "email", "phone", "unit", "profession", "centre_staff", "active")
         import_id_fields = ("email",)
+        instance_loader_class = CachedInstanceLoader
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
@@ -223,14 +253,17 @@ class StaffResource(ScopedResource):
     def required_columns(self) -> list[str]:
         return ["name", "email", "unit", "profession"]
 
+    def normalise_key(self, value):
+        return super().normalise_key(value).lower()
+
     def import_instance(self, instance, row, **kwargs):
-        self.check_duplicate_key(row, kwargs.get("row_number", 0))
         if instance.pk and not self.units.filter(pk=instance.unit_id).exists():
             raise ValidationError(
                 {"email": _("This e-mail belongs to a staff member outside your units.")}
             )
         was_centre = instance.is_centre_staff
         super().import_instance(instance, row, **kwargs)
+        self.check_duplicate_key(row, kwargs.get("row_number", 0))
         if not self.may_set_centre and instance.is_centre_staff != was_centre:
             raise ValidationError(
                 {"is_centre_staff": _("Only Centre staff and administrators can change this.")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ def current_peers_q(prefix: str = "") -> Q:
 def units_with_counts(units: QuerySet[Unit]) -> QuerySet[Unit]:
     """Units with the number of active staff and of current peer workers."""
     today = timezone.localdate()
-    return units.annotate(
+    return units.order_by("name").annotate(
         staff_count=Count("staff", filter=Q(staff__active=True), distinct=True),
         peer_count=Count(
             "staff__peer",
@@ -48,13 +49,17 @@ def unit_peers(unit: Unit) -> list[PeerWorker]:
 
 
 def programme_totals() -> dict[str, int]:
-    """Counts for the Centre's overview."""
-    peers = PeerWorker.objects.filter(current_peers_q())
-    return {
-        "units": Unit.objects.filter(active=True).count(),
-        "peers": peers.count(),
-        "peers_under_recommended": peers.filter(hours_per_week__lt=20).count(),
-        "peers_without_mentor": peers.exclude(
-            mentorships__end_date__isnull=True, mentorships__isnull=False
-        ).count(),
-    }
+    """Counts for the Centre's overview, in two queries."""
+    has_mentor = mentoring_selectors.has_active_mentor()
+    peers = (
+        PeerWorker.objects.filter(current_peers_q())
+        .annotate(has_mentor=has_mentor)
+        .aggregate(
+            peers=Count("pk"),
+            peers_under_recommended=Count(
+                "pk", filter=Q(hours_per_week__lt=settings.PEER_RECOMMENDED_MIN_HOURS)
+            ),
+            peers_without_mentor=Count("pk", filter=Q(has_mentor=False)),
+        )
+    )
+    return {"units": Unit.objects.filter(active=True).count(), **peers}

@@ -79,7 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def unit_list(request: HttpRequest) -> HttpResponse:
     access.require(access.get_actor(request.user).manages_units)
     units = selectors.units_with_counts(access.units_for(request.user))
-    unit_filter = UnitFilter(request.GET, queryset=units)
+    unit_filter = UnitFilter(request.GET, queryset=units.order_by("name"))
     return render(
         request,
         "peerprogram/unit_list.html",

@@ -99,8 +99,9 @@ def cast(db) -> Cast:
 def client_for(client, cast):
     """A test client logged in as one of the cast (or anonymous)."""
 
-    def make(role: str):
+    def make(role: str, lang: str = "da"):
         client.logout()
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = lang
         if role != "anonymous":
             client.force_login(cast.user(role))
         return client

@@ -1,0 +1,151 @@
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from peerprogram.models import AuditEvent, StaffMember, Unit
+
+pytestmark = pytest.mark.django_db
+
+STAFF_URL = reverse("peerprogram:data_import", kwargs={"kind": "staff"})
+UNITS_URL = reverse("peerprogram:data_import", kwargs={"kind": "units"})
+
+
+def _csv(text: str, name: str = "staff.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+def test_staff_import_previews_then_saves_only_on_confirm(client_for, cast):
+    client = client_for("leader", "en")
+    upload = _csv(
+        "name,email,phone,unit,profession,centre_staff,active\n"
+        "Bo Berg,bo@example.org,,F-ACT Øst,nurse,nej,ja\n"
+        "Eva Eng,EVA@example.org,+45 1234,F-ACT Øst,Psykolog,,\n"
+    )
+    response = client.post(STAFF_URL, {"file": upload})
+    report = response.context["report"]
+    assert (report.ok, report.new, report.updated) == (True, 2, 0)
+    assert [row["line"] for row in report.rows] == [2, 3]
+    assert not StaffMember.objects.filter(email="bo@example.org").exists()
+
+    response = client.post(STAFF_URL, {"confirm": "1"})
+    assert response.status_code == 302
+    eva = StaffMember.objects.get(email="eva@example.org")
+    assert (eva.profession, eva.unit, eva.phone) == ("psychologist", cast.unit, "+45 1234")
+    assert AuditEvent.objects.get(action="staff_import").summary == "2 new, 0 updated, 0 unchanged"
+
+
+def test_a_file_with_one_bad_row_imports_nothing_and_names_row_and_column(client_for, cast):
+    client = client_for("leader", "en")
+    upload = _csv(
+        "name;email;unit;profession\n"
+        "Bo Berg;bo@example.org;F-ACT Øst;nurse\n"
+        "Eva Eng;eva@example.org;F-ACT Øst;astronaut\n"
+        "Ib Ild;ib@example.org;F-ACT Vest;nurse\n"
+        "Ane And;not-an-email;F-ACT Øst;nurse\n"
+    )
+    response = client.post(STAFF_URL, {"file": upload})
+    problems = [str(p) for p in response.context["report"].problems]
+    assert problems == [
+        "Row 3, column “profession”: “astronaut” is not one of the allowed values: Nurse, "
+        "Social and health care assistant, Psychologist, Doctor, Occupational therapist, "
+        "Social worker, Peer worker, Other.",
+        "Row 4, column “unit”: There is no unit named “F-ACT Vest” that you may add staff to.",
+        "Row 5, column “email”: Enter a valid email address.",
+    ]
+    assert "import:staff" not in client.session
+    assert not StaffMember.objects.filter(email="bo@example.org").exists()
+
+
+def test_danish_headers_and_error_messages(client_for, cast):
+    client = client_for("leader")
+    upload = _csv("Navn;E-mail;Enhed;Faggruppe\nBo Berg;;F-ACT Øst;sygeplejerske\n")
+    response = client.post(STAFF_URL, {"file": upload})
+    problems = [str(p) for p in response.context["report"].problems]
+    assert problems == ["Række 2, kolonne “email”: Dette felt kan ikke være tomt."]
+
+
+def test_missing_columns_are_named(client_for, cast):
+    response = client_for("leader", "en").post(STAFF_URL, {"file": _csv("name,email\nBo,b@x.dk\n")})
+    assert [str(p) for p in response.context["report"].problems] == [
+        "The file lacks the column(s): unit, profession. Row 1 must hold the column names."
+    ]
+
+
+def test_the_same_email_twice_in_one_file_is_an_error(client_for, cast):
+    upload = _csv(
+        "name,email,unit,profession\nBo,bo@example.org,F-ACT Øst,nurse\n"
+        "Bo igen,BO@example.org,F-ACT Øst,nurse\n"
+    )
+    response = client_for("leader", "en").post(STAFF_URL, {"file": upload})
+    assert [str(p) for p in response.context["report"].problems] == [
+        "Row 3, column “email”: The same value also stands in row 2 of this file."
+    ]
+
+
+def test_a_leader_cannot_move_staff_of_another_unit_by_import(client_for, cast):
+    upload = _csv(f"name,email,unit,profession\nOle,{cast.outsider.email},F-ACT Øst,nurse\n")
+    response = client_for("leader", "en").post(STAFF_URL, {"file": upload})
+    assert [str(p) for p in response.context["report"].problems] == [
+        "Row 2, column “email”: This e-mail belongs to a staff member outside your units."
+    ]
+    cast.outsider.refresh_from_db()
+    assert cast.outsider.unit == cast.other_unit
+
+
+def test_a_file_that_is_not_utf8_gets_a_clear_error(client_for, cast):
+    upload = SimpleUploadedFile("staff.csv", "name\nSøren\n".encode("latin-1"))
+    response = client_for("leader", "en").post(STAFF_URL, {"file": upload})
+    assert response.context["form"].errors["file"] == [
+        "The CSV file is not UTF-8. Save it as “CSV UTF-8” and try again."
+    ]
+
+
+def test_confirm_without_a_checked_file_asks_for_a_new_upload(client_for, cast):
+    response = client_for("leader", "en").post(STAFF_URL, {"confirm": "1"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "The checked file is no longer available. Upload it again."
+    ]
+
+
+def test_units_export_then_import_round_trip_from_excel(client_for, cast):
+    client = client_for("centre", "en")
+    response = client.get(reverse("peerprogram:data_export", kwargs={"kind": "units"}))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(book.active.values)
+    assert rows[0] == ("name", "kind", "organisation", "leader", "active")
+    assert ("F-ACT Øst", "F-ACT team", "Region Nord (test)", cast.leader.email, "yes") in rows
+
+    book.active.append(("Sengeafsnit S2", "Inpatient ward", "Region Nord", None, "ja"))
+    out = io.BytesIO()
+    book.save(out)
+    upload = SimpleUploadedFile("units.xlsx", out.getvalue())
+    report = client.post(UNITS_URL, {"file": upload}).context["report"]
+    assert (report.ok, report.new, report.updated, report.unchanged) == (True, 1, 0, 3)
+    client.post(UNITS_URL, {"confirm": "1"})
+    assert Unit.objects.get(name="Sengeafsnit S2").kind == Unit.Kind.INPATIENT
+
+
+def test_staff_export_as_csv_holds_only_the_leaders_units(client_for, cast):
+    response = client_for("leader", "en").get(
+        reverse("peerprogram:data_export", kwargs={"kind": "staff"}), {"format": "csv"}
+    )
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "name,email,phone,unit,profession,centre_staff,active"
+    assert "Mads Mentor" in text and "Ole Udenfor" not in text
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_import_query_count_grows_at_most_linearly(
+    client_for, cast, rows, django_assert_max_num_queries
+):
+    body = "name,email,unit,profession\n" + "".join(
+        f"Person {i},p{i}@example.org,F-ACT Øst,nurse\n" for i in range(rows)
+    )
+    client = client_for("centre")
+    with django_assert_max_num_queries(20 + 8 * rows):
+        response = client.post(STAFF_URL, {"file": _csv(body)})
+    assert response.context["report"].new == rows

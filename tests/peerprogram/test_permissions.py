@@ -1,0 +1,157 @@
+"""The permission matrix: every URL pattern of the project x every role.
+
+A URL pattern without a row here fails `test_every_url_pattern_has_a_row`.
+docs/permissions.md describes the same matrix in plain words.
+"""
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import ROLES
+
+# Outcomes per role, in the order of ROLES:
+# anonymous, leader, peer, mentor, centre, admin, outsider (leader of another unit).
+LOGIN = "login"  # redirected to the login page
+
+
+def row(anonymous, leader, peer, mentor, centre, admin_, outsider):
+    return dict(zip(ROLES, [anonymous, leader, peer, mentor, centre, admin_, outsider]))
+
+
+EVERYONE = row(LOGIN, 200, 200, 200, 200, 200, 200)
+MANAGERS = row(LOGIN, 200, 403, 403, 200, 200, 200)
+PROGRAMME = row(LOGIN, 403, 403, 403, 200, 200, 403)
+UNIT_A = row(LOGIN, 200, 404, 404, 200, 200, 404)
+PUBLIC = row(200, 200, 200, 200, 200, 200, 200)
+
+# (url name, kwargs builder, method, expected outcomes)
+MATRIX = [
+    ("peerprogram:home", lambda c: {}, "get", EVERYONE),
+    ("peerprogram:unit_list", lambda c: {}, "get", MANAGERS),
+    ("peerprogram:unit_create", lambda c: {}, "get", PROGRAMME),
+    ("peerprogram:unit_detail", lambda c: {"pk": c.unit.pk}, "get", UNIT_A),
+    ("peerprogram:unit_edit", lambda c: {"pk": c.unit.pk}, "get", UNIT_A),
+    ("peerprogram:staff_list", lambda c: {}, "get", MANAGERS),
+    ("peerprogram:staff_create", lambda c: {}, "get", MANAGERS),
+    # The mentor's own staff page: the mentor sees themself.
+    (
+        "peerprogram:staff_detail",
+        lambda c: {"pk": c.mentor.pk},
+        "get",
+        row(LOGIN, 200, 404, 200, 200, 200, 404),
+    ),
+    ("peerprogram:staff_edit", lambda c: {"pk": c.mentor.pk}, "get", UNIT_A),
+    ("peerprogram:peer_list", lambda c: {}, "get", MANAGERS),
+    ("peerprogram:peer_create", lambda c: {}, "get", MANAGERS),
+    # A peer sees their own record; their mentor sees their mentee.
+    (
+        "peerprogram:peer_detail",
+        lambda c: {"pk": c.peer.pk},
+        "get",
+        row(LOGIN, 200, 200, 200, 200, 200, 404),
+    ),
+    ("peerprogram:peer_edit", lambda c: {"pk": c.peer.pk}, "get", UNIT_A),
+    ("peerprogram:data_import", lambda c: {"kind": "units"}, "get", PROGRAMME),
+    ("peerprogram:data_import", lambda c: {"kind": "staff"}, "get", MANAGERS),
+    ("peerprogram:data_export", lambda c: {"kind": "units"}, "get", MANAGERS),
+    ("peerprogram:data_export", lambda c: {"kind": "staff"}, "get", MANAGERS),
+    ("login", lambda c: {}, "get", PUBLIC),
+    ("logout", lambda c: {}, "get", row(LOGIN, 405, 405, 405, 405, 405, 405)),
+    ("logout", lambda c: {}, "post", row(302, 302, 302, 302, 302, 302, 302)),
+    ("password_change", lambda c: {}, "get", EVERYONE),
+    ("password_change_done", lambda c: {}, "get", EVERYONE),
+    ("password_reset", lambda c: {}, "get", PUBLIC),
+    ("password_reset_done", lambda c: {}, "get", PUBLIC),
+    (
+        "password_reset_confirm",
+        lambda c: {"uidb64": "MQ", "token": "invalid-token"},
+        "get",
+        PUBLIC,
+    ),
+    ("password_reset_complete", lambda c: {}, "get", PUBLIC),
+    ("set_language", lambda c: {}, "post", row(302, 302, 302, 302, 302, 302, 302)),
+]
+
+
+def _pattern_names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names = set()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or ""
+            prefix = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            names |= _pattern_names(entry, prefix)
+        elif isinstance(entry, URLPattern):
+            name = entry.name or f"<unnamed {entry.pattern}>"
+            names.add(f"{namespace}:{name}" if namespace else name)
+    return names
+
+
+def test_every_url_pattern_has_a_row():
+    names = {n for n in _pattern_names(get_resolver()) if not n.startswith("admin:")}
+    covered = {name for name, *_ in MATRIX}
+    assert names - covered == set(), "URL patterns without a row in the permission matrix"
+    assert covered - names == set(), "rows for URL patterns that no longer exist"
+
+
+CASES = [
+    pytest.param(name, kwargs, method, role, expected[role], id=f"{name}-{method}-{i}-{role}")
+    for i, (name, kwargs, method, expected) in enumerate(MATRIX)
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs", "method", "role", "expected"), CASES)
+def test_permission_matrix(client_for, cast, name, kwargs, method, role, expected):
+    url = reverse(name, kwargs=kwargs(cast))
+    client = client_for(role)
+    data = {"language": "da", "next": "/"} if name == "set_language" else {}
+    response = getattr(client, method)(url, data)
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login") + "?next=")
+    else:
+        assert response.status_code == expected
+
+
+def _admin_urls(cast) -> list[str]:
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        opts = model._meta
+        urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        if admin.site._registry[model].has_add_permission(_FakeRequest()):
+            urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+        first = model._default_manager.first()
+        if first is not None:
+            urls.append(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[first.pk])
+            )
+    return urls
+
+
+class _FakeRequest:
+    class user:  # noqa: N801 - a stand-in with every permission
+        is_active = True
+        is_staff = True
+        is_superuser = True
+
+        @staticmethod
+        def has_perm(perm, obj=None):
+            return True
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_django_admin_is_for_administrators_only(client_for, cast, role):
+    client = client_for(role)
+    for url in _admin_urls(cast):
+        response = client.get(url)
+        if role == "admin":
+            assert response.status_code == 200, url
+        elif role == "anonymous":
+            assert response.status_code == 302, url
+            # The admin's own pages send to its login; the rest to the site's login.
+            location = response["Location"]
+            assert location.startswith((reverse("login"), reverse("admin:login"))), url
+        else:
+            assert response.status_code == 302, url
+            assert response["Location"].startswith(reverse("admin:login")), url

@@ -1,0 +1,69 @@
+import pytest
+from django.urls import reverse
+
+from peerprogram.models import StaffMember
+
+pytestmark = pytest.mark.django_db
+
+
+def _data(cast, **overrides):
+    data = {
+        "name": "Bo Berg",
+        "email": "bo@example.org",
+        "phone": "",
+        "unit": cast.unit.pk,
+        "profession": "nurse",
+        "active": "on",
+        "version": 1,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_leader_adds_a_staff_member_to_own_unit(client_for, cast):
+    response = client_for("leader").post(reverse("peerprogram:staff_create"), _data(cast))
+    member = StaffMember.objects.get(email="bo@example.org")
+    assert response["Location"] == member.get_absolute_url()
+    assert (member.unit, member.is_centre_staff) == (cast.unit, False)
+
+
+def test_leader_cannot_place_staff_in_another_unit(client_for, cast):
+    response = client_for("leader", "en").post(
+        reverse("peerprogram:staff_create"), _data(cast, unit=cast.other_unit.pk)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["unit"] == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
+    assert not StaffMember.objects.filter(email="bo@example.org").exists()
+
+
+def test_leader_cannot_make_anyone_centre_staff(client_for, cast):
+    client_for("leader").post(
+        reverse("peerprogram:staff_create"), _data(cast, is_centre_staff="on")
+    )
+    assert StaffMember.objects.get(email="bo@example.org").is_centre_staff is False
+
+
+def test_duplicate_email_is_refused_in_danish_and_the_form_kept(client_for, cast):
+    response = client_for("leader").post(
+        reverse("peerprogram:staff_create"), _data(cast, email=cast.mentor.email.upper())
+    )
+    assert response.context["form"].errors["email"] == [
+        "Der findes allerede en medarbejder med denne e-mailadresse."
+    ]
+    assert 'value="Bo Berg"' in response.content.decode()
+
+
+def test_staff_list_filters_by_profession_and_search(client_for, cast):
+    client = client_for("centre")
+    response = client.get(reverse("peerprogram:staff_list"), {"profession": "peer"})
+    assert [m.name for m in response.context["page"]] == ["Per Anden", "Pia Peer"]
+    response = client.get(reverse("peerprogram:staff_list"), {"q": "mentor"})
+    assert [m.name for m in response.context["page"]] == ["Mads Mentor"]
+
+
+def test_mentor_page_lists_the_mentees(client_for, cast):
+    response = client_for("mentor").get(reverse("peerprogram:staff_detail", args=[cast.mentor.pk]))
+    assert [p.name for p in response.context["mentees"]] == ["Pia Peer"]
+    assert response.context["may_edit"] is False
