@@ -16,7 +16,9 @@ LOGIN = "login"  # redirected to the login page
 
 
 def row(anonymous, leader, peer, mentor, centre, admin_, outsider):
-    return dict(zip(ROLES, [anonymous, leader, peer, mentor, centre, admin_, outsider]))
+    return dict(
+        zip(ROLES, [anonymous, leader, peer, mentor, centre, admin_, outsider], strict=True)
+    )
 
 
 EVERYONE = row(LOGIN, 200, 200, 200, 200, 200, 200)

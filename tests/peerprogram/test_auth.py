@@ -1,0 +1,67 @@
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_but_login_requires_a_login(client):
+    response = client.get(reverse("peerprogram:peer_list"))
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/peers/"
+
+
+def test_login_page_is_in_danish_by_default(client):
+    content = client.get(reverse("login")).content.decode()
+    assert '<html lang="da">' in content
+    assert "Log ind på Peerprogram" in content
+
+
+def test_a_correct_login_lands_on_the_home_page(client, cast):
+    cast.leader.user.set_password("rigtig-kode-123")
+    cast.leader.user.save()
+    response = client.post(
+        reverse("login"), {"username": "leader", "password": "rigtig-kode-123"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("peerprogram:home")
+
+
+def test_repeated_failed_logins_lock_the_username_with_a_danish_message(client, cast, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(2):
+        response = client.post(reverse("login"), {"username": "leader", "password": "forkert"})
+        assert response.status_code == 200
+    response = client.post(reverse("login"), {"username": "leader", "password": "forkert"})
+    assert response.status_code == 429
+    content = response.content.decode()
+    assert "Login er midlertidigt spærret" in content
+    attempt = AccessAttempt.objects.get(username="leader")
+    assert attempt.failures_since_start == 3
+    # Even the right password is refused while the lock lasts.
+    cast.leader.user.set_password("rigtig-kode-123")
+    cast.leader.user.save()
+    response = client.post(reverse("login"), {"username": "leader", "password": "rigtig-kode-123"})
+    assert response.status_code == 429
+
+
+def test_sessions_expire_after_30_idle_minutes_by_default():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_language_switch_to_english_works_before_login(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    content = client.get(reverse("login")).content.decode()
+    assert '<html lang="en">' in content
+    assert "Log in to Peerprogram" in content
+
+
+def test_password_reset_mail_is_in_danish(client, cast, mailoutbox):
+    cast.leader.user.email = "lene@example.org"
+    cast.leader.user.save()
+    client.post(reverse("password_reset"), {"email": "lene@example.org"})
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject == "Ny adgangskode til Peerprogram"
