@@ -3,30 +3,43 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.selectors import has_active_mentor
+
 from .models import PeerWorker, StaffMember, Unit
+from .selectors import employed_now_q
+
+ALL = _("All")
 
 
 class PeerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     unit = django_filters.ModelChoiceFilter(
-        field_name="staff_member__unit", label=_("Unit"), queryset=Unit.objects.none()
+        field_name="staff_member__unit",
+        label=_("Unit"),
+        queryset=Unit.objects.none(),
+        empty_label=ALL,
     )
     unit_kind = django_filters.ChoiceFilter(
-        field_name="staff_member__unit__kind", label=_("Kind of unit"), choices=Unit.Kind.choices
+        field_name="staff_member__unit__kind",
+        label=_("Kind of unit"),
+        choices=Unit.Kind.choices,
+        empty_label=ALL,
     )
     employment_form = django_filters.ChoiceFilter(
-        label=_("Employment form"), choices=PeerWorker.EmploymentForm.choices
+        label=_("Employment form"), choices=PeerWorker.EmploymentForm.choices, empty_label=ALL
     )
     under_recommended_hours = django_filters.BooleanFilter(
         label=_("Under 20 hours a week"),
         method="filter_low_hours",
         widget=forms.CheckboxInput,
     )
+    without_mentor = django_filters.BooleanFilter(
+        label=_("Without a mentor"), method="filter_without_mentor", widget=forms.CheckboxInput
+    )
     employed = django_filters.BooleanFilter(
-        label=_("Only current peer workers"), method="filter_employed", widget=forms.CheckboxInput
+        label=_("Employed now"), method="filter_employed", widget=forms.CheckboxInput
     )
 
     class Meta:
@@ -46,17 +59,21 @@ class PeerFilter(django_filters.FilterSet):
         return queryset.filter(hours_per_week__lt=20) if value else queryset
 
     def filter_employed(self, queryset, name, value):
+        return queryset.filter(employed_now_q()) if value else queryset
+
+    def filter_without_mentor(self, queryset, name, value):
         if not value:
             return queryset
-        today = timezone.localdate()
-        return queryset.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        return queryset.annotate(has_mentor=has_active_mentor()).filter(has_mentor=False)
 
 
 class StaffFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.none())
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"), queryset=Unit.objects.none(), empty_label=ALL
+    )
     profession = django_filters.ChoiceFilter(
-        label=_("Profession"), choices=StaffMember.Profession.choices
+        label=_("Profession"), choices=StaffMember.Profession.choices, empty_label=ALL
     )
 
     class Meta:
@@ -73,7 +90,13 @@ class StaffFilter(django_filters.FilterSet):
 
 class UnitFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Unit.Kind.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Unit.Kind.choices, empty_label=ALL)
+    active = django_filters.BooleanFilter(
+        label=_("Status"),
+        widget=forms.Select(
+            choices=[("", _("All")), ("true", _("Active")), ("false", _("Inactive"))]
+        ),
+    )
 
     class Meta:
         model = Unit

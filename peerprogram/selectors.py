@@ -11,26 +11,25 @@ from mentoring import selectors as mentoring_selectors
 from .models import PeerWorker, StaffMember, Unit
 
 
-def current_peers_q(prefix: str = "") -> Q:
+def employed_now_q(prefix: str = "") -> Q:
+    """Peer workers who have started and not ended (prefix: the path to the peer worker)."""
     today = timezone.localdate()
-    return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+    return Q(**{f"{prefix}start_date__lte": today}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+    )
 
 
 def units_with_counts(units: QuerySet[Unit]) -> QuerySet[Unit]:
-    """Units with the number of active staff and of current peer workers."""
-    today = timezone.localdate()
+    """Units with the number of active staff and of peer workers employed now."""
     return units.order_by("name").annotate(
         staff_count=Count("staff", filter=Q(staff__active=True), distinct=True),
-        peer_count=Count(
-            "staff__peer",
-            filter=Q(staff__peer__end_date__isnull=True) | Q(staff__peer__end_date__gte=today),
-            distinct=True,
-        ),
+        peer_count=Count("staff__peer", filter=employed_now_q("staff__peer__"), distinct=True),
     )
 
 
 def unit_staff(unit: Unit) -> QuerySet[StaffMember]:
-    return unit.staff.select_related("peer", "user").order_by("-active", "name")
+    """The unit's staff other than its peer workers (they have their own table)."""
+    return unit.staff.filter(peer__isnull=True).select_related("user").order_by("-active", "name")
 
 
 def peers_with_mentors(peers: QuerySet[PeerWorker]) -> list[PeerWorker]:
@@ -52,7 +51,7 @@ def programme_totals() -> dict[str, int]:
     """Counts for the Centre's overview, in two queries."""
     has_mentor = mentoring_selectors.has_active_mentor()
     peers = (
-        PeerWorker.objects.filter(current_peers_q())
+        PeerWorker.objects.filter(employed_now_q())
         .annotate(has_mentor=has_mentor)
         .aggregate(
             peers=Count("pk"),
@@ -62,4 +61,5 @@ def programme_totals() -> dict[str, int]:
             peers_without_mentor=Count("pk", filter=Q(has_mentor=False)),
         )
     )
-    return {"units": Unit.objects.filter(active=True).count(), **peers}
+    starting = PeerWorker.objects.filter(start_date__gt=timezone.localdate()).count()
+    return {"units": Unit.objects.filter(active=True).count(), "peers_starting": starting, **peers}

@@ -46,6 +46,15 @@ def _apply_service(form, call) -> object | None:
     return None
 
 
+def _preselected_unit(request: HttpRequest, units):
+    """The unit named in ?unit=, or the only unit the user can choose."""
+    chosen = request.GET.get("unit", "")
+    if chosen.isdigit():
+        return units.filter(pk=chosen).first()
+    only = list(units[:2])
+    return only[0] if len(only) == 1 else None
+
+
 # Home --------------------------------------------------------------------------
 
 
@@ -157,9 +166,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     actor = access.get_actor(request.user)
     access.require(actor.manages_units)
     units = access.editable_units_for(request.user)
-    initial = {}
-    if request.GET.get("unit"):
-        initial["unit"] = units.filter(pk=request.GET["unit"]).first()
+    initial = {"unit": _preselected_unit(request, units)}
     form = StaffMemberForm(
         request.POST or None, initial=initial, units=units, may_set_centre=actor.sees_programme
     )
@@ -235,9 +242,7 @@ def peer_list(request: HttpRequest) -> HttpResponse:
 def peer_create(request: HttpRequest) -> HttpResponse:
     access.require(access.get_actor(request.user).manages_units)
     units = access.editable_units_for(request.user)
-    initial = {}
-    if request.GET.get("unit"):
-        initial["unit"] = units.filter(pk=request.GET["unit"]).first()
+    initial = {"unit": _preselected_unit(request, units)}
     person = PeerStaffForm(request.POST or None, prefix="person", units=units, initial=initial)
     employment = PeerWorkerForm(request.POST or None, prefix="employment")
     if request.method == "POST" and person.is_valid() and employment.is_valid():

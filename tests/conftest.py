@@ -6,6 +6,7 @@ Unit A holds the leader, the peer and the peer's mentor. The outsider leads unit
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
 
 from peerprogram.models import PeerWorker, StaffMember, Unit
@@ -101,7 +102,7 @@ def client_for(client, cast):
 
     def make(role: str, lang: str = "da"):
         client.logout()
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = lang
+        client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = lang
         if role != "anonymous":
             client.force_login(cast.user(role))
         return client

@@ -21,9 +21,7 @@ def test_login_page_is_in_danish_by_default(client):
 def test_a_correct_login_lands_on_the_home_page(client, cast):
     cast.leader.user.set_password("rigtig-kode-123")
     cast.leader.user.save()
-    response = client.post(
-        reverse("login"), {"username": "leader", "password": "rigtig-kode-123"}
-    )
+    response = client.post(reverse("login"), {"username": "leader", "password": "rigtig-kode-123"})
     assert response.status_code == 302
     assert response["Location"] == reverse("peerprogram:home")
 
@@ -65,3 +63,8 @@ def test_password_reset_mail_is_in_danish(client, cast, mailoutbox):
     client.post(reverse("password_reset"), {"email": "lene@example.org"})
     assert len(mailoutbox) == 1
     assert mailoutbox[0].subject == "Ny adgangskode til Peerprogram"
+
+
+def test_danish_is_shown_even_when_the_browser_asks_for_english(client):
+    content = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="da">' in content

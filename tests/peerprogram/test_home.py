@@ -23,6 +23,7 @@ def test_centre_home_lists_every_active_unit_with_counts(client_for, cast):
     assert counts["F-ACT Øst"] == (3, 1)
     assert response.context["totals"] == {
         "units": 3,
+        "peers_starting": 0,
         "peers": 2,
         "peers_under_recommended": 0,
         "peers_without_mentor": 1,
@@ -79,3 +80,14 @@ def test_list_pages_use_a_fixed_number_of_queries(
     for name in ["peerprogram:unit_list", "peerprogram:staff_list", "peerprogram:peer_list"]:
         with django_assert_max_num_queries(14):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_peers_who_have_not_started_are_counted_as_starting_not_employed(client_for, cast):
+    import datetime
+
+    from django.utils import timezone
+
+    cast.other_peer.start_date = timezone.localdate() + datetime.timedelta(days=10)
+    cast.other_peer.save()
+    totals = client_for("centre").get(reverse("peerprogram:home")).context["totals"]
+    assert (totals["peers"], totals["peers_starting"]) == (1, 1)

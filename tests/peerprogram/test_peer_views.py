@@ -115,3 +115,13 @@ def test_outsider_leader_cannot_reach_another_units_peer(client_for, cast):
     assert client.get(reverse("peerprogram:peer_detail", args=[cast.peer.pk])).status_code == 404
     response = client.get(reverse("peerprogram:peer_list"))
     assert [p.name for p in response.context["page"].object_list] == ["Per Anden"]
+
+
+def test_peer_list_filters_peers_without_a_mentor(client_for, cast):
+    response = client_for("centre").get(reverse("peerprogram:peer_list"), {"without_mentor": "on"})
+    assert [p.name for p in response.context["page"].object_list] == ["Per Anden"]
+
+
+def test_register_form_preselects_the_only_unit_a_leader_has(client_for, cast):
+    response = client_for("leader").get(reverse("peerprogram:peer_create"))
+    assert response.context["person"].initial["unit"] == cast.unit
