@@ -8,10 +8,10 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# Debian packages: WeasyPrint's text stack and fonts, Chromium for the browser
+# Debian packages: venv support, WeasyPrint's text stack and fonts, Chromium for the browser
 # tests, gettext for translations, poppler-utils to look at generated PDFs.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-	chromium gettext poppler-utils
+SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+	fonts-dejavu-core chromium gettext poppler-utils
 
 .PHONY: run test setup system-deps venv translations migrate demo lint format \
 	migrations-check messages messages-check clean
@@ -45,7 +45,7 @@ system-deps:
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $@

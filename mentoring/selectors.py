@@ -40,3 +40,9 @@ def current_mentors_by_peer(peer_ids: list[int]) -> dict[int, StaffMember]:
 def has_active_mentor() -> Exists:
     """An expression for annotating peer workers: True when a mentor is appointed now."""
     return Exists(active_mentorships().filter(peer=OuterRef("pk")))
+
+
+def mentor_since_by_peer(peer_ids: list[int]) -> dict[int, tuple[StaffMember, object]]:
+    """For each peer with an active mentor: (mentor, start date), in one query."""
+    rows = active_mentorships().filter(peer_id__in=peer_ids).select_related("mentor")
+    return {m.peer_id: (m.mentor, m.start_date) for m in rows}

@@ -128,8 +128,6 @@ def staff_for(user) -> QuerySet[StaffMember]:
     reach = Q(unit_id__in=actor.led_unit_ids)
     if actor.staff:
         reach |= Q(pk=actor.staff.pk)
-    if actor.mentee_ids:
-        reach |= Q(peer__pk__in=actor.mentee_ids)
     return staff.filter(reach)
 
 
@@ -138,12 +136,24 @@ def get_staff_for(user, pk: int) -> StaffMember:
 
 
 def get_staff_for_edit(user, pk: int) -> StaffMember:
-    """Only a leader of the member's unit, Centre staff or an administrator edit a staff member."""
+    """Only a leader of the member's unit, Centre staff or an administrator edit a staff member.
+
+    A leader cannot edit Centre staff, or someone who leads a unit the leader does not
+    lead: switching them off would take away roles the leader does not own.
+    """
     member = get_staff_for(user, pk)
-    actor = get_actor(user)
-    if not (actor.sees_programme or member.unit_id in actor.led_unit_ids):
+    if not may_edit_staff(user, member):
         raise Http404
     return member
+
+
+def may_edit_staff(user, member: StaffMember) -> bool:
+    actor = get_actor(user)
+    if actor.sees_programme:
+        return True
+    if member.unit_id not in actor.led_unit_ids or member.is_centre_staff:
+        return False
+    return not member.led_units.exclude(pk__in=actor.led_unit_ids).exists()
 
 
 def editable_units_for(user) -> QuerySet[Unit]:

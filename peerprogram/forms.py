@@ -70,6 +70,12 @@ class StaffMemberForm(VersionedFormMixin, forms.ModelForm):
             self.fields["unit"].queryset = units
         if not may_set_centre and "is_centre_staff" in self.fields:
             del self.fields["is_centre_staff"]
+        if "profession" in self.fields and hasattr(self.instance, "peer"):
+            # Employed as peer worker: the profession follows the employment.
+            self.fields["profession"].disabled = True
+            self.fields["profession"].help_text = _(
+                "Employed as peer worker; end the employment to change the profession."
+            )
         self.add_version_field()
         self.helper = FormHelper()
         self.helper.form_tag = False

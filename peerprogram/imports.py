@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
 from .resources import ScopedResource
-from .services import audit
 
 
 @dataclass
@@ -45,6 +44,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
 
@@ -61,37 +61,109 @@ class ImportFileError(ValueError):
     pass
 
 
-def read_dataset(content: bytes, filename: str) -> tablib.Dataset:
-    """Turn an uploaded file into a dataset, or raise ImportFileError with a clear reason."""
+MAX_ROWS = 10_000
+FORMULA_START = ("=", "+", "-", "@")
+
+
+@dataclass
+class ParsedFile:
+    """The rows of a file without its empty rows, and the line each row had in the file."""
+
+    dataset: tablib.Dataset
+    lines: list[int]
+
+
+def read_dataset(content: bytes, filename: str) -> ParsedFile:
+    """Turn an uploaded file into rows, or raise ImportFileError with a clear reason."""
     if filename.lower().endswith(".xlsx"):
-        try:
-            return tablib.Dataset().load(io.BytesIO(content), format="xlsx")
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ImportFileError(_("The Excel file could not be read.")) from exc
+        rows = _xlsx_rows(content)
+    else:
+        rows = _csv_rows(content)
+    rows = [(n, r) for n, r in rows if any(str(v).strip() for v in r if v is not None)]
+    if not rows:
+        raise ImportFileError(_("The file is empty."))
+    (_n, header), *body = rows
+    if len(body) > MAX_ROWS:
+        raise ImportFileError(
+            _("The file has %(rows)s rows; at most %(max)s can be imported at a time.")
+            % {"rows": len(body), "max": MAX_ROWS}
+        )
+    width = len(header)
+    dataset = tablib.Dataset(headers=[str(h or "").strip() for h in header])
+    for _number, values in body:
+        values = list(values)[:width] + [None] * (width - len(values))
+        dataset.append([_unescape(v) for v in values])
+    return ParsedFile(dataset, [n for n, _v in body])
+
+
+def _csv_rows(content: bytes) -> list[tuple[int, list]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(
             _("The CSV file is not UTF-8. Save it as “CSV UTF-8” and try again.")
         ) from exc
-    if not text.strip():
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines):
         raise ImportFileError(_("The file is empty."))
-    first_line = text.splitlines()[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    first = next(line for line in lines if line.strip())
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return tablib.Dataset().load(text, format="csv", delimiter=delimiter)
-    except (csv.Error, tablib.InvalidDimensions) as exc:
+        return [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
         raise ImportFileError(
-            _("The CSV file could not be read: some rows have a different number of columns.")
+            _("The CSV file could not be read near line %(line)s: %(error)s")
+            % {"line": reader.line_num, "error": exc}
         ) from exc
 
 
+def _xlsx_rows(content: bytes) -> list[tuple[int, list]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ImportFileError(_("The Excel file could not be read.")) from exc
+    sheet = book.worksheets[0]
+    return [(n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), 1)]
+
+
+def _unescape(value):
+    """Undo the apostrophe our exports put before text that looks like a formula."""
+    if isinstance(value, str):
+        value = value.strip()
+        if value.startswith("'") and value[1:2] in FORMULA_START:
+            return value[1:]
+    return value
+
+
+def escape_for_spreadsheet(dataset: tablib.Dataset) -> tablib.Dataset:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    safe = tablib.Dataset(headers=dataset.headers)
+    for row in dataset:
+        safe.append(
+            [f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in row]
+        )
+    return safe
+
+
 def run_import(
-    *, resource: ScopedResource, dataset: tablib.Dataset, dry_run: bool, by, label: str
+    *, resource: ScopedResource, parsed: ParsedFile, dry_run: bool, by, label: str
 ) -> ImportReport:
     """Check (dry run) or import every row; any problem rolls everything back."""
     report = ImportReport()
+    dataset = parsed.dataset
+    resource.by = by
+    resource.label = label
     resource.before_import(dataset)
+    known = set(resource.fields)
+    unknown = [h for h in dataset.headers if h and h not in known]
+    if unknown:
+        report.warnings.append(
+            _("These columns are not used and will be ignored: %(columns)s.")
+            % {"columns": ", ".join(unknown)}
+        )
     missing = [c for c in resource.required_columns() if c not in dataset.headers]
     if missing:
         report.problems.append(
@@ -111,38 +183,34 @@ def run_import(
         result = resource.import_data(
             dataset, dry_run=True, use_transactions=True, rollback_on_validation_errors=True
         )
-        _collect(resource, dataset, result, report)
+        _collect(resource, parsed, result, report)
         if report.ok and not dry_run:
             sid = transaction.savepoint()
             result = resource.import_data(
                 dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True
             )
             again = ImportReport()
-            _collect(resource, dataset, result, again)
+            _collect(resource, parsed, result, again)
             if not again.ok:  # the data changed between the check and the import
                 transaction.savepoint_rollback(sid)
                 return again
-            audit(
-                by=by,
-                action=f"{label}_import",
-                obj=by,
-                summary=f"{report.new} new, {report.updated} updated, {report.unchanged} unchanged",
-            )
     return report
 
 
-def _collect(resource: ScopedResource, dataset, result, report: ImportReport) -> None:
+def _collect(resource: ScopedResource, parsed: ParsedFile, result, report: ImportReport) -> None:
+    dataset = parsed.dataset
     report.headers = list(dataset.headers)
     for error in result.base_errors:
         report.problems.append(ImportProblem(None, "", str(error.error)))
-    for line_number, errors in result.row_errors():
+    for number, errors in result.row_errors():
         for error in errors:
-            report.problems.append(ImportProblem(line_number + 1, "", str(error.error)))
+            report.problems.append(ImportProblem(parsed.lines[number - 1], "", str(error.error)))
     for invalid in result.invalid_rows:
+        line = parsed.lines[invalid.number - 1]
         for attribute, messages in invalid.error_dict.items():
             column = "" if attribute == NON_FIELD_ERRORS else resource.column_for(attribute)
             for message in messages:
-                report.problems.append(ImportProblem(invalid.number + 1, column, str(message)))
+                report.problems.append(ImportProblem(line, column, str(message)))
     report.problems.sort(key=lambda p: (p.row or 0, p.column))
     for index, row_result in enumerate(result.rows):
         kind = row_result.import_type
@@ -153,4 +221,6 @@ def _collect(resource: ScopedResource, dataset, result, report: ImportReport) ->
         elif kind == RowResult.IMPORT_TYPE_SKIP:
             report.unchanged += 1
         if kind in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE):
-            report.rows.append({"line": index + 2, "kind": kind, "values": list(dataset[index])})
+            report.rows.append(
+                {"line": parsed.lines[index], "kind": kind, "values": list(dataset[index])}
+            )

@@ -10,14 +10,42 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class Unit(models.Model):
+# Control characters break spreadsheets and print badly; nobody types them on purpose.
+no_control_characters = RegexValidator(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]",
+    inverse_match=True,
+    message=_("The text contains an invisible control character. Retype it."),
+)
+
+
+class VersionedModel(models.Model):
+    """Counts saves, so an edit form opened before another save is noticed (services)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        # Any save of an existing row (import, admin, a service) moves the version on.
+        if self.pk is not None and not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+
+class Unit(VersionedModel):
     class Kind(models.TextChoices):
         INPATIENT = "inpatient", _("Inpatient ward")
         OUTPATIENT = "outpatient", _("Outpatient clinic")
@@ -25,11 +53,14 @@ class Unit(models.Model):
         MUNICIPAL = "municipal", _("Municipal service")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, validators=[no_control_characters]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     organisation = models.CharField(
         _("region or organisation"),
         max_length=200,
+        validators=[no_control_characters],
         help_text=_("For example the region or municipality the unit belongs to."),
     )
     # One FK on the unit makes "one leader per unit" structural: a unit cannot
@@ -43,21 +74,45 @@ class Unit(models.Model):
         related_name="led_units",
     )
     active = models.BooleanField(_("active"), default=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="unit_name_unique_ignoring_case",
+                violation_error_message=_("A unit with this name already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The leader is one of the unit's own active staff, and not a peer worker
+        # (the same rule as the unit form; it also guards imports).
+        leader = self.leader
+        if leader is not None and (
+            leader.unit_id != self.pk
+            or not leader.active
+            or leader.profession == StaffMember.Profession.PEER
+        ):
+            raise ValidationError(
+                {
+                    "leader": _(
+                        "The leader must be an active staff member of this unit, "
+                        "and not a peer worker."
+                    )
+                }
+            )
 
     def get_absolute_url(self) -> str:
         return reverse("peerprogram:unit_detail", args=[self.pk])
 
 
-class StaffMember(models.Model):
+class StaffMember(VersionedModel):
     class Profession(models.TextChoices):
         NURSE = "nurse", _("Nurse")
         SOSU = "sosu", _("Social and health care assistant")
@@ -76,9 +131,11 @@ class StaffMember(models.Model):
         blank=True,
         related_name="staff_member",
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
     email = models.EmailField(_("e-mail"), unique=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(
+        _("phone"), max_length=30, blank=True, validators=[no_control_characters]
+    )
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="staff"
     )
@@ -91,7 +148,6 @@ class StaffMember(models.Model):
         ),
     )
     active = models.BooleanField(_("active"), default=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -115,7 +171,7 @@ class StaffMember(models.Model):
         return reverse("peerprogram:staff_detail", args=[self.pk])
 
 
-class PeerWorker(models.Model):
+class PeerWorker(VersionedModel):
     class EmploymentForm(models.TextChoices):
         PERMANENT = "permanent", _("Permanent")
         FEE_PAID = "fee_paid", _("Fee-paid")
@@ -143,7 +199,6 @@ class PeerWorker(models.Model):
         _("probation (months)"), default=3, help_text=_("Usually 3 months.")
     )
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["staff_member__name"]

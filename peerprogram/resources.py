@@ -16,6 +16,7 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
 from .models import StaffMember, Unit
+from .services import audit
 
 DANISH_HEADERS = {
     "navn": "name",
@@ -123,13 +124,21 @@ class TextWidget(widgets.CharWidget):
 
 
 class ScopedResource(resources.ModelResource):
-    """Shared behaviour: Danish headers, duplicate keys in one file, and the importer's reach."""
+    """Shared behaviour: Danish headers, duplicate keys in one file, the importer's reach,
+    and an audit row for every row written."""
 
     key_column: str = ""
+    by = None
+    label = "import"
 
     def __init__(self, **kwargs):
         super().__init__()
         self._seen_keys: dict[str, int] = {}
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if not kwargs.get("dry_run"):
+            action = "created" if instance.version == 1 else "updated"
+            audit(by=self.by, action=f"{self.label}_import", obj=instance, summary=action)
 
     def before_import(self, dataset, **kwargs):
         self._seen_keys = {}
@@ -188,7 +197,7 @@ class UnitResource(ScopedResource):
         "leader",
         "leader",
         widget=LookupWidget(
-            StaffMember.objects.all(),
+            StaffMember.objects.filter(active=True),
             "email",
             gettext_lazy("No staff member has the e-mail address %(value)s."),
         ),
@@ -261,12 +270,29 @@ class StaffResource(ScopedResource):
             raise ValidationError(
                 {"email": _("This e-mail belongs to a staff member outside your units.")}
             )
+        if instance.pk and not self.may_set_centre and (
+            instance.is_centre_staff
+            or instance.led_units.exclude(pk__in=self.units.values("pk")).exists()
+        ):
+            raise ValidationError(
+                {
+                    "email": _(
+                        "This person is Centre staff or leads another unit; only Centre staff "
+                        "and administrators can change them."
+                    )
+                }
+            )
+        was_profession = instance.profession if instance.pk else None
         was_centre = instance.is_centre_staff
         super().import_instance(instance, row, **kwargs)
         self.check_duplicate_key(row, kwargs.get("row_number", 0))
         if not self.may_set_centre and instance.is_centre_staff != was_centre:
             raise ValidationError(
                 {"is_centre_staff": _("Only Centre staff and administrators can change this.")}
+            )
+        if was_profession and hasattr(instance, "peer") and instance.profession != was_profession:
+            raise ValidationError(
+                {"profession": _("This person is employed as peer worker; the profession stays.")}
             )
 
     def get_export_queryset(self, request=None):

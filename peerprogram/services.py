@@ -32,12 +32,18 @@ def audit(*, by, action: str, obj: models.Model, summary: str = "") -> AuditEven
     )
 
 
-def _save_versioned(instance: models.Model, *, expected_version: int, changes: dict[str, Any]):
-    """Apply changes only if nobody saved the row since `expected_version` was read."""
+def _save_versioned(
+    instance: models.Model, *, expected_version: int, changes: dict[str, Any]
+) -> str:
+    """Apply changes only if nobody saved the row since `expected_version` was read.
+
+    Returns the names of the fields that really changed, for the audit row.
+    """
+    model = type(instance)
+    stored = model.objects.filter(pk=instance.pk).values(*_columns(model, changes)).first()
     for name, value in changes.items():
         setattr(instance, name, value)
     instance.full_clean()
-    model = type(instance)
     values = {name: getattr(instance, name) for name in changes}
     updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
         version=F("version") + 1, **values
@@ -45,11 +51,20 @@ def _save_versioned(instance: models.Model, *, expected_version: int, changes: d
     if not updated:
         raise ConcurrentEditError
     instance.version = expected_version + 1
-    return instance
+    return _changed_names(model, stored or {}, changes)
 
 
-def _changed(instance: models.Model, changes: dict[str, Any]) -> str:
-    names = [name for name, value in changes.items() if getattr(instance, name) != value]
+def _columns(model, changes: dict[str, Any]) -> list[str]:
+    return [model._meta.get_field(name).attname for name in changes]
+
+
+def _changed_names(model, stored: dict[str, Any], changes: dict[str, Any]) -> str:
+    names = []
+    for name, value in changes.items():
+        attname = model._meta.get_field(name).attname
+        new = value.pk if isinstance(value, models.Model) else value
+        if stored.get(attname) != new:
+            names.append(name)
     return ", ".join(sorted(names))
 
 
@@ -74,8 +89,7 @@ def unit_create(
 @transaction.atomic
 def unit_update(*, unit: Unit, by, expected_version: int, **changes: Any) -> Unit:
     """Change a unit's facts; refuses if someone else saved it in the meantime."""
-    summary = _changed(unit, changes)
-    _save_versioned(unit, expected_version=expected_version, changes=changes)
+    summary = _save_versioned(unit, expected_version=expected_version, changes=changes)
     audit(by=by, action="unit_update", obj=unit, summary=summary)
     return unit
 
@@ -115,8 +129,7 @@ def staff_update(*, member: StaffMember, by, expected_version: int, **changes: A
     """Change a staff member's facts; refuses if someone else saved them in the meantime."""
     if "email" in changes:
         changes["email"] = changes["email"].strip().lower()
-    summary = _changed(member, changes)
-    _save_versioned(member, expected_version=expected_version, changes=changes)
+    summary = _save_versioned(member, expected_version=expected_version, changes=changes)
     audit(by=by, action="staff_update", obj=member, summary=summary)
     return member
 
@@ -189,7 +202,6 @@ def peer_employ(
 @transaction.atomic
 def peer_update(*, peer: PeerWorker, by, expected_version: int, **changes: Any) -> PeerWorker:
     """Change a peer worker's employment facts; refuses on a concurrent save."""
-    summary = _changed(peer, changes)
-    _save_versioned(peer, expected_version=expected_version, changes=changes)
+    summary = _save_versioned(peer, expected_version=expected_version, changes=changes)
     audit(by=by, action="peer_update", obj=peer, summary=summary)
     return peer

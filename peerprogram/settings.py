@@ -23,7 +23,10 @@ if DEBUG:
 else:
     SECRET_KEY = env("SECRET_KEY")
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+if DEBUG:
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+else:
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -145,12 +148,16 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Production must say how mail leaves (password resets); development prints it.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://") if DEBUG else env.email_url(
+    "EMAIL_URL"
+)
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="peerprogram@localhost")
 
 # The uploaded import file waits here between the preview and the confirmation.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# (Django admin's import keeps the file in a temporary folder, shared by all workers.)
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.TempFolderStorage"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
@@ -175,13 +182,18 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Throttle by the client's address, not the proxy's (one proxy in front).
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Server errors (500) and warnings reach the console, and so the service's log.
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         # Failed and locked-out logins are written here by django-axes.
-        "axes": {"handlers": ["console"], "level": env("AXES_LOG_LEVEL", default="WARNING")},
+        "axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")},
     },
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from mentoring import selectors as mentoring_selectors
 from . import access, selectors, services
 from .filters import PeerFilter, StaffFilter, UnitFilter
 from .forms import ImportUploadForm, PeerStaffForm, PeerWorkerForm, StaffMemberForm, UnitForm
-from .imports import ImportFileError, read_dataset, run_import
+from .imports import ImportFileError, escape_for_spreadsheet, read_dataset, run_import
 from .resources import StaffResource, UnitResource
 
 PAGE_SIZE = 50
@@ -183,9 +184,11 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_staff_for(request.user, pk)
-    actor = access.get_actor(request.user)
-    may_edit = actor.sees_programme or member.unit_id in actor.led_unit_ids
-    mentees = mentoring_selectors.mentees_of(member)
+    may_edit = access.may_edit_staff(request.user, member)
+    # Only the mentees the viewer may see themselves.
+    mentees = mentoring_selectors.mentees_of(member).filter(
+        pk__in=access.peers_for(request.user).values("pk")
+    )
     return render(
         request,
         "peerprogram/staff_detail.html",
@@ -331,31 +334,26 @@ IMPORTS = {
 
 @require_http_methods(["GET", "POST"])
 def data_import(request: HttpRequest, kind: str) -> HttpResponse:
+    """Upload → checked preview → confirm. The checked file waits in the session, and the
+    confirmation names the file's digest so that only the previewed file is imported."""
     spec = IMPORTS[kind]
     access.require(spec["allowed"](request.user))
     session_key = f"import:{kind}"
     form = ImportUploadForm()
-    context = {
-        "kind": kind,
-        "form": form,
-        "columns": spec["resource"](request).get_export_headers(),
-    }
+    context = {"kind": kind, "form": form, "columns": spec["resource"](request).get_export_headers()}
 
     if request.method == "POST" and "confirm" in request.POST:
         stored = request.session.get(session_key)
-        if not stored:
+        if not stored or stored["digest"] != request.POST.get("digest"):
             messages.error(request, _("The checked file is no longer available. Upload it again."))
             return redirect("peerprogram:data_import", kind=kind)
-        dataset = read_dataset(base64.b64decode(stored["content"]), stored["name"])
+        parsed = read_dataset(base64.b64decode(stored["content"]), stored["name"])
         report = run_import(
-            resource=spec["resource"](request),
-            dataset=dataset,
-            dry_run=False,
-            by=request.user,
-            label=kind,
+            resource=spec["resource"](request), parsed=parsed, dry_run=False,
+            by=request.user, label=kind,
         )
+        del request.session[session_key]
         if report.ok:
-            del request.session[session_key]
             messages.success(
                 request,
                 _("Import done: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.")
@@ -364,28 +362,29 @@ def data_import(request: HttpRequest, kind: str) -> HttpResponse:
             return redirect(spec["list_url"])
         context.update(report=report, filename=stored["name"])
     elif request.method == "POST":
+        request.session.pop(session_key, None)  # a new upload replaces any checked file
         form = ImportUploadForm(request.POST, request.FILES)
         context["form"] = form
         if form.is_valid():
             upload = form.cleaned_data["file"]
             content = upload.read()
             try:
-                dataset = read_dataset(content, upload.name)
+                parsed = read_dataset(content, upload.name)
             except ImportFileError as exc:
                 form.add_error("file", str(exc))
             else:
                 report = run_import(
-                    resource=spec["resource"](request),
-                    dataset=dataset,
-                    dry_run=True,
-                    by=request.user,
-                    label=kind,
+                    resource=spec["resource"](request), parsed=parsed, dry_run=True,
+                    by=request.user, label=kind,
                 )
                 if report.ok:
+                    digest = hashlib.sha256(content).hexdigest()
                     request.session[session_key] = {
                         "name": upload.name,
+                        "digest": digest,
                         "content": base64.b64encode(content).decode("ascii"),
                     }
+                    context["digest"] = digest
                 context.update(report=report, filename=upload.name)
     return render(request, "peerprogram/import.html", context)
 
@@ -407,7 +406,7 @@ def data_export(request: HttpRequest, kind: str) -> HttpResponse:
     file_format = request.GET.get("format", "xlsx")
     if file_format not in ("csv", "xlsx"):
         file_format = "xlsx"
-    dataset = resource.export(queryset=queryset)
+    dataset = escape_for_spreadsheet(resource.export(queryset=queryset))
     if file_format == "csv":
         body, content_type = dataset.export("csv").encode("utf-8-sig"), "text/csv; charset=utf-8"
     else:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 
 from peerprogram.models import PeerWorker, StaffMember, Unit
 
@@ -23,6 +24,14 @@ from .factories import (
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _danish(settings):
+    """Each test starts in Danish (a request in English leaves English active)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @dataclass

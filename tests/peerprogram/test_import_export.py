@@ -30,11 +30,15 @@ def test_staff_import_previews_then_saves_only_on_confirm(client_for, cast):
     assert [row["line"] for row in report.rows] == [2, 3]
     assert not StaffMember.objects.filter(email="bo@example.org").exists()
 
-    response = client.post(STAFF_URL, {"confirm": "1"})
+    response = client.post(STAFF_URL, {"confirm": "1", "digest": response.context["digest"]})
     assert response.status_code == 302
     eva = StaffMember.objects.get(email="eva@example.org")
     assert (eva.profession, eva.unit, eva.phone) == ("psychologist", cast.unit, "+45 1234")
-    assert AuditEvent.objects.get(action="staff_import").summary == "2 new, 0 updated, 0 unchanged"
+    rows = AuditEvent.objects.filter(action="staff_import").order_by("object_id")
+    assert [(r.object_id, r.summary) for r in rows] == [
+        (StaffMember.objects.get(email="bo@example.org").pk, "created"),
+        (eva.pk, "created"),
+    ]
 
 
 def test_a_file_with_one_bad_row_imports_nothing_and_names_row_and_column(client_for, cast):
@@ -104,7 +108,9 @@ def test_a_file_that_is_not_utf8_gets_a_clear_error(client_for, cast):
 
 
 def test_confirm_without_a_checked_file_asks_for_a_new_upload(client_for, cast):
-    response = client_for("leader", "en").post(STAFF_URL, {"confirm": "1"}, follow=True)
+    response = client_for("leader", "en").post(
+        STAFF_URL, {"confirm": "1", "digest": "0" * 64}, follow=True
+    )
     assert [str(m) for m in response.context["messages"]] == [
         "The checked file is no longer available. Upload it again."
     ]
@@ -123,9 +129,10 @@ def test_units_export_then_import_round_trip_from_excel(client_for, cast):
     out = io.BytesIO()
     book.save(out)
     upload = SimpleUploadedFile("units.xlsx", out.getvalue())
-    report = client.post(UNITS_URL, {"file": upload}).context["report"]
+    response = client.post(UNITS_URL, {"file": upload})
+    report = response.context["report"]
     assert (report.ok, report.new, report.updated, report.unchanged) == (True, 1, 0, 3)
-    client.post(UNITS_URL, {"confirm": "1"})
+    client.post(UNITS_URL, {"confirm": "1", "digest": response.context["digest"]})
     assert Unit.objects.get(name="Sengeafsnit S2").kind == Unit.Kind.INPATIENT
 
 
@@ -149,3 +156,93 @@ def test_import_query_count_grows_at_most_linearly(
     with django_assert_max_num_queries(20 + 8 * rows):
         response = client.post(STAFF_URL, {"file": _csv(body)})
     assert response.context["report"].new == rows
+
+
+def test_blank_lines_keep_row_numbers_and_empty_rows_are_skipped(client_for, cast):
+    upload = _csv(
+        "name;email;unit;profession\n"
+        "Bo Berg;bo@example.org;F-ACT Øst;nurse\n"
+        "\n"
+        ";;;\n"
+        "Eva Eng;eva@example.org;F-ACT Øst;astronaut\n"
+    )
+    response = client_for("leader", "en").post(STAFF_URL, {"file": upload})
+    assert [str(p) for p in response.context["report"].problems] == [
+        "Row 5, column “profession”: “astronaut” is not one of the allowed values: Nurse, "
+        "Social and health care assistant, Psychologist, Doctor, Occupational therapist, "
+        "Social worker, Peer worker, Other."
+    ]
+
+
+def test_unknown_columns_are_named_in_the_preview(client_for, cast):
+    upload = _csv("name,email,unit,profession,shoe size\nBo,bo@example.org,F-ACT Øst,nurse,44\n")
+    report = client_for("leader", "en").post(STAFF_URL, {"file": upload}).context["report"]
+    assert report.ok
+    assert report.warnings == ["These columns are not used and will be ignored: shoe size."]
+
+
+def test_confirm_imports_only_the_file_that_was_checked_last(client_for, cast):
+    client = client_for("leader", "en")
+    good = client.post(
+        STAFF_URL, {"file": _csv("name,email,unit,profession\nBo,bo@example.org,F-ACT Øst,nurse\n")}
+    )
+    client.post(
+        STAFF_URL, {"file": _csv("name,email,unit,profession\nEva,eva@x.dk,Nowhere,nurse\n")}
+    )
+    response = client.post(STAFF_URL, {"confirm": "1", "digest": good.context["digest"]})
+    assert response.status_code == 302
+    assert not StaffMember.objects.filter(email="bo@example.org").exists()
+
+
+def test_export_neutralises_text_that_looks_like_a_formula_and_import_restores_it(client_for, cast):
+    StaffMember.objects.filter(pk=cast.mentor.pk).update(name="=HYPERLINK(1)")
+    client = client_for("centre", "en")
+    response = client.get(reverse("peerprogram:data_export", kwargs={"kind": "staff"}))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    names = [row[0] for row in book.active.values]
+    assert "'=HYPERLINK(1)" in names
+    out = io.BytesIO()
+    book.save(out)
+    response = client.post(STAFF_URL, {"file": SimpleUploadedFile("s.xlsx", out.getvalue())})
+    assert response.context["report"].unchanged == StaffMember.objects.count()
+
+
+def test_an_import_moves_the_version_on_so_an_open_edit_form_is_refused(client_for, cast):
+    client = client_for("centre", "en")
+    version = cast.mentor.version
+    response = client.post(
+        STAFF_URL,
+        {
+            "file": _csv(
+                f"name,email,unit,profession\nMads Ny,{cast.mentor.email},F-ACT Øst,nurse\n"
+            )
+        },
+    )
+    client.post(STAFF_URL, {"confirm": "1", "digest": response.context["digest"]})
+    cast.mentor.refresh_from_db()
+    assert cast.mentor.version == version + 1
+
+
+def test_a_leader_cannot_switch_off_someone_who_leads_another_unit_by_import(client_for, cast):
+    cast.outsider.unit = cast.unit
+    cast.outsider.save()
+    upload = _csv(
+        f"name,email,unit,profession,active\nOle,{cast.outsider.email},F-ACT Øst,nurse,nej\n"
+    )
+    response = client_for("leader", "en").post(STAFF_URL, {"file": upload})
+    assert [str(p) for p in response.context["report"].problems] == [
+        "Row 2, column “email”: This person is Centre staff or leads another unit; only Centre "
+        "staff and administrators can change them."
+    ]
+
+
+def test_a_units_import_cannot_make_a_peer_worker_the_leader(client_for, cast):
+    upload = _csv(
+        f"name,kind,organisation,leader\nF-ACT Øst,F-ACT team,Region Nord,{cast.peer.staff_member.email}\n",
+        "units.csv",
+    )
+    response = client_for("centre", "en").post(UNITS_URL, {"file": upload})
+    assert [str(p) for p in response.context["report"].problems] == [
+        "Row 2, column “leader”: The leader must be an active staff member of this unit, and "
+        "not a peer worker."
+    ]

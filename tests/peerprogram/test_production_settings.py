@@ -12,11 +12,12 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "peer.region.example",
     "DATABASE_URL": "sqlite:////tmp/peerprogram-deploy-check.sqlite3",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.region.example:587",
 }
 
 
 def _run(*args: str, env: dict) -> subprocess.CompletedProcess:
-    dropped = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    dropped = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -33,8 +34,12 @@ def test_check_deploy_passes_with_the_documented_production_environment():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL"])
+def test_production_refuses_to_start_without_a_required_setting(name):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != name}
     result = _run("check", env=env)
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert name in result.stderr

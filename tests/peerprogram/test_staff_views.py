@@ -67,3 +67,53 @@ def test_mentor_page_lists_the_mentees(client_for, cast):
     response = client_for("mentor").get(reverse("peerprogram:staff_detail", args=[cast.mentor.pk]))
     assert [p.name for p in response.context["mentees"]] == ["Pia Peer"]
     assert response.context["may_edit"] is False
+
+
+def test_editing_through_the_form_audits_the_changed_fields(client_for, cast):
+    from peerprogram.models import AuditEvent
+
+    client_for("leader").post(
+        reverse("peerprogram:staff_edit", args=[cast.mentor.pk]),
+        _data(cast, name="Mads Mentorsen", email=cast.mentor.email, version=cast.mentor.version),
+    )
+    assert AuditEvent.objects.get(action="staff_update").summary == "name"
+
+
+def test_a_leader_cannot_edit_someone_who_leads_another_unit(client_for, cast):
+    cast.outsider.unit = cast.unit
+    cast.outsider.save()
+    response = client_for("leader").get(reverse("peerprogram:staff_edit", args=[cast.outsider.pk]))
+    assert response.status_code == 404
+
+
+def test_a_leader_cannot_edit_centre_staff_placed_in_their_unit(client_for, cast):
+    cast.centre.unit = cast.unit
+    cast.centre.save()
+    response = client_for("leader").get(reverse("peerprogram:staff_edit", args=[cast.centre.pk]))
+    assert response.status_code == 404
+
+
+def test_a_mentor_does_not_see_the_mentees_staff_record(client_for, cast):
+    url = reverse("peerprogram:staff_detail", args=[cast.peer.staff_member.pk])
+    assert client_for("mentor").get(url).status_code == 404
+
+
+def test_invisible_control_characters_are_refused(client_for, cast):
+    response = client_for("leader", "en").post(
+        reverse("peerprogram:staff_create"), _data(cast, name="Bo\x0bBerg")
+    )
+    assert response.context["form"].errors["name"] == [
+        "The text contains an invisible control character. Retype it."
+    ]
+
+
+def test_a_peer_workers_profession_cannot_be_changed(client_for, cast):
+    member = cast.peer.staff_member
+    client_for("leader").post(
+        reverse("peerprogram:staff_edit", args=[member.pk]),
+        _data(
+            cast, name=member.name, email=member.email, profession="nurse", version=member.version
+        ),
+    )
+    member.refresh_from_db()
+    assert member.profession == "peer"

@@ -65,7 +65,7 @@ def test_second_save_of_the_same_unit_is_refused_and_the_typed_text_kept(client_
     data = {
         "kind": "fact",
         "organisation": "Region Nord",
-        "version": 1,
+        "version": cast.unit.version,
         "active": "on",
         "leader": cast.leader.pk,
     }
