@@ -75,10 +75,8 @@ class ParsedFile:
 
 def read_dataset(content: bytes, filename: str) -> ParsedFile:
     """Turn an uploaded file into rows, or raise ImportFileError with a clear reason."""
-    if filename.lower().endswith(".xlsx"):
-        rows = _xlsx_rows(content)
-    else:
-        rows = _csv_rows(content)
+    is_xlsx = filename.lower().endswith(".xlsx")
+    rows = _xlsx_rows(content) if is_xlsx else _csv_rows(content)
     rows = [(n, r) for n, r in rows if any(str(v).strip() for v in r if v is not None)]
     if not rows:
         raise ImportFileError(_("The file is empty."))

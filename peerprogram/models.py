@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 # Control characters break spreadsheets and print badly; nobody types them on purpose.
 no_control_characters = RegexValidator(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]",
@@ -90,6 +89,9 @@ class Unit(VersionedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("peerprogram:unit_detail", args=[self.pk])
+
     def clean(self) -> None:
         # The leader is one of the unit's own active staff, and not a peer worker
         # (the same rule as the unit form; it also guards imports).
@@ -107,9 +109,6 @@ class Unit(VersionedModel):
                     )
                 }
             )
-
-    def get_absolute_url(self) -> str:
-        return reverse("peerprogram:unit_detail", args=[self.pk])
 
 
 class StaffMember(VersionedModel):

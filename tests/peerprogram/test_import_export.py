@@ -237,9 +237,9 @@ def test_a_leader_cannot_switch_off_someone_who_leads_another_unit_by_import(cli
 
 
 def test_a_units_import_cannot_make_a_peer_worker_the_leader(client_for, cast):
+    email = cast.peer.staff_member.email
     upload = _csv(
-        f"name,kind,organisation,leader\nF-ACT Øst,F-ACT team,Region Nord,{cast.peer.staff_member.email}\n",
-        "units.csv",
+        f"name,kind,organisation,leader\nF-ACT Øst,F-ACT team,Region Nord,{email}\n", "units.csv"
     )
     response = client_for("centre", "en").post(UNITS_URL, {"file": upload})
     assert [str(p) for p in response.context["report"].problems] == [
