@@ -33,6 +33,8 @@ def current_mentor_of(peer: PeerWorker) -> StaffMember | None:
 
 def current_mentors_by_peer(peer_ids: list[int]) -> dict[int, StaffMember]:
     """The active mentor of each peer, in one query (for list pages)."""
+    if not peer_ids:
+        return {}
     rows = active_mentorships().filter(peer_id__in=peer_ids).select_related("mentor")
     return {m.peer_id: m.mentor for m in rows}
 
@@ -44,5 +46,7 @@ def has_active_mentor() -> Exists:
 
 def mentor_since_by_peer(peer_ids: list[int]) -> dict[int, tuple[StaffMember, object]]:
     """For each peer with an active mentor: (mentor, start date), in one query."""
+    if not peer_ids:
+        return {}
     rows = active_mentorships().filter(peer_id__in=peer_ids).select_related("mentor")
     return {m.peer_id: (m.mentor, m.start_date) for m in rows}

@@ -270,9 +270,13 @@ class StaffResource(ScopedResource):
             raise ValidationError(
                 {"email": _("This e-mail belongs to a staff member outside your units.")}
             )
-        if instance.pk and not self.may_set_centre and (
-            instance.is_centre_staff
-            or instance.led_units.exclude(pk__in=self.units.values("pk")).exists()
+        if (
+            instance.pk
+            and not self.may_set_centre
+            and (
+                instance.is_centre_staff
+                or instance.led_units.exclude(pk__in=self.units.values("pk")).exists()
+            )
         ):
             raise ValidationError(
                 {

@@ -149,8 +149,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Production must say how mail leaves (password resets); development prints it.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://") if DEBUG else env.email_url(
-    "EMAIL_URL"
+EMAIL_CONFIG = (
+    env.email_url("EMAIL_URL", default="consolemail://") if DEBUG else env.email_url("EMAIL_URL")
 )
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="peerprogram@localhost")
@@ -168,6 +168,10 @@ CACHES = {
 PEER_COST_PER_WEEKLY_HOUR_DKK = env.int("PEER_COST_PER_WEEKLY_HOUR_DKK", default=10_115)
 PEER_RECOMMENDED_MIN_HOURS = 20
 PEER_MAX_HOURS = 37
+
+# Applicants who were not hired are anonymised this long after the vacancy ended
+# (the anonymise_applicants command, run daily).
+APPLICANT_RETENTION_MONTHS = env.int("APPLICANT_RETENTION_MONTHS", default=6)
 
 # Security. Production values are on unless DEBUG is on; each can be overridden.
 SECURE_CONTENT_TYPE_NOSNIFF = True

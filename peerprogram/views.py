@@ -13,9 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentoring import selectors as mentoring_selectors
+from recruitment import selectors as recruitment_selectors
 
 from . import access, selectors, services
 from .filters import PeerFilter, StaffFilter, UnitFilter
@@ -79,6 +81,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["own_mentor"] = mentoring_selectors.current_mentor_of(actor.peer)
     if actor.is_mentor:
         context["mentees"] = mentoring_selectors.mentees_of(actor.staff)
+    if actor.staff:
+        context["committee_seats"] = recruitment_selectors.open_committee_seats(actor.staff)
+    if actor.is_leader:
+        context["leader_recruitment"] = recruitment_selectors.leader_overview(actor.led_unit_ids)
     return render(request, "peerprogram/home.html", context)
 
 
@@ -280,6 +286,7 @@ def peer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_edit": may_edit,
             "mentor": mentoring_selectors.current_mentor_of(peer),
             "is_self": actor.peer is not None and actor.peer.pk == peer.pk,
+            "onboarding": recruitment_selectors.onboarding_of(peer) if may_edit else None,
         },
     )
 
@@ -332,25 +339,66 @@ IMPORTS = {
 }
 
 
+IMPORT_HELP = {
+    "units": _lazy(
+        "“kind” is one of: inpatient ward, outpatient clinic, F-ACT team, municipal service, "
+        "other. “leader” is the leader's e-mail address (optional)."
+    ),
+    "staff": _lazy(
+        "“unit” is the unit's exact name; “profession” is for example nurse, psychologist or "
+        "peer worker. “centre_staff” and “active” take ja or nej."
+    ),
+}
+IMPORT_TITLES = {"units": _lazy("Import units"), "staff": _lazy("Import staff")}
+
+
 @require_http_methods(["GET", "POST"])
 def data_import(request: HttpRequest, kind: str) -> HttpResponse:
-    """Upload → checked preview → confirm. The checked file waits in the session, and the
-    confirmation names the file's digest so that only the previewed file is imported."""
     spec = IMPORTS[kind]
     access.require(spec["allowed"](request.user))
-    session_key = f"import:{kind}"
-    form = ImportUploadForm()
-    context = {"kind": kind, "form": form, "columns": spec["resource"](request).get_export_headers()}
+    return import_page(
+        request,
+        resource_factory=lambda: spec["resource"](request),
+        session_key=f"import:{kind}",
+        label=kind,
+        title=IMPORT_TITLES[kind],
+        help_text=IMPORT_HELP[kind],
+        done_url=reverse(spec["list_url"]),
+    )
 
+
+def import_page(
+    request: HttpRequest,
+    *,
+    resource_factory,
+    session_key: str,
+    label: str,
+    title: str,
+    help_text: str,
+    done_url: str,
+) -> HttpResponse:
+    """Upload → checked preview → confirm. The checked file waits in the session, and the
+    confirmation names the file's digest so that only the previewed file is imported."""
+    form = ImportUploadForm()
+    context = {
+        "form": form,
+        "title": title,
+        "help_text": help_text,
+        "columns": resource_factory().get_export_headers(),
+        "done_url": done_url,
+    }
     if request.method == "POST" and "confirm" in request.POST:
         stored = request.session.get(session_key)
         if not stored or stored["digest"] != request.POST.get("digest"):
             messages.error(request, _("The checked file is no longer available. Upload it again."))
-            return redirect("peerprogram:data_import", kind=kind)
+            return redirect(request.path)
         parsed = read_dataset(base64.b64decode(stored["content"]), stored["name"])
         report = run_import(
-            resource=spec["resource"](request), parsed=parsed, dry_run=False,
-            by=request.user, label=kind,
+            resource=resource_factory(),
+            parsed=parsed,
+            dry_run=False,
+            by=request.user,
+            label=label,
         )
         del request.session[session_key]
         if report.ok:
@@ -359,7 +407,7 @@ def data_import(request: HttpRequest, kind: str) -> HttpResponse:
                 _("Import done: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.")
                 % {"new": report.new, "updated": report.updated, "unchanged": report.unchanged},
             )
-            return redirect(spec["list_url"])
+            return redirect(done_url)
         context.update(report=report, filename=stored["name"])
     elif request.method == "POST":
         request.session.pop(session_key, None)  # a new upload replaces any checked file
@@ -374,8 +422,11 @@ def data_import(request: HttpRequest, kind: str) -> HttpResponse:
                 form.add_error("file", str(exc))
             else:
                 report = run_import(
-                    resource=spec["resource"](request), parsed=parsed, dry_run=True,
-                    by=request.user, label=kind,
+                    resource=resource_factory(),
+                    parsed=parsed,
+                    dry_run=True,
+                    by=request.user,
+                    label=label,
                 )
                 if report.ok:
                     digest = hashlib.sha256(content).hexdigest()

@@ -65,7 +65,7 @@ def test_home_pages_use_a_fixed_number_of_queries(
     client_for, cast, size, django_assert_max_num_queries
 ):
     _grow(cast, size)
-    for role, limit in [("leader", 14), ("centre", 12), ("admin", 12), ("peer", 12)]:
+    for role, limit in [("leader", 15), ("centre", 13), ("admin", 13), ("peer", 13)]:
         client = client_for(role)
         with django_assert_max_num_queries(limit):
             assert client.get(reverse("peerprogram:home")).status_code == 200

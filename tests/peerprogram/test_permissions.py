@@ -4,9 +4,12 @@ A URL pattern without a row here fails `test_every_url_pattern_has_a_row`.
 docs/permissions.md describes the same matrix in plain words.
 """
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.conftest import ROLES
 
@@ -26,6 +29,12 @@ MANAGERS = row(LOGIN, 200, 403, 403, 200, 200, 200)
 PROGRAMME = row(LOGIN, 403, 403, 403, 200, 200, 403)
 UNIT_A = row(LOGIN, 200, 404, 404, 200, 200, 404)
 PUBLIC = row(200, 200, 200, 200, 200, 200, 200)
+UNIT_A_POST = row(LOGIN, 302, 404, 404, 302, 302, 404)
+# Applicants: the unit's leader, the hiring committee (here: the Centre member), admins.
+APPLICANTS = row(LOGIN, 200, 404, 404, 200, 200, 404)
+# Adding applicants and deciding: the unit's leader and administrators.
+HIRING = row(LOGIN, 200, 404, 404, 404, 200, 404)
+HIRING_POST = row(LOGIN, 302, 404, 404, 404, 302, 404)
 
 # (url name, kwargs builder, method, expected outcomes)
 MATRIX = [
@@ -73,6 +82,48 @@ MATRIX = [
     ),
     ("password_reset_complete", lambda c: {}, "get", PUBLIC),
     ("set_language", lambda c: {}, "post", row(302, 302, 302, 302, 302, 302, 302)),
+    # Mentoring
+    ("mentoring:mentor_assign", lambda c: {"peer_pk": c.peer.pk}, "get", UNIT_A),
+    # Recruitment: the vacancy is in unit A; its committee is the leader and the Centre member.
+    ("recruitment:vacancy_list", lambda c: {}, "get", EVERYONE),
+    ("recruitment:vacancy_create", lambda c: {}, "get", MANAGERS),
+    ("recruitment:vacancy_detail", lambda c: {"pk": c.vacancy.pk}, "get", UNIT_A),
+    ("recruitment:vacancy_edit", lambda c: {"pk": c.vacancy.pk}, "get", UNIT_A),
+    ("recruitment:vacancy_posting", lambda c: {"pk": c.vacancy.pk}, "get", UNIT_A),
+    ("recruitment:vacancy_posting_pdf", lambda c: {"pk": c.vacancy.pk}, "get", UNIT_A),
+    ("recruitment:vacancy_status", lambda c: {"pk": c.vacancy.pk}, "post", UNIT_A_POST),
+    ("recruitment:committee_add", lambda c: {"pk": c.vacancy.pk}, "post", UNIT_A_POST),
+    ("recruitment:committee_remove", lambda c: {"pk": c.seat.pk}, "post", UNIT_A_POST),
+    ("recruitment:applicant_board", lambda c: {"pk": c.vacancy.pk}, "get", APPLICANTS),
+    ("recruitment:applicant_create", lambda c: {"pk": c.vacancy.pk}, "get", HIRING),
+    ("recruitment:applicant_import", lambda c: {"pk": c.vacancy.pk}, "get", HIRING),
+    ("recruitment:applicant_detail", lambda c: {"pk": c.applicant.pk}, "get", APPLICANTS),
+    ("recruitment:applicant_edit", lambda c: {"pk": c.applicant.pk}, "get", HIRING),
+    ("recruitment:applicant_questionnaire", lambda c: {"pk": c.applicant.pk}, "post", HIRING),
+    ("recruitment:applicant_decision", lambda c: {"pk": c.applicant.pk}, "post", HIRING),
+    ("recruitment:applicant_move", lambda c: {"pk": c.applicant.pk}, "post", HIRING_POST),
+    ("recruitment:interview_create", lambda c: {"pk": c.applicant.pk}, "get", HIRING),
+    # Only committee members write assessments (the administrator has no seat).
+    (
+        "recruitment:assessment_edit",
+        lambda c: {"pk": c.interview.pk},
+        "get",
+        row(LOGIN, 200, 404, 404, 200, 403, 404),
+    ),
+    ("recruitment:reference_create", lambda c: {"pk": c.applicant.pk}, "get", HIRING),
+    ("recruitment:applicant_hire", lambda c: {"pk": c.applicant.pk}, "get", HIRING),
+    ("recruitment:checklist_overview", lambda c: {}, "get", MANAGERS),
+    ("recruitment:onboarding_summary_pdf", lambda c: {}, "get", PROGRAMME),
+    ("recruitment:checklist", lambda c: {"pk": c.onboarding.pk}, "get", UNIT_A),
+    ("recruitment:onboarding_pdf", lambda c: {"pk": c.onboarding.pk}, "get", UNIT_A),
+    ("recruitment:checklist_item_add", lambda c: {"pk": c.onboarding.pk}, "get", UNIT_A),
+    ("recruitment:checklist_item_toggle", lambda c: {"pk": c.item.pk}, "post", UNIT_A_POST),
+    ("recruitment:checklist_item_edit", lambda c: {"pk": c.item.pk}, "get", UNIT_A),
+    ("recruitment:checklist_start", lambda c: {"peer_pk": c.peer.pk}, "post", UNIT_A_POST),
+    ("recruitment:posting_template_edit", lambda c: {}, "get", PROGRAMME),
+    ("recruitment:checklist_template", lambda c: {}, "get", PROGRAMME),
+    ("recruitment:checklist_template_item_add", lambda c: {}, "get", PROGRAMME),
+    ("recruitment:checklist_template_item", lambda c: {"pk": c.template_item.pk}, "get", PROGRAMME),
 ]
 
 
@@ -103,9 +154,45 @@ CASES = [
 ]
 
 
+class Objects:
+    """The cast plus one of everything the URLs point at."""
+
+    def __init__(self, cast):
+        from recruitment import services
+        from recruitment.models import ChecklistTemplateItem
+
+        self._cast = cast
+        today = timezone.localdate()
+        self.vacancy = services.vacancy_create(
+            by=cast.leader.user,
+            unit=cast.unit,
+            title="Peermedarbejder",
+            hours_per_week=25,
+            employment_form="permanent",
+            planned_start_date=today + datetime.timedelta(days=60),
+            application_deadline=today + datetime.timedelta(days=10),
+            contact_person=cast.leader,
+        )
+        self.seat = services.committee_add(
+            vacancy=self.vacancy, by=cast.leader.user, staff_member=cast.centre, seat="centre"
+        )
+        self.applicant = services.applicant_add(
+            vacancy=self.vacancy, by=cast.leader.user, name="Ane", email="ane@example.org"
+        )
+        self.interview = services.interview_schedule(
+            applicant=self.applicant, by=cast.leader.user, starts_at=timezone.now(), place="Rum 1"
+        )
+        self.onboarding = self.vacancy.onboarding
+        self.item = self.onboarding.items.filter(derived_from="").first()
+        self.template_item = ChecklistTemplateItem.objects.first()
+
+    def __getattr__(self, name):
+        return getattr(self._cast, name)
+
+
 @pytest.mark.parametrize(("name", "kwargs", "method", "role", "expected"), CASES)
 def test_permission_matrix(client_for, cast, name, kwargs, method, role, expected):
-    url = reverse(name, kwargs=kwargs(cast))
+    url = reverse(name, kwargs=kwargs(Objects(cast)))
     client = client_for(role)
     data = {"language": "da", "next": "/"} if name == "set_language" else {}
     response = getattr(client, method)(url, data)

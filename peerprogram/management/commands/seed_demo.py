@@ -213,7 +213,113 @@ class Command(BaseCommand):
                     start_date=max(start, today - relativedelta(years=10)),
                 )
                 self.created += 1
+        self._recruitment(today, units)
         return self.created
+
+    def _recruitment(self, today: datetime.date, units: list[Unit]) -> None:
+        """A vacancy in progress in the first team, and checklists for the demo peers."""
+        from recruitment import services as recruitment
+        from recruitment.models import Applicant, CommitteeMember, Onboarding, Vacancy
+
+        admin = get_user_model().objects.get(username="admin")
+        leader_user = get_user_model().objects.get(username="leder")
+        unit = units[0]
+        title = "Peermedarbejder til F-ACT Aalborg Øst"
+        if not Vacancy.objects.filter(unit=unit, title=title).exists():
+            vacancy = recruitment.vacancy_create(
+                by=leader_user,
+                unit=unit,
+                title=title,
+                hours_per_week=25,
+                employment_form=PeerWorker.EmploymentForm.PERMANENT,
+                planned_start_date=today + relativedelta(months=2, day=1),
+                application_deadline=today + datetime.timedelta(days=12),
+                contact_person=unit.leader,
+            )
+            recruitment.vacancy_set_status(vacancy=vacancy, by=leader_user, status="published")
+            seats = [
+                ("sara.holm", CommitteeMember.Seat.STAFF_REP),
+                ("karen.moelgaard", CommitteeMember.Seat.CENTRE),
+                ("oliver.jakobsen", CommitteeMember.Seat.PEER),
+            ]
+            for local, seat in seats:
+                member = StaffMember.objects.get(email=f"{local}@{DOMAIN}")
+                recruitment.committee_add(
+                    vacancy=vacancy, by=leader_user, staff_member=member, seat=seat
+                )
+            S = Applicant.Stage
+            people = [
+                ("Rikke Sand", S.RECEIVED, 2),
+                ("Jens Mølby", S.PREQUALIFICATION, 9),
+                ("Hanne Dyhr", S.INTERVIEW, 11),
+                ("Kim Albæk", S.REFERENCES, 12),
+                ("Sofie Bladt", S.OFFER, 13),
+                ("Martin Eskildsen", S.REJECTED, 10),
+                ("Tina Lorentzen", S.WITHDRAWN, 8),
+            ]
+            order = [S.RECEIVED, S.PREQUALIFICATION, S.INTERVIEW, S.REFERENCES, S.OFFER]
+            for name, stage, days_ago in people:
+                applicant = recruitment.applicant_add(
+                    vacancy=vacancy,
+                    by=leader_user,
+                    name=name,
+                    email=_email(name).replace(DOMAIN, "ansoeger.example"),
+                    received_on=today - datetime.timedelta(days=days_ago),
+                )
+                applicant.motivation = "Vil gerne bruge egne erfaringer til at give håb."
+                applicant.save()
+                target = order.index(stage) if stage in order else 1
+                for step in order[1 : target + 1]:
+                    if step == S.INTERVIEW:
+                        committee = list(vacancy.committee.all())
+                        interview = recruitment.interview_schedule(
+                            applicant=applicant,
+                            by=leader_user,
+                            starts_at=timezone.now() - datetime.timedelta(days=3),
+                            place="Mødelokale 2, Aalborg Øst",
+                            present=committee,
+                        )
+                        centre_seat = next(m for m in committee if m.seat == "centre")
+                        recruitment.assessment_record(
+                            interview=interview,
+                            member=centre_seat,
+                            by=admin,
+                            recovery_reflection=(
+                                "Fortæller roligt om sin egen recovery og om, hvad der hjalp."
+                            ),
+                            assessment="God fornemmelse for egne grænser.",
+                            recommendation="yes",
+                        )
+                    elif step == S.REFERENCES:
+                        recruitment.reference_add(
+                            applicant=applicant,
+                            by=leader_user,
+                            referee="Tidligere leder i et botilbud",
+                            checked_on=today - datetime.timedelta(days=1),
+                            summary="Stabil, varm og god til at samarbejde.",
+                        )
+                        recruitment.applicant_move(
+                            applicant=applicant, by=leader_user, to_stage=step
+                        )
+                    elif applicant.stage != step:
+                        recruitment.applicant_move(
+                            applicant=applicant, by=leader_user, to_stage=step
+                        )
+                if stage in (S.REJECTED, S.WITHDRAWN):
+                    recruitment.applicant_move(applicant=applicant, by=leader_user, to_stage=stage)
+            self.created += 1
+
+        # Checklists for the peers already employed; the long-serving ones mostly done.
+        for peer in PeerWorker.objects.select_related("staff_member__unit"):
+            if Onboarding.objects.filter(peer=peer).exists():
+                continue
+            onboarding = recruitment.onboarding_start_for_peer(peer=peer, by=admin)
+            for item in onboarding.items.filter(derived_from=""):
+                if item.due_date() < today - datetime.timedelta(days=20):
+                    item.done_on = item.due_date()
+                    item.done_by = leader_user
+                    item.save(update_fields=["done_on", "done_by"])
+            self.created += 1
 
     def _unit(self, name: str, kind: str) -> Unit:
         unit, new = Unit.objects.get_or_create(

@@ -1,0 +1,129 @@
+"""Who reaches vacancies, applicants and onboarding checklists.
+
+Applicants are the most private part: only the unit's leader, the vacancy's hiring
+committee and administrators see them (Centre staff only when they sit on the committee).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from peerprogram.access import get_actor
+
+from .models import Applicant, ChecklistItem, CommitteeMember, Interview, Onboarding, Vacancy
+
+
+def vacancies_for(user) -> QuerySet[Vacancy]:
+    actor = get_actor(user)
+    vacancies = Vacancy.objects.select_related("unit", "contact_person")
+    if actor.sees_programme:
+        return vacancies
+    reach = Q(unit_id__in=actor.led_unit_ids)
+    if actor.staff:
+        reach |= Q(committee__staff_member=actor.staff)
+    return vacancies.filter(reach).distinct()
+
+
+def may_manage_vacancy(user, vacancy: Vacancy) -> bool:
+    """Edit, change status, manage the committee: the unit's leader, Centre staff, admins."""
+    actor = get_actor(user)
+    return actor.sees_programme or vacancy.unit_id in actor.led_unit_ids
+
+
+def get_vacancy_for(user, pk: int) -> Vacancy:
+    return get_object_or_404(vacancies_for(user), pk=pk)
+
+
+def get_vacancy_for_edit(user, pk: int) -> Vacancy:
+    vacancy = get_vacancy_for(user, pk)
+    if not may_manage_vacancy(user, vacancy):
+        raise Http404
+    return vacancy
+
+
+def may_see_applicants(user, vacancy: Vacancy) -> bool:
+    actor = get_actor(user)
+    if actor.is_admin or vacancy.unit_id in actor.led_unit_ids:
+        return True
+    return bool(
+        actor.staff
+        and CommitteeMember.objects.filter(vacancy=vacancy, staff_member=actor.staff).exists()
+    )
+
+
+def get_vacancy_with_applicants_for(user, pk: int) -> Vacancy:
+    vacancy = get_vacancy_for(user, pk)
+    if not may_see_applicants(user, vacancy):
+        raise Http404
+    return vacancy
+
+
+def get_vacancy_for_hiring(user, pk: int) -> Vacancy:
+    """Adding applicants and deciding are the leader's (or an administrator's)."""
+    vacancy = get_vacancy_for(user, pk)
+    actor = get_actor(user)
+    if not (actor.is_admin or vacancy.unit_id in actor.led_unit_ids):
+        raise Http404
+    return vacancy
+
+
+def applicants_for(user) -> QuerySet[Applicant]:
+    actor = get_actor(user)
+    applicants = Applicant.objects.select_related("vacancy__unit")
+    if actor.is_admin:
+        return applicants
+    reach = Q(vacancy__unit_id__in=actor.led_unit_ids)
+    if actor.staff:
+        reach |= Q(vacancy__committee__staff_member=actor.staff)
+    return applicants.filter(reach).distinct()
+
+
+def get_applicant_for(user, pk: int) -> Applicant:
+    return get_object_or_404(applicants_for(user), pk=pk)
+
+
+def get_applicant_for_decision(user, pk: int) -> Applicant:
+    """Moving, deciding and hiring are the leader's (or an administrator's)."""
+    applicant = get_applicant_for(user, pk)
+    actor = get_actor(user)
+    if not (actor.is_admin or applicant.vacancy.unit_id in actor.led_unit_ids):
+        raise Http404
+    return applicant
+
+
+def own_committee_seat(user, vacancy: Vacancy) -> CommitteeMember | None:
+    actor = get_actor(user)
+    if not actor.staff:
+        return None
+    return CommitteeMember.objects.filter(vacancy=vacancy, staff_member=actor.staff).first()
+
+
+def get_interview_for(user, pk: int) -> Interview:
+    interview = get_object_or_404(Interview.objects.select_related("applicant__vacancy"), pk=pk)
+    get_applicant_for(user, interview.applicant_id)
+    return interview
+
+
+def onboardings_for(user) -> QuerySet[Onboarding]:
+    actor = get_actor(user)
+    onboardings = Onboarding.objects.select_related("unit", "vacancy", "peer__staff_member__unit")
+    if actor.sees_programme:
+        return onboardings
+    return onboardings.filter(unit_id__in=actor.led_unit_ids)
+
+
+def get_onboarding_for(user, pk: int) -> Onboarding:
+    return get_object_or_404(onboardings_for(user), pk=pk)
+
+
+def get_checklist_item_for(user, pk: int) -> ChecklistItem:
+    item = get_object_or_404(ChecklistItem.objects.select_related("onboarding"), pk=pk)
+    get_onboarding_for(user, item.onboarding_id)
+    return item
+
+
+def may_edit_templates(user) -> bool:
+    """The standard checklist and posting template are the Centre's."""
+    return get_actor(user).sees_programme

@@ -1,0 +1,532 @@
+"""Vacancies, the hiring committee, applicants and the hiring/onboarding checklist."""
+
+from __future__ import annotations
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from peerprogram.models import PeerWorker, StaffMember, Unit, yearly_cost_for_hours
+
+
+class PostingTemplate(models.Model):
+    """The Centre's standard job posting. Placeholders: {title} {unit} {hours} {deadline}
+    {contact} {start_date} {employment_form}."""
+
+    name = models.CharField(_("name"), max_length=200)
+    body = models.TextField(_("text"))
+    active = models.BooleanField(
+        _("in use"), default=True, help_text=_("The newest template in use is offered first.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-active", "-updated_at"]
+        verbose_name = _("posting template")
+        verbose_name_plural = _("posting templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Vacancy(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CLOSED = "closed", _("Closed")
+        FILLED = "filled", _("Filled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="vacancies"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    hours_per_week = models.PositiveSmallIntegerField(
+        _("hours per week"),
+        help_text=_("Between 1 and 37. At least 20 hours a week is recommended."),
+    )
+    employment_form = models.CharField(
+        _("employment form"),
+        max_length=20,
+        choices=PeerWorker.EmploymentForm.choices,
+        default=PeerWorker.EmploymentForm.PERMANENT,
+    )
+    planned_start_date = models.DateField(_("planned start date"))
+    application_deadline = models.DateField(_("application deadline"))
+    contact_person = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("contact person"),
+        on_delete=models.PROTECT,
+        related_name="contact_for_vacancies",
+    )
+    posting_text = models.TextField(_("posting text"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_on = models.DateField(_("published"), null=True, blank=True)
+    closed_on = models.DateField(_("closed"), null=True, blank=True)
+    filled_on = models.DateField(_("filled"), null=True, blank=True)
+    cancelled_on = models.DateField(_("cancelled"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("vacancy")
+        verbose_name_plural = _("vacancies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gte=1) & Q(hours_per_week__lte=37),
+                name="vacancy_hours_between_1_and_37",
+                violation_error_message=_("Hours per week must be between 1 and 37."),
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.unit})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("recruitment:vacancy_detail", args=[self.pk])
+
+    @property
+    def yearly_cost(self) -> int:
+        return yearly_cost_for_hours(self.hours_per_week)
+
+    @property
+    def takes_applicants(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.PUBLISHED)
+
+    @property
+    def ended_on(self) -> datetime.date | None:
+        """When the vacancy stopped being open: the start of the retention period."""
+        return self.filled_on or self.closed_on or self.cancelled_on
+
+
+class CommitteeMember(models.Model):
+    class Seat(models.TextChoices):
+        LEADER = "leader", _("Leader")
+        STAFF_REP = "staff_rep", _("Staff representative (e.g. the coming mentor)")
+        CENTRE = "centre", _("Centre staff member")
+        PEER = "peer", _("Peer worker from another unit")
+        OTHER = "other", _("Other")
+
+    RECOMMENDED = [Seat.LEADER, Seat.STAFF_REP, Seat.CENTRE, Seat.PEER]
+
+    vacancy = models.ForeignKey(
+        Vacancy, verbose_name=_("vacancy"), on_delete=models.CASCADE, related_name="committee"
+    )
+    staff_member = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="committee_seats",
+    )
+    seat = models.CharField(_("seat"), max_length=20, choices=Seat.choices)
+    added_on = models.DateField(_("added"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["seat", "staff_member__name"]
+        verbose_name = _("committee member")
+        verbose_name_plural = _("committee members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vacancy", "staff_member"],
+                name="one_seat_per_person_per_vacancy",
+                violation_error_message=_("This person is already on the hiring committee."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member} ({self.get_seat_display()})"
+
+
+class Applicant(models.Model):
+    class Stage(models.TextChoices):
+        RECEIVED = "received", _("Application received")
+        PREQUALIFICATION = "prequalification", _("Pre-qualification talk")
+        INTERVIEW = "interview", _("Interview")
+        REFERENCES = "references", _("References")
+        OFFER = "offer", _("Offer")
+        HIRED = "hired", _("Hired")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    PIPELINE = [
+        Stage.RECEIVED,
+        Stage.PREQUALIFICATION,
+        Stage.INTERVIEW,
+        Stage.REFERENCES,
+        Stage.OFFER,
+        Stage.HIRED,
+    ]
+    FINAL = [Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN]
+
+    vacancy = models.ForeignKey(
+        Vacancy, verbose_name=_("vacancy"), on_delete=models.PROTECT, related_name="applicants"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    received_on = models.DateField(_("application received"), default=timezone.localdate)
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.RECEIVED
+    )
+    # The applicant questionnaire: four themes.
+    motivation = models.TextField(_("motivation"), blank=True)
+    recovery = models.TextField(
+        _("degree of recovery"),
+        blank=True,
+        help_text=_(
+            "Distance to own experiences: can the applicant use them without being overwhelmed?"
+        ),
+    )
+    robustness = models.TextField(
+        _("robustness"), blank=True, help_text=_("Own limits and strengths.")
+    )
+    readiness = models.TextField(
+        _("readiness for the tasks"),
+        blank=True,
+        help_text=_("Readiness for the tasks of this post."),
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    answer_given_on = models.DateField(_("answer given"), null=True, blank=True)
+    hired_peer = models.OneToOneField(
+        PeerWorker,
+        verbose_name=_("hired as"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applicant",
+    )
+    anonymised_on = models.DateField(_("anonymised"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["received_on", "name"]
+        verbose_name = _("applicant")
+        verbose_name_plural = _("applicants")
+        indexes = [models.Index(fields=["vacancy", "stage"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("recruitment:applicant_detail", args=[self.pk])
+
+    @property
+    def is_final(self) -> bool:
+        return self.stage in self.FINAL
+
+
+class StageChange(models.Model):
+    """Each move of an applicant through the pipeline, dated, with who made it."""
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(max_length=20, choices=Applicant.Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=20, choices=Applicant.Stage.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+
+    def __str__(self) -> str:
+        return f"{self.applicant}: {self.from_stage} → {self.to_stage}"
+
+
+class Interview(models.Model):
+    applicant = models.ForeignKey(
+        Applicant,
+        verbose_name=_("applicant"),
+        on_delete=models.CASCADE,
+        related_name="interviews",
+    )
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_link = models.URLField(_("video link"), blank=True)
+    present = models.ManyToManyField(
+        CommitteeMember,
+        verbose_name=_("committee members present"),
+        blank=True,
+        related_name="interviews",
+    )
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("interview")
+        verbose_name_plural = _("interviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(place="") | ~Q(video_link=""),
+                name="interview_has_place_or_link",
+                violation_error_message=_("Give a place or a video link."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicant} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Assessment(models.Model):
+    """One committee member's own assessment of one interview."""
+
+    class Recommendation(models.TextChoices):
+        YES = "yes", _("Recommend hiring")
+        MAYBE = "maybe", _("Unsure")
+        NO = "no", _("Do not recommend")
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="assessments")
+    member = models.ForeignKey(
+        CommitteeMember,
+        verbose_name=_("committee member"),
+        on_delete=models.CASCADE,
+        related_name="assessments",
+    )
+    recovery_reflection = models.TextField(
+        _("reflection on own recovery"),
+        help_text=_(
+            "How does the candidate reflect on their own recovery? Is there enough distance "
+            "to use the experience for others?"
+        ),
+    )
+    assessment = models.TextField(_("assessment"), blank=True)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=10, choices=Recommendation.choices, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "member"], name="one_assessment_per_member_per_interview"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.interview}"
+
+
+class ReferenceCheck(models.Model):
+    applicant = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="references")
+    referee = models.CharField(_("referee"), max_length=200, help_text=_("Name and relation."))
+    checked_on = models.DateField(_("date"), default=timezone.localdate)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    summary = models.TextField(_("summary"))
+
+    class Meta:
+        ordering = ["checked_on"]
+        verbose_name = _("reference check")
+        verbose_name_plural = _("reference checks")
+
+    def __str__(self) -> str:
+        return self.referee
+
+
+# The checklist ---------------------------------------------------------------
+
+
+class Responsible(models.TextChoices):
+    LEADER = "leader", _("Leader")
+    MENTOR = "mentor", _("Mentor")
+    CENTRE = "centre", _("Centre")
+    PEER = "peer", _("Peer worker")
+
+
+class Phase(models.TextChoices):
+    BEFORE = "before", _("Before employment")
+    TEAM = "team", _("Preparing the team")
+    ONBOARDING = "onboarding", _("Onboarding")
+    AFTER = "after", _("After employment")
+    PROBATION = "probation", _("Probation follow-up")
+    YEARLY = "yearly", _("The first year")
+
+
+class Anchor(models.TextChoices):
+    """What an item's due date counts from."""
+
+    START = "start", _("start date")
+    PROBATION_MIDDLE = "probation_middle", _("middle of probation")
+    PROBATION_END = "probation_end", _("end of probation")
+
+
+class DerivedFrom(models.TextChoices):
+    """Items that are facts owned by another app, read there, never ticked here."""
+
+    MANUAL = "", _("Ticked by hand")
+    POSTING_PUBLISHED = "posting_published", _("The vacancy is published")
+    COMMITTEE_COMPLETE = "committee_complete", _("The recommended committee seats are filled")
+    MENTOR_APPOINTED = "mentor_appointed", _("A mentor is appointed")
+
+
+class ChecklistTemplateItem(models.Model):
+    """The standard checklist the Centre maintains; copied to each new onboarding."""
+
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    title = models.CharField(_("task"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    responsible = models.CharField(_("responsible"), max_length=10, choices=Responsible.choices)
+    anchor = models.CharField(
+        _("due counted from"), max_length=20, choices=Anchor.choices, default=Anchor.START
+    )
+    offset_days = models.IntegerField(
+        _("days from that date"),
+        default=0,
+        help_text=_("Negative numbers are days before."),
+    )
+    guide_reference = models.CharField(_("read more"), max_length=100, blank=True)
+    derived_from = models.CharField(
+        _("done when"), max_length=30, choices=DerivedFrom.choices, blank=True, default=""
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("standard checklist item")
+        verbose_name_plural = _("standard checklist")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Onboarding(models.Model):
+    """The checklist's owner: first a vacancy, then (after the hire) the peer worker."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="onboardings")
+    vacancy = models.OneToOneField(
+        Vacancy, on_delete=models.PROTECT, null=True, blank=True, related_name="onboarding"
+    )
+    peer = models.OneToOneField(
+        PeerWorker, on_delete=models.PROTECT, null=True, blank=True, related_name="onboarding"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("onboarding")
+        verbose_name_plural = _("onboardings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(vacancy__isnull=False) | Q(peer__isnull=False),
+                name="onboarding_has_vacancy_or_peer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.peer or self.vacancy)
+
+    def get_absolute_url(self) -> str:
+        return reverse("recruitment:checklist", args=[self.pk])
+
+    @property
+    def start_date(self) -> datetime.date:
+        if self.peer_id:
+            return self.peer.start_date
+        return self.vacancy.planned_start_date
+
+    @property
+    def probation_months(self) -> int:
+        return self.peer.probation_months if self.peer_id else 3
+
+    def anchor_date(self, anchor: str) -> datetime.date:
+        start = self.start_date
+        if anchor == Anchor.PROBATION_END:
+            return start + relativedelta(months=self.probation_months)
+        if anchor == Anchor.PROBATION_MIDDLE:
+            end = start + relativedelta(months=self.probation_months)
+            return start + (end - start) / 2
+        return start
+
+    @property
+    def label(self) -> str:
+        if self.peer_id:
+            return self.peer.name
+        return str(self.vacancy.title)
+
+
+class ChecklistItem(models.Model):
+    onboarding = models.ForeignKey(Onboarding, on_delete=models.CASCADE, related_name="items")
+    template = models.ForeignKey(
+        ChecklistTemplateItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    title = models.CharField(_("task"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    responsible = models.CharField(_("responsible"), max_length=10, choices=Responsible.choices)
+    anchor = models.CharField(max_length=20, choices=Anchor.choices, default=Anchor.START)
+    offset_days = models.IntegerField(default=0)
+    due_override = models.DateField(_("due date (changed by hand)"), null=True, blank=True)
+    guide_reference = models.CharField(_("read more"), max_length=100, blank=True)
+    derived_from = models.CharField(
+        max_length=30, choices=DerivedFrom.choices, blank=True, default=""
+    )
+    done_on = models.DateField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    unit_specific = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True) | Q(derived_from=""),
+                name="derived_items_are_not_ticked_by_hand",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def due_date(self) -> datetime.date:
+        if self.due_override:
+            return self.due_override
+        return self.onboarding.anchor_date(self.anchor) + datetime.timedelta(days=self.offset_days)

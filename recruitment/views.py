@@ -1,0 +1,668 @@
+"""Recruitment and onboarding pages: vacancies, committee, applicants, checklist, PDFs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from peerprogram import access as core_access
+from peerprogram.models import hours_warning
+from peerprogram.views import _apply_service, import_page
+
+from . import access, selectors, services
+from .forms import (
+    ApplicantForm,
+    AssessmentForm,
+    ChecklistItemAddForm,
+    ChecklistItemForm,
+    ChecklistTemplateItemForm,
+    CommitteeMemberForm,
+    DecisionForm,
+    HireForm,
+    InterviewForm,
+    MoveForm,
+    PostingForm,
+    PostingTemplateForm,
+    QuestionnaireForm,
+    ReferenceForm,
+    StatusForm,
+    VacancyForm,
+)
+from .models import ChecklistTemplateItem, CommitteeMember, PostingTemplate, Vacancy
+from .pdf import pdf_response
+from .resources import ApplicantResource
+
+# Vacancies -----------------------------------------------------------------------
+
+
+@require_GET
+def vacancy_list(request: HttpRequest) -> HttpResponse:
+    vacancies = selectors.vacancy_list(access.vacancies_for(request.user))
+    status = request.GET.get("status", "open")
+    if status == "open":
+        vacancies = vacancies.filter(status__in=[Vacancy.Status.DRAFT, Vacancy.Status.PUBLISHED])
+    elif status in Vacancy.Status.values:
+        vacancies = vacancies.filter(status=status)
+    page = Paginator(vacancies, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "recruitment/vacancy_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Vacancy.Status.choices,
+            "may_create": core_access.get_actor(request.user).manages_units,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def vacancy_create(request: HttpRequest) -> HttpResponse:
+    core_access.require(core_access.get_actor(request.user).manages_units)
+    units = core_access.editable_units_for(request.user)
+    initial = {}
+    only = list(units[:2])
+    if len(only) == 1:
+        initial = {"unit": only[0], "contact_person": only[0].leader}
+    form = VacancyForm(request.POST or None, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        vacancy = _apply_service(
+            form, lambda: services.vacancy_create(by=request.user, **form.changes())
+        )
+        if vacancy:
+            messages.success(
+                request,
+                _("The vacancy was created with a posting drafted from the Centre's template."),
+            )
+            if hours_warning(vacancy.hours_per_week):
+                messages.warning(request, hours_warning(vacancy.hours_per_week))
+            return redirect(vacancy)
+    return render(request, "recruitment/vacancy_form.html", {"form": form, "vacancy": None})
+
+
+@require_GET
+def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = access.get_vacancy_for(request.user, pk)
+    may_manage = access.may_manage_vacancy(request.user, vacancy)
+    committee = list(vacancy.committee.select_related("staff_member__unit"))
+    return render(
+        request,
+        "recruitment/vacancy_detail.html",
+        {
+            "vacancy": vacancy,
+            "may_manage": may_manage,
+            "may_see_applicants": access.may_see_applicants(request.user, vacancy),
+            "committee": committee,
+            "empty_seats": selectors.empty_seats(vacancy),
+            "committee_form": CommitteeMemberForm(vacancy=vacancy) if may_manage else None,
+            "transitions": [
+                (s, Vacancy.Status(s).label) for s in sorted(services.TRANSITIONS[vacancy.status])
+            ],
+            "onboarding": getattr(vacancy, "onboarding", None),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def vacancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = access.get_vacancy_for_edit(request.user, pk)
+    form = VacancyForm(
+        request.POST or None, instance=vacancy, units=core_access.editable_units_for(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"]
+        saved = _apply_service(
+            form,
+            lambda: services.vacancy_update(
+                vacancy=vacancy, by=request.user, expected_version=version, **form.changes()
+            ),
+        )
+        if saved:
+            messages.success(request, _("The changes were saved."))
+            return redirect(saved)
+    return render(request, "recruitment/vacancy_form.html", {"form": form, "vacancy": vacancy})
+
+
+@require_http_methods(["GET", "POST"])
+def vacancy_posting(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = access.get_vacancy_for_edit(request.user, pk)
+    data = request.POST or None
+    if request.method == "POST" and "rebuild" in request.POST:
+        text = services.posting_render(
+            template=services.current_posting_template(), vacancy=vacancy
+        )
+        data = {"posting_text": text, "version": request.POST.get("version")}
+        form = PostingForm(data, instance=vacancy)
+        form.is_valid()
+        messages.info(request, _("The text was rebuilt from the template. Save to keep it."))
+        return render(
+            request, "recruitment/vacancy_posting.html", {"form": form, "vacancy": vacancy}
+        )
+    form = PostingForm(data, instance=vacancy)
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"]
+        saved = _apply_service(
+            form,
+            lambda: services.vacancy_update(
+                vacancy=vacancy, by=request.user, expected_version=version, **form.changes()
+            ),
+        )
+        if saved:
+            messages.success(request, _("The posting was saved."))
+            return redirect(saved)
+    return render(request, "recruitment/vacancy_posting.html", {"form": form, "vacancy": vacancy})
+
+
+@require_GET
+def vacancy_posting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = access.get_vacancy_for(request.user, pk)
+    return pdf_response(
+        request,
+        "recruitment/pdf/posting.html",
+        {"vacancy": vacancy},
+        f"stillingsopslag-{slugify(vacancy.unit.name)}.pdf",
+    )
+
+
+@require_POST
+def vacancy_status(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = access.get_vacancy_for_edit(request.user, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.vacancy_set_status(
+                vacancy=vacancy, by=request.user, status=form.cleaned_data["status"]
+            )
+        except services.ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The status was changed."))
+    return redirect(vacancy)
+
+
+@require_POST
+def committee_add(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = access.get_vacancy_for_edit(request.user, pk)
+    form = CommitteeMemberForm(request.POST, vacancy=vacancy)
+    if form.is_valid():
+        member = _apply_service(
+            form,
+            lambda: services.committee_add(vacancy=vacancy, by=request.user, **form.cleaned_data),
+        )
+        if member:
+            messages.success(
+                request, _("%(name)s joined the hiring committee.") % {"name": member.staff_member}
+            )
+            return redirect(vacancy)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(vacancy)
+
+
+@require_POST
+def committee_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(CommitteeMember, pk=pk)
+    vacancy = access.get_vacancy_for_edit(request.user, member.vacancy_id)
+    try:
+        services.committee_remove(member=member, by=request.user)
+    except services.ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The committee member was removed."))
+    return redirect(vacancy)
+
+
+# Applicants ----------------------------------------------------------------------
+
+
+@require_GET
+def applicant_board(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = access.get_vacancy_with_applicants_for(request.user, pk)
+    actor = core_access.get_actor(request.user)
+    return render(
+        request,
+        "recruitment/applicant_board.html",
+        {
+            "vacancy": vacancy,
+            "columns": selectors.board(vacancy),
+            "may_decide": actor.is_admin or vacancy.unit_id in actor.led_unit_ids,
+            "move_choices": MoveForm().fields["to_stage"].choices,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def applicant_create(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = access.get_vacancy_for_hiring(request.user, pk)
+    form = ApplicantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        applicant = _apply_service(
+            form,
+            lambda: services.applicant_add(vacancy=vacancy, by=request.user, **form.changes()),
+        )
+        if applicant:
+            messages.success(request, _("%(name)s was added.") % {"name": applicant.name})
+            return redirect(applicant)
+    return render(
+        request,
+        "recruitment/applicant_form.html",
+        {"form": form, "vacancy": vacancy, "applicant": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def applicant_import(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = access.get_vacancy_for_hiring(request.user, pk)
+    if not vacancy.takes_applicants:
+        messages.error(request, _("The vacancy takes no new applicants."))
+        return redirect("recruitment:applicant_board", pk=vacancy.pk)
+    return import_page(
+        request,
+        resource_factory=lambda: ApplicantResource(vacancy=vacancy),
+        session_key=f"import:applicants:{vacancy.pk}",
+        label="applicants",
+        title=_("Import applicants: %(title)s") % {"title": vacancy.title},
+        help_text=_(
+            "“name” is required. “email” finds an applicant again when the file is imported "
+            "twice. “received_on” is a date like 31.12.2026. The questionnaire columns "
+            "“motivation”, “recovery”, “robustness” and “readiness” are optional."
+        ),
+        done_url=reverse("recruitment:applicant_board", args=[vacancy.pk]),
+    )
+
+
+@require_GET
+def applicant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    applicant = access.get_applicant_for(request.user, pk)
+    actor = core_access.get_actor(request.user)
+    may_decide = actor.is_admin or applicant.vacancy.unit_id in actor.led_unit_ids
+    seat = access.own_committee_seat(request.user, applicant.vacancy)
+    interviews = applicant.interviews.prefetch_related(
+        "present__staff_member", "assessments__member__staff_member"
+    )
+    return render(
+        request,
+        "recruitment/applicant_detail.html",
+        {
+            "applicant": applicant,
+            "vacancy": applicant.vacancy,
+            "may_decide": may_decide,
+            "seat": seat,
+            "interviews": interviews,
+            "references": applicant.references.select_related("checked_by__staff_member"),
+            "history": applicant.stage_changes.select_related("by__staff_member"),
+            "questionnaire": QuestionnaireForm(instance=applicant),
+            "decision": DecisionForm(instance=applicant),
+            "move": MoveForm(initial={"to_stage": applicant.stage}),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    applicant = access.get_applicant_for_decision(request.user, pk)
+    form = ApplicantForm(request.POST or None, instance=applicant)
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"]
+        saved = _apply_service(
+            form,
+            lambda: services.applicant_update(
+                applicant=applicant, by=request.user, expected_version=version, **form.changes()
+            ),
+        )
+        if saved:
+            messages.success(request, _("The changes were saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "recruitment/applicant_form.html",
+        {"form": form, "vacancy": applicant.vacancy, "applicant": applicant},
+    )
+
+
+def _applicant_form_post(request, pk, form_class, template_title):
+    applicant = access.get_applicant_for_decision(request.user, pk)
+    form = form_class(request.POST, instance=applicant)
+    if form.is_valid():
+        version = form.cleaned_data["version"]
+        saved = _apply_service(
+            form,
+            lambda: services.applicant_update(
+                applicant=applicant, by=request.user, expected_version=version, **form.changes()
+            ),
+        )
+        if saved:
+            messages.success(request, _("The changes were saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "recruitment/applicant_section_form.html",
+        {"form": form, "applicant": applicant, "title": template_title},
+    )
+
+
+@require_POST
+def applicant_questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
+    return _applicant_form_post(request, pk, QuestionnaireForm, _("Applicant questionnaire"))
+
+
+@require_POST
+def applicant_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    return _applicant_form_post(request, pk, DecisionForm, _("Decision"))
+
+
+@require_POST
+def applicant_move(request: HttpRequest, pk: int) -> HttpResponse:
+    applicant = access.get_applicant_for_decision(request.user, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.applicant_move(applicant=applicant, by=request.user, **form.cleaned_data)
+        except services.ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The step was changed."))
+    back = request.POST.get("back")
+    if back == "board":
+        return redirect("recruitment:applicant_board", pk=applicant.vacancy_id)
+    return redirect(applicant)
+
+
+@require_http_methods(["GET", "POST"])
+def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
+    applicant = access.get_applicant_for_decision(request.user, pk)
+    form = InterviewForm(request.POST or None, vacancy=applicant.vacancy)
+    if request.method == "POST" and form.is_valid():
+        interview = _apply_service(
+            form,
+            lambda: services.interview_schedule(
+                applicant=applicant, by=request.user, **form.cleaned_data
+            ),
+        )
+        if interview:
+            messages.success(request, _("The interview was scheduled."))
+            return redirect(applicant)
+    return render(
+        request, "recruitment/interview_form.html", {"form": form, "applicant": applicant}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = access.get_interview_for(request.user, pk)
+    applicant = interview.applicant
+    seat = access.own_committee_seat(request.user, applicant.vacancy)
+    core_access.require(seat is not None)
+    existing = interview.assessments.filter(member=seat).first()
+    form = AssessmentForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        saved = _apply_service(
+            form,
+            lambda: services.assessment_record(
+                interview=interview, member=seat, by=request.user, **form.cleaned_data
+            ),
+        )
+        if saved:
+            messages.success(request, _("Your assessment was saved."))
+            return redirect(applicant)
+    return render(
+        request,
+        "recruitment/assessment_form.html",
+        {"form": form, "applicant": applicant, "interview": interview},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reference_create(request: HttpRequest, pk: int) -> HttpResponse:
+    applicant = access.get_applicant_for_decision(request.user, pk)
+    form = ReferenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = _apply_service(
+            form,
+            lambda: services.reference_add(
+                applicant=applicant, by=request.user, **form.cleaned_data
+            ),
+        )
+        if saved:
+            messages.success(request, _("The reference was recorded."))
+            return redirect(applicant)
+    return render(
+        request, "recruitment/reference_form.html", {"form": form, "applicant": applicant}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def applicant_hire(request: HttpRequest, pk: int) -> HttpResponse:
+    applicant = access.get_applicant_for_decision(request.user, pk)
+    vacancy = applicant.vacancy
+    form = HireForm(
+        request.POST or None,
+        initial={
+            "start_date": vacancy.planned_start_date,
+            "hours_per_week": vacancy.hours_per_week,
+            "employment_form": vacancy.employment_form,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        peer = _apply_service(
+            form,
+            lambda: services.applicant_hire(
+                applicant=applicant, by=request.user, **form.cleaned_data
+            ),
+        )
+        if peer:
+            messages.success(
+                request,
+                _("%(name)s is hired as peer worker. The checklist now follows them.")
+                % {"name": peer.name},
+            )
+            return redirect("recruitment:checklist", pk=peer.onboarding.pk)
+    others = vacancy.applicants.exclude(pk=applicant.pk).exclude(
+        stage__in=["hired", "rejected", "withdrawn"]
+    )
+    return render(
+        request,
+        "recruitment/applicant_hire.html",
+        {"form": form, "applicant": applicant, "others": others},
+    )
+
+
+# The checklist -------------------------------------------------------------------
+
+
+@require_GET
+def checklist_overview(request: HttpRequest) -> HttpResponse:
+    actor = core_access.get_actor(request.user)
+    core_access.require(actor.manages_units)
+    onboardings = selectors.with_relations(access.onboardings_for(request.user))
+    units = core_access.units_for(request.user).order_by("name")
+    unit = request.GET.get("unit", "")
+    if unit.isdigit():
+        onboardings = onboardings.filter(unit_id=unit)
+    onboardings = onboardings.order_by("unit__name", "-created_at")
+    page = Paginator(onboardings, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "recruitment/checklist_overview.html",
+        {
+            "page": page,
+            "rows": selectors.onboarding_progress(page.object_list),
+            "units": units,
+            "unit": unit,
+        },
+    )
+
+
+@require_GET
+def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    onboarding = access.get_onboarding_for(request.user, pk)
+    return render(
+        request,
+        "recruitment/checklist.html",
+        {"onboarding": onboarding, "progress": selectors.onboarding_detail(onboarding)},
+    )
+
+
+@require_POST
+def checklist_item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access.get_checklist_item_for(request.user, pk)
+    error = ""
+    try:
+        services.checklist_item_set_done(
+            item=item,
+            by=request.user,
+            done=request.POST.get("done") == "1",
+            expected_version=int(request.POST.get("version") or 0),
+        )
+    except services.core.ConcurrentEditError:
+        error = _("Someone else changed this task a moment ago. The list shows it as it is now.")
+    except services.ValidationError as exc:
+        error = " ".join(exc.messages)
+    if request.htmx:
+        progress = selectors.onboarding_detail(item.onboarding)
+        status = next(s for s in progress.statuses if s.item.pk == item.pk)
+        return render(
+            request,
+            "recruitment/_checklist_row.html",
+            {"s": status, "error": error, "progress": progress, "oob": True},
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("recruitment:checklist", pk=item.onboarding_id)
+
+
+@require_http_methods(["GET", "POST"])
+def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access.get_checklist_item_for(request.user, pk)
+    form = ChecklistItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"]
+        saved = _apply_service(
+            form,
+            lambda: services.checklist_item_update(
+                item=item, by=request.user, expected_version=version, **form.changes()
+            ),
+        )
+        if saved:
+            messages.success(request, _("The task was saved."))
+            return redirect("recruitment:checklist", pk=item.onboarding_id)
+    return render(request, "recruitment/checklist_item_form.html", {"form": form, "item": item})
+
+
+@require_http_methods(["GET", "POST"])
+def checklist_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    onboarding = access.get_onboarding_for(request.user, pk)
+    form = ChecklistItemAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = _apply_service(
+            form,
+            lambda: services.checklist_item_add(
+                onboarding=onboarding, by=request.user, **form.cleaned_data
+            ),
+        )
+        if saved:
+            messages.success(request, _("The task was added to this checklist."))
+            return redirect("recruitment:checklist", pk=onboarding.pk)
+    return render(
+        request, "recruitment/checklist_item_add.html", {"form": form, "onboarding": onboarding}
+    )
+
+
+@require_POST
+def checklist_start(request: HttpRequest, peer_pk: int) -> HttpResponse:
+    peer = core_access.get_peer_for_edit(request.user, peer_pk)
+    onboarding = services.onboarding_start_for_peer(peer=peer, by=request.user)
+    return redirect("recruitment:checklist", pk=onboarding.pk)
+
+
+@require_GET
+def onboarding_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    onboarding = access.get_onboarding_for(request.user, pk)
+    progress = selectors.onboarding_detail(onboarding)
+    mentor = None
+    if onboarding.peer_id:
+        from mentoring import selectors as mentoring_selectors
+
+        mentor = mentoring_selectors.current_mentor_of(onboarding.peer)
+    return pdf_response(
+        request,
+        "recruitment/pdf/onboarding.html",
+        {"onboarding": onboarding, "progress": progress, "mentor": mentor},
+        f"opstart-{slugify(onboarding.label)}.pdf",
+    )
+
+
+@require_GET
+def onboarding_summary_pdf(request: HttpRequest) -> HttpResponse:
+    actor = core_access.get_actor(request.user)
+    core_access.require(actor.manages_units)
+    onboardings = selectors.with_relations(access.onboardings_for(request.user))
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = core_access.get_unit_for(request.user, int(request.GET["unit"]))
+        onboardings = onboardings.filter(unit=unit)
+    else:
+        core_access.require(actor.sees_programme)
+    onboardings = onboardings.order_by("unit__name", "-created_at")
+    rows = selectors.onboarding_progress(onboardings)
+    name = slugify(unit.name) if unit else "programmet"
+    return pdf_response(
+        request,
+        "recruitment/pdf/summary.html",
+        {"rows": rows, "unit": unit, "today": timezone.localdate()},
+        f"opstart-oversigt-{name}.pdf",
+    )
+
+
+# Centre templates ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def posting_template_edit(request: HttpRequest) -> HttpResponse:
+    core_access.require(access.may_edit_templates(request.user))
+    template = PostingTemplate.objects.filter(active=True).order_by("-updated_at").first()
+    form = PostingTemplateForm(request.POST or None, instance=template)
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"]
+        saved = _apply_service(
+            form,
+            lambda: services.posting_template_save(
+                template=template, by=request.user, expected_version=version, **form.changes()
+            ),
+        )
+        if saved:
+            messages.success(request, _("The posting template was saved."))
+            return redirect("recruitment:posting_template_edit")
+    return render(request, "recruitment/posting_template_form.html", {"form": form})
+
+
+@require_GET
+def checklist_template(request: HttpRequest) -> HttpResponse:
+    core_access.require(access.may_edit_templates(request.user))
+    return render(
+        request,
+        "recruitment/checklist_template.html",
+        {"items": ChecklistTemplateItem.objects.all()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def checklist_template_item(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    core_access.require(access.may_edit_templates(request.user))
+    item = get_object_or_404(ChecklistTemplateItem, pk=pk) if pk else None
+    form = ChecklistTemplateItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        services.checklist_template_item_save(form=form, by=request.user)
+        messages.success(
+            request, _("Saved. New checklists use it; existing checklists keep their copy.")
+        )
+        return redirect("recruitment:checklist_template")
+    return render(request, "recruitment/checklist_template_item.html", {"form": form, "item": item})
