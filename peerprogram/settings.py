@@ -127,7 +127,8 @@ LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["peerprogram.formats"]
 USE_I18N = True
-USE_THOUSAND_SEPARATOR = True
+# Off: it would also print ids as "1.740" in URLs and element ids. Amounts use |intcomma.
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = "Europe/Copenhagen"
 USE_TZ = True
 

@@ -115,6 +115,24 @@ class Vacancy(models.Model):
         return yearly_cost_for_hours(self.hours_per_week)
 
     @property
+    def posting_blocks(self) -> list[dict]:
+        """The posting as blocks for display: the first line a heading, "- " lines lists."""
+        blocks: list[dict] = []
+        text = self.posting_text.replace("\r\n", "\n")
+        for index, chunk in enumerate(text.split("\n\n")):
+            lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+            if index == 0 and len(lines) == 1:
+                blocks.append({"kind": "heading", "lines": lines})
+                continue
+            for line in lines:
+                is_item = line.startswith(("- ", "• "))
+                kind = "list" if is_item else "paragraph"
+                if not blocks or blocks[-1]["kind"] != kind or blocks[-1].get("chunk") != index:
+                    blocks.append({"kind": kind, "lines": [], "chunk": index})
+                blocks[-1]["lines"].append(line[2:] if is_item else line)
+        return blocks
+
+    @property
     def takes_applicants(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.PUBLISHED)
 
@@ -208,7 +226,10 @@ class Applicant(models.Model):
     readiness = models.TextField(
         _("readiness for the tasks"),
         blank=True,
-        help_text=_("Readiness for the tasks of this post."),
+        help_text=_(
+            "Conversations, groups, bridge-building: what does the applicant look forward "
+            "to, and what worries them?"
+        ),
     )
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     answer_given_on = models.DateField(_("answer given"), null=True, blank=True)
@@ -462,6 +483,17 @@ class Onboarding(models.Model):
     def probation_months(self) -> int:
         return self.peer.probation_months if self.peer_id else 3
 
+    # A task whose date had passed before the checklist existed gets this long to catch up,
+    # instead of being overdue from the first day.
+    CATCH_UP_DAYS = 14
+
+    def due_for(self, anchor: str, offset_days: int) -> datetime.date:
+        due = self.anchor_date(anchor) + datetime.timedelta(days=offset_days)
+        started = timezone.localdate(self.created_at)
+        if due < started:
+            return started + datetime.timedelta(days=self.CATCH_UP_DAYS)
+        return due
+
     def anchor_date(self, anchor: str) -> datetime.date:
         start = self.start_date
         if anchor == Anchor.PROBATION_END:
@@ -529,4 +561,4 @@ class ChecklistItem(models.Model):
     def due_date(self) -> datetime.date:
         if self.due_override:
             return self.due_override
-        return self.onboarding.anchor_date(self.anchor) + datetime.timedelta(days=self.offset_days)
+        return self.onboarding.due_for(self.anchor, self.offset_days)

@@ -37,6 +37,10 @@ class ItemStatus:
         return bool(self.item.derived_from)
 
     @property
+    def derived_hint(self) -> str:
+        return derived_label(self.item.derived_from)
+
+    @property
     def state(self) -> str:
         if not self.applicable:
             return "na"
@@ -117,15 +121,9 @@ def _derived_facts(onboardings: list[Onboarding]) -> dict[int, dict[str, tuple]]
 
 
 def _statuses(onboarding: Onboarding, items, facts, today) -> list[ItemStatus]:
-    anchors = {}
     statuses = []
     for item in items:
-        if item.due_override:
-            due = item.due_override
-        else:
-            if item.anchor not in anchors:
-                anchors[item.anchor] = onboarding.anchor_date(item.anchor)
-            due = anchors[item.anchor] + datetime.timedelta(days=item.offset_days)
+        due = item.due_override or onboarding.due_for(item.anchor, item.offset_days)
         if item.derived_from:
             fact = facts.get(item.derived_from)
             if fact is None:

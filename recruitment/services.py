@@ -541,6 +541,17 @@ def checklist_item_add(
 # Centre templates ----------------------------------------------------------------
 
 
+def standard_templates_ensure() -> None:
+    """Load the standard checklist and posting template if they are missing (the data
+    migration's own loader; it adds nothing when they exist)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("recruitment.migrations.0002_standard_checklist")
+    migration.load(apps, None)
+
+
 @transaction.atomic
 def posting_template_save(
     *, template: PostingTemplate | None, by, expected_version: int, name: str, body: str

@@ -91,7 +91,11 @@ def vacancy_create(request: HttpRequest) -> HttpResponse:
 def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = access.get_vacancy_for(request.user, pk)
     may_manage = access.may_manage_vacancy(request.user, vacancy)
-    committee = list(vacancy.committee.select_related("staff_member__unit"))
+    seat_order = [str(seat) for seat in CommitteeMember.Seat]
+    committee = sorted(
+        vacancy.committee.select_related("staff_member__unit"),
+        key=lambda m: (seat_order.index(m.seat), m.staff_member.name),
+    )
     return render(
         request,
         "recruitment/vacancy_detail.html",
@@ -102,8 +106,11 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "committee": committee,
             "empty_seats": selectors.empty_seats(vacancy),
             "committee_form": CommitteeMemberForm(vacancy=vacancy) if may_manage else None,
+            # Forward first, cancelling last.
             "transitions": [
-                (s, Vacancy.Status(s).label) for s in sorted(services.TRANSITIONS[vacancy.status])
+                (s.value, s.label)
+                for s in (Vacancy.Status.PUBLISHED, Vacancy.Status.CLOSED, Vacancy.Status.CANCELLED)
+                if s in services.TRANSITIONS[vacancy.status]
             ],
             "onboarding": getattr(vacancy, "onboarding", None),
         },

@@ -23,6 +23,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--lang=da-DK",
 ]
 DESKTOP = {"width": 1280, "height": 900}
 TABLET = {"width": 820, "height": 1180}
@@ -33,7 +34,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 @pytest.fixture(scope="session")
 def browser() -> Browser:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+        pytest.fail(f"{CHROMIUM} is not installed: run make test, or apt-get install chromium")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -57,7 +58,11 @@ def page(browser: Browser, viewport: dict) -> Page:
 
 @pytest.fixture
 def demo(live_server):
-    """The fictional demo programme; live_server gives the test a transactional database."""
+    """The fictional demo programme; live_server gives the test a transactional database.
+
+    A live-server test empties the database afterwards, including what the migrations
+    loaded; seed_demo loads the Centre's standard checklist and posting template again.
+    """
     call_command("seed_demo", force=True, verbosity=0)
 
 
@@ -83,3 +88,10 @@ def login(page: Page, live_server, username: str, password: str = DEMO_PASSWORD)
     # The navbar may be collapsed on small screens, so wait for the name to exist, not to show.
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_test_id("who")).to_be_attached()
+
+
+def log_out(page: Page) -> None:
+    """Log out with the real button in the user menu."""
+    page.locator("nav .user-menu").click()
+    page.locator("form[action$='/accounts/logout/'] [type=submit]").click()
+    expect(page.get_by_test_id("who")).to_have_count(0)

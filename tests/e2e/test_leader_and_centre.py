@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from peerprogram.models import PeerWorker
 
-from .conftest import TABLET, login
+from .conftest import TABLET, log_out, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
 
@@ -116,7 +116,9 @@ def test_switching_language_to_english_and_back(page: Page, live_server, screens
     expect(page).to_have_url(f"{live_server.url}/")
     expect(nav(page).get_by_role("link", name="Peer workers")).to_be_visible()
     expect(nav(page).get_by_role("link", name="Units")).to_be_visible()
+    page.locator("nav .user-menu").click()
     expect(nav(page).get_by_role("button", name="Log out")).to_be_visible()
+    page.keyboard.press("Escape")
     expect(page.locator("button[name=language][value=en]")).to_have_attribute(
         "aria-current", "true"
     )
@@ -224,8 +226,7 @@ def test_peer_and_mentor_see_their_own_pages(page: Page, live_server, screenshot
     assert response.status == 403
 
     page.goto(f"{live_server.url}/")
-    page.locator("form[action$='/accounts/logout/'] [type=submit]").click()
-    expect(page.get_by_test_id("who")).to_have_count(0)
+    log_out(page)
     login(page, live_server, "mentor")
     expect(page.get_by_test_id("who")).to_have_text("Mikkel Dahl")
     mentees = page.get_by_test_id("mentees")

@@ -91,3 +91,10 @@ def test_peers_who_have_not_started_are_counted_as_starting_not_employed(client_
     cast.other_peer.save()
     totals = client_for("centre").get(reverse("peerprogram:home")).context["totals"]
     assert (totals["peers"], totals["peers_starting"]) == (1, 1)
+
+
+def test_ids_over_a_thousand_are_printed_without_separators_and_money_with(client_for, cast):
+    UnitFactory(id=1740, name="Enhed 1740", leader=cast.leader)
+    content = client_for("leader").get(reverse("peerprogram:home")).content.decode()
+    assert "?unit=1740" in content
+    assert "252.875 kr." in content

@@ -208,6 +208,8 @@ def test_ticking_records_who_and_when_and_a_stale_tick_is_refused(vacancy, cast)
 def test_due_dates_count_from_start_and_from_probation(cast):
     peer = cast.peer  # started 2024-01-01, 3 months' probation
     onboarding = services.onboarding_start_for_peer(peer=peer, by=cast.leader.user)
+    onboarding.created_at = timezone.make_aware(datetime.datetime(2023, 10, 1))
+    onboarding.save()
     due = {s.item.title: s.due for s in selectors.onboarding_detail(onboarding).statuses}
     assert due["Opfølgning efter 14 dage"] == datetime.date(2024, 1, 15)
     # Probation 1 Jan - 1 Apr: middle 16 Feb (45.5 days), a week before: 9 Feb.
@@ -309,3 +311,11 @@ def test_every_checklist_item_gets_its_template_values(vacancy):
     )
     assert ChecklistItem.objects.filter(derived_from="mentor_appointed").count() == 1
     assert CommitteeMember.objects.count() == 3
+
+
+def test_a_task_already_late_when_the_checklist_starts_gets_two_weeks(cast):
+    onboarding = services.onboarding_start_for_peer(peer=cast.peer, by=cast.leader.user)
+    due = {s.item.title: s for s in selectors.onboarding_detail(onboarding).statuses}
+    first_follow_up = due["Opfølgning efter 14 dage"]
+    assert first_follow_up.due == TODAY() + datetime.timedelta(days=14)
+    assert first_follow_up.state == "open"

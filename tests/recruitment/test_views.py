@@ -152,6 +152,8 @@ def test_a_stale_tick_from_another_tab_is_refused_with_a_message(client_for, vac
 
 def test_onboarding_pdf_holds_the_peer_the_checklist_and_page_numbers(client_for, cast):
     onboarding = services.onboarding_start_for_peer(peer=cast.peer, by=cast.leader.user)
+    onboarding.created_at = timezone.now() - datetime.timedelta(days=1200)
+    onboarding.save()
     item = onboarding.items.get(title="Udarbejd ansættelseskontrakt")
     services.checklist_item_set_done(
         item=item, by=cast.leader.user, done=True, expected_version=item.version
@@ -281,3 +283,22 @@ def test_checklist_and_board_pages_use_a_fixed_number_of_queries(
     for url, limit in pages:
         with django_assert_max_num_queries(limit, info=url):
             assert client.get(url).status_code == 200
+
+
+def test_the_posting_shows_its_title_paragraphs_and_lists(vacancy):
+    vacancy.posting_text = "Titel\n\nIntro linje\n- punkt et\n- punkt to\nSlut\n\nKontakt"
+    assert vacancy.posting_blocks == [
+        {"kind": "heading", "lines": ["Titel"]},
+        {"kind": "paragraph", "lines": ["Intro linje"], "chunk": 1},
+        {"kind": "list", "lines": ["punkt et", "punkt to"], "chunk": 1},
+        {"kind": "paragraph", "lines": ["Slut"], "chunk": 1},
+        {"kind": "paragraph", "lines": ["Kontakt"], "chunk": 2},
+    ]
+
+
+def test_status_buttons_put_cancelling_last_and_the_leader_first_on_the_committee(
+    client_for, vacancy
+):
+    context = client_for("leader").get(vacancy.get_absolute_url()).context
+    assert [value for value, _label in context["transitions"]] == ["closed", "cancelled"]
+    assert [m.seat for m in context["committee"]] == ["leader", "staff_rep", "centre"]

@@ -221,6 +221,7 @@ class Command(BaseCommand):
         from recruitment import services as recruitment
         from recruitment.models import Applicant, CommitteeMember, Onboarding, Vacancy
 
+        recruitment.standard_templates_ensure()
         admin = get_user_model().objects.get(username="admin")
         leader_user = get_user_model().objects.get(username="leder")
         unit = units[0]
@@ -314,6 +315,13 @@ class Command(BaseCommand):
             if Onboarding.objects.filter(peer=peer).exists():
                 continue
             onboarding = recruitment.onboarding_start_for_peer(peer=peer, by=admin)
+            # As if the checklist was started when the peer worker was hired.
+            onboarding.created_at = timezone.make_aware(
+                datetime.datetime.combine(
+                    peer.start_date - datetime.timedelta(days=90), datetime.time(9)
+                )
+            )
+            onboarding.save(update_fields=["created_at"])
             for item in onboarding.items.filter(derived_from=""):
                 if item.due_date() < today - datetime.timedelta(days=20):
                     item.done_on = item.due_date()
