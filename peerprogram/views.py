@@ -58,6 +58,27 @@ def _preselected_unit(request: HttpRequest, units):
     return only[0] if len(only) == 1 else None
 
 
+def handle_form(
+    request: HttpRequest,
+    form,
+    save,
+    *,
+    success: str,
+    template: str,
+    context: dict,
+    redirect_to=None,
+) -> HttpResponse:
+    """The shape every form page shares: on a valid POST run the service (its refusals
+    become form errors, nothing typed is lost), say what happened and redirect to the
+    result (or `redirect_to`); otherwise show the form again."""
+    if request.method == "POST" and form.is_valid():
+        result = _apply_service(form, save)
+        if result:
+            messages.success(request, success)
+            return redirect(redirect_to or result)
+    return render(request, template, {"form": form, **context})
+
+
 # Home --------------------------------------------------------------------------
 
 
@@ -138,18 +159,19 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_for(request.user, pk)
     may_choose_leader = access.can_edit_unit_leader(request.user)
     form = UnitForm(request.POST or None, instance=unit, may_choose_leader=may_choose_leader)
-    if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data["version"]
-        saved = _apply_service(
-            form,
-            lambda: services.unit_update(
-                unit=unit, by=request.user, expected_version=version, **form.changes()
-            ),
-        )
-        if saved:
-            messages.success(request, _("The changes were saved."))
-            return redirect(saved)
-    return render(request, "peerprogram/unit_form.html", {"form": form, "unit": unit})
+    return handle_form(
+        request,
+        form,
+        lambda: services.unit_update(
+            unit=unit,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **form.changes(),
+        ),
+        success=_("The changes were saved."),
+        template="peerprogram/unit_form.html",
+        context={"unit": unit},
+    )
 
 
 # Staff -------------------------------------------------------------------------
@@ -212,18 +234,19 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         units=access.editable_units_for(request.user),
         may_set_centre=actor.sees_programme,
     )
-    if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data["version"]
-        saved = _apply_service(
-            form,
-            lambda: services.staff_update(
-                member=member, by=request.user, expected_version=version, **form.changes()
-            ),
-        )
-        if saved:
-            messages.success(request, _("The changes were saved."))
-            return redirect(saved)
-    return render(request, "peerprogram/staff_form.html", {"form": form, "member": member})
+    return handle_form(
+        request,
+        form,
+        lambda: services.staff_update(
+            member=member,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **form.changes(),
+        ),
+        success=_("The changes were saved."),
+        template="peerprogram/staff_form.html",
+        context={"member": member},
+    )
 
 
 # Peer workers ------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peerprogram import access as core_access
 from peerprogram.models import hours_warning
-from peerprogram.views import _apply_service, import_page
+from peerprogram.views import _apply_service, handle_form, import_page
 
 from . import access, selectors, services
 from .forms import (
@@ -123,18 +123,19 @@ def vacancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = VacancyForm(
         request.POST or None, instance=vacancy, units=core_access.editable_units_for(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data["version"]
-        saved = _apply_service(
-            form,
-            lambda: services.vacancy_update(
-                vacancy=vacancy, by=request.user, expected_version=version, **form.changes()
-            ),
-        )
-        if saved:
-            messages.success(request, _("The changes were saved."))
-            return redirect(saved)
-    return render(request, "recruitment/vacancy_form.html", {"form": form, "vacancy": vacancy})
+    return handle_form(
+        request,
+        form,
+        lambda: services.vacancy_update(
+            vacancy=vacancy,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **form.changes(),
+        ),
+        success=_("The changes were saved."),
+        template="recruitment/vacancy_form.html",
+        context={"vacancy": vacancy},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -317,21 +318,18 @@ def applicant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = access.get_applicant_for_decision(request.user, pk)
     form = ApplicantForm(request.POST or None, instance=applicant)
-    if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data["version"]
-        saved = _apply_service(
-            form,
-            lambda: services.applicant_update(
-                applicant=applicant, by=request.user, expected_version=version, **form.changes()
-            ),
-        )
-        if saved:
-            messages.success(request, _("The changes were saved."))
-            return redirect(saved)
-    return render(
+    return handle_form(
         request,
-        "recruitment/applicant_form.html",
-        {"form": form, "vacancy": applicant.vacancy, "applicant": applicant},
+        form,
+        lambda: services.applicant_update(
+            applicant=applicant,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **form.changes(),
+        ),
+        success=_("The changes were saved."),
+        template="recruitment/applicant_form.html",
+        context={"vacancy": applicant.vacancy, "applicant": applicant},
     )
 
 
@@ -387,18 +385,16 @@ def applicant_move(request: HttpRequest, pk: int) -> HttpResponse:
 def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = access.get_applicant_for_decision(request.user, pk)
     form = InterviewForm(request.POST or None, vacancy=applicant.vacancy)
-    if request.method == "POST" and form.is_valid():
-        interview = _apply_service(
-            form,
-            lambda: services.interview_schedule(
-                applicant=applicant, by=request.user, **form.cleaned_data
-            ),
-        )
-        if interview:
-            messages.success(request, _("The interview was scheduled."))
-            return redirect(applicant)
-    return render(
-        request, "recruitment/interview_form.html", {"form": form, "applicant": applicant}
+    return handle_form(
+        request,
+        form,
+        lambda: services.interview_schedule(
+            applicant=applicant, by=request.user, **form.cleaned_data
+        ),
+        success=_("The interview was scheduled."),
+        template="recruitment/interview_form.html",
+        context={"applicant": applicant},
+        redirect_to=applicant,
     )
 
 
@@ -431,18 +427,14 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def reference_create(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = access.get_applicant_for_decision(request.user, pk)
     form = ReferenceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = _apply_service(
-            form,
-            lambda: services.reference_add(
-                applicant=applicant, by=request.user, **form.cleaned_data
-            ),
-        )
-        if saved:
-            messages.success(request, _("The reference was recorded."))
-            return redirect(applicant)
-    return render(
-        request, "recruitment/reference_form.html", {"form": form, "applicant": applicant}
+    return handle_form(
+        request,
+        form,
+        lambda: services.reference_add(applicant=applicant, by=request.user, **form.cleaned_data),
+        success=_("The reference was recorded."),
+        template="recruitment/reference_form.html",
+        context={"applicant": applicant},
+        redirect_to=applicant,
     )
 
 
@@ -550,36 +542,36 @@ def checklist_item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = access.get_checklist_item_for(request.user, pk)
     form = ChecklistItemForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data["version"]
-        saved = _apply_service(
-            form,
-            lambda: services.checklist_item_update(
-                item=item, by=request.user, expected_version=version, **form.changes()
-            ),
-        )
-        if saved:
-            messages.success(request, _("The task was saved."))
-            return redirect("recruitment:checklist", pk=item.onboarding_id)
-    return render(request, "recruitment/checklist_item_form.html", {"form": form, "item": item})
+    return handle_form(
+        request,
+        form,
+        lambda: services.checklist_item_update(
+            item=item,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **form.changes(),
+        ),
+        success=_("The task was saved."),
+        template="recruitment/checklist_item_form.html",
+        context={"item": item},
+        redirect_to=item.onboarding,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def checklist_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     onboarding = access.get_onboarding_for(request.user, pk)
     form = ChecklistItemAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = _apply_service(
-            form,
-            lambda: services.checklist_item_add(
-                onboarding=onboarding, by=request.user, **form.cleaned_data
-            ),
-        )
-        if saved:
-            messages.success(request, _("The task was added to this checklist."))
-            return redirect("recruitment:checklist", pk=onboarding.pk)
-    return render(
-        request, "recruitment/checklist_item_add.html", {"form": form, "onboarding": onboarding}
+    return handle_form(
+        request,
+        form,
+        lambda: services.checklist_item_add(
+            onboarding=onboarding, by=request.user, **form.cleaned_data
+        ),
+        success=_("The task was added to this checklist."),
+        template="recruitment/checklist_item_add.html",
+        context={"onboarding": onboarding},
+        redirect_to=onboarding,
     )
 
 
