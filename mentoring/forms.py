@@ -1,27 +1,113 @@
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peerprogram.forms import DATE_WIDGET
 from peerprogram.models import PeerWorker, StaffMember
 
+from .models import AwayPeriod, Topic, Weekday
+
+
+def _helper(layout=None) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    if layout is not None:
+        helper.layout = layout
+    return helper
+
 
 class MentorAssignForm(forms.Form):
-    mentor = forms.ModelChoiceField(label=_("Mentor"), queryset=StaffMember.objects.none())
+    mentor = forms.ModelChoiceField(
+        label=_("Mentor"), queryset=StaffMember.objects.none(), widget=forms.RadioSelect
+    )
     start_date = forms.DateField(label=_("Start date"), widget=DATE_WIDGET)
+    weekday = forms.TypedChoiceField(
+        label=_("Weekly check-in on"), choices=Weekday.choices, coerce=int
+    )
+    meeting_time = forms.TimeField(
+        label=_("at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
 
-    def __init__(self, *args, peer: PeerWorker, **kwargs):
+    def __init__(self, *args, peer: PeerWorker, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = (
-            StaffMember.objects.filter(unit_id=peer.staff_member.unit_id, active=True)
-            .exclude(pk=peer.staff_member_id)
-            .exclude(profession=StaffMember.Profession.PEER)
-            .order_by("name")
-        )
-        self.fields["mentor"].label_from_instance = lambda m: (
-            f"{m.name} ({m.get_profession_display().lower()})"
+        self.candidates = candidates
+        self.fields["mentor"].queryset = StaffMember.objects.filter(
+            pk__in=[c.member.pk for c in candidates]
         )
         self.fields["start_date"].initial = max(peer.start_date, timezone.localdate())
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.fields["weekday"].initial = settings.MENTORING_DEFAULT_WEEKDAY
+        self.fields["meeting_time"].initial = settings.MENTORING_DEFAULT_TIME
+        self.helper = _helper(
+            Layout(Row(Column("start_date"), Column("weekday"), Column("meeting_time")))
+        )
+
+
+class CheckInLogForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("What happened?"),
+        choices=[
+            ("held", _("Held")),
+            ("moved", _("Moved to another date")),
+            ("cancelled", _("Cancelled")),
+        ],
+        widget=forms.RadioSelect,
+        initial="held",
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Minutes"), min_value=5, max_value=480, required=False
+    )
+    new_date = forms.DateField(label=_("New date"), widget=DATE_WIDGET, required=False)
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"),
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Short note"),
+        help_text=_("Only the two of you can read it."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duration_minutes"].initial = settings.MENTORING_CHECKIN_MINUTES
+        self.helper = _helper(
+            Layout(
+                "outcome",
+                Row(Column("duration_minutes"), Column("new_date")),
+                "topics",
+                "note",
+                "version",
+            )
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == "moved" and not cleaned.get("new_date"):
+            self.add_error("new_date", _("Choose the new date."))
+        return cleaned
+
+
+class AwayForm(forms.ModelForm):
+    class Meta:
+        model = AwayPeriod
+        fields = ["first_day", "last_day", "note"]
+        widgets = {"first_day": DATE_WIDGET, "last_day": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Layout(Row(Column("first_day"), Column("last_day")), "note"))
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The last day cannot be before the first day."))
+        return cleaned

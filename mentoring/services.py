@@ -1,24 +1,121 @@
-"""Writes for mentorships. The mentoring issue adds matching and check-ins."""
+"""Writes for mentorships: appointing a mentor, the check-in schedule, logging, tasks."""
 
 from __future__ import annotations
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerprogram.models import PeerWorker, StaffMember
-from peerprogram.services import audit
+from peerprogram.services import ConcurrentEditError, _save_versioned, audit
 
-from .models import Mentorship
+from .models import AwayPeriod, CheckIn, Mentorship, MentorshipTask, MentorTask, Topic
+
+
+def _away_days(mentor: StaffMember) -> list[tuple[datetime.date, datetime.date]]:
+    return list(AwayPeriod.objects.filter(mentor=mentor).values_list("first_day", "last_day"))
+
+
+def _is_away(day: datetime.date, away: list[tuple[datetime.date, datetime.date]]) -> bool:
+    return any(first <= day <= last for first, last in away)
+
+
+def schedule_dates(
+    *,
+    start: datetime.date,
+    weekday: int,
+    count: int,
+    away: list[tuple[datetime.date, datetime.date]],
+    taken: set[datetime.date] | None = None,
+    monthly: bool = False,
+) -> list[datetime.date]:
+    """`count` meeting dates on `weekday` from `start`, weekly (or monthly), never on a day
+    the mentor is away or on a date already taken; an away week moves the meeting on."""
+    taken = taken or set()
+    day = start + datetime.timedelta(days=(weekday - start.weekday()) % 7)
+    dates: list[datetime.date] = []
+    guard = 0
+    while len(dates) < count and guard < count * 10:
+        guard += 1
+        if not _is_away(day, away) and day not in taken:
+            dates.append(day)
+            day = _next(day, weekday, monthly)
+        else:
+            day += datetime.timedelta(days=7)
+    return dates
+
+
+def _next(day: datetime.date, weekday: int, monthly: bool) -> datetime.date:
+    if not monthly:
+        return day + datetime.timedelta(days=7)
+    later = day + relativedelta(months=1)
+    return later + datetime.timedelta(days=(weekday - later.weekday()) % 7)
+
+
+def _plan(mentorship: Mentorship, dates: list[datetime.date]) -> None:
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            mentorship=mentorship,
+            date=d,
+            time=mentorship.meeting_time,
+            duration_minutes=settings.MENTORING_CHECKIN_MINUTES,
+        )
+        for d in dates
+    )
+
+
+@transaction.atomic
+def schedule_refresh(*, mentorship: Mentorship, today: datetime.date | None = None) -> int:
+    """Re-plan the future check-ins that nobody has touched (after away days or a new
+    weekday), keeping the total for the period. Returns how many are planned now."""
+    today = today or timezone.localdate()
+    untouched = mentorship.checkins.filter(
+        status=CheckIn.Status.PLANNED, moved_from__isnull=True, date__gte=today
+    )
+    untouched.delete()
+    kept = list(mentorship.checkins.values_list("date", flat=True))
+    monthly = mentorship.rhythm == Mentorship.Rhythm.MONTHLY
+    target = settings.MENTORING_MONTHLY_COUNT if monthly else settings.MENTORING_WEEKS
+    if monthly:
+        weekly = mentorship.checkins.filter(date__lt=_monthly_start(mentorship)).count()
+        target += weekly
+    missing = max(0, target - len(kept))
+    start = max(mentorship.start_date, today)
+    if monthly:
+        start = max(start, _monthly_start(mentorship))
+    dates = schedule_dates(
+        start=start,
+        weekday=mentorship.weekday,
+        count=missing,
+        away=_away_days(mentorship.mentor),
+        taken=set(kept),
+        monthly=monthly,
+    )
+    _plan(mentorship, dates)
+    return mentorship.checkins.filter(status=CheckIn.Status.PLANNED).count()
+
+
+def _monthly_start(mentorship: Mentorship) -> datetime.date:
+    return mentorship.start_date + relativedelta(months=6)
 
 
 @transaction.atomic
 def mentor_assign(
-    *, peer: PeerWorker, mentor: StaffMember, start_date: datetime.date, by
+    *,
+    peer: PeerWorker,
+    mentor: StaffMember,
+    start_date: datetime.date,
+    by,
+    weekday: int | None = None,
+    meeting_time: datetime.time | None = None,
 ) -> Mentorship:
-    """Appoint a mentor; an earlier active mentorship ends as a new match (history kept)."""
+    """Appoint a mentor; an earlier active mentorship ends as a new match (history kept).
+    The weekly check-ins of the first six months are planned at once."""
     if mentor.pk == peer.staff_member_id:
         raise ValidationError({"mentor": _("A peer worker cannot be their own mentor.")})
     if mentor.unit_id != peer.staff_member.unit_id:
@@ -29,11 +126,132 @@ def mentor_assign(
     if current:
         if current.mentor_id == mentor.pk:
             raise ValidationError({"mentor": _("This person is already the mentor.")})
-        current.end_date = max(start_date, current.start_date)
-        current.end_reason = Mentorship.EndReason.NEW_MATCH
-        current.save(update_fields=["end_date", "end_reason"])
-    mentorship = Mentorship(peer=peer, mentor=mentor, start_date=start_date)
+        mentorship_end(
+            mentorship=current,
+            by=by,
+            end_date=max(start_date, current.start_date),
+            reason=Mentorship.EndReason.NEW_MATCH,
+        )
+    mentorship = Mentorship(
+        peer=peer,
+        mentor=mentor,
+        start_date=start_date,
+        weekday=settings.MENTORING_DEFAULT_WEEKDAY if weekday is None else weekday,
+        meeting_time=meeting_time or datetime.time.fromisoformat(settings.MENTORING_DEFAULT_TIME),
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
     mentorship.full_clean()
     mentorship.save()
+    MentorshipTask.objects.bulk_create(
+        MentorshipTask(mentorship=mentorship, task=task) for task in MentorTask.values
+    )
+    _plan(
+        mentorship,
+        schedule_dates(
+            start=start_date,
+            weekday=mentorship.weekday,
+            count=settings.MENTORING_WEEKS,
+            away=_away_days(mentor),
+        ),
+    )
     audit(by=by, action="mentor_assign", obj=mentorship, summary=f"{mentor} → {peer}")
     return mentorship
+
+
+@transaction.atomic
+def mentorship_end(
+    *, mentorship: Mentorship, by, end_date: datetime.date, reason: str
+) -> Mentorship:
+    """End a mentorship; its check-ins after the end are removed, the history stays."""
+    mentorship.end_date = end_date
+    mentorship.end_reason = reason
+    mentorship.full_clean()
+    mentorship.save(update_fields=["end_date", "end_reason"])
+    mentorship.checkins.filter(status=CheckIn.Status.PLANNED, date__gt=end_date).delete()
+    audit(by=by, action="mentorship_end", obj=mentorship, summary=reason)
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_continue_monthly(*, mentorship: Mentorship, by) -> Mentorship:
+    """After the first six months: meet monthly for the next six."""
+    if mentorship.rhythm == Mentorship.Rhythm.MONTHLY:
+        raise ValidationError(_("The mentorship already meets monthly."))
+    mentorship.rhythm = Mentorship.Rhythm.MONTHLY
+    mentorship.save(update_fields=["rhythm"])
+    schedule_refresh(mentorship=mentorship)
+    audit(by=by, action="mentorship_monthly", obj=mentorship)
+    return mentorship
+
+
+@transaction.atomic
+def away_add(
+    *, mentor: StaffMember, by, first_day: datetime.date, last_day: datetime.date, note: str = ""
+) -> AwayPeriod:
+    """Mark days away; the mentor's untouched future check-ins are planned around them."""
+    period = AwayPeriod(mentor=mentor, first_day=first_day, last_day=last_day, note=note)
+    period.full_clean()
+    period.save()
+    for mentorship in Mentorship.objects.filter(mentor=mentor, end_date__isnull=True):
+        schedule_refresh(mentorship=mentorship)
+    audit(by=by, action="away_add", obj=period)
+    return period
+
+
+@transaction.atomic
+def away_remove(*, period: AwayPeriod, by) -> None:
+    mentor = period.mentor
+    period.delete()
+    for mentorship in Mentorship.objects.filter(mentor=mentor, end_date__isnull=True):
+        schedule_refresh(mentorship=mentorship)
+    audit(by=by, action="away_remove", obj=mentor)
+
+
+@transaction.atomic
+def checkin_log(
+    *,
+    checkin: CheckIn,
+    by,
+    outcome: str,
+    expected_version: int,
+    duration_minutes: int | None = None,
+    topics: list[str] | None = None,
+    note: str = "",
+    new_date: datetime.date | None = None,
+) -> CheckIn:
+    """Log a check-in as held, cancelled or moved to a new date."""
+    topics = [t for t in (topics or []) if t in Topic.values]
+    changes: dict = {"note": note, "topics": topics, "logged_by": by, "logged_at": timezone.now()}
+    if outcome == "held":
+        changes.update(
+            status=CheckIn.Status.HELD,
+            duration_minutes=duration_minutes or settings.MENTORING_CHECKIN_MINUTES,
+        )
+    elif outcome == "cancelled":
+        changes["status"] = CheckIn.Status.CANCELLED
+    elif outcome == "moved":
+        if not new_date:
+            raise ValidationError({"new_date": _("Choose the new date.")})
+        if new_date == checkin.date:
+            raise ValidationError({"new_date": _("The new date is the same as the old one.")})
+        changes.update(
+            status=CheckIn.Status.PLANNED,
+            date=new_date,
+            moved_from=checkin.moved_from or checkin.date,
+        )
+    else:
+        raise ValidationError(_("Unknown outcome."))
+    try:
+        summary = _save_versioned(checkin, expected_version=expected_version, changes=changes)
+    except ConcurrentEditError:
+        raise
+    audit(by=by, action=f"checkin_{outcome}", obj=checkin, summary=summary)
+    return checkin
+
+
+@transaction.atomic
+def task_set_done(*, task: MentorshipTask, by, done: bool) -> MentorshipTask:
+    task.done_on = timezone.localdate() if done else None
+    task.save(update_fields=["done_on"])
+    audit(by=by, action="mentor_task_done" if done else "mentor_task_undone", obj=task)
+    return task

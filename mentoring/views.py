@@ -1,21 +1,37 @@
+"""Mentoring pages: appointing a mentor, the mentorship and its check-ins, overviews."""
+
+from __future__ import annotations
+
+import datetime
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from peerprogram import access
+from peerprogram import access as core_access
+from peerprogram.models import StaffMember
+from peerprogram.services import ConcurrentEditError
 from peerprogram.views import _apply_service
 
-from . import selectors, services
-from .forms import MentorAssignForm
+from . import access, selectors, services
+from .calendar import mentorship_calendar
+from .forms import AwayForm, CheckInLogForm, MentorAssignForm
+from .models import CheckIn, Mentorship
 
 
 @require_http_methods(["GET", "POST"])
 def mentor_assign(request: HttpRequest, peer_pk: int) -> HttpResponse:
-    """The leader appoints a mentor from the peer worker's unit."""
-    peer = access.get_peer_for_edit(request.user, peer_pk)
-    form = MentorAssignForm(request.POST or None, peer=peer)
+    """The leader chooses a mentor from the unit; the page suggests, with reasons."""
+    peer = core_access.get_peer_for_edit(request.user, peer_pk)
+    preferred = request.GET.get("prefer", "")
+    if preferred not in StaffMember.Profession.values:
+        preferred = ""
+    candidates = selectors.candidates(peer, preferred)
+    form = MentorAssignForm(request.POST or None, peer=peer, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         mentorship = _apply_service(
             form,
@@ -24,12 +40,202 @@ def mentor_assign(request: HttpRequest, peer_pk: int) -> HttpResponse:
         if mentorship:
             messages.success(
                 request,
-                _("%(mentor)s is now mentor for %(peer)s.")
+                _("%(mentor)s is now mentor for %(peer)s. The weekly check-ins are planned.")
                 % {"mentor": mentorship.mentor.name, "peer": peer.name},
             )
-            return redirect(peer)
+            return redirect(mentorship)
     return render(
         request,
         "mentoring/mentor_assign.html",
-        {"form": form, "peer": peer, "current": selectors.current_mentor_of(peer)},
+        {
+            "form": form,
+            "peer": peer,
+            "candidates": candidates,
+            "preferred": preferred,
+            "professions": [
+                p for p in StaffMember.Profession.choices if p[0] != StaffMember.Profession.PEER
+            ],
+            "current": selectors.current_mentor_of(peer),
+        },
     )
+
+
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """Leaders: their units' mentorships. Centre staff: all. Warnings on top, sortable."""
+    actor = core_access.get_actor(request.user)
+    core_access.require(actor.manages_units)
+    mentorships = access.mentorships_for(request.user).filter(end_date__isnull=True)
+    if not actor.sees_programme:
+        mentorships = mentorships.filter(peer__staff_member__unit_id__in=actor.led_unit_ids)
+    rows = selectors.health_rows(mentorships)
+    sort = request.GET.get("sort", "warning")
+    keys = {
+        "peer": lambda h: h.mentorship.peer.name,
+        "unit": lambda h: h.mentorship.peer.unit.name,
+        "mentor": lambda h: h.mentorship.mentor.name,
+        "share": lambda h: (h.share_held is None, h.share_held or 0),
+        "last": lambda h: h.last_held or datetime.date.min,
+        "start": lambda h: h.mentorship.start_date,
+    }
+    rows.sort(key=keys.get(sort, keys["peer"]))
+    # Warnings always come first; the chosen order holds within each group.
+    rows.sort(key=lambda h: not h.warning)
+    return render(request, "mentoring/overview.html", {"rows": rows, "sort": sort})
+
+
+@require_GET
+def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = access.get_mentorship_for(request.user, pk)
+    today = timezone.localdate()
+    checkins = list(mentorship.checkins.select_related("logged_by__staff_member"))
+    party = access.is_party(request.user, mentorship)
+    return render(
+        request,
+        "mentoring/mentorship_detail.html",
+        {
+            "m": mentorship,
+            "health": selectors.health_for(mentorship),
+            "upcoming": [
+                c for c in checkins if c.status == CheckIn.Status.PLANNED and c.date >= today
+            ],
+            "past": [
+                c for c in checkins if not (c.status == CheckIn.Status.PLANNED and c.date >= today)
+            ][::-1],
+            "party": party,
+            "is_mentor": party
+            and core_access.get_actor(request.user).staff is not None
+            and core_access.get_actor(request.user).staff.pk == mentorship.mentor_id,
+            "may_manage": access.may_manage(request.user, mentorship),
+            "tasks": mentorship.tasks.all(),
+            "today": today,
+            "history": mentorship.peer.mentorships.exclude(pk=mentorship.pk).select_related(
+                "mentor"
+            ),
+        },
+    )
+
+
+@require_POST
+def checkin_quick(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click: held, with the usual length."""
+    checkin = access.get_checkin_for_logging(request.user, pk)
+    error = ""
+    try:
+        services.checkin_log(
+            checkin=checkin,
+            by=request.user,
+            outcome="held",
+            expected_version=int(request.POST.get("version") or 0),
+        )
+    except ConcurrentEditError:
+        error = _("The check-in was changed a moment ago; the list shows it as it is now.")
+        checkin.refresh_from_db()
+    if request.htmx:
+        return render(
+            request,
+            "mentoring/_checkin_row.html",
+            {"c": checkin, "party": True, "today": timezone.localdate(), "error": error},
+        )
+    if error:
+        messages.error(request, error)
+    return redirect(checkin.mentorship)
+
+
+@require_http_methods(["GET", "POST"])
+def checkin_log(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = access.get_checkin_for_logging(request.user, pk)
+    form = CheckInLogForm(
+        request.POST or None,
+        initial={"version": checkin.version, "note": checkin.note, "topics": checkin.topics},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        saved = _apply_service(
+            form,
+            lambda: services.checkin_log(
+                checkin=checkin, by=request.user, expected_version=version, **data
+            ),
+        )
+        if saved:
+            messages.success(request, _("The check-in was logged."))
+            return redirect(checkin.mentorship)
+    return render(request, "mentoring/checkin_form.html", {"form": form, "c": checkin})
+
+
+@require_POST
+def task_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    task = access.get_task_for(request.user, pk)
+    services.task_set_done(task=task, by=request.user, done=request.POST.get("done") == "1")
+    return redirect(task.mentorship)
+
+
+@require_POST
+def mentorship_continue(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = access.get_mentorship_for(request.user, pk)
+    core_access.require(access.may_manage(request.user, mentorship))
+    try:
+        services.mentorship_continue_monthly(mentorship=mentorship, by=request.user)
+    except services.ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The mentorship continues with a monthly check-in."))
+    return redirect(mentorship)
+
+
+@require_POST
+def mentorship_end(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = access.get_mentorship_for(request.user, pk)
+    core_access.require(access.may_manage(request.user, mentorship) and mentorship.is_active)
+    services.mentorship_end(
+        mentorship=mentorship,
+        by=request.user,
+        end_date=max(timezone.localdate(), mentorship.start_date),
+        reason=Mentorship.EndReason.PLANNED,
+    )
+    messages.success(request, _("The mentorship has ended. Its history is kept."))
+    return redirect(mentorship)
+
+
+@require_GET
+def mentorship_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = access.get_mentorship_for(request.user, pk)
+    response = HttpResponse(
+        mentorship_calendar(mentorship), content_type="text/calendar; charset=utf-8"
+    )
+    name = slugify(f"mentor-{mentorship.peer.name}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def away(request: HttpRequest) -> HttpResponse:
+    """A mentor's own days away; check-ins are planned around them."""
+    actor = core_access.get_actor(request.user)
+    core_access.require(actor.staff is not None)
+    form = AwayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = _apply_service(
+            form,
+            lambda: services.away_add(mentor=actor.staff, by=request.user, **form.cleaned_data),
+        )
+        if saved:
+            messages.success(request, _("Saved. Check-ins on those days were moved on a week."))
+            return redirect("mentoring:away")
+    return render(
+        request,
+        "mentoring/away.html",
+        {
+            "form": form,
+            "periods": actor.staff.away_periods.filter(last_day__gte=timezone.localdate()),
+        },
+    )
+
+
+@require_POST
+def away_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    period = access.get_away_period_for(request.user, pk)
+    services.away_remove(period=period, by=request.user)
+    messages.success(request, _("The days away were removed."))
+    return redirect("mentoring:away")

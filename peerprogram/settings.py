@@ -170,6 +170,15 @@ PEER_COST_PER_WEEKLY_HOUR_DKK = env.int("PEER_COST_PER_WEEKLY_HOUR_DKK", default
 PEER_RECOMMENDED_MIN_HOURS = 20
 PEER_MAX_HOURS = 37
 
+# Mentoring (DOMAIN.md): a weekly check-in of about 30 minutes for the first 6 months
+# (26 meetings), then optionally monthly. Default weekday 1 = Tuesday.
+MENTORING_CHECKIN_MINUTES = env.int("MENTORING_CHECKIN_MINUTES", default=30)
+MENTORING_WEEKS = env.int("MENTORING_WEEKS", default=26)
+MENTORING_MONTHLY_COUNT = 6
+MENTORING_DEFAULT_WEEKDAY = 1
+MENTORING_DEFAULT_TIME = "10:00"
+MENTORING_WARNING_DAYS = env.int("MENTORING_WARNING_DAYS", default=14)
+
 # Applicants who were not hired are anonymised this long after the vacancy ended
 # (the anonymise_applicants command, run daily).
 APPLICANT_RETENTION_MONTHS = env.int("APPLICANT_RETENTION_MONTHS", default=6)

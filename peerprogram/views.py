@@ -100,8 +100,13 @@ def home(request: HttpRequest) -> HttpResponse:
     if actor.peer:
         context["own_peer"] = actor.peer
         context["own_mentor"] = mentoring_selectors.current_mentor_of(actor.peer)
+        context["own_mentoring"] = mentoring_selectors.health_rows(
+            mentoring_selectors.active_mentorships().filter(peer=actor.peer)
+        )
     if actor.is_mentor:
-        context["mentees"] = mentoring_selectors.mentees_of(actor.staff)
+        context["mentees"] = mentoring_selectors.health_rows(
+            mentoring_selectors.active_mentorships().filter(mentor=actor.staff)
+        )
     if actor.staff:
         context["committee_seats"] = recruitment_selectors.open_committee_seats(actor.staff)
     if actor.is_leader:
@@ -310,6 +315,7 @@ def peer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mentor": mentoring_selectors.current_mentor_of(peer),
             "is_self": actor.peer is not None and actor.peer.pk == peer.pk,
             "onboarding": recruitment_selectors.onboarding_of(peer) if may_edit else None,
+            "mentorship": mentoring_selectors.current_mentorship_of(peer),
         },
     )
 

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentoring import selectors as mentoring_selectors
 from peerprogram import access as core_access
 from peerprogram.models import hours_warning
 from peerprogram.views import _apply_service, handle_form, import_page
@@ -586,15 +587,16 @@ def checklist_start(request: HttpRequest, peer_pk: int) -> HttpResponse:
 def onboarding_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     onboarding = access.get_onboarding_for(request.user, pk)
     progress = selectors.onboarding_detail(onboarding)
-    mentor = None
+    mentor = mentoring = None
     if onboarding.peer_id:
-        from mentoring import selectors as mentoring_selectors
-
         mentor = mentoring_selectors.current_mentor_of(onboarding.peer)
+        mentoring = mentoring_selectors.health_by_peer([onboarding.peer_id]).get(
+            onboarding.peer_id
+        )
     return pdf_response(
         request,
         "recruitment/pdf/onboarding.html",
-        {"onboarding": onboarding, "progress": progress, "mentor": mentor},
+        {"onboarding": onboarding, "progress": progress, "mentor": mentor, "mentoring": mentoring},
         f"opstart-{slugify(onboarding.label)}.pdf",
     )
 

@@ -40,7 +40,7 @@ def test_peer_home_shows_own_employment_and_mentor(client_for, cast):
 
 def test_mentor_home_lists_mentees(client_for, cast):
     response = client_for("mentor", "en").get(reverse("peerprogram:home"))
-    assert [p.name for p in response.context["mentees"]] == ["Pia Peer"]
+    assert [h.mentorship.peer.name for h in response.context["mentees"]] == ["Pia Peer"]
 
 
 def test_a_login_without_staff_record_is_told_what_to_do(client_for, cast, django_user_model):

@@ -30,6 +30,11 @@ PROGRAMME = row(LOGIN, 403, 403, 403, 200, 200, 403)
 UNIT_A = row(LOGIN, 200, 404, 404, 200, 200, 404)
 PUBLIC = row(200, 200, 200, 200, 200, 200, 200)
 UNIT_A_POST = row(LOGIN, 302, 404, 404, 302, 302, 404)
+# A mentorship: its two parties, the unit's leader, the Centre, administrators.
+MENTORSHIP = row(LOGIN, 200, 200, 200, 200, 200, 404)
+# Logging a check-in: only the mentor and the peer worker.
+PARTIES = row(LOGIN, 404, 200, 200, 404, 404, 404)
+PARTIES_POST = row(LOGIN, 404, 302, 302, 404, 404, 404)
 # Applicants: the unit's leader, the hiring committee (here: the Centre member), admins.
 APPLICANTS = row(LOGIN, 200, 404, 404, 200, 200, 404)
 # Adding applicants and deciding: the unit's leader and administrators.
@@ -82,8 +87,38 @@ MATRIX = [
     ),
     ("password_reset_complete", lambda c: {}, "get", PUBLIC),
     ("set_language", lambda c: {}, "post", row(302, 302, 302, 302, 302, 302, 302)),
-    # Mentoring
+    # Mentoring: the peer's mentorship with the mentor of the cast.
     ("mentoring:mentor_assign", lambda c: {"peer_pk": c.peer.pk}, "get", UNIT_A),
+    ("mentoring:overview", lambda c: {}, "get", MANAGERS),
+    ("mentoring:mentorship_detail", lambda c: {"pk": c.mentorship.pk}, "get", MENTORSHIP),
+    ("mentoring:mentorship_ics", lambda c: {"pk": c.mentorship.pk}, "get", MENTORSHIP),
+    (
+        "mentoring:mentorship_continue",
+        lambda c: {"pk": c.mentorship.pk},
+        "post",
+        row(LOGIN, 302, 403, 403, 302, 302, 404),
+    ),
+    (
+        "mentoring:mentorship_end",
+        lambda c: {"pk": c.mentorship.pk},
+        "post",
+        row(LOGIN, 302, 403, 403, 302, 302, 404),
+    ),
+    ("mentoring:checkin_quick", lambda c: {"pk": c.checkin.pk}, "post", PARTIES_POST),
+    ("mentoring:checkin_log", lambda c: {"pk": c.checkin.pk}, "get", PARTIES),
+    (
+        "mentoring:task_toggle",
+        lambda c: {"pk": c.task.pk},
+        "post",
+        row(LOGIN, 404, 404, 302, 404, 404, 404),
+    ),
+    ("mentoring:away", lambda c: {}, "get", row(LOGIN, 200, 200, 200, 200, 403, 200)),
+    (
+        "mentoring:away_remove",
+        lambda c: {"pk": c.away.pk},
+        "post",
+        row(LOGIN, 404, 404, 302, 404, 404, 404),
+    ),
     # Recruitment: the vacancy is in unit A; its committee is the leader and the Centre member.
     ("recruitment:vacancy_list", lambda c: {}, "get", EVERYONE),
     ("recruitment:vacancy_create", lambda c: {}, "get", MANAGERS),
@@ -183,6 +218,14 @@ class Objects:
             applicant=self.applicant, by=cast.leader.user, starts_at=timezone.now(), place="Rum 1"
         )
         self.onboarding = self.vacancy.onboarding
+        from mentoring.models import AwayPeriod
+
+        self.mentorship = cast.peer.mentorships.get()
+        self.checkin = self.mentorship.checkins.create(
+            date=today, time=datetime.time(10), duration_minutes=30
+        )
+        self.task = self.mentorship.tasks.create(task="chime")
+        self.away = AwayPeriod.objects.create(mentor=cast.mentor, first_day=today, last_day=today)
         self.item = self.onboarding.items.filter(derived_from="").first()
         self.template_item = ChecklistTemplateItem.objects.first()
 

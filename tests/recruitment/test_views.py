@@ -239,7 +239,12 @@ def test_the_mentor_page_appoints_a_mentor_from_the_unit(client_for, cast):
     other = StaffMemberFactory(unit=cast.unit, name="Nina Nabo")
     response = client_for("leader").post(
         reverse("mentoring:mentor_assign", args=[cast.peer.pk]),
-        {"mentor": other.pk, "start_date": TODAY().isoformat()},
+        {
+            "mentor": other.pk,
+            "start_date": TODAY().isoformat(),
+            "weekday": "1",
+            "meeting_time": "10:00",
+        },
     )
     assert response.status_code == 302
     assert cast.peer.mentorships.get(end_date__isnull=True).mentor == other

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from mentoring.models import Mentorship
+from mentoring.models import MentorIntroduction
 from peerprogram.models import PeerWorker, StaffMember, Unit
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented password of the fictional demo logins
@@ -206,15 +206,45 @@ class Command(BaseCommand):
                 defaults={"start_date": start, "hours_per_week": hours, "employment_form": form},
             )
             self.created += new
-            if mentor_name and not peer.mentorships.filter(end_date__isnull=True).exists():
-                Mentorship.objects.create(
-                    peer=peer,
-                    mentor=StaffMember.objects.get(email=_email(mentor_name)),
-                    start_date=max(start, today - relativedelta(years=10)),
-                )
-                self.created += 1
+            if mentor_name and not peer.mentorships.exists():
+                self._mentorship(peer, mentor_name, start, today)
+        for name in ("Mikkel Dahl", "Camilla Krogh", "Morten Aagaard"):
+            MentorIntroduction.objects.get_or_create(
+                staff_member=StaffMember.objects.get(email=_email(name)),
+                defaults={"attended_on": datetime.date(2020, 6, 15)},
+            )
         self._recruitment(today, units)
         return self.created
+
+    def _mentorship(self, peer, mentor_name: str, start: datetime.date, today) -> None:
+        """A mentorship with a believable record: most past check-ins held."""
+        from mentoring import services as mentoring
+        from mentoring.models import CheckIn
+
+        admin = get_user_model().objects.get(username="admin")
+        mentorship = mentoring.mentor_assign(
+            peer=peer,
+            mentor=StaffMember.objects.get(email=_email(mentor_name)),
+            start_date=start,
+            by=admin,
+        )
+        past = list(mentorship.checkins.filter(date__lt=today).order_by("date"))
+        recent_gap = (today - start).days < 120  # a newer peer: the last weeks not logged
+        for index, checkin in enumerate(past):
+            if recent_gap and index >= len(past) - 3:
+                continue
+            checkin.status = CheckIn.Status.CANCELLED if index % 7 == 6 else CheckIn.Status.HELD
+            checkin.topics = [["staff_group", "routines"], ["case"], ["chime", "role"]][index % 3]
+            checkin.logged_by = admin
+            checkin.save()
+        if start < today - relativedelta(years=1):
+            # Long-running: they went on meeting monthly; the latest was ten days ago.
+            mentoring.mentorship_continue_monthly(mentorship=mentorship, by=admin)
+            CheckIn.objects.create(
+                mentorship=mentorship, date=today - datetime.timedelta(days=10),
+                time=mentorship.meeting_time, status=CheckIn.Status.HELD, topics=["case"],
+            )
+        self.created += 1
 
     def _recruitment(self, today: datetime.date, units: list[Unit]) -> None:
         """A vacancy in progress in the first team, and checklists for the demo peers."""
