@@ -590,9 +590,7 @@ def onboarding_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     mentor = mentoring = None
     if onboarding.peer_id:
         mentor = mentoring_selectors.current_mentor_of(onboarding.peer)
-        mentoring = mentoring_selectors.health_by_peer([onboarding.peer_id]).get(
-            onboarding.peer_id
-        )
+        mentoring = mentoring_selectors.health_by_peer([onboarding.peer_id]).get(onboarding.peer_id)
     return pdf_response(
         request,
         "recruitment/pdf/onboarding.html",

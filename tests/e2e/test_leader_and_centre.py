@@ -236,9 +236,11 @@ def test_peer_and_mentor_see_their_own_pages(page: Page, live_server, screenshot
     expect(nav(page).locator("a[href='/units/']")).to_have_count(0)
     expect(page.get_by_test_id("own-peer")).to_have_count(0)
 
+    # The mentee links to the mentorship: the check-ins the two of them log.
     mentees.get_by_role("link", name="Maria Sørensen").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Maria Sørensen")
-    expect(page.get_by_test_id("mentor")).to_contain_text("Mikkel Dahl")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Maria Sørensen")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Mikkel Dahl")
+    expect(page.get_by_test_id("health")).to_be_visible()
     # The employment is the leader's to change, not the mentor's.
     expect(page.locator("main a[href$='/edit/']")).to_have_count(0)
 

@@ -47,8 +47,10 @@ class Command(BaseCommand):
                         "Today at %(time)s you have your check-in with %(peer)s. "
                         "Log it in Peerprogram afterwards: it takes a few seconds."
                     )
-                    % {"time": checkin.time.strftime("%H:%M"),
-                       "peer": checkin.mentorship.peer.name},
+                    % {
+                        "time": checkin.time.strftime("%H:%M"),
+                        "peer": checkin.mentorship.peer.name,
+                    },
                     settings.DEFAULT_FROM_EMAIL,
                     [mentor.email],
                 )
@@ -62,12 +64,13 @@ class Command(BaseCommand):
             for leader, rows in by_leader.items():
                 if not _once("leader", str(leader.pk), today, leader.email):
                     continue
-                lines = [f"- {h.mentorship.peer.name} ({h.mentorship.mentor.name}): {h.warning}"
-                         for h in rows]
+                lines = [
+                    f"- {h.mentorship.peer.name} ({h.mentorship.mentor.name}): {h.warning}"
+                    for h in rows
+                ]
                 send_mail(
                     _("Mentorships that need attention"),
-                    _("These mentorships in your unit need attention:")
-                    + "\n\n" + "\n".join(lines),
+                    _("These mentorships in your unit need attention:") + "\n\n" + "\n".join(lines),
                     settings.DEFAULT_FROM_EMAIL,
                     [leader.email],
                 )

@@ -241,8 +241,11 @@ class Command(BaseCommand):
             # Long-running: they went on meeting monthly; the latest was ten days ago.
             mentoring.mentorship_continue_monthly(mentorship=mentorship, by=admin)
             CheckIn.objects.create(
-                mentorship=mentorship, date=today - datetime.timedelta(days=10),
-                time=mentorship.meeting_time, status=CheckIn.Status.HELD, topics=["case"],
+                mentorship=mentorship,
+                date=today - datetime.timedelta(days=10),
+                time=mentorship.meeting_time,
+                status=CheckIn.Status.HELD,
+                topics=["case"],
             )
         self.created += 1
 

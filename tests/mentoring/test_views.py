@@ -1,0 +1,182 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from mentoring import selectors, services
+from mentoring.models import MentorIntroduction, ReminderSent
+from tests.factories import PeerWorkerFactory, StaffMemberFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+def _fresh_mentorship(cast, started_days_ago=21):
+    cast.peer.mentorships.all().delete()
+    weekday = (TODAY() - datetime.timedelta(days=7)).weekday()
+    return services.mentor_assign(
+        peer=cast.peer,
+        mentor=cast.mentor,
+        by=cast.leader.user,
+        start_date=TODAY() - datetime.timedelta(days=started_days_ago),
+        weekday=min(weekday, 4),
+    )
+
+
+def test_candidates_are_ranked_with_their_reasons(cast):
+    busy = StaffMemberFactory(unit=cast.unit, name="Berit Travl", profession="psychologist")
+    for _ in range(2):
+        services.mentor_assign(
+            peer=PeerWorkerFactory(staff_member__unit=cast.unit),
+            mentor=busy,
+            start_date=TODAY(),
+            by=None,
+        )
+    fresh = StaffMemberFactory(unit=cast.unit, name="Frida Fri", profession="nurse")
+    MentorIntroduction.objects.create(staff_member=fresh, attended_on=TODAY())
+    ranked = selectors.candidates(cast.peer)
+    names = [c.member.name for c in ranked]
+    # Lene Leder and Frida have no mentee; Frida attended the introduction. Mads mentors one.
+    assert names == ["Frida Fri", "Lene Leder", "Mads Mentor", "Berit Travl"]
+    assert ranked[0].reasons == [
+        "har ingen mentee nu",
+        "har ikke været mentor før",
+        "har deltaget i Centrets mentorintroduktion",
+        "sygeplejerske",
+    ]
+    preferred = selectors.candidates(cast.peer, "psychologist")
+    assert preferred[0].member.name == "Berit Travl"
+    assert preferred[0].reasons[0] == "den faggruppe, du foretrækker"
+
+
+def test_health_counts_held_of_due_and_warns_after_14_days(cast):
+    mentorship = _fresh_mentorship(cast)
+    health = selectors.health_for(mentorship)
+    assert health.held == 0 and health.due >= 2
+    assert health.warning == "Ingen mentorsamtale holdt siden start."
+    due = mentorship.checkins.filter(date__lte=TODAY()).order_by("date")
+    for checkin in due:
+        services.checkin_log(
+            checkin=checkin, by=None, outcome="held", expected_version=checkin.version
+        )
+    health = selectors.health_for(mentorship)
+    assert (health.share_held, health.warning) == (100, "")
+
+
+def test_one_click_logging_by_the_mentor_returns_the_row(client_for, cast):
+    mentorship = _fresh_mentorship(cast)
+    checkin = mentorship.checkins.filter(date__lte=TODAY()).first()
+    response = client_for("mentor").post(
+        reverse("mentoring:checkin_quick", args=[checkin.pk]),
+        {"version": checkin.version},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.content.decode().startswith(f'<li id="checkin-{checkin.pk}"')
+    checkin.refresh_from_db()
+    assert (checkin.status, checkin.logged_by) == ("held", cast.mentor.user)
+
+
+def test_the_leader_cannot_log_and_never_sees_the_note(client_for, cast):
+    mentorship = _fresh_mentorship(cast)
+    checkin = mentorship.checkins.filter(date__lte=TODAY()).first()
+    services.checkin_log(
+        checkin=checkin,
+        by=None,
+        outcome="held",
+        expected_version=1,
+        note="Privat: vi talte om søvn",
+    )
+    leader = client_for("leader")
+    page = leader.get(mentorship.get_absolute_url()).content.decode()
+    assert "Privat: vi talte om søvn" not in page
+    assert leader.post(reverse("mentoring:checkin_quick", args=[checkin.pk])).status_code == 404
+    assert (
+        "Privat: vi talte om søvn"
+        in client_for("peer").get(mentorship.get_absolute_url()).content.decode()
+    )
+
+
+def test_a_mentor_sees_only_their_own_mentees(client_for, cast):
+    other = services.mentor_assign(
+        peer=cast.other_peer,
+        mentor=StaffMemberFactory(unit=cast.other_unit),
+        start_date=TODAY(),
+        by=None,
+    )
+    assert client_for("mentor").get(other.get_absolute_url()).status_code == 404
+
+
+def test_the_log_form_moves_a_check_in_and_keeps_what_was_typed_on_error(client_for, cast):
+    mentorship = _fresh_mentorship(cast)
+    checkin = mentorship.checkins.filter(date__gte=TODAY()).first()
+    client = client_for("peer", "en")
+    url = reverse("mentoring:checkin_log", args=[checkin.pk])
+    response = client.post(
+        url, {"outcome": "moved", "note": "Flyttet pga. kursus", "version": checkin.version}
+    )
+    assert response.context["form"].errors["new_date"] == ["Choose the new date."]
+    assert "Flyttet pga. kursus" in response.content.decode()
+    new_date = checkin.date + datetime.timedelta(days=2)
+    client.post(
+        url, {"outcome": "moved", "new_date": new_date.isoformat(), "version": checkin.version}
+    )
+    checkin.refresh_from_db()
+    assert (checkin.date, checkin.moved_from) == (new_date, new_date - datetime.timedelta(days=2))
+
+
+def test_calendar_download_has_every_check_in(client_for, cast):
+    mentorship = _fresh_mentorship(cast)
+    response = client_for("mentor").get(reverse("mentoring:mentorship_ics", args=[mentorship.pk]))
+    body = response.content.decode()
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert body.count("BEGIN:VEVENT") == 26
+    assert "TZID=Europe/Copenhagen" in body and "T100000" in body
+
+
+def test_reminders_go_out_once_a_day(cast, settings):
+    mentorship = _fresh_mentorship(cast)
+    mentorship.checkins.filter(date__gte=TODAY()).first()
+    mentorship.checkins.create(date=TODAY(), time=datetime.time(9), duration_minutes=30)
+    call_command("send_mentoring_reminders")
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert subjects == ["Mentorforløb, der kræver opmærksomhed", "Mentorsamtale i dag med Pia Peer"]
+    assert mail.outbox[0].to in ([cast.mentor.email], [cast.leader.email])
+    call_command("send_mentoring_reminders")
+    assert len(mail.outbox) == 2
+    assert ReminderSent.objects.count() == 2
+
+
+def test_the_onboarding_pdf_shows_the_check_in_record(client_for, cast):
+    import io
+
+    from pypdf import PdfReader
+
+    from recruitment import services as recruitment
+
+    _fresh_mentorship(cast)
+    onboarding = recruitment.onboarding_start_for_peer(peer=cast.peer, by=cast.leader.user)
+    response = client_for("leader").get(reverse("recruitment:onboarding_pdf", args=[onboarding.pk]))
+    text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
+    assert "Mentorsamtaler 0 af" in text and "planlagt i alt" in text
+
+
+@pytest.mark.parametrize("size", [2, 15])
+def test_overview_and_mentorship_pages_use_a_fixed_number_of_queries(
+    client_for, cast, size, django_assert_max_num_queries
+):
+    for _ in range(size):
+        peer = PeerWorkerFactory(staff_member__unit=cast.unit)
+        services.mentor_assign(peer=peer, mentor=cast.mentor, start_date=TODAY(), by=None)
+    mentorship = _fresh_mentorship(cast)
+    for role in ("leader", "centre"):
+        client = client_for(role)
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse("mentoring:overview")).status_code == 200
+    client = client_for("mentor")
+    with django_assert_max_num_queries(15):
+        assert client.get(mentorship.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("peerprogram:home")).status_code == 200
