@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -22,7 +23,7 @@ def checkin_event(checkin: CheckIn) -> Event:
     start = checkin.starts_at()
     event.add("dtstart", start)
     event.add("dtend", start + datetime.timedelta(minutes=checkin.duration_minutes))
-    event.add("dtstamp", start)
+    event.add("dtstamp", timezone.now())
     if checkin.status == CheckIn.Status.CANCELLED:
         event.add("status", "CANCELLED")
     return event
@@ -37,4 +38,19 @@ def mentorship_calendar(mentorship: Mentorship) -> bytes:
         "mentorship__peer__staff_member", "mentorship__mentor"
     ):
         calendar.add_component(checkin_event(checkin))
+    calendar.add_missing_timezones()  # the VTIMEZONE block for Europe/Copenhagen
     return calendar.to_ical()
+
+
+def danish_ascii(text: str) -> str:
+    """For file names: æ, ø and å as ae, oe and aa rather than dropped."""
+    for letter, plain in (
+        ("æ", "ae"),
+        ("ø", "oe"),
+        ("å", "aa"),
+        ("Æ", "Ae"),
+        ("Ø", "Oe"),
+        ("Å", "Aa"),
+    ):
+        text = text.replace(letter, plain)
+    return text

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from peerprogram.models import PeerWorker, StaffMember
 
@@ -114,6 +115,8 @@ class Health:
         if not self.mentorship.is_active:
             return ""
         limit = settings.MENTORING_WARNING_DAYS
+        if self.mentorship.rhythm == Mentorship.Rhythm.MONTHLY:
+            limit = settings.MENTORING_MONTHLY_WARNING_DAYS
         since = self.last_held or self.mentorship.start_date
         if (self.today - since).days > limit:
             if self.last_held:
@@ -170,7 +173,10 @@ class Candidate:
         if self.mentee_count == 0:
             reasons.append(_("has no mentee now"))
         else:
-            reasons.append(_("has %(n)s mentee(s) now") % {"n": self.mentee_count})
+            reasons.append(
+                ngettext("has %(n)s mentee now", "has %(n)s mentees now", self.mentee_count)
+                % {"n": self.mentee_count}
+            )
         reasons.append(
             _("has been a mentor before")
             if self.has_mentored
@@ -188,10 +194,14 @@ class Candidate:
 def candidates(peer: PeerWorker, preferred_profession: str = "") -> list[Candidate]:
     """Possible mentors in the peer worker's unit, best first, each with the reasons.
     The ranking only suggests; the leader chooses."""
+    current = active_mentorships().filter(peer=peer).values("mentor_id")
     members = (
         StaffMember.objects.filter(unit_id=peer.staff_member.unit_id, active=True)
         .exclude(pk=peer.staff_member_id)
         .exclude(profession=StaffMember.Profession.PEER)
+        # The leader manages the peer worker; the current mentor is already the mentor.
+        .exclude(led_units=peer.staff_member.unit_id)
+        .exclude(pk__in=current)
         .annotate(
             mentee_count=Count("mentorships", filter=Q(mentorships__end_date__isnull=True)),
             has_mentored=Exists(Mentorship.objects.filter(mentor=OuterRef("pk"))),

@@ -37,24 +37,42 @@ def schedule_dates(
     """`count` meeting dates on `weekday` from `start`, weekly (or monthly), never on a day
     the mentor is away or on a date already taken; an away week moves the meeting on."""
     taken = taken or set()
-    day = start + datetime.timedelta(days=(weekday - start.weekday()) % 7)
+    if monthly:
+        return _monthly_dates(start, weekday, count, away, taken)
+    day = _on_weekday(start, weekday)
     dates: list[datetime.date] = []
     guard = 0
     while len(dates) < count and guard < count * 10:
         guard += 1
         if not _is_away(day, away) and day not in taken:
             dates.append(day)
-            day = _next(day, weekday, monthly)
-        else:
-            day += datetime.timedelta(days=7)
+        day += datetime.timedelta(days=7)
     return dates
 
 
-def _next(day: datetime.date, weekday: int, monthly: bool) -> datetime.date:
-    if not monthly:
-        return day + datetime.timedelta(days=7)
-    later = day + relativedelta(months=1)
-    return later + datetime.timedelta(days=(weekday - later.weekday()) % 7)
+def _on_weekday(day: datetime.date, weekday: int) -> datetime.date:
+    return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def _monthly_dates(start, weekday, count, away, taken) -> list[datetime.date]:
+    """One meeting a month, counted from the start (no drift): the first chosen weekday on
+    or after the same day of the month; an away week moves it on within that month."""
+    dates: list[datetime.date] = []
+    month = 0
+    while len(dates) < count and month < count * 3:
+        anchor = start + relativedelta(months=month)
+        day = _on_weekday(anchor, weekday)
+        if day.month != anchor.month:  # late in the month: the week before, not next month
+            day -= datetime.timedelta(days=7)
+        month_end = (start + relativedelta(months=month + 1)).replace(day=1)
+        while (_is_away(day, away) or day in taken) and day + datetime.timedelta(days=7) < (
+            month_end + relativedelta(months=1)
+        ):
+            day += datetime.timedelta(days=7)
+        if not _is_away(day, away) and day not in taken:
+            dates.append(day)
+        month += 1
+    return dates
 
 
 def _plan(mentorship: Mentorship, dates: list[datetime.date]) -> None:
@@ -80,14 +98,14 @@ def schedule_refresh(*, mentorship: Mentorship, today: datetime.date | None = No
     untouched.delete()
     kept = list(mentorship.checkins.values_list("date", flat=True))
     monthly = mentorship.rhythm == Mentorship.Rhythm.MONTHLY
-    target = settings.MENTORING_MONTHLY_COUNT if monthly else settings.MENTORING_WEEKS
     if monthly:
-        weekly = mentorship.checkins.filter(date__lt=_monthly_start(mentorship)).count()
-        target += weekly
-    missing = max(0, target - len(kept))
-    start = max(mentorship.start_date, today)
-    if monthly:
-        start = max(start, _monthly_start(mentorship))
+        # Open-ended: always the next MENTORING_MONTHLY_COUNT meetings planned.
+        ahead = mentorship.checkins.filter(status=CheckIn.Status.PLANNED, date__gte=today)
+        missing = max(0, settings.MENTORING_MONTHLY_COUNT - ahead.count())
+        start = max(today, _monthly_start(mentorship))
+    else:
+        missing = max(0, settings.MENTORING_WEEKS - len(kept))
+        start = max(mentorship.start_date, today)
     dates = schedule_dates(
         start=start,
         weekday=mentorship.weekday,
@@ -174,7 +192,7 @@ def mentorship_end(
 
 @transaction.atomic
 def mentorship_continue_monthly(*, mentorship: Mentorship, by) -> Mentorship:
-    """After the first six months: meet monthly for the next six."""
+    """After the first six months: meet monthly; the next six meetings are planned."""
     if mentorship.rhythm == Mentorship.Rhythm.MONTHLY:
         raise ValidationError(_("The mentorship already meets monthly."))
     mentorship.rhythm = Mentorship.Rhythm.MONTHLY
@@ -223,6 +241,10 @@ def checkin_log(
     topics = [t for t in (topics or []) if t in Topic.values]
     changes: dict = {"note": note, "topics": topics, "logged_by": by, "logged_at": timezone.now()}
     if outcome == "held":
+        if checkin.date > timezone.localdate():
+            raise ValidationError(
+                {"outcome": _("A check-in can be logged as held on its day or later.")}
+            )
         changes.update(
             status=CheckIn.Status.HELD,
             duration_minutes=duration_minutes or settings.MENTORING_CHECKIN_MINUTES,

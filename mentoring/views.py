@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +19,7 @@ from peerprogram.services import ConcurrentEditError
 from peerprogram.views import _apply_service
 
 from . import access, selectors, services
-from .calendar import mentorship_calendar
+from .calendar import danish_ascii, mentorship_calendar
 from .forms import AwayForm, CheckInLogForm, MentorAssignForm
 from .models import CheckIn, Mentorship
 
@@ -81,7 +82,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     rows.sort(key=keys.get(sort, keys["peer"]))
     # Warnings always come first; the chosen order holds within each group.
     rows.sort(key=lambda h: not h.warning)
-    return render(request, "mentoring/overview.html", {"rows": rows, "sort": sort})
+    return render(
+        request,
+        "mentoring/overview.html",
+        {"rows": rows, "sort": sort, "warning_days": settings.MENTORING_WARNING_DAYS},
+    )
 
 
 @require_GET
@@ -131,6 +136,8 @@ def checkin_quick(request: HttpRequest, pk: int) -> HttpResponse:
     except ConcurrentEditError:
         error = _("The check-in was changed a moment ago; the list shows it as it is now.")
         checkin.refresh_from_db()
+    except services.ValidationError as exc:
+        error = " ".join(exc.messages)
     if request.htmx:
         return render(
             request,
@@ -204,7 +211,7 @@ def mentorship_ics(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(
         mentorship_calendar(mentorship), content_type="text/calendar; charset=utf-8"
     )
-    name = slugify(f"mentor-{mentorship.peer.name}")
+    name = slugify(f"mentor-{danish_ascii(mentorship.peer.name)}")
     response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
     return response
 

@@ -178,6 +178,8 @@ MENTORING_MONTHLY_COUNT = 6
 MENTORING_DEFAULT_WEEKDAY = 1
 MENTORING_DEFAULT_TIME = "10:00"
 MENTORING_WARNING_DAYS = env.int("MENTORING_WARNING_DAYS", default=14)
+# Once a mentorship meets monthly, a warning comes after this many days instead.
+MENTORING_MONTHLY_WARNING_DAYS = 45
 
 # Applicants who were not hired are anonymised this long after the vacancy ended
 # (the anonymise_applicants command, run daily).

@@ -36,8 +36,8 @@ def test_monthly_dates_fall_on_the_weekday_once_a_month():
     dates = services.schedule_dates(start=JAN_1, weekday=1, count=3, away=[], monthly=True)
     assert dates == [
         datetime.date(2026, 1, 6),
-        datetime.date(2026, 2, 10),
-        datetime.date(2026, 3, 10),
+        datetime.date(2026, 2, 3),
+        datetime.date(2026, 3, 3),
     ]
 
 
@@ -186,3 +186,25 @@ def test_continuing_monthly_plans_six_monthly_check_ins_after_six_months():
     assert len(monthly) == 6
     assert all(d.weekday() == 1 for d in monthly)
     assert CheckIn.objects.filter(mentorship=mentorship).count() >= 6
+
+
+def test_monthly_dates_do_not_drift_or_skip_a_month():
+    dates = services.schedule_dates(
+        start=datetime.date(2026, 11, 24), weekday=1, count=4, away=[], monthly=True
+    )
+    assert [d.month for d in dates] == [11, 12, 1, 2]
+    assert all(d.weekday() == 1 for d in dates)
+
+
+def test_a_check_in_cannot_be_held_before_its_day():
+    peer, mentor = _pair()
+    future = datetime.date.today() + datetime.timedelta(days=30)
+    mentorship = services.mentor_assign(peer=peer, mentor=mentor, start_date=future, by=None)
+    checkin = mentorship.checkins.first()
+    with pytest.raises(ValidationError) as error:
+        services.checkin_log(checkin=checkin, by=None, outcome="held", expected_version=1)
+    assert (
+        error.value.message_dict
+        == {"outcome": ["A check-in can be logged as held on its day or later."]}
+        or "outcome" in error.value.message_dict
+    )

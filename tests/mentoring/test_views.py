@@ -39,8 +39,8 @@ def test_candidates_are_ranked_with_their_reasons(cast):
     MentorIntroduction.objects.create(staff_member=fresh, attended_on=TODAY())
     ranked = selectors.candidates(cast.peer)
     names = [c.member.name for c in ranked]
-    # Lene Leder and Frida have no mentee; Frida attended the introduction. Mads mentors one.
-    assert names == ["Frida Fri", "Lene Leder", "Mads Mentor", "Berit Travl"]
+    # The leader and the current mentor (Mads) are not offered; Frida has no mentee.
+    assert names == ["Frida Fri", "Berit Travl"]
     assert ranked[0].reasons == [
         "har ingen mentee nu",
         "har ikke været mentor før",
@@ -180,3 +180,28 @@ def test_overview_and_mentorship_pages_use_a_fixed_number_of_queries(
         assert client.get(mentorship.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(reverse("peerprogram:home")).status_code == 200
+
+
+def test_the_leader_and_the_current_mentor_are_not_offered(cast):
+    names = [c.member.name for c in selectors.candidates(cast.peer)]
+    assert "Lene Leder" not in names and "Mads Mentor" not in names
+
+
+def test_a_monthly_mentorship_warns_later_than_a_weekly_one(cast):
+    mentorship = _fresh_mentorship(cast, started_days_ago=220)
+    for checkin in mentorship.checkins.filter(date__lte=TODAY() - datetime.timedelta(days=20)):
+        services.checkin_log(
+            checkin=checkin, by=None, outcome="held", expected_version=checkin.version
+        )
+    assert selectors.health_for(mentorship).warning.startswith("Ingen mentorsamtale holdt i")
+    services.mentorship_continue_monthly(mentorship=mentorship, by=None)
+    assert selectors.health_for(mentorship).warning == ""
+
+
+def test_the_calendar_has_a_timezone_block_and_a_danish_file_name(client_for, cast):
+    cast.peer.staff_member.name = "Søren Ærø"
+    cast.peer.staff_member.save()
+    mentorship = _fresh_mentorship(cast)
+    response = client_for("mentor").get(reverse("mentoring:mentorship_ics", args=[mentorship.pk]))
+    assert "BEGIN:VTIMEZONE" in response.content.decode()
+    assert response["Content-Disposition"] == 'attachment; filename="mentor-soeren-aeroe.ics"'

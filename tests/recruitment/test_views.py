@@ -312,7 +312,9 @@ def test_status_buttons_put_cancelling_last_and_the_leader_first_on_the_committe
 def test_the_checklist_links_to_appointing_a_mentor_after_the_hire(client_for, cast):
     cast.peer.mentorships.all().delete()
     onboarding = services.onboarding_start_for_peer(peer=cast.peer, by=cast.leader.user)
-    content = client_for("leader").get(
-        reverse("recruitment:checklist", args=[onboarding.pk])
-    ).content.decode()
+    content = (
+        client_for("leader")
+        .get(reverse("recruitment:checklist", args=[onboarding.pk]))
+        .content.decode()
+    )
     assert reverse("mentoring:mentor_assign", args=[cast.peer.pk]) in content

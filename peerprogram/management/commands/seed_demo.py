@@ -238,14 +238,27 @@ class Command(BaseCommand):
             checkin.logged_by = admin
             checkin.save()
         if start < today - relativedelta(years=1):
-            # Long-running: they went on meeting monthly; the latest was ten days ago.
+            # Long-running: after six months they went on meeting monthly, until now.
             mentoring.mentorship_continue_monthly(mentorship=mentorship, by=admin)
-            CheckIn.objects.create(
-                mentorship=mentorship,
-                date=today - datetime.timedelta(days=10),
-                time=mentorship.meeting_time,
-                status=CheckIn.Status.HELD,
-                topics=["case"],
+            history = mentoring.schedule_dates(
+                start=start + relativedelta(months=6),
+                weekday=mentorship.weekday,
+                count=(today.year - start.year) * 12 + 12,
+                away=[],
+                taken=set(mentorship.checkins.values_list("date", flat=True)),
+                monthly=True,
+            )
+            CheckIn.objects.bulk_create(
+                CheckIn(
+                    mentorship=mentorship,
+                    date=day,
+                    time=mentorship.meeting_time,
+                    status=CheckIn.Status.HELD,
+                    topics=["case"],
+                    logged_by=admin,
+                )
+                for day in history
+                if day < today
             )
         self.created += 1
 
