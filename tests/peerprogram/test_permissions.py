@@ -287,3 +287,20 @@ def test_django_admin_is_for_administrators_only(client_for, cast, role):
         else:
             assert response.status_code == 302, url
             assert response["Location"].startswith(reverse("admin:login")), url
+
+
+def test_every_model_has_an_admin_page():
+    from django.apps import apps
+
+    ours = [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in {"peerprogram", "recruitment", "mentoring", "education", "journal"}
+    ]
+    assert [m._meta.label for m in ours if m not in admin.site._registry] == []
+
+
+def test_the_admin_never_shows_a_check_in_note():
+    from mentoring.admin import CheckInAdmin
+
+    assert "note" not in CheckInAdmin.fields and "note" not in CheckInAdmin.list_display
