@@ -28,6 +28,12 @@ class CheckInAdmin(admin.ModelAdmin):
     list_select_related = ["mentorship__peer__staff_member", "mentorship__mentor"]
     raw_id_fields = ["mentorship"]
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # No filtering on the note either (?note__icontains=… would reveal it).
+        if lookup.split("__")[0] == "note":
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
 
 @admin.register(MentorIntroduction)
 class MentorIntroductionAdmin(admin.ModelAdmin):

@@ -68,7 +68,7 @@ def has_active_mentor() -> Exists:
 
 def with_health(mentorships: QuerySet[Mentorship], today: datetime.date) -> QuerySet:
     """Annotate each mentorship with its check-in figures (one query for a whole list)."""
-    return mentorships.select_related("mentor", "peer__staff_member__unit").annotate(
+    return mentorships.select_related("mentor", "peer__staff_member__unit__leader").annotate(
         due_count=Count("checkins", filter=Q(checkins__date__lte=today)),
         held_count=Count("checkins", filter=Q(checkins__status=CheckIn.Status.HELD)),
         planned_count=Count("checkins"),

@@ -55,23 +55,26 @@ def _on_weekday(day: datetime.date, weekday: int) -> datetime.date:
 
 
 def _monthly_dates(start, weekday, count, away, taken) -> list[datetime.date]:
-    """One meeting a month, counted from the start (no drift): the first chosen weekday on
-    or after the same day of the month; an away week moves it on within that month."""
+    """One meeting a month, counted from the start (no drift): the chosen weekday in the
+    week of the same day of the month; an away week moves it on within that month. Never
+    before the start, never twice on one date."""
+    taken = set(taken)
     dates: list[datetime.date] = []
     month = 0
     while len(dates) < count and month < count * 3:
         anchor = start + relativedelta(months=month)
+        month += 1
         day = _on_weekday(anchor, weekday)
         if day.month != anchor.month:  # late in the month: the week before, not next month
             day -= datetime.timedelta(days=7)
-        month_end = (start + relativedelta(months=month + 1)).replace(day=1)
-        while (_is_away(day, away) or day in taken) and day + datetime.timedelta(days=7) < (
-            month_end + relativedelta(months=1)
-        ):
+        if day < start:
             day += datetime.timedelta(days=7)
-        if not _is_away(day, away) and day not in taken:
-            dates.append(day)
-        month += 1
+        while (_is_away(day, away) or day in taken) and day.month == anchor.month:
+            day += datetime.timedelta(days=7)
+        if day.month != anchor.month or _is_away(day, away) or day in taken:
+            continue  # the whole month is away: no meeting that month
+        dates.append(day)
+        taken.add(day)
     return dates
 
 
@@ -98,22 +101,36 @@ def schedule_refresh(*, mentorship: Mentorship, today: datetime.date | None = No
     untouched.delete()
     kept = list(mentorship.checkins.values_list("date", flat=True))
     monthly = mentorship.rhythm == Mentorship.Rhythm.MONTHLY
+    away = _away_days(mentorship.mentor)
     if monthly:
-        # Open-ended: always the next MENTORING_MONTHLY_COUNT meetings planned.
+        # Open-ended: always the next MENTORING_MONTHLY_COUNT meetings planned, in the
+        # series counted from six months after the start, one per month.
         ahead = mentorship.checkins.filter(status=CheckIn.Status.PLANNED, date__gte=today)
         missing = max(0, settings.MENTORING_MONTHLY_COUNT - ahead.count())
-        start = max(today, _monthly_start(mentorship))
+        series_start = _monthly_start(mentorship)
+        months_so_far = max(
+            0, (today.year - series_start.year) * 12 + today.month - series_start.month
+        )
+        candidates = schedule_dates(
+            start=series_start,
+            weekday=mentorship.weekday,
+            count=months_so_far + settings.MENTORING_MONTHLY_COUNT * 2,
+            away=away,
+            monthly=True,
+        )
+        kept_months = {(d.year, d.month) for d in kept if d >= today}
+        dates = [d for d in candidates if d >= today and (d.year, d.month) not in kept_months][
+            :missing
+        ]
     else:
         missing = max(0, settings.MENTORING_WEEKS - len(kept))
-        start = max(mentorship.start_date, today)
-    dates = schedule_dates(
-        start=start,
-        weekday=mentorship.weekday,
-        count=missing,
-        away=_away_days(mentorship.mentor),
-        taken=set(kept),
-        monthly=monthly,
-    )
+        dates = schedule_dates(
+            start=max(mentorship.start_date, today),
+            weekday=mentorship.weekday,
+            count=missing,
+            away=away,
+            taken=set(kept),
+        )
     _plan(mentorship, dates)
     return mentorship.checkins.filter(status=CheckIn.Status.PLANNED).count()
 
@@ -138,6 +155,7 @@ def mentor_assign(
         raise ValidationError({"mentor": _("A peer worker cannot be their own mentor.")})
     if mentor.unit_id != peer.staff_member.unit_id:
         raise ValidationError({"mentor": _("The mentor must work in the peer worker's unit.")})
+    PeerWorker.objects.select_for_update().filter(pk=peer.pk).first()  # one at a time
     current = (
         Mentorship.objects.select_for_update().filter(peer=peer, end_date__isnull=True).first()
     )
@@ -193,6 +211,8 @@ def mentorship_end(
 @transaction.atomic
 def mentorship_continue_monthly(*, mentorship: Mentorship, by) -> Mentorship:
     """After the first six months: meet monthly; the next six meetings are planned."""
+    if not mentorship.is_active:
+        raise ValidationError(_("The mentorship has ended."))
     if mentorship.rhythm == Mentorship.Rhythm.MONTHLY:
         raise ValidationError(_("The mentorship already meets monthly."))
     mentorship.rhythm = Mentorship.Rhythm.MONTHLY
@@ -238,6 +258,8 @@ def checkin_log(
     new_date: datetime.date | None = None,
 ) -> CheckIn:
     """Log a check-in as held, cancelled or moved to a new date."""
+    if not checkin.mentorship.is_active:
+        raise ValidationError(_("The mentorship has ended; its check-ins can no longer change."))
     topics = [t for t in (topics or []) if t in Topic.values]
     changes: dict = {"note": note, "topics": topics, "logged_by": by, "logged_at": timezone.now()}
     if outcome == "held":
@@ -273,6 +295,8 @@ def checkin_log(
 
 @transaction.atomic
 def task_set_done(*, task: MentorshipTask, by, done: bool) -> MentorshipTask:
+    if not task.mentorship.is_active:
+        raise ValidationError(_("The mentorship has ended."))
     task.done_on = timezone.localdate() if done else None
     task.save(update_fields=["done_on"])
     audit(by=by, action="mentor_task_done" if done else "mentor_task_undone", obj=task)

@@ -24,6 +24,13 @@ from .forms import AwayForm, CheckInLogForm, MentorAssignForm
 from .models import CheckIn, Mentorship
 
 
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 @require_http_methods(["GET", "POST"])
 def mentor_assign(request: HttpRequest, peer_pk: int) -> HttpResponse:
     """The leader chooses a mentor from the unit; the page suggests, with reasons."""
@@ -131,7 +138,7 @@ def checkin_quick(request: HttpRequest, pk: int) -> HttpResponse:
             checkin=checkin,
             by=request.user,
             outcome="held",
-            expected_version=int(request.POST.get("version") or 0),
+            expected_version=_int(request.POST.get("version")),
         )
     except ConcurrentEditError:
         error = _("The check-in was changed a moment ago; the list shows it as it is now.")
@@ -174,7 +181,10 @@ def checkin_log(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     task = access.get_task_for(request.user, pk)
-    services.task_set_done(task=task, by=request.user, done=request.POST.get("done") == "1")
+    try:
+        services.task_set_done(task=task, by=request.user, done=request.POST.get("done") == "1")
+    except services.ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect(task.mentorship)
 
 

@@ -60,11 +60,15 @@ def get_vacancy_with_applicants_for(user, pk: int) -> Vacancy:
     return vacancy
 
 
-def get_vacancy_for_hiring(user, pk: int) -> Vacancy:
-    """Adding applicants and deciding are the leader's (or an administrator's)."""
-    vacancy = get_vacancy_for(user, pk)
+def may_hire(user, vacancy: Vacancy) -> bool:
     actor = get_actor(user)
-    if not (actor.is_admin or vacancy.unit_id in actor.led_unit_ids):
+    return actor.is_admin or vacancy.unit_id in actor.led_unit_ids
+
+
+def get_vacancy_for_hiring(user, pk: int) -> Vacancy:
+    """The committee, applicants and decisions are the leader's (or an administrator's)."""
+    vacancy = get_vacancy_for(user, pk)
+    if not may_hire(user, vacancy):
         raise Http404
     return vacancy
 

@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from peerprogram.forms import DATE_WIDGET, VersionedFormMixin
@@ -122,8 +123,10 @@ class CommitteeMemberForm(forms.ModelForm):
     def __init__(self, *args, vacancy: Vacancy, **kwargs):
         super().__init__(*args, **kwargs)
         taken = vacancy.committee.values_list("staff_member_id", flat=True)
+        # The unit's own staff, the Centre's staff, and peer workers of other units.
+        reach = Q(unit_id=vacancy.unit_id) | Q(is_centre_staff=True) | Q(peer__isnull=False)
         self.fields["staff_member"].queryset = (
-            StaffMember.objects.filter(active=True)
+            StaffMember.objects.filter(reach, active=True)
             .exclude(pk__in=taken)
             .select_related("unit")
             .order_by("unit__name", "name")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
@@ -109,6 +110,12 @@ class ApplicantResource(ScopedResource):
         return Applicant(vacancy=self.vacancy)
 
     def import_instance(self, instance, row, **kwargs):
+        if instance.pk:
+            # An import only adds applicants; changes are made on the applicant's page,
+            # where a concurrent edit is noticed.
+            raise ValidationError(
+                {"email": _("This applicant is already registered; change them on their page.")}
+            )
         super().import_instance(instance, row, **kwargs)
         if instance.received_on is None:
             instance.received_on = datetime.date.today()

@@ -160,6 +160,11 @@ def onboarding_detail(onboarding: Onboarding) -> Progress:
     return onboarding_progress([onboarding])[0]
 
 
+def without_cancelled(onboardings: QuerySet[Onboarding]) -> QuerySet[Onboarding]:
+    """A cancelled vacancy's checklist is over: it leaves the lists of work in progress."""
+    return onboardings.exclude(peer__isnull=True, vacancy__status=Vacancy.Status.CANCELLED)
+
+
 def with_relations(onboardings: QuerySet[Onboarding]) -> QuerySet[Onboarding]:
     return onboardings.select_related("unit", "vacancy", "peer__staff_member__unit")
 
@@ -226,8 +231,8 @@ def leader_overview(unit_ids) -> dict:
             )
         ).select_related("unit")
     )
-    onboardings = with_relations(Onboarding.objects.filter(unit_id__in=unit_ids)).order_by(
-        "-created_at"
-    )[:20]
+    onboardings = with_relations(
+        without_cancelled(Onboarding.objects.filter(unit_id__in=unit_ids))
+    ).order_by("-created_at")[:20]
     progress = [p for p in onboarding_progress(onboardings) if p.done < p.total]
     return {"vacancies": vacancies, "checklists": progress}

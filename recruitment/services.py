@@ -42,6 +42,11 @@ TRANSITIONS = {
 }
 
 
+def _refuse_if_anonymised(applicant: Applicant) -> None:
+    if applicant.anonymised_on:
+        raise ValidationError(_("The applicant has been anonymised and cannot be changed."))
+
+
 class _Blank(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
@@ -166,9 +171,11 @@ def vacancy_set_status(*, vacancy: Vacancy, by, status: str) -> Vacancy:
         Status.CANCELLED: "cancelled_on",
     }
     setattr(vacancy, fields[status], today)
+    if status == Status.PUBLISHED:
+        vacancy.closed_on = None  # open again: the retention period starts from the new end
     vacancy.status = status
     vacancy.version += 1
-    vacancy.save(update_fields=["status", fields[status], "version"])
+    vacancy.save(update_fields=["status", fields[status], "closed_on", "version"])
     core.audit(by=by, action=f"vacancy_{status}", obj=vacancy)
     return vacancy
 
@@ -176,6 +183,11 @@ def vacancy_set_status(*, vacancy: Vacancy, by, status: str) -> Vacancy:
 @transaction.atomic
 def committee_add(*, vacancy: Vacancy, by, staff_member: StaffMember, seat: str) -> CommitteeMember:
     """Give a person a seat on the hiring committee."""
+    if vacancy.status in (Status.FILLED, Status.CANCELLED):
+        raise ValidationError(
+            _("The vacancy is %(status)s: the committee is closed.")
+            % {"status": str(vacancy.get_status_display()).lower()}
+        )
     errors = {}
     if seat == CommitteeMember.Seat.PEER and (
         not hasattr(staff_member, "peer") or staff_member.unit_id == vacancy.unit_id
@@ -249,6 +261,7 @@ def applicant_update(
 def applicant_move(*, applicant: Applicant, by, to_stage: str, note: str = "") -> Applicant:
     """Move an applicant to another step; each move is dated with who made it."""
     applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    _refuse_if_anonymised(applicant)
     if applicant.is_final:
         raise ValidationError(
             _("%(name)s is already “%(stage)s”; the step cannot be changed.")
@@ -278,6 +291,7 @@ def interview_schedule(
     video_link: str = "",
     present: list[CommitteeMember] | None = None,
 ) -> Interview:
+    _refuse_if_anonymised(applicant)
     interview = Interview(
         applicant=applicant, starts_at=starts_at, place=place, video_link=video_link
     )
@@ -306,6 +320,7 @@ def assessment_record(
     recommendation: str = "",
 ) -> AssessmentModel:
     """A committee member's own assessment; writing again replaces their earlier one."""
+    _refuse_if_anonymised(interview.applicant)
     if member.vacancy_id != interview.applicant.vacancy_id:
         raise ValidationError(_("You are not on this vacancy's hiring committee."))
     record, _created = AssessmentModel.objects.update_or_create(
@@ -326,6 +341,7 @@ def assessment_record(
 def reference_add(
     *, applicant: Applicant, by, referee: str, checked_on: datetime.date, summary: str
 ) -> ReferenceCheck:
+    _refuse_if_anonymised(applicant)
     reference = ReferenceCheck(
         applicant=applicant,
         referee=referee,
@@ -358,7 +374,8 @@ def applicant_hire(
             _("%(name)s is already “%(stage)s”.")
             % {"name": applicant.name, "stage": applicant.get_stage_display()}
         )
-    if vacancy.status in (Status.FILLED, Status.CANCELLED):
+    _refuse_if_anonymised(applicant)
+    if vacancy.status in (Status.FILLED, Status.CANCELLED, Status.DRAFT):
         raise ValidationError(
             _("The vacancy is %(status)s.") % {"status": str(vacancy.get_status_display()).lower()}
         )
@@ -432,6 +449,7 @@ def applicants_anonymise(*, today: datetime.date, retention_months: int) -> list
             applicant.anonymised_on = today
             applicant.save()
             applicant.references.update(referee="–", summary="")
+            applicant.interviews.update(place="–", video_link="")
             AssessmentModel.objects.filter(interview__applicant=applicant).update(
                 recovery_reflection="", assessment=""
             )

@@ -40,6 +40,15 @@ from .models import ChecklistTemplateItem, CommitteeMember, PostingTemplate, Vac
 from .pdf import pdf_response
 from .resources import ApplicantResource
 
+
+def _int(value) -> int:
+    """A posted version number; anything else counts as stale."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 # Vacancies -----------------------------------------------------------------------
 
 
@@ -92,6 +101,8 @@ def vacancy_create(request: HttpRequest) -> HttpResponse:
 def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = access.get_vacancy_for(request.user, pk)
     may_manage = access.may_manage_vacancy(request.user, vacancy)
+    # The committee is the leader's to put together (Centre staff are invited onto it).
+    may_hire = access.may_hire(request.user, vacancy)
     seat_order = [str(seat) for seat in CommitteeMember.Seat]
     committee = sorted(
         vacancy.committee.select_related("staff_member__unit"),
@@ -106,7 +117,8 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_see_applicants": access.may_see_applicants(request.user, vacancy),
             "committee": committee,
             "empty_seats": selectors.empty_seats(vacancy),
-            "committee_form": CommitteeMemberForm(vacancy=vacancy) if may_manage else None,
+            "committee_form": CommitteeMemberForm(vacancy=vacancy) if may_hire else None,
+            "may_hire": may_hire,
             # Forward first, cancelling last.
             "transitions": [
                 (s.value, s.label)
@@ -198,7 +210,7 @@ def vacancy_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def committee_add(request: HttpRequest, pk: int) -> HttpResponse:
-    vacancy = access.get_vacancy_for_edit(request.user, pk)
+    vacancy = access.get_vacancy_for_hiring(request.user, pk)
     form = CommitteeMemberForm(request.POST, vacancy=vacancy)
     if form.is_valid():
         member = _apply_service(
@@ -219,7 +231,7 @@ def committee_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def committee_remove(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(CommitteeMember, pk=pk)
-    vacancy = access.get_vacancy_for_edit(request.user, member.vacancy_id)
+    vacancy = access.get_vacancy_for_hiring(request.user, member.vacancy_id)
     try:
         services.committee_remove(member=member, by=request.user)
     except services.ValidationError as exc:
@@ -482,7 +494,9 @@ def applicant_hire(request: HttpRequest, pk: int) -> HttpResponse:
 def checklist_overview(request: HttpRequest) -> HttpResponse:
     actor = core_access.get_actor(request.user)
     core_access.require(actor.manages_units)
-    onboardings = selectors.with_relations(access.onboardings_for(request.user))
+    onboardings = selectors.with_relations(
+        selectors.without_cancelled(access.onboardings_for(request.user))
+    )
     units = core_access.units_for(request.user).order_by("name")
     unit = request.GET.get("unit", "")
     if unit.isdigit():
@@ -520,7 +534,7 @@ def checklist_item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
             item=item,
             by=request.user,
             done=request.POST.get("done") == "1",
-            expected_version=int(request.POST.get("version") or 0),
+            expected_version=_int(request.POST.get("version")),
         )
     except services.core.ConcurrentEditError:
         error = _("Someone else changed this task a moment ago. The list shows it as it is now.")

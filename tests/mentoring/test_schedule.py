@@ -208,3 +208,30 @@ def test_a_check_in_cannot_be_held_before_its_day():
         == {"outcome": ["A check-in can be logged as held on its day or later."]}
         or "outcome" in error.value.message_dict
     )
+
+
+def test_monthly_dates_never_fall_before_the_start_or_twice_on_one_day():
+    late = services.schedule_dates(
+        start=datetime.date(2026, 1, 30), weekday=1, count=2, away=[], monthly=True
+    )
+    assert late[0] >= datetime.date(2026, 1, 30)
+    away = [(datetime.date(2026, 1, 13), datetime.date(2026, 2, 16))]
+    dates = services.schedule_dates(
+        start=datetime.date(2026, 1, 13), weekday=1, count=3, away=away, monthly=True
+    )
+    assert len(set(dates)) == len(dates) == 3
+
+
+def test_an_ended_mentorship_cannot_continue_or_be_logged():
+    peer, mentor = _pair()
+    mentorship = services.mentor_assign(peer=peer, mentor=mentor, start_date=JAN_1, by=None)
+    services.mentorship_end(
+        mentorship=mentorship, by=None, end_date=datetime.date(2026, 2, 1), reason="planned"
+    )
+    with pytest.raises(ValidationError):
+        services.mentorship_continue_monthly(mentorship=mentorship, by=None)
+    checkin = mentorship.checkins.first()
+    with pytest.raises(ValidationError):
+        services.checkin_log(
+            checkin=checkin, by=None, outcome="cancelled", expected_version=checkin.version
+        )

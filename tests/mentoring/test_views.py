@@ -205,3 +205,9 @@ def test_the_calendar_has_a_timezone_block_and_a_danish_file_name(client_for, ca
     response = client_for("mentor").get(reverse("mentoring:mentorship_ics", args=[mentorship.pk]))
     assert "BEGIN:VTIMEZONE" in response.content.decode()
     assert response["Content-Disposition"] == 'attachment; filename="mentor-soeren-aeroe.ics"'
+
+
+def test_the_admin_cannot_filter_check_ins_by_their_note(client_for, cast):
+    _fresh_mentorship(cast)
+    response = client_for("admin").get("/admin/mentoring/checkin/?note__icontains=a")
+    assert response.status_code in (302, 400)

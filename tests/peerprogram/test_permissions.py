@@ -127,8 +127,9 @@ MATRIX = [
     ("recruitment:vacancy_posting", lambda c: {"pk": c.vacancy.pk}, "get", UNIT_A),
     ("recruitment:vacancy_posting_pdf", lambda c: {"pk": c.vacancy.pk}, "get", UNIT_A),
     ("recruitment:vacancy_status", lambda c: {"pk": c.vacancy.pk}, "post", UNIT_A_POST),
-    ("recruitment:committee_add", lambda c: {"pk": c.vacancy.pk}, "post", UNIT_A_POST),
-    ("recruitment:committee_remove", lambda c: {"pk": c.seat.pk}, "post", UNIT_A_POST),
+    # The committee is put together by the leader (or an administrator).
+    ("recruitment:committee_add", lambda c: {"pk": c.vacancy.pk}, "post", HIRING_POST),
+    ("recruitment:committee_remove", lambda c: {"pk": c.seat.pk}, "post", HIRING_POST),
     ("recruitment:applicant_board", lambda c: {"pk": c.vacancy.pk}, "get", APPLICANTS),
     ("recruitment:applicant_create", lambda c: {"pk": c.vacancy.pk}, "get", HIRING),
     ("recruitment:applicant_import", lambda c: {"pk": c.vacancy.pk}, "get", HIRING),

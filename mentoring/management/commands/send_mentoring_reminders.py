@@ -3,6 +3,7 @@
 Meant for a daily cron job; each reminder is sent at most once a day (ReminderSent).
 """
 
+import logging
 from collections import defaultdict
 
 from django.conf import settings
@@ -15,13 +16,22 @@ from django.utils.translation import gettext as _
 from mentoring.models import CheckIn, ReminderSent
 from mentoring.selectors import active_mentorships, health_rows
 
+logger = logging.getLogger(__name__)
 
-def _once(kind: str, key: str, day, to: str) -> bool:
-    """Record the reminder; False if it was already sent today."""
+
+def _send_once(kind: str, key: str, day, to: str, subject: str, body: str) -> bool:
+    """Send and record the reminder, unless it was sent today. A failed send is not
+    recorded, so the next run tries again; it does not stop the other reminders."""
+    if ReminderSent.objects.filter(kind=kind, key=key, day=day).exists():
+        return False
     try:
         with transaction.atomic():
             ReminderSent.objects.create(kind=kind, key=key, day=day, to=to)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
     except IntegrityError:
+        return False
+    except OSError as exc:  # SMTP trouble
+        logger.error("Reminder %s %s to %s failed: %s", kind, key, to, exc)
         return False
     return True
 
@@ -33,48 +43,37 @@ class Command(BaseCommand):
         today = timezone.localdate()
         sent = {"checkin": 0, "leader": 0}
         with translation.override(settings.LANGUAGE_CODE):
-            for checkin in CheckIn.objects.filter(
-                date=today,
-                status=CheckIn.Status.PLANNED,
-                mentorship__end_date__isnull=True,
-            ).select_related("mentorship__mentor", "mentorship__peer__staff_member"):
+            checkins = CheckIn.objects.filter(
+                date=today, status=CheckIn.Status.PLANNED, mentorship__end_date__isnull=True
+            ).select_related("mentorship__mentor", "mentorship__peer__staff_member")
+            for checkin in checkins:
                 mentor = checkin.mentorship.mentor
-                if not mentor.email or not _once("checkin", str(checkin.pk), today, mentor.email):
+                if not (mentor.active and mentor.email):
                     continue
-                send_mail(
-                    _("Check-in today with %(peer)s") % {"peer": checkin.mentorship.peer.name},
-                    _(
-                        "Today at %(time)s you have your check-in with %(peer)s. "
-                        "Log it in Peerprogram afterwards: it takes a few seconds."
-                    )
-                    % {
-                        "time": checkin.time.strftime("%H:%M"),
-                        "peer": checkin.mentorship.peer.name,
-                    },
-                    settings.DEFAULT_FROM_EMAIL,
-                    [mentor.email],
-                )
-                sent["checkin"] += 1
+                peer = checkin.mentorship.peer.name
+                subject = _("Check-in today with %(peer)s") % {"peer": peer}
+                body = _(
+                    "Today at %(time)s you have your check-in with %(peer)s. "
+                    "Log it in Peerprogram afterwards: it takes a few seconds."
+                ) % {"time": checkin.time.strftime("%H:%M"), "peer": peer}
+                if _send_once("checkin", str(checkin.pk), today, mentor.email, subject, body):
+                    sent["checkin"] += 1
 
             by_leader = defaultdict(list)
             for health in health_rows(active_mentorships()):
                 leader = health.mentorship.peer.staff_member.unit.leader
-                if health.warning and leader and leader.email:
+                if health.warning and leader and leader.active and leader.email:
                     by_leader[leader].append(health)
             for leader, rows in by_leader.items():
-                if not _once("leader", str(leader.pk), today, leader.email):
-                    continue
                 lines = [
                     f"- {h.mentorship.peer.name} ({h.mentorship.mentor.name}): {h.warning}"
                     for h in rows
                 ]
-                send_mail(
-                    _("Mentorships that need attention"),
-                    _("These mentorships in your unit need attention:") + "\n\n" + "\n".join(lines),
-                    settings.DEFAULT_FROM_EMAIL,
-                    [leader.email],
-                )
-                sent["leader"] += 1
+                body = _("These mentorships in your unit need attention:") + "\n\n"
+                body += "\n".join(lines)
+                subject = _("Mentorships that need attention")
+                if _send_once("leader", str(leader.pk), today, leader.email, subject, body):
+                    sent["leader"] += 1
         self.stdout.write(
             f"Sent {sent['checkin']} check-in reminder(s) to mentors and "
             f"{sent['leader']} warning e-mail(s) to leaders for {today.isoformat()}."
