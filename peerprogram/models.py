@@ -27,6 +27,15 @@ no_control_characters = RegexValidator(
 )
 
 
+def hours_per_week_constraint(name: str) -> models.CheckConstraint:
+    """Peer workers and vacancies alike: 1 to 37 hours a week, enforced by the database."""
+    return models.CheckConstraint(
+        condition=Q(hours_per_week__gte=1) & Q(hours_per_week__lte=37),
+        name=name,
+        violation_error_message=_("Hours per week must be between 1 and 37."),
+    )
+
+
 class VersionedModel(models.Model):
     """Counts saves, so an edit form opened before another save is noticed (services)."""
 
@@ -204,11 +213,7 @@ class PeerWorker(VersionedModel):
         verbose_name = _("peer worker")
         verbose_name_plural = _("peer workers")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hours_per_week__gte=1) & Q(hours_per_week__lte=37),
-                name="peer_hours_between_1_and_37",
-                violation_error_message=_("Hours per week must be between 1 and 37."),
-            ),
+            hours_per_week_constraint("peer_hours_between_1_and_37"),
             models.CheckConstraint(
                 condition=Q(probation_months__lte=12),
                 name="peer_probation_at_most_12_months",

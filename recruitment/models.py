@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from peerprogram.models import PeerWorker, StaffMember, Unit, yearly_cost_for_hours
+from peerprogram.models import (
+    PeerWorker,
+    StaffMember,
+    Unit,
+    hours_per_week_constraint,
+    yearly_cost_for_hours,
+)
 
 
 class PostingTemplate(models.Model):
@@ -96,11 +102,7 @@ class Vacancy(models.Model):
         verbose_name = _("vacancy")
         verbose_name_plural = _("vacancies")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hours_per_week__gte=1) & Q(hours_per_week__lte=37),
-                name="vacancy_hours_between_1_and_37",
-                violation_error_message=_("Hours per week must be between 1 and 37."),
-            ),
+            hours_per_week_constraint("vacancy_hours_between_1_and_37"),
         ]
         indexes = [models.Index(fields=["unit", "status"])]
 
