@@ -88,6 +88,12 @@ class CheckInLogForm(forms.Form):
             )
         )
 
+    def log_data(self) -> dict:
+        """The service's arguments: the version read when the form was opened, and the log."""
+        data = dict(self.cleaned_data)
+        data["expected_version"] = data.pop("version")
+        return data
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("outcome") == "moved" and not cleaned.get("new_date"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -128,8 +129,6 @@ class Health:
 
     @property
     def six_months_over(self) -> bool:
-        from dateutil.relativedelta import relativedelta
-
         return (
             self.mentorship.is_active
             and self.mentorship.rhythm == Mentorship.Rhythm.WEEKLY

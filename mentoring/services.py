@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerprogram.models import PeerWorker, StaffMember
-from peerprogram.services import ConcurrentEditError, _save_versioned, audit
+from peerprogram.services import ConcurrentEditError, audit, save_versioned
 
 from .models import AwayPeriod, CheckIn, Mentorship, MentorshipTask, MentorTask, Topic
 
@@ -286,7 +286,7 @@ def checkin_log(
     else:
         raise ValidationError(_("Unknown outcome."))
     try:
-        summary = _save_versioned(checkin, expected_version=expected_version, changes=changes)
+        summary = save_versioned(checkin, expected_version=expected_version, changes=changes)
     except ConcurrentEditError:
         raise
     audit(by=by, action=f"checkin_{outcome}", obj=checkin, summary=summary)

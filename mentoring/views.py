@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peerprogram import access as core_access
 from peerprogram.models import StaffMember
 from peerprogram.services import ConcurrentEditError
-from peerprogram.views import _apply_service
+from peerprogram.views import apply_service, handle_form
 
 from . import access, selectors, services
 from .calendar import danish_ascii, mentorship_calendar
@@ -41,7 +41,7 @@ def mentor_assign(request: HttpRequest, peer_pk: int) -> HttpResponse:
     candidates = selectors.candidates(peer, preferred)
     form = MentorAssignForm(request.POST or None, peer=peer, candidates=candidates)
     if request.method == "POST" and form.is_valid():
-        mentorship = _apply_service(
+        mentorship = apply_service(
             form,
             lambda: services.mentor_assign(peer=peer, by=request.user, **form.cleaned_data),
         )
@@ -102,6 +102,7 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     checkins = list(mentorship.checkins.select_related("logged_by__staff_member"))
     party = access.is_party(request.user, mentorship)
+    actor = core_access.get_actor(request.user)
     return render(
         request,
         "mentoring/mentorship_detail.html",
@@ -115,9 +116,7 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 c for c in checkins if not (c.status == CheckIn.Status.PLANNED and c.date >= today)
             ][::-1],
             "party": party,
-            "is_mentor": party
-            and core_access.get_actor(request.user).staff is not None
-            and core_access.get_actor(request.user).staff.pk == mentorship.mentor_id,
+            "is_mentor": actor.staff is not None and actor.staff.pk == mentorship.mentor_id,
             "may_manage": access.may_manage(request.user, mentorship),
             "tasks": mentorship.tasks.all(),
             "today": today,
@@ -163,19 +162,15 @@ def checkin_log(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"version": checkin.version, "note": checkin.note, "topics": checkin.topics},
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        saved = _apply_service(
-            form,
-            lambda: services.checkin_log(
-                checkin=checkin, by=request.user, expected_version=version, **data
-            ),
-        )
-        if saved:
-            messages.success(request, _("The check-in was logged."))
-            return redirect(checkin.mentorship)
-    return render(request, "mentoring/checkin_form.html", {"form": form, "c": checkin})
+    return handle_form(
+        request,
+        form,
+        lambda: services.checkin_log(checkin=checkin, by=request.user, **form.log_data()),
+        success=_("The check-in was logged."),
+        template="mentoring/checkin_form.html",
+        context={"c": checkin},
+        redirect_to=checkin.mentorship,
+    )
 
 
 @require_POST
@@ -233,7 +228,7 @@ def away(request: HttpRequest) -> HttpResponse:
     core_access.require(actor.staff is not None)
     form = AwayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = _apply_service(
+        saved = apply_service(
             form,
             lambda: services.away_add(mentor=actor.staff, by=request.user, **form.cleaned_data),
         )

@@ -32,7 +32,7 @@ def audit(*, by, action: str, obj: models.Model, summary: str = "") -> AuditEven
     )
 
 
-def _save_versioned(
+def save_versioned(
     instance: models.Model, *, expected_version: int, changes: dict[str, Any]
 ) -> str:
     """Apply changes only if nobody saved the row since `expected_version` was read.
@@ -89,7 +89,7 @@ def unit_create(
 @transaction.atomic
 def unit_update(*, unit: Unit, by, expected_version: int, **changes: Any) -> Unit:
     """Change a unit's facts; refuses if someone else saved it in the meantime."""
-    summary = _save_versioned(unit, expected_version=expected_version, changes=changes)
+    summary = save_versioned(unit, expected_version=expected_version, changes=changes)
     audit(by=by, action="unit_update", obj=unit, summary=summary)
     return unit
 
@@ -129,7 +129,7 @@ def staff_update(*, member: StaffMember, by, expected_version: int, **changes: A
     """Change a staff member's facts; refuses if someone else saved them in the meantime."""
     if "email" in changes:
         changes["email"] = changes["email"].strip().lower()
-    summary = _save_versioned(member, expected_version=expected_version, changes=changes)
+    summary = save_versioned(member, expected_version=expected_version, changes=changes)
     audit(by=by, action="staff_update", obj=member, summary=summary)
     return member
 
@@ -202,6 +202,6 @@ def peer_employ(
 @transaction.atomic
 def peer_update(*, peer: PeerWorker, by, expected_version: int, **changes: Any) -> PeerWorker:
     """Change a peer worker's employment facts; refuses on a concurrent save."""
-    summary = _save_versioned(peer, expected_version=expected_version, changes=changes)
+    summary = save_versioned(peer, expected_version=expected_version, changes=changes)
     audit(by=by, action="peer_update", obj=peer, summary=summary)
     return peer

@@ -32,7 +32,7 @@ def _page(request: HttpRequest, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _apply_service(form, call) -> object | None:
+def apply_service(form, call) -> object | None:
     """Run a service; turn its refusals into form errors so nothing typed is lost."""
     try:
         return call()
@@ -72,7 +72,7 @@ def handle_form(
     become form errors, nothing typed is lost), say what happened and redirect to the
     result (or `redirect_to`); otherwise show the form again."""
     if request.method == "POST" and form.is_valid():
-        result = _apply_service(form, save)
+        result = apply_service(form, save)
         if result:
             messages.success(request, success)
             return redirect(redirect_to or result)
@@ -138,7 +138,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     access.require(access.can_create_unit(request.user))
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        unit = _apply_service(form, lambda: services.unit_create(by=request.user, **form.changes()))
+        unit = apply_service(form, lambda: services.unit_create(by=request.user, **form.changes()))
         if unit:
             messages.success(request, _("The unit %(name)s was created.") % {"name": unit.name})
             return redirect(unit)
@@ -205,7 +205,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial=initial, units=units, may_set_centre=actor.sees_programme
     )
     if request.method == "POST" and form.is_valid():
-        member = _apply_service(
+        member = apply_service(
             form, lambda: services.staff_create(by=request.user, **form.changes())
         )
         if member:
@@ -283,7 +283,7 @@ def peer_create(request: HttpRequest) -> HttpResponse:
     person = PeerStaffForm(request.POST or None, prefix="person", units=units, initial=initial)
     employment = PeerWorkerForm(request.POST or None, prefix="employment")
     if request.method == "POST" and person.is_valid() and employment.is_valid():
-        peer = _apply_service(
+        peer = apply_service(
             employment,
             lambda: services.peer_create(
                 by=request.user, **person.changes(), **employment.changes()
@@ -326,7 +326,7 @@ def peer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PeerWorkerForm(request.POST or None, instance=peer)
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data["version"]
-        saved = _apply_service(
+        saved = apply_service(
             form,
             lambda: services.peer_update(
                 peer=peer, by=request.user, expected_version=version, **form.changes()

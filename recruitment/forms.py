@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import string
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
@@ -315,8 +317,6 @@ class PostingTemplateForm(VersionedFormMixin, forms.ModelForm):
 
     def clean_body(self):
         body = self.cleaned_data["body"]
-        import string
-
         try:
             names = {n for _t, n, _f, _c in string.Formatter().parse(body) if n is not None}
         except ValueError as exc:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
@@ -149,7 +152,7 @@ def vacancy_update(*, vacancy: Vacancy, by, expected_version: int, **changes: An
     for name, value in changes.items():
         setattr(vacancy, name, value)
     _check_vacancy(vacancy, new=vacancy.application_deadline != stored_deadline)
-    summary = core._save_versioned(vacancy, expected_version=expected_version, changes=changes)
+    summary = core.save_versioned(vacancy, expected_version=expected_version, changes=changes)
     core.audit(by=by, action="vacancy_update", obj=vacancy, summary=summary)
     return vacancy
 
@@ -252,7 +255,7 @@ def applicant_update(
     """Contact facts, questionnaire answers, decision reason, answer date."""
     if applicant.anonymised_on:
         raise ValidationError(_("The applicant has been anonymised and cannot be changed."))
-    summary = core._save_versioned(applicant, expected_version=expected_version, changes=changes)
+    summary = core.save_versioned(applicant, expected_version=expected_version, changes=changes)
     core.audit(by=by, action="applicant_update", obj=applicant, summary=summary)
     return applicant
 
@@ -426,8 +429,6 @@ def applicant_hire(
 
 def applicants_anonymise(*, today: datetime.date, retention_months: int) -> list[Applicant]:
     """Anonymise applicants who were not hired, once their vacancy ended long enough ago."""
-    from dateutil.relativedelta import relativedelta
-
     cutoff = today - relativedelta(months=retention_months)
     due = (
         Applicant.objects.filter(anonymised_on__isnull=True, hired_peer__isnull=True)
@@ -512,7 +513,7 @@ def checklist_item_set_done(
         "done_on": timezone.localdate() if done else None,
         "done_by": by if done else None,
     }
-    core._save_versioned(item, expected_version=expected_version, changes=changes)
+    core.save_versioned(item, expected_version=expected_version, changes=changes)
     core.audit(by=by, action="checklist_done" if done else "checklist_undone", obj=item)
     return item
 
@@ -522,7 +523,7 @@ def checklist_item_update(
     *, item: ChecklistItem, by, expected_version: int, **changes: Any
 ) -> ChecklistItem:
     """Change an item's due date or note (or, for unit-specific items, its text)."""
-    summary = core._save_versioned(item, expected_version=expected_version, changes=changes)
+    summary = core.save_versioned(item, expected_version=expected_version, changes=changes)
     core.audit(by=by, action="checklist_update", obj=item, summary=summary)
     return item
 
@@ -562,10 +563,6 @@ def checklist_item_add(
 def standard_templates_ensure() -> None:
     """Load the standard checklist and posting template if they are missing (the data
     migration's own loader; it adds nothing when they exist)."""
-    import importlib
-
-    from django.apps import apps
-
     migration = importlib.import_module("recruitment.migrations.0002_standard_checklist")
     migration.load(apps, None)
 
@@ -580,7 +577,7 @@ def posting_template_save(
         template.full_clean()
         template.save()
     else:
-        core._save_versioned(
+        core.save_versioned(
             template,
             expected_version=expected_version,
             changes={"name": name, "body": body, "updated_by": by, "updated_at": timezone.now()},

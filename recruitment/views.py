@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mentoring import selectors as mentoring_selectors
 from peerprogram import access as core_access
 from peerprogram.models import hours_warning
-from peerprogram.views import _apply_service, handle_form, import_page
+from peerprogram.views import apply_service, handle_form, import_page
 
 from . import access, selectors, services
 from .forms import (
@@ -83,7 +83,7 @@ def vacancy_create(request: HttpRequest) -> HttpResponse:
         initial = {"unit": only[0], "contact_person": only[0].leader}
     form = VacancyForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
-        vacancy = _apply_service(
+        vacancy = apply_service(
             form, lambda: services.vacancy_create(by=request.user, **form.changes())
         )
         if vacancy:
@@ -169,7 +169,7 @@ def vacancy_posting(request: HttpRequest, pk: int) -> HttpResponse:
     form = PostingForm(data, instance=vacancy)
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data["version"]
-        saved = _apply_service(
+        saved = apply_service(
             form,
             lambda: services.vacancy_update(
                 vacancy=vacancy, by=request.user, expected_version=version, **form.changes()
@@ -213,7 +213,7 @@ def committee_add(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = access.get_vacancy_for_hiring(request.user, pk)
     form = CommitteeMemberForm(request.POST, vacancy=vacancy)
     if form.is_valid():
-        member = _apply_service(
+        member = apply_service(
             form,
             lambda: services.committee_add(vacancy=vacancy, by=request.user, **form.cleaned_data),
         )
@@ -265,7 +265,7 @@ def applicant_create(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = access.get_vacancy_for_hiring(request.user, pk)
     form = ApplicantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        applicant = _apply_service(
+        applicant = apply_service(
             form,
             lambda: services.applicant_add(vacancy=vacancy, by=request.user, **form.changes()),
         )
@@ -346,24 +346,23 @@ def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _applicant_form_post(request, pk, form_class, template_title):
+def _applicant_form_post(request, pk, form_class, title):
+    """The questionnaire and the decision are posted from the applicant's page; on an
+    error their form is shown alone, with what was typed."""
     applicant = access.get_applicant_for_decision(request.user, pk)
     form = form_class(request.POST, instance=applicant)
-    if form.is_valid():
-        version = form.cleaned_data["version"]
-        saved = _apply_service(
-            form,
-            lambda: services.applicant_update(
-                applicant=applicant, by=request.user, expected_version=version, **form.changes()
-            ),
-        )
-        if saved:
-            messages.success(request, _("The changes were saved."))
-            return redirect(saved)
-    return render(
+    return handle_form(
         request,
-        "recruitment/applicant_section_form.html",
-        {"form": form, "applicant": applicant, "title": template_title},
+        form,
+        lambda: services.applicant_update(
+            applicant=applicant,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **form.changes(),
+        ),
+        success=_("The changes were saved."),
+        template="recruitment/applicant_section_form.html",
+        context={"applicant": applicant, "title": title},
     )
 
 
@@ -420,7 +419,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     existing = interview.assessments.filter(member=seat).first()
     form = AssessmentForm(request.POST or None, instance=existing)
     if request.method == "POST" and form.is_valid():
-        saved = _apply_service(
+        saved = apply_service(
             form,
             lambda: services.assessment_record(
                 interview=interview, member=seat, by=request.user, **form.cleaned_data
@@ -464,7 +463,7 @@ def applicant_hire(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        peer = _apply_service(
+        peer = apply_service(
             form,
             lambda: services.applicant_hire(
                 applicant=applicant, by=request.user, **form.cleaned_data
@@ -645,7 +644,7 @@ def posting_template_edit(request: HttpRequest) -> HttpResponse:
     form = PostingTemplateForm(request.POST or None, instance=template)
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data["version"]
-        saved = _apply_service(
+        saved = apply_service(
             form,
             lambda: services.posting_template_save(
                 template=template, by=request.user, expected_version=version, **form.changes()

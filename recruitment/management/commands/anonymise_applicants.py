@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 
 from recruitment.services import applicants_anonymise
@@ -22,8 +23,6 @@ class Command(BaseCommand):
         months = settings.APPLICANT_RETENTION_MONTHS
         today = timezone.localdate()
         if dry_run:
-            from django.db import transaction
-
             with transaction.atomic():
                 done = applicants_anonymise(today=today, retention_months=months)
                 transaction.set_rollback(True)
