@@ -181,6 +181,16 @@ MENTORING_WARNING_DAYS = env.int("MENTORING_WARNING_DAYS", default=14)
 # Once a mentorship meets monthly, a warning comes after this many days instead.
 MENTORING_MONTHLY_WARNING_DAYS = 45
 
+# Peer education (DOMAIN.md): 7 modules of 2 consecutive teaching days of 5 hours; a fee
+# of about 14,000 DKK per participant from the unit's operating budget. Best hired at
+# least 3 months before the cohort starts; educated within the first 12 months.
+EDUCATION_FEE_DKK = env.int("EDUCATION_FEE_DKK", default=14_000)
+EDUCATION_DAY_HOURS = 5
+EDUCATION_HIRED_BEFORE_MONTHS = 3
+EDUCATION_WITHIN_MONTHS = 12
+# The theme day after the education is due this many days after completion.
+EDUCATION_THEME_DAY_DAYS = 60
+
 # Applicants who were not hired are anonymised this long after the vacancy ended
 # (the anonymise_applicants command, run daily).
 APPLICANT_RETENTION_MONTHS = env.int("APPLICANT_RETENTION_MONTHS", default=6)

@@ -405,6 +405,8 @@ class Anchor(models.TextChoices):
     START = "start", _("start date")
     PROBATION_MIDDLE = "probation_middle", _("middle of probation")
     PROBATION_END = "probation_end", _("end of probation")
+    # Items counted from this appear on the checklist only once the education is done.
+    EDUCATION_COMPLETED = "education_completed", _("completion of the peer education")
 
 
 class DerivedFrom(models.TextChoices):
@@ -414,6 +416,8 @@ class DerivedFrom(models.TextChoices):
     POSTING_PUBLISHED = "posting_published", _("The vacancy is published")
     COMMITTEE_COMPLETE = "committee_complete", _("The recommended committee seats are filled")
     MENTOR_APPOINTED = "mentor_appointed", _("A mentor is appointed")
+    EDUCATION_ENROLLED = "education_enrolled", _("The peer worker has a seat on a cohort")
+    MANDATORY_COURSES = "mandatory_courses", _("Every mandatory course is completed")
 
 
 class ChecklistTemplateItem(models.Model):

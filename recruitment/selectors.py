@@ -10,9 +10,11 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from education import selectors as education_selectors
 from mentoring import selectors as mentoring_selectors
 
 from .models import (
+    Anchor,
     Applicant,
     ChecklistItem,
     CommitteeMember,
@@ -100,9 +102,9 @@ def _derived_facts(onboardings: list[Onboarding]) -> dict[int, dict[str, tuple]]
     )
     for row in rows:
         committee[row["vacancy_id"]][row["seat"]] = row["first"]
-    mentors = mentoring_selectors.mentor_since_by_peer(
-        [o.peer_id for o in onboardings if o.peer_id]
-    )
+    peer_ids = [o.peer_id for o in onboardings if o.peer_id]
+    mentors = mentoring_selectors.mentor_since_by_peer(peer_ids)
+    education = education_selectors.checklist_facts(peer_ids)
     for o in onboardings:
         if o.vacancy_id:
             facts[o.pk][DerivedFrom.POSTING_PUBLISHED] = (o.vacancy.published_on, "")
@@ -115,15 +117,31 @@ def _derived_facts(onboardings: list[Onboarding]) -> dict[int, dict[str, tuple]]
         if o.peer_id:
             mentor, since = mentors.get(o.peer_id, (None, None))
             facts[o.pk][DerivedFrom.MENTOR_APPOINTED] = (since, mentor.name if mentor else "")
+            known = education[o.peer_id]
+            facts[o.pk][DerivedFrom.EDUCATION_ENROLLED] = (known.seat_since, known.cohort)
+            facts[o.pk][DerivedFrom.MANDATORY_COURSES] = (known.courses_done_on, "")
+            facts[o.pk][Anchor.EDUCATION_COMPLETED] = (known.completed_on, "")
         else:
-            facts[o.pk][DerivedFrom.MENTOR_APPOINTED] = (None, "")
+            for kind in (
+                DerivedFrom.MENTOR_APPOINTED,
+                DerivedFrom.EDUCATION_ENROLLED,
+                DerivedFrom.MANDATORY_COURSES,
+            ):
+                facts[o.pk][kind] = (None, "")
     return facts
 
 
 def _statuses(onboarding: Onboarding, items, facts, today) -> list[ItemStatus]:
     statuses = []
     for item in items:
-        due = item.due_override or onboarding.due_for(item.anchor, item.offset_days)
+        if item.anchor == Anchor.EDUCATION_COMPLETED:
+            # The theme day and the like appear once the peer education is completed.
+            completed = facts.get(Anchor.EDUCATION_COMPLETED, (None,))[0]
+            if completed is None:
+                continue
+            due = item.due_override or completed + datetime.timedelta(days=item.offset_days)
+        else:
+            due = item.due_override or onboarding.due_for(item.anchor, item.offset_days)
         if item.derived_from:
             fact = facts.get(item.derived_from)
             if fact is None:
@@ -206,6 +224,12 @@ def derived_label(kind: str) -> str:
             "Done when the four recommended committee seats are filled."
         ),
         DerivedFrom.MENTOR_APPOINTED: _("Done when a mentor is appointed for the peer worker."),
+        DerivedFrom.EDUCATION_ENROLLED: _(
+            "Done when the peer worker has a seat on a cohort of the peer education."
+        ),
+        DerivedFrom.MANDATORY_COURSES: _(
+            "Done when every mandatory course is recorded as completed for the peer worker."
+        ),
     }.get(kind, "")
 
 

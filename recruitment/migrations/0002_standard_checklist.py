@@ -7,6 +7,13 @@ Peer-Partnerskabet mini-guide, and the leader duties at job start.
 
 from django.db import migrations
 
+THEME_DAY_TITLE = "Hold en temadag om peerstøtte efter uddannelsen"
+THEME_DAY_DESCRIPTION = (
+    "Peermedarbejderen fortæller på et personalemøde eller en temadag, hvad uddannelsen har "
+    "givet. Spørg sammen: Hvor er vi med peerstøtten? Hvad kræver den af os? Hvad har vi lært? "
+    "Hvad er næste skridt? Hvem gør hvad, hvornår og hvordan?"
+)
+
 # (phase, title, description, responsible, anchor, offset_days, guide reference, derived)
 ITEMS = [
     ("before", "Udpeg mentor", "Find en kollega i enheden, der passer til peermedarbejderen, og som kan mødes med hende eller ham hver uge det første halve år.", "leader", "start", -14, "Lederguiden s. 19", "mentor_appointed"),
@@ -31,14 +38,15 @@ ITEMS = [
     ("onboarding", "Sikr at peermedarbejderen kender oplysningspligten", "Hvis en patient vurderes at være til fare for sig selv eller andre.", "leader", "start", 7, "", ""),
     ("onboarding", "Aftal at eventuel psykiatrisk hjælp gives i en anden enhed", "Hvis peermedarbejderen selv får brug for hjælp, skal det ikke være i egen enhed.", "leader", "start", 7, "", ""),
     ("after", "Introducér peermedarbejderen for personalegruppen", "", "leader", "start", 7, "Lederguiden s. 25", ""),
-    ("after", "Tilmeld de obligatoriske kurser", "Klinisk it-arbejdsplads, brandskole og konflikthåndtering.", "leader", "start", 14, "Lederguiden s. 22", ""),
-    ("after", "Tilmeld peeruddannelsen", "Næste hold; gebyret (ca. 14.000 kr.) betales af enhedens driftsbudget. Uddannelsen skal helst tages i det første ansættelsesår.", "leader", "start", 30, "Lederguiden s. 17", ""),
+    ("after", "Tilmeld de obligatoriske kurser", "Klinisk it-arbejdsplads, brandskole og konflikthåndtering.", "leader", "start", 14, "Lederguiden s. 22", "mandatory_courses"),
+    ("after", "Tilmeld peeruddannelsen", "Næste hold; gebyret (ca. 14.000 kr.) betales af enhedens driftsbudget. Uddannelsen skal helst tages i det første ansættelsesår.", "leader", "start", 30, "Lederguiden s. 17", "education_enrolled"),
     ("after", "Oplæring i dokumentation efter CHIME", "Mentoren lærer peermedarbejderen at dokumentere.", "mentor", "start", 30, "Lederguiden s. 22", ""),
     ("after", "Skemalæg den aftalte uddannelse", "", "leader", "start", 30, "Mini-guiden: onboarding", ""),
     ("after", "Afvikl workshops om personlig recovery", "Centret kan hjælpe.", "centre", "start", 90, "Lederguiden s. 23", ""),
     ("probation", "Opfølgning efter 14 dage", "Samtale mellem peermedarbejderen og lederen.", "leader", "start", 14, "Mini-guiden: opfølgning på jobstart", ""),
     ("probation", "Opfølgning en uge før midten af prøvetiden", "Peermedarbejderen, lederen og kolleger deltager.", "leader", "probation_middle", -7, "Mini-guiden: opfølgning på jobstart", ""),
     ("probation", "Opfølgning tre uger før prøvetiden udløber", "Samtale mellem peermedarbejderen og lederen.", "leader", "probation_end", -21, "Mini-guiden: opfølgning på jobstart", ""),
+    ("after", THEME_DAY_TITLE, THEME_DAY_DESCRIPTION, "leader", "education_completed", 60, "Lederguiden s. 17", ""),
     ("yearly", "Første MUS-samtale og trivselsmåling", "Den årlige medarbejderudviklingssamtale.", "leader", "start", 365, "", ""),
 ]
 

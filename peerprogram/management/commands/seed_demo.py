@@ -214,6 +214,7 @@ class Command(BaseCommand):
                 defaults={"attended_on": datetime.date(2020, 6, 15)},
             )
         self._recruitment(today, units)
+        self._education(today)
         return self.created
 
     def _mentorship(self, peer, mentor_name: str, start: datetime.date, today) -> None:
@@ -408,3 +409,193 @@ class Command(BaseCommand):
         if not user.has_usable_password() or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+
+    def _education(self, today: datetime.date) -> None:
+        """A completed cohort (the demo peer is educated), a running one, the next one open
+        for enrolment, mandatory courses, a year of erfa meetings and a supervision."""
+        from education import services as education
+        from education.models import (
+            Cohort,
+            CourseRecord,
+            DayAttendance,
+            ErfaGroup,
+            MandatoryCourse,
+            Meeting,
+            MeetingAttendance,
+            TopicProposal,
+        )
+
+        education.standard_data_ensure()
+        if Cohort.objects.exists():
+            return
+        admin = get_user_model().objects.get(username="admin")
+        centre = StaffMember.objects.get(email=_email("Karen Mølgaard"))
+        peers = {p.name: p for p in PeerWorker.objects.select_related("staff_member__unit")}
+        place = "Center for Recovery og Samskabelse, Aalborg"
+
+        def cohort(name, start, status, capacity=16):
+            made = education.cohort_create(
+                by=admin,
+                name=name,
+                start_date=start,
+                capacity=capacity,
+                fee_dkk=settings.EDUCATION_FEE_DKK,
+                default_place=place,
+                status=Cohort.Status.PLANNING,
+            )
+            day = start + datetime.timedelta(days=(1 - start.weekday()) % 7)  # a Tuesday
+            rows = []
+            for session in made.sessions.select_related("module"):
+                rows.append((session, day, datetime.time(9, 0), place))
+                day += datetime.timedelta(weeks=3)
+            education.cohort_update(
+                cohort=made, by=admin, expected_version=made.version, schedule=rows
+            )
+            return made
+
+        def attend(enrolment, sessions, skip=()):
+            DayAttendance.objects.bulk_create(
+                DayAttendance(enrolment=enrolment, session=s, day=d)
+                for s in sessions
+                for d in (1, 2)
+                if s.first_day and s.days[-1] < today and (s.module.number, d) not in skip
+            )
+
+        old = cohort("Hold 2021", datetime.date(2021, 3, 2), Cohort.Status.PLANNING)
+        old_sessions = list(old.sessions.select_related("module"))
+        for name in ("Maria Sørensen", "Oliver Jakobsen", "Signe Haugaard"):
+            attend(
+                education.enrol(cohort=old, by=admin, peer=peers[name], centre=True), old_sessions
+            )
+        Cohort.objects.filter(pk=old.pk).update(status=Cohort.Status.COMPLETED)
+
+        running = cohort(f"Hold {today.year}", today - datetime.timedelta(weeks=10), "")
+        sessions = list(running.sessions.select_related("module"))
+        for name in ("Benjamin Kofoed", "Lasse Vinther"):
+            enrolment = education.enrol(cohort=running, by=admin, peer=peers[name], centre=True)
+            attend(enrolment, sessions, skip={(2, 2)} if name == "Lasse Vinther" else ())
+        for person, organisation in (
+            ("Jonas Brix", "Aalborg Kommune, Socialpsykiatrien"),
+            ("Helle Mørch", "Hjørring Kommune"),
+        ):
+            external = education.enrol(
+                cohort=running,
+                by=admin,
+                centre=True,
+                external_name=person,
+                external_organisation=organisation,
+                external_contact=_email(person).replace(DOMAIN, "kommune.example"),
+            )
+            attend(external, sessions)
+        mentor = StaffMember.objects.get(email=_email("Kasper Iversen"))
+        education.mentor_modules_set(
+            cohort=running, mentor=mentor, sessions=sessions[:1] + sessions[4:5], by=admin
+        )
+        Cohort.objects.filter(pk=running.pk).update(status=Cohort.Status.RUNNING)
+
+        upcoming = cohort(f"Hold {today.year + 1}", datetime.date(today.year + 1, 3, 3), "")
+        Cohort.objects.filter(pk=upcoming.pk).update(status=Cohort.Status.OPEN)
+
+        courses = list(MandatoryCourse.objects.filter(active=True))
+        for name, done in (
+            ("Maria Sørensen", len(courses)),
+            ("Benjamin Kofoed", len(courses)),
+            ("Lasse Vinther", 1),
+        ):
+            peer = peers[name]
+            for index, course in enumerate(courses):
+                CourseRecord.objects.get_or_create(
+                    peer=peer,
+                    course=course,
+                    defaults={
+                        "enrolled_on": peer.start_date + datetime.timedelta(days=14),
+                        "completed_on": (
+                            min(today, peer.start_date + datetime.timedelta(days=30 + index))
+                            if index < done
+                            else None
+                        ),
+                    },
+                )
+
+        peer_group = ErfaGroup.objects.get(audience="peers")
+        mentor_group = ErfaGroup.objects.get(audience="mentors")
+        for group, link in ((peer_group, "peer"), (mentor_group, "mentor")):
+            group.facilitator = centre
+            group.online_link = f"https://teams.example/erfa-{link}"
+            group.save(update_fields=["facilitator", "online_link"])
+        year_ago = today - relativedelta(months=12)
+        _series, meetings = education.series_create(
+            group=peer_group,
+            by=admin,
+            frequency="monthly",
+            interval=1,
+            weekday=1,
+            week_of_month=2,
+            start_time=datetime.time(13, 0),
+            end_time=datetime.time(14, 30),
+            first_date=year_ago,
+            last_date=today + relativedelta(months=6),
+            kind=Meeting.Kind.INTERNAL,
+        )
+        topics = [
+            "Peerdrift – hvordan holder vi fast i peerrollen?",
+            "Recovery-colleges i Danmark",
+            "Pårørende som samarbejdspartnere",
+            "Selvmordsforebyggelse i samtalen",
+        ]
+        peer_members = [p.staff_member for p in peers.values()]
+        for index, meeting in enumerate(meetings):
+            if index % 2:
+                meeting.kind = Meeting.Kind.EXTERNAL
+                meeting.topic = topics[(index // 2) % len(topics)]
+                meeting.speaker = "Oplægsholder fra Recovery-netværket"
+                meeting.save(update_fields=["kind", "topic", "speaker"])
+            if meeting.ends_at < timezone.now():
+                MeetingAttendance.objects.bulk_create(
+                    MeetingAttendance(meeting=meeting, person=member)
+                    for n, member in enumerate(peer_members)
+                    if member.peer.start_date <= timezone.localdate(meeting.starts_at)
+                    and (n + index) % 4
+                )
+        education.series_create(
+            group=mentor_group,
+            by=admin,
+            frequency="monthly",
+            interval=3,
+            weekday=3,
+            week_of_month=1,
+            start_time=datetime.time(14, 0),
+            end_time=datetime.time(15, 0),
+            first_date=year_ago,
+            last_date=today + relativedelta(months=6),
+            kind=Meeting.Kind.INTERNAL,
+        )
+        maria = peers["Maria Sørensen"].staff_member
+        TopicProposal.objects.create(
+            group=peer_group,
+            proposed_by=maria,
+            title="At dele sin egen historie – hvor meget og hvornår?",
+            description="Et oplæg fra en erfaren peermedarbejder.",
+        )
+        coming = [m for m in meetings if m.starts_at > timezone.now()]
+        if coming:
+            chosen = TopicProposal.objects.create(
+                group=peer_group,
+                proposed_by=maria,
+                title="Brobygning til frivillige foreninger",
+            )
+            education.topic_choose(proposal=chosen, meeting=coming[0], by=admin)
+        start = timezone.make_aware(
+            datetime.datetime.combine(today + datetime.timedelta(days=10), datetime.time(10, 0))
+        )
+        education.supervision_create(
+            by=admin,
+            participants=[peers["Lasse Vinther"], peers["Benjamin Kofoed"]],
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=1, minutes=30),
+            supervisor="Anne Thorsen, psykolog",
+            topic="Balancen mellem det professionelle og det private",
+            place="Centret, mødelokale 2",
+            facilitator=centre,
+        )
+        self.created += 1

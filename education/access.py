@@ -1,0 +1,160 @@
+"""Who reaches what in the education. One helper per object type; 404 outside reach.
+
+- Everyone signed in sees the cohorts (dates and places), the erfa groups and their
+  meetings, and their own calendar.
+- Centre staff and administrators run it all: cohorts, attendance, externals, groups,
+  series, supervision, reports.
+- A leader enrols the peer workers of their own units, adds their mentors to modules,
+  records their mandatory courses, and sees their participants and fees.
+- A peer worker sees their own education and courses and proposes erfa topics.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from peerprogram.access import get_actor, peers_for
+from peerprogram.models import PeerWorker, StaffMember
+
+from .models import Audience, Cohort, CohortModule, Enrolment, ErfaGroup, Meeting, TopicProposal
+
+
+def runs_education(user) -> bool:
+    return get_actor(user).sees_programme
+
+
+def get_cohort_for(user, pk: int) -> Cohort:
+    return get_object_or_404(Cohort, pk=pk)
+
+
+def get_cohort_for_edit(user, pk: int) -> Cohort:
+    if not runs_education(user):
+        raise Http404
+    return get_object_or_404(Cohort, pk=pk)
+
+
+def get_session_for_edit(user, cohort: Cohort, pk: int) -> CohortModule:
+    if not runs_education(user):
+        raise Http404
+    return get_object_or_404(cohort.sessions.select_related("module"), pk=pk)
+
+
+def enrolments_visible(user, cohort: Cohort) -> QuerySet[Enrolment]:
+    """Centre: every participant. Others: the participants from their own reach."""
+    enrolments = cohort.enrolments.select_related("peer__staff_member__unit", "paying_unit")
+    if runs_education(user):
+        return enrolments
+    return enrolments.filter(peer__in=peers_for(user))
+
+
+def enrollable_peers(user) -> QuerySet[PeerWorker]:
+    """Peers this user may enrol: a leader's own units' peers, or anyone for the Centre."""
+    actor = get_actor(user)
+    peers = PeerWorker.objects.select_related("staff_member__unit").filter(
+        staff_member__active=True
+    )
+    if actor.sees_programme:
+        return peers
+    return peers.filter(staff_member__unit_id__in=actor.led_unit_ids)
+
+
+def may_enrol(user) -> bool:
+    return get_actor(user).manages_units
+
+
+def get_enrolment_for_edit(user, pk: int) -> Enrolment:
+    """Cancel a seat or add a mentor to modules: the Centre, or the peer's leader."""
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("cohort", "peer__staff_member__unit"), pk=pk
+    )
+    actor = get_actor(user)
+    if actor.sees_programme:
+        return enrolment
+    if enrolment.peer_id and enrolment.peer.staff_member.unit_id in actor.led_unit_ids:
+        return enrolment
+    raise Http404
+
+
+def get_enrolment_for_centre(user, pk: int) -> Enrolment:
+    if not runs_education(user):
+        raise Http404
+    return get_object_or_404(Enrolment.objects.select_related("cohort", "peer"), pk=pk)
+
+
+def get_peer_courses_for(user, pk: int) -> PeerWorker:
+    """See a peer's mandatory courses: whoever sees the peer worker."""
+    return get_object_or_404(peers_for(user), pk=pk)
+
+
+def may_edit_courses(user, peer: PeerWorker) -> bool:
+    actor = get_actor(user)
+    return actor.sees_programme or peer.staff_member.unit_id in actor.led_unit_ids
+
+
+def get_group_for(user, pk: int) -> ErfaGroup:
+    return get_object_or_404(ErfaGroup.objects.select_related("facilitator"), pk=pk)
+
+
+def get_group_for_edit(user, pk: int) -> ErfaGroup:
+    if not runs_education(user):
+        raise Http404
+    return get_group_for(user, pk)
+
+
+def may_propose(user, group: ErfaGroup) -> bool:
+    """Those the group is for propose its topics (and the Centre)."""
+    actor = get_actor(user)
+    if actor.sees_programme:
+        return True
+    if group.audience == Audience.PEERS:
+        return actor.is_peer
+    if group.audience == Audience.MENTORS:
+        return actor.is_mentor
+    return bool(actor.staff and group.members.filter(pk=actor.staff.pk).exists())
+
+
+def meetings_for(user) -> QuerySet[Meeting]:
+    """Erfa meetings are open to everyone signed in; supervision to its peer workers,
+    their leaders and the Centre."""
+    actor = get_actor(user)
+    meetings = Meeting.objects.select_related("group", "facilitator")
+    if actor.sees_programme:
+        return meetings
+    reach = ~Q(kind=Meeting.Kind.SUPERVISION)
+    reach |= Q(participants__staff_member__unit_id__in=actor.led_unit_ids)
+    if actor.peer:
+        reach |= Q(participants=actor.peer)
+    if actor.staff:
+        reach |= Q(facilitator=actor.staff)
+    return meetings.filter(reach).distinct()
+
+
+def get_meeting_for(user, pk: int) -> Meeting:
+    return get_object_or_404(meetings_for(user), pk=pk)
+
+
+def get_meeting_for_edit(user, pk: int) -> Meeting:
+    if not runs_education(user):
+        raise Http404
+    return get_object_or_404(Meeting.objects.select_related("group"), pk=pk)
+
+
+def get_proposal_for_edit(user, pk: int) -> TopicProposal:
+    if not runs_education(user):
+        raise Http404
+    return get_object_or_404(TopicProposal.objects.select_related("group"), pk=pk)
+
+
+def calendar_people(user) -> QuerySet[StaffMember]:
+    """Whose calendar a user may open: their own; a leader their units' staff; the Centre
+    everyone's."""
+    actor = get_actor(user)
+    staff = StaffMember.objects.filter(active=True).select_related("unit")
+    if actor.sees_programme:
+        return staff
+    reach = Q(unit_id__in=actor.led_unit_ids)
+    if actor.staff:
+        reach |= Q(pk=actor.staff.pk)
+    return staff.filter(reach)

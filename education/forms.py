@@ -1,0 +1,448 @@
+from __future__ import annotations
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from peerprogram.forms import DATE_WIDGET
+from peerprogram.models import PeerWorker, StaffMember
+
+from .models import Cohort, ErfaGroup, MandatoryCourse, Meeting, MeetingSeries, Module
+
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+]
+
+
+def _helper(layout=None) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    if layout is not None:
+        helper.layout = layout
+    return helper
+
+
+class VersionField(forms.IntegerField):
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, **kwargs)
+
+
+class ModuleForm(forms.ModelForm):
+    class Meta:
+        model = Module
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class CohortForm(forms.ModelForm):
+    version = VersionField(required=False)
+
+    class Meta:
+        model = Cohort
+        fields = ["name", "start_date", "capacity", "fee_dkk", "status", "default_place"]
+        widgets = {"start_date": DATE_WIDGET}
+        help_texts = {
+            "name": _("For example “Hold 2027”."),
+            "default_place": _("Filled in for every module; change it per module below."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self.helper = _helper(
+            Layout(
+                Row(Column("name"), Column("start_date"), Column("status")),
+                Row(Column("capacity"), Column("fee_dkk"), Column("default_place")),
+                "version",
+            )
+        )
+
+
+class SessionForm(forms.Form):
+    """One row of the cohort's schedule (a formset, one form per module)."""
+
+    first_day = forms.DateField(
+        label=_("First teaching day"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        required=False,
+    )
+    start_time = forms.TimeField(
+        label=_("Starts at"),
+        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M"),
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
+SessionFormSet = forms.formset_factory(SessionForm, extra=0)
+
+
+class ScheduleVersionForm(forms.Form):
+    version = VersionField()
+
+
+class EnrolForm(forms.Form):
+    peer = forms.ModelChoiceField(label=_("Peer worker"), queryset=PeerWorker.objects.none())
+
+    def __init__(self, *args, peers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["peer"].queryset = peers
+        self.fields["peer"].label_from_instance = lambda p: f"{p.name} ({p.unit.name})"
+        self.helper = _helper()
+
+
+class ExternalForm(forms.Form):
+    external_name = forms.CharField(label=_("Name"), max_length=200)
+    external_organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        help_text=_("For example the municipality or the social psychiatry service."),
+    )
+    external_contact = forms.CharField(
+        label=_("Contact"), max_length=200, help_text=_("E-mail or phone.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class CompletionForm(forms.Form):
+    completed_on = forms.DateField(
+        label=_("Completed on"),
+        widget=DATE_WIDGET,
+        required=False,
+        help_text=_("Leave empty to take back a completion marked by hand."),
+    )
+    completion_reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class MentorModulesForm(forms.Form):
+    mentor = forms.ModelChoiceField(label=_("Mentor"), queryset=StaffMember.objects.none())
+    sessions = forms.MultipleChoiceField(
+        label=_("Modules the mentor attends"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, mentors, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = mentors
+        self.fields["sessions"].choices = [
+            (
+                str(s.pk),
+                f"{s.module}" + (f" ({s.first_day:%d.%m.%Y})" if s.first_day else ""),
+            )
+            for s in sessions
+        ]
+        self.helper = _helper()
+
+
+class CourseRecordForm(forms.Form):
+    enrolled_on = forms.DateField(label=_("Enrolled"), widget=DATE_WIDGET, required=False)
+    completed_on = forms.DateField(label=_("Completed"), widget=DATE_WIDGET, required=False)
+
+
+class MandatoryCourseForm(forms.ModelForm):
+    class Meta:
+        model = MandatoryCourse
+        fields = ["name", "description", "order", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class ErfaGroupForm(forms.ModelForm):
+    class Meta:
+        model = ErfaGroup
+        fields = [
+            "name",
+            "description",
+            "audience",
+            "members",
+            "duration_minutes",
+            "online_link",
+            "place",
+            "facilitator",
+            "active",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "members": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {"members": _("Only for a group of chosen members.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        active = StaffMember.objects.filter(active=True).select_related("unit")
+        self.fields["members"].queryset = active
+        self.fields["facilitator"].queryset = active.filter(is_centre_staff=True)
+        self.helper = _helper(
+            Layout(
+                "name",
+                "description",
+                Row(Column("audience"), Column("duration_minutes")),
+                "members",
+                Row(Column("online_link"), Column("place")),
+                Row(Column("facilitator"), Column("active")),
+            )
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("audience") == "members" and not data.get("members"):
+            self.add_error("members", _("Choose the members of the group."))
+        return data
+
+
+class SeriesForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label=_("Repeats"), choices=MeetingSeries.Frequency.choices, initial="monthly"
+    )
+    interval = forms.IntegerField(
+        label=_("Every"),
+        min_value=1,
+        max_value=12,
+        initial=1,
+        help_text=_("1 = every month (or week), 3 = every third (quarterly)."),
+    )
+    week_of_month = forms.TypedChoiceField(
+        label=_("Which one in the month"),
+        coerce=int,
+        initial=2,
+        choices=[
+            (1, _("First")),
+            (2, _("Second")),
+            (3, _("Third")),
+            (4, _("Fourth")),
+            (-1, _("Last")),
+        ],
+        help_text=_("Monthly only."),
+    )
+    weekday = forms.TypedChoiceField(label=_("Weekday"), coerce=int, choices=WEEKDAYS, initial=1)
+    start_time = forms.TimeField(label=_("From"), widget=TIME_WIDGET, initial="13:00")
+    end_time = forms.TimeField(label=_("To"), widget=TIME_WIDGET)
+    first_date = forms.DateField(label=_("From date"), widget=DATE_WIDGET)
+    last_date = forms.DateField(label=_("To date"), widget=DATE_WIDGET)
+    kind = forms.ChoiceField(
+        label=_("Kind of meeting"),
+        choices=[c for c in Meeting.Kind.choices if c[0] != Meeting.Kind.SUPERVISION],
+        help_text=_("Each meeting can be changed afterwards."),
+    )
+
+    def __init__(self, *args, group: ErfaGroup, **kwargs):
+        super().__init__(*args, **kwargs)
+        start = datetime.datetime.combine(timezone.localdate(), datetime.time(13, 0))
+        self.fields["end_time"].initial = (
+            start + datetime.timedelta(minutes=group.duration_minutes)
+        ).time()
+        today = timezone.localdate()
+        self.fields["first_date"].initial = today
+        self.fields["last_date"].initial = datetime.date(today.year, 12, 31)
+        self.helper = _helper(
+            Layout(
+                Row(Column("frequency"), Column("interval"), Column("week_of_month")),
+                Row(Column("weekday"), Column("start_time"), Column("end_time")),
+                Row(Column("first_date"), Column("last_date"), Column("kind")),
+            )
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The meeting must end after it starts."))
+        first, last = data.get("first_date"), data.get("last_date")
+        if first and last and last < first:
+            self.add_error("last_date", _("The period must end after it starts."))
+        return data
+
+
+class _MeetingTimesMixin:
+    def clean_times(self, data):
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The meeting must end after it starts."))
+        elif day and start and end:
+            tz = timezone.get_current_timezone()
+            data["starts_at"] = timezone.make_aware(datetime.datetime.combine(day, start), tz)
+            data["ends_at"] = timezone.make_aware(datetime.datetime.combine(day, end), tz)
+        return data
+
+
+class MeetingForm(_MeetingTimesMixin, forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    start_time = forms.TimeField(label=_("From"), widget=TIME_WIDGET)
+    end_time = forms.TimeField(label=_("To"), widget=TIME_WIDGET)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
+    topic = forms.CharField(label=_("Topic"), max_length=300, required=False)
+    speaker = forms.CharField(
+        label=_("Speaker"),
+        max_length=200,
+        required=False,
+        help_text=_("For external knowledge sharing."),
+    )
+    online_link = forms.URLField(label=_("Online link"), required=False)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    facilitator = forms.ModelChoiceField(
+        label=_("Facilitator"), queryset=StaffMember.objects.none(), required=False
+    )
+    version = VersionField()
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"].queryset = StaffMember.objects.filter(active=True)
+        if meeting.kind == Meeting.Kind.SUPERVISION:
+            self.fields["kind"].choices = [
+                c for c in Meeting.Kind.choices if c[0] == Meeting.Kind.SUPERVISION
+            ]
+        else:
+            self.fields["kind"].choices = [
+                c for c in Meeting.Kind.choices if c[0] != Meeting.Kind.SUPERVISION
+            ]
+        self.helper = _helper(
+            Layout(
+                Row(Column("date"), Column("start_time"), Column("end_time")),
+                Row(Column("kind"), Column("facilitator")),
+                Row(Column("topic"), Column("speaker")),
+                Row(Column("online_link"), Column("place")),
+                "version",
+            )
+        )
+
+    @classmethod
+    def initial_for(cls, meeting: Meeting) -> dict:
+        start = timezone.localtime(meeting.starts_at)
+        end = timezone.localtime(meeting.ends_at)
+        return {
+            "date": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+            "kind": meeting.kind,
+            "topic": meeting.topic,
+            "speaker": meeting.speaker,
+            "online_link": meeting.online_link,
+            "place": meeting.place,
+            "facilitator": meeting.facilitator_id,
+            "version": meeting.version,
+        }
+
+    def clean(self):
+        data = self.clean_times(super().clean())
+        if data.get("kind") == Meeting.Kind.SUPERVISION:
+            data["speaker"] = ""
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    version = VersionField()
+
+
+class AttendanceForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        label=_("Who took part"),
+        queryset=StaffMember.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = people
+        self.fields["people"].label_from_instance = lambda s: f"{s.name} ({s.unit.name})"
+        self.helper = _helper()
+
+
+class SupervisionForm(_MeetingTimesMixin, forms.Form):
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Peer workers"),
+        queryset=PeerWorker.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    start_time = forms.TimeField(label=_("From"), widget=TIME_WIDGET)
+    end_time = forms.TimeField(label=_("To"), widget=TIME_WIDGET)
+    supervisor = forms.CharField(label=_("Supervisor"), max_length=200)
+    topic = forms.CharField(
+        label=_("Theme"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "For example the balance between professional and private, peer drift, "
+            "or personal limits."
+        ),
+    )
+    online_link = forms.URLField(label=_("Online link"), required=False)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = PeerWorker.objects.filter(
+            staff_member__active=True
+        ).select_related("staff_member__unit")
+        self.fields["participants"].label_from_instance = lambda p: f"{p.name} ({p.unit.name})"
+        self.helper = _helper(
+            Layout(
+                "participants",
+                Row(Column("date"), Column("start_time"), Column("end_time")),
+                Row(Column("supervisor"), Column("topic")),
+                Row(Column("online_link"), Column("place")),
+            )
+        )
+
+    def clean(self):
+        return self.clean_times(super().clean())
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("Topic"), max_length=200)
+    description = forms.CharField(
+        label=_("Why, and who could talk about it"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class ChooseTopicForm(forms.Form):
+    meeting = forms.ModelChoiceField(label=_("For the meeting"), queryset=Meeting.objects.none())
+
+    def __init__(self, *args, group: ErfaGroup, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = group.meetings.filter(
+            starts_at__gte=timezone.now(), status=Meeting.Status.PLANNED
+        )
+        self.fields["meeting"].label_from_instance = lambda m: (
+            timezone.localtime(m.starts_at).strftime("%d.%m.%Y %H:%M")
+            + (f" – {m.topic}" if m.topic else "")
+        )

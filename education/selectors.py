@@ -1,0 +1,540 @@
+"""Reads for the education: completion, the rules, reports, and everyone's calendar."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentoring import selectors as mentoring_selectors
+from mentoring.models import CheckIn
+from peerprogram.models import PeerWorker, StaffMember
+from peerprogram.selectors import employed_now_q
+
+from .models import (
+    Audience,
+    Cohort,
+    CohortModule,
+    CourseRecord,
+    DayAttendance,
+    Enrolment,
+    MandatoryCourse,
+    Meeting,
+    MeetingAttendance,
+    MentorModule,
+    next_weekday,
+)
+
+# Completion ------------------------------------------------------------------------
+
+
+@dataclass
+class Participation:
+    """One enrolment with its attendance: which teaching days, modules done, completion."""
+
+    enrolment: Enrolment
+    present: set[tuple[int, int]]  # (session id, day 1 or 2)
+    sessions: list[CohortModule]
+
+    @property
+    def modules_attended(self) -> int:
+        return sum(1 for s in self.sessions if self.attended(s))
+
+    def attended(self, session: CohortModule) -> bool:
+        return (session.pk, 1) in self.present and (session.pk, 2) in self.present
+
+    @property
+    def completed_on(self) -> datetime.date | None:
+        """Marked by Centre staff, or the last teaching day once every day is attended."""
+        if self.enrolment.completed_on:
+            return self.enrolment.completed_on
+        if not self.sessions or any(not s.first_day for s in self.sessions):
+            return None
+        if all(self.attended(s) for s in self.sessions):
+            return max(s.days[-1] for s in self.sessions)
+        return None
+
+    @property
+    def completed_by_hand(self) -> bool:
+        return bool(self.enrolment.completed_on)
+
+    def grid(self) -> list[tuple[CohortModule, bool, bool]]:
+        return [(s, (s.pk, 1) in self.present, (s.pk, 2) in self.present) for s in self.sessions]
+
+
+def participations(enrolments: list[Enrolment]) -> list[Participation]:
+    """Attendance for several enrolments (any cohorts) in two queries."""
+    if not enrolments:
+        return []
+    cohort_ids = {e.cohort_id for e in enrolments}
+    sessions: dict[int, list[CohortModule]] = defaultdict(list)
+    for session in CohortModule.objects.filter(cohort_id__in=cohort_ids).select_related("module"):
+        sessions[session.cohort_id].append(session)
+    present: dict[int, set] = defaultdict(set)
+    for row in DayAttendance.objects.filter(enrolment__in=enrolments).values_list(
+        "enrolment_id", "session_id", "day"
+    ):
+        present[row[0]].add((row[1], row[2]))
+    return [Participation(e, present[e.pk], sessions[e.cohort_id]) for e in enrolments]
+
+
+def seated(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    return enrolments.filter(status=Enrolment.Status.ENROLLED)
+
+
+def education_by_peer(peer_ids: list[int]) -> dict[int, Participation]:
+    """Each peer's current (or last) seat on a cohort with attendance, in three queries."""
+    if not peer_ids:
+        return {}
+    rows = (
+        seated(Enrolment.objects.filter(peer_id__in=peer_ids))
+        .select_related("cohort")
+        .order_by("seat_since", "pk")
+    )
+    latest = {e.peer_id: e for e in rows}  # the most recent seat wins
+    return {p.enrolment.peer_id: p for p in participations(list(latest.values()))}
+
+
+def waiting_by_peer(peer_ids: list[int]) -> dict[int, Enrolment]:
+    rows = Enrolment.objects.filter(
+        peer_id__in=peer_ids, status=Enrolment.Status.WAITING
+    ).select_related("cohort")
+    return {e.peer_id: e for e in rows}
+
+
+def courses_done_by_peer(peer_ids: list[int]) -> dict[int, datetime.date]:
+    """Peers who completed every mandatory course in use: the day the last was completed."""
+    if not peer_ids:
+        return {}
+    required = MandatoryCourse.objects.filter(active=True)
+    rows = (
+        CourseRecord.objects.filter(
+            peer_id__in=peer_ids, course__active=True, completed_on__isnull=False
+        )
+        .values("peer_id")
+        .annotate(
+            n=Count("course_id"),
+            last=Max("completed_on"),
+            required=Subquery(
+                required.annotate(one=Value(1))
+                .values("one")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+        )
+    )
+    return {r["peer_id"]: r["last"] for r in rows if r["n"] == r["required"]}
+
+
+@dataclass(frozen=True)
+class ChecklistFacts:
+    seat_since: datetime.date | None = None
+    cohort: str = ""
+    completed_on: datetime.date | None = None
+    courses_done_on: datetime.date | None = None
+
+
+def checklist_facts(peer_ids: list[int]) -> dict[int, ChecklistFacts]:
+    """What the onboarding checklist reads from the education, for many peers in two
+    queries: the seat on a cohort, completion (from attendance or marked by hand), and
+    the day the last mandatory course was completed."""
+    if not peer_ids:
+        return {}
+    sessions = CohortModule.objects.filter(cohort=OuterRef("cohort"))
+    enrolments = (
+        seated(Enrolment.objects.filter(peer_id__in=peer_ids))
+        .annotate(
+            days_present=Count("attendance", distinct=True),
+            modules=Subquery(sessions.values("cohort").annotate(n=Count("pk")).values("n")[:1]),
+            dated=Subquery(
+                sessions.filter(first_day__isnull=False)
+                .values("cohort")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            last_first_day=Subquery(
+                sessions.values("cohort").annotate(d=Max("first_day")).values("d")[:1]
+            ),
+        )
+        .select_related("cohort")
+        .order_by("seat_since", "pk")
+    )
+    seats: dict[int, Enrolment] = {e.peer_id: e for e in enrolments}  # the latest seat wins
+    courses = courses_done_by_peer(peer_ids)
+    facts = {}
+    for peer_id in peer_ids:
+        e = seats.get(peer_id)
+        completed = None
+        if e is not None:
+            completed = e.completed_on
+            if (
+                completed is None
+                and e.modules
+                and e.dated == e.modules
+                and e.days_present >= 2 * e.modules
+            ):
+                completed = next_weekday(e.last_first_day)
+        facts[peer_id] = ChecklistFacts(
+            seat_since=timezone.localdate(e.seat_since or e.requested_at) if e else None,
+            cohort=e.cohort.name if e else "",
+            completed_on=completed,
+            courses_done_on=courses.get(peer_id),
+        )
+    return facts
+
+
+def course_rows(peer: PeerWorker) -> list[tuple[MandatoryCourse, CourseRecord | None]]:
+    records = {r.course_id: r for r in peer.course_records.all()}
+    courses = MandatoryCourse.objects.filter(Q(active=True) | Q(pk__in=records))
+    return [(course, records.get(course.pk)) for course in courses]
+
+
+# The rules -------------------------------------------------------------------------
+
+
+def hired_late(peer: PeerWorker, cohort: Cohort) -> bool:
+    """Best practice: hired at least three months before the cohort starts."""
+    months = settings.EDUCATION_HIRED_BEFORE_MONTHS
+    return peer.start_date > cohort.start_date - relativedelta(months=months)
+
+
+def education_deadline(peer: PeerWorker) -> datetime.date:
+    return peer.start_date + relativedelta(months=settings.EDUCATION_WITHIN_MONTHS)
+
+
+def cohort_end(cohort: Cohort, sessions: list[CohortModule]) -> datetime.date | None:
+    days = [d for s in sessions for d in s.days]
+    return max(days) if days else None
+
+
+@dataclass
+class FollowUp:
+    peer: PeerWorker
+    deadline: datetime.date
+    participation: Participation | None
+    waiting: Enrolment | None
+    problems: list[str] = field(default_factory=list)
+
+
+def education_followup(peers: QuerySet[PeerWorker]) -> list[FollowUp]:
+    """Peers employed now who have not finished the education, each with what is wrong:
+    not enrolled, only on a waiting list, a cohort ending after the first year, or a first
+    year already over."""
+    today = timezone.localdate()
+    peers = list(peers.filter(employed_now_q()).select_related("staff_member__unit"))
+    ids = [p.pk for p in peers]
+    education = education_by_peer(ids)
+    waiting = waiting_by_peer(ids)
+    rows = []
+    for peer in sorted(peers, key=education_deadline):
+        participation = education.get(peer.pk)
+        if participation and participation.completed_on:
+            continue
+        row = FollowUp(peer, education_deadline(peer), participation, waiting.get(peer.pk))
+        if participation is None:
+            if row.waiting:
+                row.problems.append(_("Only on the waiting list for %s.") % row.waiting.cohort)
+            else:
+                row.problems.append(_("Not enrolled in the peer education."))
+        else:
+            ends = cohort_end(participation.enrolment.cohort, participation.sessions)
+            if ends and ends > row.deadline:
+                row.problems.append(
+                    _("The cohort ends %(end)s, after the first year of employment.")
+                    % {"end": ends.strftime("%d.%m.%Y")}
+                )
+        if row.deadline < today:
+            row.problems.append(_("The first year of employment is over."))
+        rows.append(row)
+    return rows
+
+
+# Cohort pages and reports -------------------------------------------------------------
+
+
+def cohort_list(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    return cohorts.annotate(
+        seats_taken=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED)),
+        waiting=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITING)),
+    ).order_by("-start_date")
+
+
+def cohort_sessions(cohort: Cohort) -> list[CohortModule]:
+    return list(
+        cohort.sessions.select_related("module").prefetch_related(
+            Prefetch("mentors", queryset=MentorModule.objects.select_related("mentor"))
+        )
+    )
+
+
+def cohort_enrolments(cohort: Cohort) -> QuerySet[Enrolment]:
+    return cohort.enrolments.select_related("peer__staff_member__unit", "paying_unit")
+
+
+@dataclass
+class Fee:
+    payer: str
+    participants: int
+    total: int
+
+
+def fees(cohort: Cohort, enrolments: list[Enrolment]) -> list[Fee]:
+    """What each unit (or outside organisation) pays for its seats."""
+    counts: dict[str, int] = defaultdict(int)
+    for e in enrolments:
+        if e.status == Enrolment.Status.ENROLLED:
+            counts[e.organisation or _("(no organisation)")] += 1
+    return [Fee(payer, n, n * cohort.fee_dkk) for payer, n in sorted(counts.items())]
+
+
+def erfa_year(peers: QuerySet[PeerWorker], year: int) -> tuple[list, list[int]]:
+    """Each peer's attendance at the peer erfa meetings held in a year, by month:
+    [(peer, [(held, attended) per month], attended, held)], months 1–12."""
+    start = timezone.make_aware(datetime.datetime(year, 1, 1))
+    end = min(timezone.make_aware(datetime.datetime(year + 1, 1, 1)), timezone.now())
+    meetings = list(
+        Meeting.objects.filter(
+            group__audience=Audience.PEERS,
+            status=Meeting.Status.PLANNED,
+            starts_at__gte=start,
+            starts_at__lt=end,
+        ).values_list("pk", "starts_at")
+    )
+    month_of = {pk: timezone.localtime(at).month for pk, at in meetings}
+    held = [0] * 12
+    for month in month_of.values():
+        held[month - 1] += 1
+    peers = list(peers.select_related("staff_member__unit").order_by("staff_member__name"))
+    attended: dict[int, list[int]] = defaultdict(lambda: [0] * 12)
+    for person_id, meeting_id in MeetingAttendance.objects.filter(
+        meeting_id__in=month_of, person_id__in=[p.staff_member_id for p in peers]
+    ).values_list("person_id", "meeting_id"):
+        attended[person_id][month_of[meeting_id] - 1] += 1
+    rows = []
+    for peer in peers:
+        months = attended[peer.staff_member_id]
+        rows.append((peer, list(zip(held, months, strict=True)), sum(months), sum(held)))
+    return rows, held
+
+
+# Calendars -------------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """One thing in someone's calendar, whatever it comes from."""
+
+    uid: str
+    kind: str  # education | erfa | supervision | checkin
+    title: str
+    start: datetime.datetime
+    end: datetime.datetime
+    place: str = ""
+    link: str = ""
+    url: str = ""
+    cancelled: bool = False
+    source: object = None
+
+    def overlaps(self, start: datetime.datetime, end: datetime.datetime) -> bool:
+        return self.start < end and start < self.end
+
+
+def kind_labels() -> dict[str, str]:
+    return {
+        "education": _("Peer education"),
+        "erfa": _("Erfa meetings"),
+        "supervision": _("Supervision"),
+        "checkin": _("Mentor check-ins"),
+    }
+
+
+def _teaching_entries(session: CohortModule) -> list[Entry]:
+    entries = []
+    for number, day in enumerate(session.days, start=1):
+        start, end = session.day_span(day)
+        entries.append(
+            Entry(
+                uid=f"education-{session.pk}-{number}@peerprogram",
+                kind="education",
+                title=_("Peer education, module %(number)s (day %(day)s): %(title)s")
+                % {"number": session.module.number, "day": number, "title": session.module.title},
+                start=start,
+                end=end,
+                place=session.place,
+                url=reverse("education:cohort_detail", args=[session.cohort_id]),
+            )
+        )
+    return entries
+
+
+def _meeting_entry(meeting: Meeting) -> Entry:
+    title = meeting.title
+    if meeting.topic:
+        title = f"{title}: {meeting.topic}"
+    return Entry(
+        uid=f"meeting-{meeting.pk}@peerprogram",
+        kind="supervision" if meeting.kind == Meeting.Kind.SUPERVISION else "erfa",
+        title=title,
+        start=meeting.starts_at,
+        end=meeting.ends_at,
+        place=meeting.place,
+        link=meeting.online_link,
+        url=meeting.get_absolute_url(),
+        cancelled=meeting.is_cancelled,
+        source=meeting,
+    )
+
+
+def _checkin_entry(checkin: CheckIn) -> Entry:
+    start = checkin.starts_at()
+    m = checkin.mentorship
+    return Entry(
+        uid=f"checkin-{checkin.pk}@peerprogram",
+        kind="checkin",
+        title=_("Mentor check-in: %(peer)s and %(mentor)s")
+        % {"peer": m.peer.name, "mentor": m.mentor.name},
+        start=start,
+        end=start + datetime.timedelta(minutes=checkin.duration_minutes),
+        url=m.get_absolute_url(),
+        cancelled=checkin.status == CheckIn.Status.CANCELLED,
+        source=checkin,
+    )
+
+
+def _window(start: datetime.datetime, end: datetime.datetime):
+    # Teaching days are computed from the first day; look a few days back for day two.
+    return timezone.localdate(start) - datetime.timedelta(days=4), timezone.localdate(end)
+
+
+def _meetings(start, end) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(starts_at__lt=end, ends_at__gt=start).select_related("group")
+
+
+def busy_map(
+    people: list[StaffMember], start: datetime.datetime, end: datetime.datetime
+) -> dict[int, list[Entry]]:
+    """Everything each person is booked into between start and end, in a fixed number of
+    queries whatever the number of people: teaching days (as participant or mentor), erfa
+    meetings of their groups, supervision, and mentor check-ins."""
+    ids = {p.pk for p in people}
+    found: dict[int, list[Entry]] = {pk: [] for pk in ids}
+    if not ids:
+        return found
+    first, last = _window(start, end)
+    sessions = {
+        s.pk: s
+        for s in CohortModule.objects.filter(
+            first_day__gte=first, first_day__lte=last
+        ).select_related("module")
+    }
+    if sessions:
+        for staff_id, session_id in seated(
+            Enrolment.objects.filter(peer__staff_member_id__in=ids, cohort__sessions__in=sessions)
+        ).values_list("peer__staff_member_id", "cohort__sessions"):
+            found[staff_id].extend(_teaching_entries(sessions[session_id]))
+        for row in MentorModule.objects.filter(session_id__in=sessions, mentor_id__in=ids):
+            found[row.mentor_id].extend(_teaching_entries(sessions[row.session_id]))
+    meetings = list(_meetings(start, end).prefetch_related("participants", "group__members"))
+    if meetings:
+        today = timezone.localdate()
+        peer_ids = set(
+            PeerWorker.objects.filter(staff_member_id__in=ids)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+            .values_list("staff_member_id", flat=True)
+        )
+        mentor_ids = set(
+            mentoring_selectors.active_mentorships()
+            .filter(mentor_id__in=ids)
+            .values_list("mentor_id", flat=True)
+        )
+        for meeting in meetings:
+            if meeting.kind == Meeting.Kind.SUPERVISION:
+                audience = {p.staff_member_id for p in meeting.participants.all()}
+            elif meeting.group.audience == Audience.PEERS:
+                audience = peer_ids
+            elif meeting.group.audience == Audience.MENTORS:
+                audience = mentor_ids
+            else:
+                audience = {m.pk for m in meeting.group.members.all()}
+            if meeting.facilitator_id:
+                audience = audience | {meeting.facilitator_id}
+            entry = _meeting_entry(meeting)
+            for person_id in audience & ids:
+                found[person_id].append(entry)
+    for checkin in CheckIn.objects.filter(
+        Q(mentorship__mentor_id__in=ids) | Q(mentorship__peer__staff_member_id__in=ids),
+        date__gte=timezone.localdate(start) - datetime.timedelta(days=1),
+        date__lte=timezone.localdate(end),
+    ).select_related("mentorship__peer__staff_member", "mentorship__mentor"):
+        entry = _checkin_entry(checkin)
+        for person_id in (checkin.mentorship.mentor_id, checkin.mentorship.peer.staff_member_id):
+            if person_id in ids:
+                found[person_id].append(entry)
+    for person_id, entries in found.items():
+        found[person_id] = sorted(
+            (e for e in entries if e.overlaps(start, end)), key=lambda e: e.start
+        )
+    return found
+
+
+def entries_for(person: StaffMember, start, end) -> list[Entry]:
+    return busy_map([person], start, end)[person.pk]
+
+
+def programme_entries(start, end) -> list[Entry]:
+    """The Centre's view: every teaching day, erfa meeting and supervision (check-ins are
+    the mentor's and peer's own, shown when one person is chosen)."""
+    first, last = _window(start, end)
+    entries: list[Entry] = []
+    for session in CohortModule.objects.filter(
+        first_day__gte=first, first_day__lte=last
+    ).select_related("module"):
+        entries.extend(_teaching_entries(session))
+    entries.extend(_meeting_entry(m) for m in _meetings(start, end))
+    return sorted((e for e in entries if e.overlaps(start, end)), key=lambda e: e.start)
+
+
+@dataclass
+class Conflict:
+    person: StaffMember
+    booking: str
+    other: Entry
+
+
+def conflicts(
+    people: list[StaffMember],
+    bookings: list[tuple[str, datetime.datetime, datetime.datetime, str]],
+) -> list[Conflict]:
+    """Who would be double-booked by these bookings (label, start, end, own uid)."""
+    bookings = [b for b in bookings if b[1] and b[2]]
+    if not people or not bookings:
+        return []
+    busy = busy_map(people, min(b[1] for b in bookings), max(b[2] for b in bookings))
+    by_pk = {p.pk: p for p in people}
+    found = []
+    for person_id, entries in busy.items():
+        for label, start, end, uid in bookings:
+            for entry in entries:
+                if entry.uid != uid and not entry.cancelled and entry.overlaps(start, end):
+                    found.append(Conflict(by_pk[person_id], label, entry))
+    return found
+
+
+def month_grid(year: int, month: int) -> list[list[datetime.date]]:
+    """The weeks (Monday first) that show a month."""
+    first = datetime.date(year, month, 1)
+    day = first - datetime.timedelta(days=first.weekday())
+    weeks = []
+    while True:
+        weeks.append([day + datetime.timedelta(days=i) for i in range(7)])
+        day += datetime.timedelta(days=7)
+        if day.month != month and day > first:
+            break
+    return weeks

@@ -1,0 +1,1135 @@
+"""Education pages: cohorts, enrolment, attendance, mandatory courses, erfa groups,
+meetings, supervision, reports and calendars."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mentoring import selectors as mentoring_selectors
+from mentoring.calendar import danish_ascii
+from peerprogram import access as core_access
+from peerprogram.imports import escape_for_spreadsheet
+from peerprogram.models import StaffMember
+from peerprogram.views import apply_service, handle_form
+from recruitment.pdf import pdf_response
+
+from . import access, exports, selectors, services
+from .calendar import calendar_bytes
+from .forms import (
+    AttendanceForm,
+    CancelForm,
+    ChooseTopicForm,
+    CohortForm,
+    CompletionForm,
+    CourseRecordForm,
+    EnrolForm,
+    ErfaGroupForm,
+    ExternalForm,
+    MandatoryCourseForm,
+    MeetingForm,
+    MentorModulesForm,
+    ModuleForm,
+    ProposalForm,
+    SeriesForm,
+    SessionFormSet,
+    SupervisionForm,
+)
+from .models import (
+    Audience,
+    CalendarFeed,
+    Cohort,
+    Course,
+    Enrolment,
+    ErfaGroup,
+    MandatoryCourse,
+    Meeting,
+    Module,
+)
+
+
+def _warn_conflicts(request: HttpRequest, found: list[selectors.Conflict]) -> None:
+    """Double bookings are warned about, not refused: the people concerned decide."""
+    for conflict in found[:8]:
+        messages.warning(
+            request,
+            _("%(person)s is already booked at that time: %(other)s, %(when)s.")
+            % {
+                "person": conflict.person.name,
+                "other": conflict.other.title,
+                "when": timezone.localtime(conflict.other.start).strftime("%d.%m.%Y %H:%M"),
+            },
+        )
+    if len(found) > 8:
+        messages.warning(
+            request, _("… and %(count)s more double bookings.") % {"count": len(found) - 8}
+        )
+
+
+# The course --------------------------------------------------------------------------
+
+
+@require_GET
+def course_detail(request: HttpRequest) -> HttpResponse:
+    course = Course.objects.order_by("pk").first()
+    if course is None:
+        raise Http404
+    return render(
+        request,
+        "education/course_detail.html",
+        {
+            "course": course,
+            "modules": course.modules.all(),
+            "mandatory": MandatoryCourse.objects.all(),
+            "runs": access.runs_education(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    core_access.require(access.runs_education(request.user))
+    module = get_object_or_404(Module, pk=pk)
+    form = ModuleForm(request.POST or None, instance=module)
+    return handle_form(
+        request,
+        form,
+        lambda: services.module_update(module=module, by=request.user, **form.cleaned_data),
+        success=_("The module is saved."),
+        template="education/simple_form.html",
+        context={
+            "title": _("Module %(number)s") % {"number": module.number},
+            "back": reverse("education:course_detail"),
+        },
+        redirect_to="education:course_detail",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def mandatory_course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    core_access.require(access.runs_education(request.user))
+    course = get_object_or_404(MandatoryCourse, pk=pk) if pk else None
+    form = MandatoryCourseForm(request.POST or None, instance=course)
+    return handle_form(
+        request,
+        form,
+        lambda: services.mandatory_course_save(course=course, by=request.user, **form.cleaned_data),
+        success=_("The mandatory course is saved."),
+        template="education/simple_form.html",
+        context={
+            "title": course.name if course else _("New mandatory course"),
+            "back": reverse("education:course_detail"),
+        },
+        redirect_to="education:course_detail",
+    )
+
+
+# Cohorts -----------------------------------------------------------------------------
+
+
+@require_GET
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    actor = core_access.get_actor(request.user)
+    return render(
+        request,
+        "education/cohort_list.html",
+        {
+            "cohorts": selectors.cohort_list(Cohort.objects.all()),
+            "runs": actor.sees_programme,
+            "manages": actor.manages_units,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cohort_create(request: HttpRequest) -> HttpResponse:
+    core_access.require(access.runs_education(request.user))
+    form = CohortForm(request.POST or None)
+    form.fields.pop("version")
+    if request.method == "POST" and form.is_valid():
+        cohort = apply_service(
+            form, lambda: services.cohort_create(by=request.user, **form.cleaned_data)
+        )
+        if cohort:
+            messages.success(
+                request, _("The cohort is created. Now set the date and place of each module.")
+            )
+            return redirect("education:cohort_edit", pk=cohort.pk)
+    return render(request, "education/cohort_form.html", {"form": form, "title": _("New cohort")})
+
+
+@require_GET
+def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = access.get_cohort_for(request.user, pk)
+    sessions = selectors.cohort_sessions(cohort)
+    enrolments = list(access.enrolments_visible(request.user, cohort))
+    runs = access.runs_education(request.user)
+    seats = [e for e in enrolments if e.status == Enrolment.Status.ENROLLED]
+    participations = {p.enrolment.pk: p for p in selectors.participations(seats)}
+    rows = [
+        (
+            e,
+            participations[e.pk],
+            e.peer_id is not None and selectors.hired_late(e.peer, cohort),
+        )
+        for e in seats
+    ]
+    actor = core_access.get_actor(request.user)
+    return render(
+        request,
+        "education/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "sessions": sessions,
+            "rows": rows,
+            "waiting": [e for e in enrolments if e.status == Enrolment.Status.WAITING],
+            "seats_taken": cohort.enrolments.filter(status=Enrolment.Status.ENROLLED).count(),
+            "fees": selectors.fees(cohort, enrolments),
+            "runs": runs,
+            "may_enrol": actor.manages_units,
+            "led_unit_ids": actor.led_unit_ids,
+            "today": timezone.localdate(),
+            "hired_before_months": settings.EDUCATION_HIRED_BEFORE_MONTHS,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = access.get_cohort_for_edit(request.user, pk)
+    sessions = selectors.cohort_sessions(cohort)
+    form = CohortForm(request.POST or None, instance=cohort, prefix="cohort")
+    schedule = SessionFormSet(
+        request.POST or None,
+        prefix="modules",
+        initial=[
+            {"first_day": s.first_day, "start_time": s.start_time, "place": s.place}
+            for s in sessions
+        ],
+    )
+    if request.method == "POST" and form.is_valid() and schedule.is_valid():
+        if len(schedule.forms) != len(sessions):
+            form.add_error(None, _("The list of modules changed. Reload the page."))
+        else:
+            changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            rows = [
+                (
+                    s,
+                    f.cleaned_data["first_day"],
+                    f.cleaned_data["start_time"],
+                    f.cleaned_data["place"],
+                )
+                for s, f in zip(sessions, schedule.forms, strict=True)
+            ]
+            # The form already wrote the typed values onto the instance; the service
+            # compares against what is stored.
+            cohort.refresh_from_db()
+            result = apply_service(
+                form,
+                lambda: services.cohort_update(
+                    cohort=cohort,
+                    by=request.user,
+                    expected_version=form.cleaned_data.get("version") or 0,
+                    schedule=rows,
+                    **changes,
+                ),
+            )
+            if result:
+                _cohort, promoted = result
+                messages.success(request, _("The cohort is saved."))
+                for e in promoted:
+                    messages.info(
+                        request,
+                        _("%(name)s got a seat from the waiting list.")
+                        % {"name": e.participant_name},
+                    )
+                return redirect(cohort)
+    return render(
+        request,
+        "education/cohort_form.html",
+        {
+            "form": form,
+            "schedule": list(zip(sessions, schedule.forms, strict=False)),
+            "formset": schedule,
+            "cohort": cohort,
+            "title": _("Edit %(cohort)s") % {"cohort": cohort.name},
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    """Leaders enrol their own unit's peer workers; Centre staff anyone."""
+    cohort = access.get_cohort_for(request.user, pk)
+    core_access.require(access.may_enrol(request.user))
+    on_cohort = cohort.enrolments.exclude(status=Enrolment.Status.CANCELLED).filter(
+        peer__isnull=False
+    )
+    peers = (
+        access.enrollable_peers(request.user)
+        .exclude(pk__in=on_cohort.values("peer_id"))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+        .order_by("staff_member__name")
+    )
+    form = EnrolForm(request.POST or None, peers=peers)
+    if request.method == "POST" and form.is_valid():
+        peer = form.cleaned_data["peer"]
+        enrolment = apply_service(
+            form,
+            lambda: services.enrol(
+                cohort=cohort,
+                by=request.user,
+                peer=peer,
+                centre=access.runs_education(request.user),
+            ),
+        )
+        if enrolment:
+            _enrolled_messages(request, enrolment)
+            return redirect(cohort)
+    candidates = [
+        (p, selectors.hired_late(p, cohort), selectors.education_deadline(p)) for p in peers
+    ]
+    return render(
+        request,
+        "education/enrol.html",
+        {
+            "form": form,
+            "cohort": cohort,
+            "candidates": candidates,
+            "free": cohort.capacity
+            - cohort.enrolments.filter(status=Enrolment.Status.ENROLLED).count(),
+        },
+    )
+
+
+def _enrolled_messages(request: HttpRequest, enrolment: Enrolment) -> None:
+    cohort = enrolment.cohort
+    name = enrolment.participant_name
+    if enrolment.status == Enrolment.Status.ENROLLED:
+        messages.success(
+            request, _("%(name)s has a seat on %(cohort)s.") % {"name": name, "cohort": cohort}
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "%(cohort)s is full: %(name)s is on the waiting list and gets a seat "
+                "automatically when one frees up."
+            )
+            % {"name": name, "cohort": cohort},
+        )
+    if enrolment.peer_id:
+        messages.info(
+            request,
+            _("The fee of %(fee)s DKK is charged to the operating budget of %(unit)s.")
+            % {"fee": f"{cohort.fee_dkk:,}".replace(",", "."), "unit": enrolment.paying_unit},
+        )
+        if selectors.hired_late(enrolment.peer, cohort):
+            messages.warning(
+                request,
+                _(
+                    "%(name)s starts less than three months before the cohort does. The "
+                    "guide recommends at least three months in the job first; consider the "
+                    "next cohort if it still falls within the first year."
+                )
+                % {"name": name},
+            )
+        bookings = []
+        for session in cohort.sessions.select_related("module"):
+            for entry in selectors._teaching_entries(session):
+                bookings.append((entry.title, entry.start, entry.end, entry.uid))
+        _warn_conflicts(request, selectors.conflicts([enrolment.peer.staff_member], bookings))
+
+
+@require_http_methods(["GET", "POST"])
+def external_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """An open seat for someone from a municipality or social psychiatry (no login)."""
+    cohort = access.get_cohort_for_edit(request.user, pk)
+    form = ExternalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        enrolment = apply_service(
+            form,
+            lambda: services.enrol(
+                cohort=cohort, by=request.user, centre=True, **form.cleaned_data
+            ),
+        )
+        if enrolment:
+            _enrolled_messages(request, enrolment)
+            return redirect(cohort)
+    return render(
+        request,
+        "education/simple_form.html",
+        {
+            "form": form,
+            "title": _("External participant on %(cohort)s") % {"cohort": cohort},
+            "intro": _(
+                "Open seats can go to participants from municipalities and social "
+                "psychiatry. They are recorded here for the cohort only and get no login. "
+                "The region's peer workers go first on the waiting list."
+            ),
+            "back": cohort.get_absolute_url(),
+        },
+    )
+
+
+@require_POST
+def enrolment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = access.get_enrolment_for_edit(request.user, pk)
+    try:
+        promoted = services.enrolment_cancel(enrolment=enrolment, by=request.user)
+    except services.ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s no longer has a place on %(cohort)s.")
+            % {"name": enrolment.participant_name, "cohort": enrolment.cohort},
+        )
+        for e in promoted:
+            messages.info(
+                request,
+                _("%(name)s got the seat from the waiting list.") % {"name": e.participant_name},
+            )
+    return redirect(enrolment.cohort)
+
+
+@require_http_methods(["GET", "POST"])
+def enrolment_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = access.get_enrolment_for_centre(request.user, pk)
+    form = CompletionForm(
+        request.POST or None,
+        initial={
+            "completed_on": enrolment.completed_on or timezone.localdate(),
+            "completion_reason": enrolment.completion_reason,
+        },
+    )
+    return handle_form(
+        request,
+        form,
+        lambda: services.enrolment_mark_completed(
+            enrolment=enrolment,
+            by=request.user,
+            completed_on=form.cleaned_data["completed_on"],
+            reason=form.cleaned_data["completion_reason"],
+        ),
+        success=_("The completion is saved."),
+        template="education/simple_form.html",
+        context={
+            "title": _("Mark %(name)s as completed") % {"name": enrolment.participant_name},
+            "intro": _(
+                "Completion normally follows from the attendance: every teaching day of "
+                "every module. Mark it by hand only when that does not show the truth, "
+                "for example when a missed day was made up on another cohort."
+            ),
+            "back": enrolment.cohort.get_absolute_url(),
+        },
+        redirect_to=enrolment.cohort,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enrolment_mentor(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add the peer worker's mentor to the modules they attend together."""
+    enrolment = access.get_enrolment_for_edit(request.user, pk)
+    if enrolment.peer_id is None:
+        raise Http404
+    cohort = enrolment.cohort
+    sessions = selectors.cohort_sessions(cohort)
+    mentors = StaffMember.objects.filter(
+        active=True, unit_id=enrolment.peer.staff_member.unit_id, peer__isnull=True
+    )
+    current = mentoring_selectors.current_mentor_of(enrolment.peer)
+    chosen = request.POST.get("mentor") or (current.pk if current else None)
+    attending = [
+        str(s.pk) for s in sessions if any(m.mentor_id == _int(chosen) for m in s.mentors.all())
+    ]
+    form = MentorModulesForm(
+        request.POST or None,
+        mentors=mentors,
+        sessions=sessions,
+        initial={"mentor": chosen, "sessions": attending},
+    )
+    by_pk = {str(s.pk): s for s in sessions}
+    if request.method == "POST" and form.is_valid():
+        picked = [by_pk[pk] for pk in form.cleaned_data["sessions"]]
+        done = apply_service(
+            form,
+            lambda: (
+                services.mentor_modules_set(
+                    cohort=cohort,
+                    mentor=form.cleaned_data["mentor"],
+                    sessions=picked,
+                    by=request.user,
+                )
+                or True
+            ),
+        )
+        if done:
+            messages.success(request, _("The mentor's modules are saved."))
+            bookings = [
+                (e.title, e.start, e.end, e.uid)
+                for s in picked
+                for e in selectors._teaching_entries(s)
+            ]
+            _warn_conflicts(request, selectors.conflicts([form.cleaned_data["mentor"]], bookings))
+            return redirect(cohort)
+    return render(
+        request,
+        "education/simple_form.html",
+        {
+            "form": form,
+            "title": _("Mentor on modules with %(name)s") % {"name": enrolment.peer.name},
+            "intro": _(
+                "The mentor joins selected modules with the peer worker. The modules "
+                "appear in the mentor's calendar."
+            ),
+            "back": cohort.get_absolute_url(),
+        },
+    )
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+@require_http_methods(["GET", "POST"])
+def session_attendance(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    """The register of one module's two teaching days."""
+    cohort = access.get_cohort_for_edit(request.user, pk)
+    session = access.get_session_for_edit(request.user, cohort, session_pk)
+    seats = list(selectors.cohort_enrolments(cohort).filter(status=Enrolment.Status.ENROLLED))
+    error = ""
+    if request.method == "POST":
+        present = set()
+        for value in request.POST.getlist("present"):
+            enrolment_id, _sep, day = value.partition(":")
+            present.add((_int(enrolment_id), _int(day)))
+        try:
+            services.attendance_save(session=session, by=request.user, present=present)
+        except services.ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request, _("Attendance for module %(n)s is saved.") % {"n": session.module.number}
+            )
+            return redirect(cohort)
+    marked = set(session.attendance.values_list("enrolment_id", "day"))
+    return render(
+        request,
+        "education/attendance.html",
+        {
+            "cohort": cohort,
+            "session": session,
+            "rows": [(e, (e.pk, 1) in marked, (e.pk, 2) in marked) for e in seats],
+            "error": error,
+        },
+    )
+
+
+@require_GET
+def cohort_report(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = access.get_cohort_for_edit(request.user, pk)
+    return render(request, "education/cohort_report.html", exports.report_context(cohort))
+
+
+@require_GET
+def cohort_export(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+    cohort = access.get_cohort_for_edit(request.user, pk)
+    name = slugify(danish_ascii(cohort.name)) or "hold"
+    if file_format == "pdf":
+        return pdf_response(
+            request, "education/pdf/cohort.html", exports.report_context(cohort), f"{name}.pdf"
+        )
+    dataset = escape_for_spreadsheet(exports.report_dataset(cohort))
+    if file_format == "csv":
+        body, content_type = dataset.export("csv").encode("utf-8-sig"), "text/csv; charset=utf-8"
+    else:
+        body = dataset.export("xlsx")
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
+
+
+@require_GET
+def cohort_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = access.get_cohort_for(request.user, pk)
+    entries = [
+        e for s in cohort.sessions.select_related("module") for e in selectors._teaching_entries(s)
+    ]
+    return _ics_response(request, entries, cohort.name)
+
+
+def _ics_response(request: HttpRequest, entries, name: str) -> HttpResponse:
+    body = calendar_bytes(entries, name=name, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    filename = slugify(danish_ascii(name)) or "kalender"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
+    return response
+
+
+# Mandatory courses and the follow-up list -----------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def peer_courses(request: HttpRequest, peer_pk: int) -> HttpResponse:
+    peer = access.get_peer_courses_for(request.user, peer_pk)
+    may_edit = access.may_edit_courses(request.user, peer)
+    rows = selectors.course_rows(peer)
+    forms_ = [
+        CourseRecordForm(
+            request.POST if request.method == "POST" else None,
+            prefix=f"c{course.pk}",
+            initial={
+                "enrolled_on": record.enrolled_on if record else None,
+                "completed_on": record.completed_on if record else None,
+            },
+        )
+        for course, record in rows
+    ]
+    error = ""
+    if request.method == "POST":
+        core_access.require(may_edit)
+        if all(f.is_valid() for f in forms_):
+            try:
+                services.course_records_save(
+                    peer=peer,
+                    by=request.user,
+                    rows=[
+                        (course, f.cleaned_data["enrolled_on"], f.cleaned_data["completed_on"])
+                        for (course, _record), f in zip(rows, forms_, strict=True)
+                    ],
+                )
+            except services.ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, _("The mandatory courses are saved."))
+                return redirect("education:peer_courses", peer_pk=peer.pk)
+    education = selectors.education_by_peer([peer.pk]).get(peer.pk)
+    return render(
+        request,
+        "education/peer_courses.html",
+        {
+            "peer": peer,
+            "rows": list(zip(rows, forms_, strict=True)),
+            "may_edit": may_edit,
+            "error": error,
+            "education": education,
+            "waiting": selectors.waiting_by_peer([peer.pk]).get(peer.pk),
+            "deadline": selectors.education_deadline(peer),
+        },
+    )
+
+
+@require_GET
+def followup(request: HttpRequest) -> HttpResponse:
+    """Peers not enrolled, or not finished, within their first year (Centre and leaders)."""
+    actor = core_access.get_actor(request.user)
+    core_access.require(actor.manages_units)
+    peers = access.enrollable_peers(request.user)
+    return render(
+        request,
+        "education/followup.html",
+        {"rows": selectors.education_followup(peers), "today": timezone.localdate()},
+    )
+
+
+# Erfa groups ---------------------------------------------------------------------------
+
+
+@require_GET
+def group_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    groups = list(ErfaGroup.objects.filter(active=True).select_related("facilitator"))
+    upcoming = {
+        g.pk: access.meetings_for(request.user)
+        .filter(group=g, starts_at__gte=now, status=Meeting.Status.PLANNED)
+        .first()
+        for g in groups
+    }
+    return render(
+        request,
+        "education/group_list.html",
+        {
+            "groups": [(g, upcoming[g.pk]) for g in groups],
+            "runs": access.runs_education(request.user),
+            "supervision": access.meetings_for(request.user)
+            .filter(kind=Meeting.Kind.SUPERVISION, ends_at__gte=now)
+            .prefetch_related("participants__staff_member")[:20],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    group = access.get_group_for_edit(request.user, pk) if pk else None
+    core_access.require(access.runs_education(request.user))
+    form = ErfaGroupForm(request.POST or None, instance=group)
+
+    def save():
+        data = dict(form.cleaned_data)
+        members = data.pop("members")
+        return services.group_save(group=group, by=request.user, members=members, **data)
+
+    return handle_form(
+        request,
+        form,
+        save,
+        success=_("The erfa group is saved."),
+        template="education/simple_form.html",
+        context={
+            "title": group.name if group else _("New erfa group"),
+            "back": group.get_absolute_url() if group else reverse("education:group_list"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The group's meetings (coming and past) and the topics peers have proposed; those
+    the group is for propose a topic here."""
+    group = access.get_group_for(request.user, pk)
+    may_propose = access.may_propose(request.user, group)
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST":
+        core_access.require(may_propose)
+        if form.is_valid():
+            actor = core_access.get_actor(request.user)
+            proposal = apply_service(
+                form,
+                lambda: services.topic_propose(
+                    group=group, by=request.user, person=actor.staff, **form.cleaned_data
+                ),
+            )
+            if proposal:
+                messages.success(request, _("Thank you. Your topic is proposed."))
+                return redirect(group)
+    now = timezone.now()
+    meetings = group.meetings.select_related("facilitator").order_by("starts_at")
+    runs = access.runs_education(request.user)
+    return render(
+        request,
+        "education/group_detail.html",
+        {
+            "group": group,
+            "coming": meetings.filter(ends_at__gte=now),
+            "past": meetings.filter(ends_at__lt=now).order_by("-starts_at")[:12],
+            "proposals": group.proposals.select_related("proposed_by", "meeting"),
+            "form": form,
+            "may_propose": may_propose,
+            "runs": runs,
+            "choose_form": ChooseTopicForm(group=group) if runs else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def series_create(request: HttpRequest, pk: int) -> HttpResponse:
+    group = access.get_group_for_edit(request.user, pk)
+    form = SeriesForm(request.POST or None, group=group)
+    if request.method == "POST" and form.is_valid():
+        result = apply_service(
+            form, lambda: services.series_create(group=group, by=request.user, **form.cleaned_data)
+        )
+        if result:
+            _series, meetings = result
+            messages.success(
+                request,
+                _("%(count)s meetings are planned for %(group)s.")
+                % {"count": len(meetings), "group": group},
+            )
+            _warn_conflicts(
+                request,
+                selectors.conflicts(
+                    _audience(group),
+                    [
+                        (str(group), m.starts_at, m.ends_at, f"meeting-{m.pk}@peerprogram")
+                        for m in meetings
+                    ],
+                ),
+            )
+            return redirect(group)
+    return render(
+        request,
+        "education/series_form.html",
+        {"form": form, "group": group},
+    )
+
+
+def _audience(group: ErfaGroup) -> list[StaffMember]:
+    if group.audience == Audience.PEERS:
+        return list(
+            StaffMember.objects.filter(active=True, peer__isnull=False).filter(
+                Q(peer__end_date__isnull=True) | Q(peer__end_date__gte=timezone.localdate())
+            )
+        )
+    if group.audience == Audience.MENTORS:
+        return list(
+            StaffMember.objects.filter(active=True, mentorships__end_date__isnull=True).distinct()
+        )
+    return list(group.members.filter(active=True))
+
+
+def _meeting_people(meeting: Meeting) -> list[StaffMember]:
+    if meeting.kind == Meeting.Kind.SUPERVISION:
+        people = [p.staff_member for p in meeting.participants.select_related("staff_member")]
+    else:
+        people = _audience(meeting.group)
+    if meeting.facilitator_id and all(p.pk != meeting.facilitator_id for p in people):
+        people.append(meeting.facilitator)
+    return people
+
+
+@require_POST
+def topic_choose(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = access.get_proposal_for_edit(request.user, pk)
+    form = ChooseTopicForm(request.POST, group=proposal.group)
+    if form.is_valid():
+        try:
+            services.topic_choose(
+                proposal=proposal, meeting=form.cleaned_data["meeting"], by=request.user
+            )
+        except services.ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("“%(topic)s” is chosen for the meeting.") % {"topic": proposal.title}
+            )
+    else:
+        messages.error(request, _("Choose a coming meeting of the group."))
+    return redirect(proposal.group)
+
+
+# Meetings and supervision ------------------------------------------------------------------
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk)
+    return render(
+        request,
+        "education/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "runs": access.runs_education(request.user),
+            "participants": meeting.participants.select_related("staff_member__unit"),
+            "attended": meeting.attendance.select_related("person__unit").order_by("person__name"),
+            "proposals": meeting.proposals.all(),
+            "cancel_form": CancelForm(initial={"version": meeting.version}),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move or change one meeting; it stays in its series."""
+    meeting = access.get_meeting_for_edit(request.user, pk)
+    form = MeetingForm(
+        request.POST or None, meeting=meeting, initial=MeetingForm.initial_for(meeting)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        for key in ("date", "start_time", "end_time"):
+            data.pop(key)
+        moved = data["starts_at"] != meeting.starts_at or data["ends_at"] != meeting.ends_at
+        saved = apply_service(
+            form,
+            lambda: services.meeting_update(
+                meeting=meeting, by=request.user, expected_version=version, **data
+            ),
+        )
+        if saved:
+            messages.success(request, _("The meeting is saved."))
+            if moved:
+                _warn_conflicts(
+                    request,
+                    selectors.conflicts(
+                        _meeting_people(meeting),
+                        [
+                            (
+                                meeting.title,
+                                meeting.starts_at,
+                                meeting.ends_at,
+                                f"meeting-{meeting.pk}@peerprogram",
+                            )
+                        ],
+                    ),
+                )
+            return redirect(meeting)
+    return render(
+        request,
+        "education/simple_form.html",
+        {"form": form, "title": _("Change the meeting"), "back": meeting.get_absolute_url()},
+    )
+
+
+@require_POST
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for_edit(request.user, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for cancelling the meeting."))
+        return redirect(meeting)
+    try:
+        services.meeting_cancel(
+            meeting=meeting,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except services.ConcurrentEditError as exc:
+        messages.error(request, str(exc.message))
+    except services.ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The meeting is cancelled. The rest of the series is unchanged.")
+        )
+    return redirect(meeting)
+
+
+@require_POST
+def meeting_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for_edit(request.user, pk)
+    try:
+        services.meeting_restore(
+            meeting=meeting, by=request.user, expected_version=_int(request.POST.get("version"))
+        )
+    except services.ConcurrentEditError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The meeting is planned again."))
+    return redirect(meeting)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for_edit(request.user, pk)
+    people = StaffMember.objects.filter(
+        pk__in=[p.pk for p in _meeting_people(meeting)]
+    ).select_related("unit").order_by("name") | StaffMember.objects.filter(
+        pk__in=meeting.attendance.values("person_id")
+    ).select_related("unit")
+    form = AttendanceForm(
+        request.POST or None,
+        people=people.distinct().order_by("name"),
+        initial={"people": list(meeting.attendance.values_list("person_id", flat=True))},
+    )
+    return handle_form(
+        request,
+        form,
+        lambda: services.meeting_attendance_save(
+            meeting=meeting, by=request.user, people=list(form.cleaned_data["people"])
+        ),
+        success=_("The attendance is saved."),
+        template="education/simple_form.html",
+        context={
+            "title": _("Who took part: %(meeting)s") % {"meeting": meeting},
+            "back": meeting.get_absolute_url(),
+        },
+    )
+
+
+@require_GET
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk)
+    return _ics_response(request, [selectors._meeting_entry(meeting)], str(meeting))
+
+
+@require_http_methods(["GET", "POST"])
+def supervision_create(request: HttpRequest) -> HttpResponse:
+    core_access.require(access.runs_education(request.user))
+    form = SupervisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in ("date", "start_time", "end_time")
+        }
+        data["participants"] = list(data["participants"])
+        meeting = apply_service(form, lambda: services.supervision_create(by=request.user, **data))
+        if meeting:
+            messages.success(request, _("The supervision is scheduled."))
+            _warn_conflicts(
+                request,
+                selectors.conflicts(
+                    [p.staff_member for p in data["participants"]],
+                    [
+                        (
+                            meeting.title,
+                            meeting.starts_at,
+                            meeting.ends_at,
+                            f"meeting-{meeting.pk}@peerprogram",
+                        )
+                    ],
+                ),
+            )
+            return redirect(meeting)
+    return render(
+        request,
+        "education/simple_form.html",
+        {
+            "form": form,
+            "title": _("Schedule supervision"),
+            "intro": _(
+                "Supervision for one peer worker or a group of peer workers. Typical themes: "
+                "the balance between professional and private, preventing peer drift, the "
+                "peer role in the team, supporting the patient's own voice, personal limits."
+            ),
+            "back": reverse("education:group_list"),
+        },
+    )
+
+
+@require_GET
+def erfa_attendance(request: HttpRequest) -> HttpResponse:
+    """Each peer worker's attendance at the peer erfa group, month by month."""
+    actor = core_access.get_actor(request.user)
+    core_access.require(actor.manages_units)
+    today = timezone.localdate()
+    year = _int(request.GET.get("year")) or today.year
+    if not 2000 <= year <= today.year + 1:
+        year = today.year
+    peers = access.enrollable_peers(request.user).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=datetime.date(year, 1, 1)),
+        start_date__lte=datetime.date(year, 12, 31),
+    )
+    rows, held = selectors.erfa_year(peers, year)
+    return render(
+        request,
+        "education/erfa_attendance.html",
+        {"rows": rows, "held": held, "year": year, "months": range(1, 13)},
+    )
+
+
+# Calendars ----------------------------------------------------------------------------
+
+
+@require_GET
+def calendar_month(request: HttpRequest) -> HttpResponse:
+    """A month of everything scheduled: the Centre sees the whole programme or one
+    person; a leader their units' people; everyone else their own."""
+    actor = core_access.get_actor(request.user)
+    today = timezone.localdate()
+    year, month = _int(request.GET.get("year")) or today.year, _int(request.GET.get("month"))
+    if not 1 <= month <= 12:
+        month = today.month
+    if not 2000 <= year <= 2100:
+        year = today.year
+    kinds = [k for k in request.GET.getlist("kind") if k in selectors.kind_labels()] or list(
+        selectors.kind_labels()
+    )
+    people = access.calendar_people(request.user)
+    person_id = request.GET.get("person", "")
+    person = None
+    if person_id.isdigit():
+        person = get_object_or_404(people, pk=person_id)
+    elif not actor.sees_programme:
+        person = actor.staff
+    weeks = selectors.month_grid(year, month)
+    start = timezone.make_aware(datetime.datetime.combine(weeks[0][0], datetime.time.min))
+    end = timezone.make_aware(
+        datetime.datetime.combine(weeks[-1][-1] + datetime.timedelta(days=1), datetime.time.min)
+    )
+    if person is not None:
+        entries = selectors.entries_for(person, start, end)
+    elif actor.sees_programme:
+        entries = selectors.programme_entries(start, end)
+    else:
+        entries = []
+    entries = [e for e in entries if e.kind in kinds]
+    by_day: dict[datetime.date, list] = {}
+    for entry in entries:
+        by_day.setdefault(timezone.localdate(entry.start), []).append(entry)
+    first = datetime.date(year, month, 1)
+    previous = first - datetime.timedelta(days=1)
+    following = first + datetime.timedelta(days=32)
+    return render(
+        request,
+        "education/calendar.html",
+        {
+            "weeks": [[(d, by_day.get(d, [])) for d in week] for week in weeks],
+            "month": first,
+            "previous": previous.replace(day=1),
+            "following": following.replace(day=1),
+            "today": today,
+            "kinds": selectors.kind_labels(),
+            "chosen_kinds": kinds,
+            "person": person,
+            "people": people.order_by("name") if (actor.manages_units) else None,
+            "sees_programme": actor.sees_programme,
+            "upcoming": [e for e in entries if e.end >= timezone.now()][:8],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_subscribe(request: HttpRequest) -> HttpResponse:
+    """My calendar address for Outlook (and renewing it if it was shared by mistake)."""
+    actor = core_access.get_actor(request.user)
+    if actor.staff is None:
+        raise Http404
+    if request.method == "POST":
+        services.feed_renew(person=actor.staff, by=request.user)
+        messages.success(
+            request,
+            _("You have a new calendar address. The old one no longer works: subscribe again."),
+        )
+        return redirect("education:calendar_subscribe")
+    feed = services.feed_for(actor.staff)
+    return render(
+        request,
+        "education/calendar_subscribe.html",
+        {
+            "feed": feed,
+            "url": request.build_absolute_uri(
+                reverse("education:calendar_feed", args=[feed.token])
+            ),
+        },
+    )
+
+
+FEED_PAST_DAYS = 90
+FEED_FUTURE_DAYS = 400
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The secret address Outlook subscribes to: no login, the token is the key."""
+    feed = (
+        CalendarFeed.objects.filter(token=token, person__active=True)
+        .select_related("person")
+        .first()
+    )
+    if feed is None:
+        raise Http404
+    now = timezone.now()
+    entries = selectors.entries_for(
+        feed.person,
+        now - datetime.timedelta(days=FEED_PAST_DAYS),
+        now + datetime.timedelta(days=FEED_FUTURE_DAYS),
+    )
+    body = calendar_bytes(
+        entries,
+        name=_("Peerprogram: %(name)s") % {"name": feed.person.name},
+        base_url=request.build_absolute_uri("/"),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    return response
