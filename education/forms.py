@@ -197,6 +197,10 @@ class ErfaGroupForm(forms.ModelForm):
         }
         help_texts = {"members": _("Only for a group of chosen members.")}
 
+    online_link = forms.URLField(
+        label=_("Usual online link"), required=False, assume_scheme="https"
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         active = StaffMember.objects.filter(active=True).select_related("unit")
@@ -307,7 +311,7 @@ class MeetingForm(_MeetingTimesMixin, forms.Form):
         required=False,
         help_text=_("For external knowledge sharing."),
     )
-    online_link = forms.URLField(label=_("Online link"), required=False)
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     facilitator = forms.ModelChoiceField(
         label=_("Facilitator"), queryset=StaffMember.objects.none(), required=False
@@ -398,7 +402,7 @@ class SupervisionForm(_MeetingTimesMixin, forms.Form):
             "or personal limits."
         ),
     )
-    online_link = forms.URLField(label=_("Online link"), required=False)
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -469,7 +469,7 @@ class Meeting(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+        return f"{self.title} {timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
 
     def get_absolute_url(self) -> str:
         return reverse("education:meeting_detail", args=[self.pk])

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from .models import (
     CourseRecord,
     DayAttendance,
     Enrolment,
+    ErfaGroup,
     MandatoryCourse,
     Meeting,
     MeetingAttendance,
@@ -196,6 +197,29 @@ def course_rows(peer: PeerWorker) -> list[tuple[MandatoryCourse, CourseRecord | 
     return [(course, records.get(course.pk)) for course in courses]
 
 
+@dataclass
+class Summary:
+    """One peer's education at a glance: the seat, progress, courses, the deadline."""
+
+    participation: Participation | None
+    waiting: Enrolment | None
+    courses: list[tuple[MandatoryCourse, CourseRecord | None]]
+    deadline: datetime.date
+
+    @property
+    def courses_done(self) -> int:
+        return sum(1 for _c, r in self.courses if r and r.completed_on)
+
+
+def education_summary(peer: PeerWorker) -> Summary:
+    return Summary(
+        participation=education_by_peer([peer.pk]).get(peer.pk),
+        waiting=waiting_by_peer([peer.pk]).get(peer.pk),
+        courses=course_rows(peer),
+        deadline=education_deadline(peer),
+    )
+
+
 # The rules -------------------------------------------------------------------------
 
 
@@ -341,6 +365,7 @@ class Entry:
     url: str = ""
     cancelled: bool = False
     source: object = None
+    short: str = ""  # for the month view's narrow cells
 
     def overlaps(self, start: datetime.datetime, end: datetime.datetime) -> bool:
         return self.start < end and start < self.end
@@ -365,6 +390,8 @@ def _teaching_entries(session: CohortModule) -> list[Entry]:
                 kind="education",
                 title=_("Peer education, module %(number)s (day %(day)s): %(title)s")
                 % {"number": session.module.number, "day": number, "title": session.module.title},
+                short=_("Module %(number)s, day %(day)s")
+                % {"number": session.module.number, "day": number},
                 start=start,
                 end=end,
                 place=session.place,
@@ -379,6 +406,7 @@ def _meeting_entry(meeting: Meeting) -> Entry:
     if meeting.topic:
         title = f"{title}: {meeting.topic}"
     return Entry(
+        short=meeting.topic or meeting.title,
         uid=f"meeting-{meeting.pk}@peerprogram",
         kind="supervision" if meeting.kind == Meeting.Kind.SUPERVISION else "erfa",
         title=title,
@@ -400,6 +428,7 @@ def _checkin_entry(checkin: CheckIn) -> Entry:
         kind="checkin",
         title=_("Mentor check-in: %(peer)s and %(mentor)s")
         % {"peer": m.peer.name, "mentor": m.mentor.name},
+        short=_("Check-in"),
         start=start,
         end=start + datetime.timedelta(minutes=checkin.duration_minutes),
         url=m.get_absolute_url(),
@@ -427,47 +456,8 @@ def busy_map(
     found: dict[int, list[Entry]] = {pk: [] for pk in ids}
     if not ids:
         return found
-    first, last = _window(start, end)
-    sessions = {
-        s.pk: s
-        for s in CohortModule.objects.filter(
-            first_day__gte=first, first_day__lte=last
-        ).select_related("module")
-    }
-    if sessions:
-        for staff_id, session_id in seated(
-            Enrolment.objects.filter(peer__staff_member_id__in=ids, cohort__sessions__in=sessions)
-        ).values_list("peer__staff_member_id", "cohort__sessions"):
-            found[staff_id].extend(_teaching_entries(sessions[session_id]))
-        for row in MentorModule.objects.filter(session_id__in=sessions, mentor_id__in=ids):
-            found[row.mentor_id].extend(_teaching_entries(sessions[row.session_id]))
-    meetings = list(_meetings(start, end).prefetch_related("participants", "group__members"))
-    if meetings:
-        today = timezone.localdate()
-        peer_ids = set(
-            PeerWorker.objects.filter(staff_member_id__in=ids)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-            .values_list("staff_member_id", flat=True)
-        )
-        mentor_ids = set(
-            mentoring_selectors.active_mentorships()
-            .filter(mentor_id__in=ids)
-            .values_list("mentor_id", flat=True)
-        )
-        for meeting in meetings:
-            if meeting.kind == Meeting.Kind.SUPERVISION:
-                audience = {p.staff_member_id for p in meeting.participants.all()}
-            elif meeting.group.audience == Audience.PEERS:
-                audience = peer_ids
-            elif meeting.group.audience == Audience.MENTORS:
-                audience = mentor_ids
-            else:
-                audience = {m.pk for m in meeting.group.members.all()}
-            if meeting.facilitator_id:
-                audience = audience | {meeting.facilitator_id}
-            entry = _meeting_entry(meeting)
-            for person_id in audience & ids:
-                found[person_id].append(entry)
+    _teaching_days(found, ids, start, end)
+    _meetings_of(found, ids, start, end)
     for checkin in CheckIn.objects.filter(
         Q(mentorship__mentor_id__in=ids) | Q(mentorship__peer__staff_member_id__in=ids),
         date__gte=timezone.localdate(start) - datetime.timedelta(days=1),
@@ -482,6 +472,85 @@ def busy_map(
             (e for e in entries if e.overlaps(start, end)), key=lambda e: e.start
         )
     return found
+
+
+def _teaching_days(found: dict[int, list[Entry]], ids: set[int], start, end) -> None:
+    """Teaching days as a participant with a seat, or as a mentor joining a module."""
+    first, last = _window(start, end)
+    in_window = Q(first_day__gte=first, first_day__lte=last)
+    as_participant = (
+        seated(Enrolment.objects.filter(peer__staff_member_id__in=ids))
+        .filter(cohort__sessions__first_day__gte=first, cohort__sessions__first_day__lte=last)
+        .order_by()
+        .values_list("peer__staff_member_id", "cohort__sessions")
+    )
+    as_mentor = (
+        MentorModule.objects.filter(mentor_id__in=ids)
+        .filter(session__first_day__gte=first, session__first_day__lte=last)
+        .order_by()
+        .values_list("mentor_id", "session_id")
+    )
+    links = list(as_participant.union(as_mentor, all=True))  # one query for both
+    if not links:
+        return
+    sessions = CohortModule.objects.filter(in_window, pk__in={s for _p, s in links})
+    by_pk = {s.pk: s for s in sessions.select_related("module")}
+    for person_id, session_id in links:
+        found[person_id].extend(_teaching_entries(by_pk[session_id]))
+
+
+def _meetings_of(found: dict[int, list[Entry]], ids: set[int], start, end) -> None:
+    """Erfa meetings of the groups a person belongs to, supervision they take part in,
+    and anything they facilitate."""
+    meetings = list(_meetings(start, end))
+    if not meetings:
+        return
+    today = timezone.localdate()
+    flags = StaffMember.objects.filter(pk__in=ids).annotate(
+        is_peer=Exists(
+            PeerWorker.objects.filter(staff_member=OuterRef("pk")).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=today)
+            )
+        ),
+        is_mentor=Exists(mentoring_selectors.active_mentorships().filter(mentor=OuterRef("pk"))),
+    )
+    peer_ids, mentor_ids = set(), set()
+    for pk, is_peer, is_mentor in flags.values_list("pk", "is_peer", "is_mentor"):
+        if is_peer:
+            peer_ids.add(pk)
+        if is_mentor:
+            mentor_ids.add(pk)
+    # The many-to-many rows are read only when such meetings are in the window.
+    supervision_ids = [m.pk for m in meetings if m.kind == Meeting.Kind.SUPERVISION]
+    taking_part: dict[int, set[int]] = defaultdict(set)
+    if supervision_ids:
+        for meeting_id, staff_id in Meeting.participants.through.objects.filter(
+            meeting_id__in=supervision_ids, peerworker__staff_member_id__in=ids
+        ).values_list("meeting_id", "peerworker__staff_member_id"):
+            taking_part[meeting_id].add(staff_id)
+    member_groups = {
+        m.group_id for m in meetings if m.group_id and m.group.audience == Audience.MEMBERS
+    }
+    members: dict[int, set[int]] = defaultdict(set)
+    if member_groups:
+        for group_id, staff_id in ErfaGroup.members.through.objects.filter(
+            erfagroup_id__in=member_groups, staffmember_id__in=ids
+        ).values_list("erfagroup_id", "staffmember_id"):
+            members[group_id].add(staff_id)
+    for meeting in meetings:
+        if meeting.kind == Meeting.Kind.SUPERVISION:
+            audience = taking_part[meeting.pk]
+        elif meeting.group.audience == Audience.PEERS:
+            audience = peer_ids
+        elif meeting.group.audience == Audience.MENTORS:
+            audience = mentor_ids
+        else:
+            audience = members[meeting.group_id]
+        if meeting.facilitator_id:
+            audience = audience | {meeting.facilitator_id}
+        entry = _meeting_entry(meeting)
+        for person_id in audience & ids:
+            found[person_id].append(entry)
 
 
 def entries_for(person: StaffMember, start, end) -> list[Entry]:
@@ -499,6 +568,25 @@ def programme_entries(start, end) -> list[Entry]:
         entries.extend(_teaching_entries(session))
     entries.extend(_meeting_entry(m) for m in _meetings(start, end))
     return sorted((e for e in entries if e.overlaps(start, end)), key=lambda e: e.start)
+
+
+def coming_for(person: StaffMember, *, limit: int, days: int = 45) -> list[Entry]:
+    """The next things in someone's calendar (for their home page)."""
+    now = timezone.now()
+    entries = entries_for(person, now, now + datetime.timedelta(days=days))
+    return [e for e in entries if not e.cancelled][:limit]
+
+
+def centre_overview() -> dict:
+    """For the Centre's home page: cohorts in progress and the next meetings."""
+    return {
+        "cohorts": list(cohort_list(Cohort.objects.exclude(status=Cohort.Status.COMPLETED))),
+        "meetings": list(
+            Meeting.objects.filter(starts_at__gte=timezone.now(), status=Meeting.Status.PLANNED)
+            .select_related("group")
+            .order_by("starts_at")[:5]
+        ),
+    }
 
 
 @dataclass

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from peerprogram.models import PeerWorker, StaffMember
 from peerprogram.services import audit, save_versioned
 
+from . import selectors
 from .models import (
     CalendarFeed,
     Cohort,
@@ -194,8 +195,8 @@ def enrol(
             _("%(cohort)s is %(status)s: nobody can be enrolled now.")
             % {"cohort": cohort.name, "status": cohort.get_status_display().lower()}
         )
-    if peer is not None and peer.end_date and peer.end_date < timezone.localdate():
-        raise ValidationError(_("%(peer)s is no longer employed.") % {"peer": peer.name})
+    if peer is not None:
+        _check_peer_may_enrol(peer, cohort)
     seat = _free_seats(cohort) > 0
     enrolment = Enrolment(
         cohort=cohort,
@@ -212,6 +213,35 @@ def enrol(
     enrolment.save()
     audit(by=by, action="enrol" if seat else "enrol_waiting", obj=enrolment)
     return enrolment
+
+
+def _check_peer_may_enrol(peer: PeerWorker, cohort: Cohort) -> None:
+    """One education per peer worker: not after completing it, not on two cohorts."""
+    if peer.end_date and peer.end_date < timezone.localdate():
+        raise ValidationError(_("%(peer)s is no longer employed.") % {"peer": peer.name})
+    others = list(
+        Enrolment.objects.filter(peer=peer)
+        .exclude(status=Enrolment.Status.CANCELLED)
+        .exclude(cohort=cohort)
+        .select_related("cohort")
+    )
+    if not others:
+        return
+    earlier = selectors.education_by_peer([peer.pk]).get(peer.pk)
+    if earlier and earlier.completed_on:
+        raise ValidationError(
+            _("%(peer)s completed the peer education on %(cohort)s.")
+            % {"peer": peer.name, "cohort": earlier.enrolment.cohort}
+        )
+    for enrolment in others:
+        if enrolment.cohort.status != Cohort.Status.COMPLETED:
+            raise ValidationError(
+                _(
+                    "%(peer)s already has a place on %(cohort)s. Cancel it there first to "
+                    "move to this cohort."
+                )
+                % {"peer": peer.name, "cohort": enrolment.cohort}
+            )
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +23,7 @@ from mentoring.calendar import danish_ascii
 from peerprogram import access as core_access
 from peerprogram.imports import escape_for_spreadsheet
 from peerprogram.models import StaffMember
+from peerprogram.services import ConcurrentEditError
 from peerprogram.views import apply_service, handle_form
 from recruitment.pdf import pdf_response
 
@@ -297,9 +299,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         if enrolment:
             _enrolled_messages(request, enrolment)
             return redirect(cohort)
-    candidates = [
-        (p, selectors.hired_late(p, cohort), selectors.education_deadline(p)) for p in peers
-    ]
+    candidates, elsewhere = _enrol_candidates(list(peers), cohort)
     return render(
         request,
         "education/enrol.html",
@@ -307,10 +307,29 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "cohort": cohort,
             "candidates": candidates,
+            "elsewhere": elsewhere,
             "free": cohort.capacity
             - cohort.enrolments.filter(status=Enrolment.Status.ENROLLED).count(),
         },
     )
+
+
+def _enrol_candidates(peers, cohort: Cohort) -> tuple[list, list]:
+    """Peers who may be enrolled (with the rules' warnings), and those left out because
+    they completed the education or have a place on another cohort."""
+    ids = [p.pk for p in peers]
+    education = selectors.education_by_peer(ids)
+    waiting = selectors.waiting_by_peer(ids)
+    candidates, elsewhere = [], []
+    for p in peers:
+        seat = education.get(p.pk)
+        if seat and (seat.completed_on or seat.enrolment.cohort.status != Cohort.Status.COMPLETED):
+            elsewhere.append((p, seat.enrolment.cohort, bool(seat.completed_on)))
+        elif p.pk in waiting:
+            elsewhere.append((p, waiting[p.pk].cohort, False))
+        else:
+            candidates.append((p, selectors.hired_late(p, cohort), selectors.education_deadline(p)))
+    return candidates, elsewhere
 
 
 def _enrolled_messages(request: HttpRequest, enrolment: Enrolment) -> None:
@@ -388,7 +407,7 @@ def enrolment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = access.get_enrolment_for_edit(request.user, pk)
     try:
         promoted = services.enrolment_cancel(enrolment=enrolment, by=request.user)
-    except services.ValidationError as exc:
+    except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
@@ -520,7 +539,7 @@ def session_attendance(request: HttpRequest, pk: int, session_pk: int) -> HttpRe
             present.add((_int(enrolment_id), _int(day)))
         try:
             services.attendance_save(session=session, by=request.user, present=present)
-        except services.ValidationError as exc:
+        except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
             messages.success(
@@ -614,7 +633,7 @@ def peer_courses(request: HttpRequest, peer_pk: int) -> HttpResponse:
                         for (course, _record), f in zip(rows, forms_, strict=True)
                     ],
                 )
-            except services.ValidationError as exc:
+            except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
                 messages.success(request, _("The mandatory courses are saved."))
@@ -788,7 +807,7 @@ def _meeting_people(meeting: Meeting) -> list[StaffMember]:
     if meeting.kind == Meeting.Kind.SUPERVISION:
         people = [p.staff_member for p in meeting.participants.select_related("staff_member")]
     else:
-        people = _audience(meeting.group)
+        people = _audience(meeting.group, timezone.localdate(meeting.starts_at))
     if meeting.facilitator_id and all(p.pk != meeting.facilitator_id for p in people):
         people.append(meeting.facilitator)
     return people
@@ -803,7 +822,7 @@ def topic_choose(request: HttpRequest, pk: int) -> HttpResponse:
             services.topic_choose(
                 proposal=proposal, meeting=form.cleaned_data["meeting"], by=request.user
             )
-        except services.ValidationError as exc:
+        except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(
@@ -892,9 +911,9 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             expected_version=form.cleaned_data["version"],
         )
-    except services.ConcurrentEditError as exc:
+    except ConcurrentEditError as exc:
         messages.error(request, str(exc.message))
-    except services.ValidationError as exc:
+    except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
@@ -910,7 +929,7 @@ def meeting_restore(request: HttpRequest, pk: int) -> HttpResponse:
         services.meeting_restore(
             meeting=meeting, by=request.user, expected_version=_int(request.POST.get("version"))
         )
-    except services.ConcurrentEditError as exc:
+    except ConcurrentEditError as exc:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("The meeting is planned again."))
@@ -939,7 +958,11 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         success=_("The attendance is saved."),
         template="education/simple_form.html",
         context={
-            "title": _("Who took part: %(meeting)s") % {"meeting": meeting},
+            "title": _("Who took part: %(meeting)s, %(when)s")
+            % {
+                "meeting": meeting.title,
+                "when": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M"),
+            },
             "back": meeting.get_absolute_url(),
         },
     )

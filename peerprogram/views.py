@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from education import selectors as education_selectors
 from mentoring import selectors as mentoring_selectors
 from recruitment import selectors as recruitment_selectors
 
@@ -111,6 +112,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["committee_seats"] = recruitment_selectors.open_committee_seats(actor.staff)
     if actor.is_leader:
         context["leader_recruitment"] = recruitment_selectors.leader_overview(actor.led_unit_ids)
+    if actor.staff and (actor.peer or actor.is_mentor):
+        context["schedule"] = education_selectors.coming_for(actor.staff, limit=5)
+    if actor.sees_programme:
+        context["education"] = education_selectors.centre_overview()
     return render(request, "peerprogram/home.html", context)
 
 
@@ -316,6 +321,7 @@ def peer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_self": actor.peer is not None and actor.peer.pk == peer.pk,
             "onboarding": recruitment_selectors.onboarding_of(peer) if may_edit else None,
             "mentorship": mentoring_selectors.current_mentorship_of(peer),
+            "education": education_selectors.education_summary(peer),
         },
     )
 

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from education import selectors as education_selectors
 from mentoring import selectors as mentoring_selectors
 from peerprogram import access as core_access
 from peerprogram.models import hours_warning
@@ -600,14 +601,21 @@ def checklist_start(request: HttpRequest, peer_pk: int) -> HttpResponse:
 def onboarding_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     onboarding = access.get_onboarding_for(request.user, pk)
     progress = selectors.onboarding_detail(onboarding)
-    mentor = mentoring = None
+    mentor = mentoring = education = None
     if onboarding.peer_id:
         mentor = mentoring_selectors.current_mentor_of(onboarding.peer)
         mentoring = mentoring_selectors.health_by_peer([onboarding.peer_id]).get(onboarding.peer_id)
+        education = education_selectors.education_summary(onboarding.peer)
     return pdf_response(
         request,
         "recruitment/pdf/onboarding.html",
-        {"onboarding": onboarding, "progress": progress, "mentor": mentor, "mentoring": mentoring},
+        {
+            "onboarding": onboarding,
+            "progress": progress,
+            "mentor": mentor,
+            "mentoring": mentoring,
+            "education": education,
+        },
         f"opstart-{slugify(onboarding.label)}.pdf",
     )
 

@@ -40,6 +40,9 @@ APPLICANTS = row(LOGIN, 200, 404, 404, 200, 200, 404)
 # Adding applicants and deciding: the unit's leader and administrators.
 HIRING = row(LOGIN, 200, 404, 404, 404, 200, 404)
 HIRING_POST = row(LOGIN, 302, 404, 404, 404, 302, 404)
+# Running the education: Centre staff and administrators; hidden (404) from everyone else.
+CENTRE_ONLY = row(LOGIN, 404, 404, 404, 200, 200, 404)
+CENTRE_POST = row(LOGIN, 404, 404, 404, 302, 302, 404)
 
 # (url name, kwargs builder, method, expected outcomes)
 MATRIX = [
@@ -160,6 +163,64 @@ MATRIX = [
     ("recruitment:checklist_template", lambda c: {}, "get", PROGRAMME),
     ("recruitment:checklist_template_item_add", lambda c: {}, "get", PROGRAMME),
     ("recruitment:checklist_template_item", lambda c: {"pk": c.template_item.pk}, "get", PROGRAMME),
+    # Education: an open cohort with the cast's peer on it, the peer erfa group with a
+    # meeting yesterday, and a supervision for the peer.
+    ("education:cohort_list", lambda c: {}, "get", EVERYONE),
+    ("education:course_detail", lambda c: {}, "get", EVERYONE),
+    ("education:module_edit", lambda c: {"pk": c.module.pk}, "get", PROGRAMME),
+    ("education:mandatory_course_create", lambda c: {}, "get", PROGRAMME),
+    ("education:mandatory_course_edit", lambda c: {"pk": c.course.pk}, "get", PROGRAMME),
+    ("education:cohort_create", lambda c: {}, "get", PROGRAMME),
+    ("education:cohort_detail", lambda c: {"pk": c.cohort.pk}, "get", EVERYONE),
+    ("education:cohort_edit", lambda c: {"pk": c.cohort.pk}, "get", CENTRE_ONLY),
+    ("education:enrol", lambda c: {"pk": c.cohort.pk}, "get", MANAGERS),
+    ("education:external_add", lambda c: {"pk": c.cohort.pk}, "get", CENTRE_ONLY),
+    (
+        "education:session_attendance",
+        lambda c: {"pk": c.cohort.pk, "session_pk": c.session.pk},
+        "get",
+        CENTRE_ONLY,
+    ),
+    ("education:cohort_report", lambda c: {"pk": c.cohort.pk}, "get", CENTRE_ONLY),
+    (
+        "education:cohort_export",
+        lambda c: {"pk": c.cohort.pk, "file_format": "csv"},
+        "get",
+        CENTRE_ONLY,
+    ),
+    ("education:cohort_ics", lambda c: {"pk": c.cohort.pk}, "get", EVERYONE),
+    ("education:enrolment_cancel", lambda c: {"pk": c.enrolment.pk}, "post", UNIT_A_POST),
+    ("education:enrolment_complete", lambda c: {"pk": c.enrolment.pk}, "get", CENTRE_ONLY),
+    ("education:enrolment_mentor", lambda c: {"pk": c.enrolment.pk}, "get", UNIT_A),
+    # A peer's courses: whoever sees the peer worker (their leader, mentor, themself).
+    ("education:peer_courses", lambda c: {"peer_pk": c.peer.pk}, "get", MENTORSHIP),
+    ("education:followup", lambda c: {}, "get", MANAGERS),
+    ("education:group_list", lambda c: {}, "get", EVERYONE),
+    ("education:group_create", lambda c: {}, "get", PROGRAMME),
+    ("education:erfa_attendance", lambda c: {}, "get", MANAGERS),
+    ("education:group_detail", lambda c: {"pk": c.group.pk}, "get", EVERYONE),
+    ("education:group_edit", lambda c: {"pk": c.group.pk}, "get", CENTRE_ONLY),
+    ("education:series_create", lambda c: {"pk": c.group.pk}, "get", CENTRE_ONLY),
+    ("education:topic_choose", lambda c: {"pk": c.proposal.pk}, "post", CENTRE_POST),
+    ("education:meeting_detail", lambda c: {"pk": c.meeting.pk}, "get", EVERYONE),
+    # Supervision: its peer workers, their leader, the Centre.
+    (
+        "education:meeting_detail",
+        lambda c: {"pk": c.supervision.pk},
+        "get",
+        row(LOGIN, 200, 200, 404, 200, 200, 404),
+    ),
+    ("education:meeting_edit", lambda c: {"pk": c.meeting.pk}, "get", CENTRE_ONLY),
+    ("education:meeting_cancel", lambda c: {"pk": c.meeting.pk}, "post", CENTRE_POST),
+    ("education:meeting_restore", lambda c: {"pk": c.meeting.pk}, "post", CENTRE_POST),
+    ("education:meeting_attendance", lambda c: {"pk": c.meeting.pk}, "get", CENTRE_ONLY),
+    ("education:meeting_ics", lambda c: {"pk": c.meeting.pk}, "get", EVERYONE),
+    ("education:supervision_create", lambda c: {}, "get", PROGRAMME),
+    ("education:calendar", lambda c: {}, "get", EVERYONE),
+    # The administrator has no staff record, so no calendar of their own.
+    ("education:calendar_subscribe", lambda c: {}, "get", row(LOGIN, 200, 200, 200, 200, 404, 200)),
+    # The feed's secret address is the key: no login, so Outlook can fetch it.
+    ("education:calendar_feed", lambda c: {"token": c.feed.token}, "get", PUBLIC),
 ]
 
 
@@ -229,6 +290,47 @@ class Objects:
         self.away = AwayPeriod.objects.create(mentor=cast.mentor, first_day=today, last_day=today)
         self.item = self.onboarding.items.filter(derived_from="").first()
         self.template_item = ChecklistTemplateItem.objects.first()
+        self._education(cast, today)
+
+    def _education(self, cast, today):
+        from education import services as education
+        from education.models import ErfaGroup, MandatoryCourse, Module
+
+        education.standard_data_ensure()
+        centre = cast.centre.user
+        self.module = Module.objects.first()
+        self.course = MandatoryCourse.objects.first()
+        self.cohort = education.cohort_create(
+            by=centre,
+            name="Hold 2099",
+            start_date=today - datetime.timedelta(days=7),
+            capacity=10,
+            fee_dkk=14_000,
+            status="open",
+        )
+        self.session = self.cohort.sessions.first()
+        self.enrolment = education.enrol(cohort=self.cohort, by=centre, peer=cast.peer)
+        self.group = ErfaGroup.objects.get(audience="peers")
+        start = timezone.now() - datetime.timedelta(days=1)
+        self.meeting = self.group.meetings.create(
+            kind="internal", starts_at=start, ends_at=start + datetime.timedelta(hours=1)
+        )
+        self.proposal = education.topic_propose(
+            group=self.group,
+            by=cast.peer.staff_member.user,
+            person=cast.peer.staff_member,
+            title="Peerdrift",
+            description="",
+        )
+        later = timezone.now() + datetime.timedelta(days=3)
+        self.supervision = education.supervision_create(
+            by=centre,
+            participants=[cast.peer],
+            starts_at=later,
+            ends_at=later + datetime.timedelta(hours=1),
+            supervisor="Anne",
+        )
+        self.feed = education.feed_for(cast.peer.staff_member)
 
     def __getattr__(self, name):
         return getattr(self._cast, name)

@@ -22,7 +22,7 @@ TODAY = timezone.localdate
 
 
 def test_a_new_vacancy_gets_the_standard_checklist_the_leader_and_a_drafted_posting(vacancy, cast):
-    assert vacancy.onboarding.items.count() == ChecklistTemplateItem.objects.count() == 31
+    assert vacancy.onboarding.items.count() == ChecklistTemplateItem.objects.count() == 32
     assert list(vacancy.committee.values_list("staff_member__name", "seat")) == [
         ("Cecilie Center", "centre"),
         ("Lene Leder", "leader"),
@@ -251,6 +251,8 @@ def test_a_peer_hired_outside_the_app_has_no_posting_or_committee_items_to_do(ca
         "posting_published": "na",
         "committee_complete": "na",
         "mentor_appointed": "done",
+        "education_enrolled": "open",
+        "mandatory_courses": "open",
     }
 
 
