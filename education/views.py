@@ -789,11 +789,13 @@ def series_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _audience(group: ErfaGroup) -> list[StaffMember]:
+def _audience(group: ErfaGroup, day: datetime.date | None = None) -> list[StaffMember]:
+    """Who an erfa group's meeting is for; peers only while employed on `day`."""
+    day = day or timezone.localdate()
     if group.audience == Audience.PEERS:
         return list(
-            StaffMember.objects.filter(active=True, peer__isnull=False).filter(
-                Q(peer__end_date__isnull=True) | Q(peer__end_date__gte=timezone.localdate())
+            StaffMember.objects.filter(active=True, peer__start_date__lte=day).filter(
+                Q(peer__end_date__isnull=True) | Q(peer__end_date__gte=day)
             )
         )
     if group.audience == Audience.MENTORS:
