@@ -1,4 +1,4 @@
-"""iCalendar files for check-ins (the education issue adds personal feeds)."""
+"""iCalendar files for check-ins; personal feeds (education) reuse `checkin_event`."""
 
 from __future__ import annotations
 
