@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tablib
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import selectors
@@ -23,6 +24,7 @@ def report_context(cohort: Cohort) -> dict:
         "fees": selectors.fees(cohort, enrolments),
         "fee_total": sum(f.total for f in selectors.fees(cohort, enrolments)),
         "completed": completed,
+        "today": timezone.localdate(),
     }
 
 

@@ -178,7 +178,11 @@ class Enrolment(models.Model):
     completed_on = models.DateField(_("completed (marked by hand)"), null=True, blank=True)
     completion_reason = models.CharField(_("reason"), max_length=300, blank=True)
     enrolled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -366,7 +370,11 @@ class MeetingSeries(models.Model):
     first_date = models.DateField(_("from date"))
     last_date = models.DateField(_("to date"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -511,7 +519,11 @@ class TopicProposal(models.Model):
     title = models.CharField(_("topic"), max_length=200)
     description = models.TextField(_("why, and who could talk about it"), blank=True)
     proposed_by = models.ForeignKey(
-        StaffMember, verbose_name=_("proposed by"), on_delete=models.SET_NULL, null=True
+        StaffMember,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
     )
     proposed_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)

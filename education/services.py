@@ -160,8 +160,16 @@ def _promote(cohort: Cohort, *, by) -> list[Enrolment]:
     promoted = []
     Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
     free = _free_seats(cohort)
+    today = timezone.localdate()
     waiting = sorted(
-        cohort.enrolments.filter(status=Enrolment.Status.WAITING),
+        (
+            e
+            for e in cohort.enrolments.filter(status=Enrolment.Status.WAITING).select_related(
+                "peer"
+            )
+            # A peer worker who has left keeps no claim on a seat.
+            if e.peer_id is None or e.peer.end_date is None or e.peer.end_date >= today
+        ),
         key=lambda e: (e.peer_id is None, e.requested_at, e.pk),
     )
     for enrolment in waiting[: max(free, 0)]:

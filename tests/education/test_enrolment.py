@@ -84,6 +84,22 @@ def test_a_freed_seat_goes_to_the_regions_peer_before_an_external_who_asked_earl
     assert later_peer.seat_since is not None
 
 
+def test_a_peer_who_has_left_gets_no_seat_from_the_waiting_list(cast):
+    cohort = CohortFactory(name="Hold 2027", capacity=1)
+    by = cast.centre.user
+    seated = services.enrol(cohort=cohort, by=by, peer=_peer(cast, "Anna Andersen"))
+    leaver = _peer(cast, "Bo Bech")
+    services.enrol(cohort=cohort, by=by, peer=leaver)
+    external = _external(cohort, by)
+    leaver.end_date = datetime.date(2025, 6, 30)
+    leaver.save()
+
+    promoted = services.enrolment_cancel(enrolment=seated, by=by)
+
+    assert promoted == [external]
+    assert ("Bo Bech", "waiting") in _statuses(cohort)
+
+
 def test_more_seats_promote_from_the_waiting_list_at_once(cast):
     cohort = CohortFactory(name="Hold 2027", capacity=1)
     by = cast.centre.user
