@@ -158,11 +158,9 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 def cohort_create(request: HttpRequest) -> HttpResponse:
     core_access.require(access.runs_education(request.user))
     form = CohortForm(request.POST or None)
-    form.fields.pop("version")
     if request.method == "POST" and form.is_valid():
-        cohort = apply_service(
-            form, lambda: services.cohort_create(by=request.user, **form.cleaned_data)
-        )
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        cohort = apply_service(form, lambda: services.cohort_create(by=request.user, **data))
         if cohort:
             messages.success(
                 request, _("The cohort is created. Now set the date and place of each module.")
