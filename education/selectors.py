@@ -114,11 +114,12 @@ def courses_done_by_peer(peer_ids: list[int]) -> dict[int, datetime.date]:
     """Peers who completed every mandatory course in use: the day the last was completed."""
     if not peer_ids:
         return {}
-    required = MandatoryCourse.objects.filter(active=True)
+    required = MandatoryCourse.objects.filter(active=True).order_by()
     rows = (
         CourseRecord.objects.filter(
             peer_id__in=peer_ids, course__active=True, completed_on__isnull=False
         )
+        .order_by()
         .values("peer_id")
         .annotate(
             n=Count("course_id"),
@@ -148,7 +149,9 @@ def checklist_facts(peer_ids: list[int]) -> dict[int, ChecklistFacts]:
     the day the last mandatory course was completed."""
     if not peer_ids:
         return {}
-    sessions = CohortModule.objects.filter(cohort=OuterRef("cohort"))
+    # No ordering: the grouped subqueries below must not carry the model's ordering
+    # (PostgreSQL refuses an ORDER BY column outside the GROUP BY).
+    sessions = CohortModule.objects.filter(cohort=OuterRef("cohort")).order_by()
     enrolments = (
         seated(Enrolment.objects.filter(peer_id__in=peer_ids))
         .annotate(
