@@ -16,13 +16,14 @@ def report_context(cohort: Cohort) -> dict:
     seats = [e for e in enrolments if e.status == Enrolment.Status.ENROLLED]
     participations = selectors.participations(seats)
     completed = sum(1 for p in participations if p.completed_on)
+    fees = selectors.fees(cohort, enrolments)
     return {
         "cohort": cohort,
         "sessions": sessions,
         "participations": participations,
         "waiting": [e for e in enrolments if e.status == Enrolment.Status.WAITING],
-        "fees": selectors.fees(cohort, enrolments),
-        "fee_total": sum(f.total for f in selectors.fees(cohort, enrolments)),
+        "fees": fees,
+        "fee_total": sum(f.total for f in fees),
         "completed": completed,
         "today": timezone.localdate(),
     }

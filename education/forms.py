@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from peerprogram.forms import DATE_WIDGET
+from peerprogram.forms import DATE_WIDGET, VersionedFormMixin
 from peerprogram.models import PeerWorker, StaffMember
 
 from .models import Cohort, ErfaGroup, MandatoryCourse, Meeting, MeetingSeries, Module
@@ -49,9 +49,7 @@ class ModuleForm(forms.ModelForm):
         self.helper = _helper()
 
 
-class CohortForm(forms.ModelForm):
-    version = VersionField(required=False)
-
+class CohortForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Cohort
         fields = ["name", "start_date", "capacity", "fee_dkk", "status", "default_place"]
@@ -63,8 +61,7 @@ class CohortForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+        self.add_version_field()
         self.helper = _helper(
             Layout(
                 Row(Column("name"), Column("start_date"), Column("status")),
@@ -95,10 +92,6 @@ class SessionForm(forms.Form):
 
 
 SessionFormSet = forms.formset_factory(SessionForm, extra=0)
-
-
-class ScheduleVersionForm(forms.Form):
-    version = VersionField()
 
 
 class EnrolForm(forms.Form):

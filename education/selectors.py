@@ -36,6 +36,23 @@ from .models import (
 # Completion ------------------------------------------------------------------------
 
 
+def completion_date(
+    *,
+    by_hand: datetime.date | None,
+    modules: int,
+    dated: int,
+    days_present: int,
+    last_first_day: datetime.date | None,
+) -> datetime.date | None:
+    """The completion rule, in one place: the date Centre staff marked by hand, or, once
+    every teaching day of every (dated) module is attended, the last teaching day."""
+    if by_hand:
+        return by_hand
+    if modules and dated == modules and days_present >= 2 * modules and last_first_day:
+        return next_weekday(last_first_day)
+    return None
+
+
 @dataclass
 class Participation:
     """One enrolment with its attendance: which teaching days, modules done, completion."""
@@ -53,14 +70,14 @@ class Participation:
 
     @property
     def completed_on(self) -> datetime.date | None:
-        """Marked by Centre staff, or the last teaching day once every day is attended."""
-        if self.enrolment.completed_on:
-            return self.enrolment.completed_on
-        if not self.sessions or any(not s.first_day for s in self.sessions):
-            return None
-        if all(self.attended(s) for s in self.sessions):
-            return max(s.days[-1] for s in self.sessions)
-        return None
+        dated = [s.first_day for s in self.sessions if s.first_day]
+        return completion_date(
+            by_hand=self.enrolment.completed_on,
+            modules=len(self.sessions),
+            dated=len(dated),
+            days_present=len(self.present),
+            last_first_day=max(dated, default=None),
+        )
 
     @property
     def completed_by_hand(self) -> bool:
@@ -177,14 +194,13 @@ def checklist_facts(peer_ids: list[int]) -> dict[int, ChecklistFacts]:
         e = seats.get(peer_id)
         completed = None
         if e is not None:
-            completed = e.completed_on
-            if (
-                completed is None
-                and e.modules
-                and e.dated == e.modules
-                and e.days_present >= 2 * e.modules
-            ):
-                completed = next_weekday(e.last_first_day)
+            completed = completion_date(
+                by_hand=e.completed_on,
+                modules=e.modules or 0,
+                dated=e.dated or 0,
+                days_present=e.days_present,
+                last_first_day=e.last_first_day,
+            )
         facts[peer_id] = ChecklistFacts(
             seat_since=timezone.localdate(e.seat_since or e.requested_at) if e else None,
             cohort=e.cohort.name if e else "",
@@ -293,6 +309,16 @@ def cohort_list(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
     ).order_by("-start_date")
 
 
+def groups_with_next_meeting(groups: QuerySet[ErfaGroup]) -> QuerySet[ErfaGroup]:
+    """Each group with the id of its next planned meeting (`next_meeting_id`)."""
+    coming = Meeting.objects.filter(
+        group=OuterRef("pk"), starts_at__gte=timezone.now(), status=Meeting.Status.PLANNED
+    ).order_by("starts_at")
+    return groups.select_related("facilitator").annotate(
+        next_meeting_id=Subquery(coming.values("pk")[:1])
+    )
+
+
 def cohort_sessions(cohort: Cohort) -> list[CohortModule]:
     return list(
         cohort.sessions.select_related("module").prefetch_related(
@@ -383,7 +409,7 @@ def kind_labels() -> dict[str, str]:
     }
 
 
-def _teaching_entries(session: CohortModule) -> list[Entry]:
+def teaching_entries(session: CohortModule) -> list[Entry]:
     entries = []
     for number, day in enumerate(session.days, start=1):
         start, end = session.day_span(day)
@@ -404,7 +430,7 @@ def _teaching_entries(session: CohortModule) -> list[Entry]:
     return entries
 
 
-def _meeting_entry(meeting: Meeting) -> Entry:
+def meeting_entry(meeting: Meeting) -> Entry:
     title = meeting.title
     if meeting.topic:
         title = f"{title}: {meeting.topic}"
@@ -499,7 +525,7 @@ def _teaching_days(found: dict[int, list[Entry]], ids: set[int], start, end) -> 
     sessions = CohortModule.objects.filter(in_window, pk__in={s for _p, s in links})
     by_pk = {s.pk: s for s in sessions.select_related("module")}
     for person_id, session_id in links:
-        found[person_id].extend(_teaching_entries(by_pk[session_id]))
+        found[person_id].extend(teaching_entries(by_pk[session_id]))
 
 
 def _meetings_of(found: dict[int, list[Entry]], ids: set[int], start, end) -> None:
@@ -551,7 +577,7 @@ def _meetings_of(found: dict[int, list[Entry]], ids: set[int], start, end) -> No
             audience = members[meeting.group_id]
         if meeting.facilitator_id:
             audience = audience | {meeting.facilitator_id}
-        entry = _meeting_entry(meeting)
+        entry = meeting_entry(meeting)
         for person_id in audience & ids:
             found[person_id].append(entry)
 
@@ -568,8 +594,8 @@ def programme_entries(start, end) -> list[Entry]:
     for session in CohortModule.objects.filter(
         first_day__gte=first, first_day__lte=last
     ).select_related("module"):
-        entries.extend(_teaching_entries(session))
-    entries.extend(_meeting_entry(m) for m in _meetings(start, end))
+        entries.extend(teaching_entries(session))
+    entries.extend(meeting_entry(m) for m in _meetings(start, end))
     return sorted((e for e in entries if e.overlaps(start, end)), key=lambda e: e.start)
 
 
@@ -599,19 +625,65 @@ class Conflict:
     other: Entry
 
 
+Booking = tuple[str, datetime.datetime, datetime.datetime, str]
+
+
+def bookings(entries: list[Entry]) -> list[Booking]:
+    """New calendar entries as bookings to check for double booking."""
+    return [(e.title, e.start, e.end, e.uid) for e in entries]
+
+
+def cohort_entries(cohort: Cohort) -> list[Entry]:
+    return [e for s in cohort.sessions.select_related("module") for e in teaching_entries(s)]
+
+
+def audience(group: ErfaGroup, day: datetime.date | None = None) -> list[StaffMember]:
+    """Who an erfa group's meeting is for; peer workers only while employed on `day`."""
+    day = day or timezone.localdate()
+    if group.audience == Audience.PEERS:
+        return list(
+            StaffMember.objects.filter(active=True, peer__start_date__lte=day).filter(
+                Q(peer__end_date__isnull=True) | Q(peer__end_date__gte=day)
+            )
+        )
+    if group.audience == Audience.MENTORS:
+        return list(
+            StaffMember.objects.filter(
+                active=True, mentorships__in=mentoring_selectors.active_mentorships()
+            ).distinct()
+        )
+    return list(group.members.filter(active=True))
+
+
+def meeting_people(meeting: Meeting) -> list[StaffMember]:
+    """Everyone a meeting is for: its peer workers (supervision) or the group's audience
+    on the day, and the facilitator."""
+    if meeting.kind == Meeting.Kind.SUPERVISION:
+        people = [p.staff_member for p in meeting.participants.select_related("staff_member")]
+    else:
+        people = audience(meeting.group, timezone.localdate(meeting.starts_at))
+    if meeting.facilitator_id and all(p.pk != meeting.facilitator_id for p in people):
+        people.append(meeting.facilitator)
+    return people
+
+
+def free_seats(cohort: Cohort) -> int:
+    return cohort.capacity - cohort.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
+
+
 def conflicts(
     people: list[StaffMember],
-    bookings: list[tuple[str, datetime.datetime, datetime.datetime, str]],
+    new: list[Booking],
 ) -> list[Conflict]:
     """Who would be double-booked by these bookings (label, start, end, own uid)."""
-    bookings = [b for b in bookings if b[1] and b[2]]
-    if not people or not bookings:
+    new = [b for b in new if b[1] and b[2]]
+    if not people or not new:
         return []
-    busy = busy_map(people, min(b[1] for b in bookings), max(b[2] for b in bookings))
+    busy = busy_map(people, min(b[1] for b in new), max(b[2] for b in new))
     by_pk = {p.pk: p for p in people}
     found = []
     for person_id, entries in busy.items():
-        for label, start, end, uid in bookings:
+        for label, start, end, uid in new:
             for entry in entries:
                 if entry.uid != uid and not entry.cancelled and entry.overlaps(start, end):
                     found.append(Conflict(by_pk[person_id], label, entry))

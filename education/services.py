@@ -149,17 +149,12 @@ def _schedule_check(
         raise ValidationError(errors)
 
 
-def _free_seats(cohort: Cohort) -> int:
-    taken = cohort.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
-    return cohort.capacity - taken
-
-
 def _promote(cohort: Cohort, *, by) -> list[Enrolment]:
     """Fill free seats from the waiting list: the region's peer workers first, in the order
     they asked; external participants after them."""
     promoted = []
     Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
-    free = _free_seats(cohort)
+    free = selectors.free_seats(cohort)
     today = timezone.localdate()
     waiting = sorted(
         (
@@ -205,7 +200,7 @@ def enrol(
         )
     if peer is not None:
         _check_peer_may_enrol(peer, cohort)
-    seat = _free_seats(cohort) > 0
+    seat = selectors.free_seats(cohort) > 0
     enrolment = Enrolment(
         cohort=cohort,
         peer=peer,
@@ -491,9 +486,7 @@ def series_create(
 
 
 @transaction.atomic
-def meeting_update(
-    *, meeting: Meeting, by, expected_version: int, participants=None, **changes: Any
-) -> Meeting:
+def meeting_update(*, meeting: Meeting, by, expected_version: int, **changes: Any) -> Meeting:
     """Edit one meeting. Moving it keeps it in its series, remembering the first time."""
     moved = (
         changes.get("starts_at") is not None
@@ -503,8 +496,6 @@ def meeting_update(
     if moved:
         changes["moved_from"] = meeting.starts_at
     summary = save_versioned(meeting, expected_version=expected_version, changes=changes)
-    if participants is not None:
-        meeting.participants.set(participants)
     audit(by=by, action="meeting_update", obj=meeting, summary=summary)
     return meeting
 

@@ -19,12 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring import selectors as mentoring_selectors
-from mentoring.calendar import danish_ascii
+from mentoring.calendar import danish_ascii, ics_response
 from peerprogram import access as core_access
-from peerprogram.imports import escape_for_spreadsheet
 from peerprogram.models import StaffMember
 from peerprogram.services import ConcurrentEditError
-from peerprogram.views import apply_service, handle_form
+from peerprogram.views import apply_service, handle_form, int_or_zero, spreadsheet_response
 from recruitment.pdf import pdf_response
 
 from . import access, exports, selectors, services
@@ -49,7 +48,6 @@ from .forms import (
     SupervisionForm,
 )
 from .models import (
-    Audience,
     CalendarFeed,
     Cohort,
     Course,
@@ -159,8 +157,9 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
     core_access.require(access.runs_education(request.user))
     form = CohortForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        cohort = apply_service(form, lambda: services.cohort_create(by=request.user, **data))
+        cohort = apply_service(
+            form, lambda: services.cohort_create(by=request.user, **form.changes())
+        )
         if cohort:
             messages.success(
                 request, _("The cohort is created. Now set the date and place of each module.")
@@ -194,7 +193,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sessions": sessions,
             "rows": rows,
             "waiting": [e for e in enrolments if e.status == Enrolment.Status.WAITING],
-            "seats_taken": cohort.enrolments.filter(status=Enrolment.Status.ENROLLED).count(),
+            "seats_taken": cohort.capacity - selectors.free_seats(cohort),
             "fees": selectors.fees(cohort, enrolments),
             "runs": runs,
             "may_enrol": actor.manages_units,
@@ -222,7 +221,7 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if len(schedule.forms) != len(sessions):
             form.add_error(None, _("The list of modules changed. Reload the page."))
         else:
-            changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            changes = form.changes()
             rows = [
                 (
                     s,
@@ -240,7 +239,7 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 lambda: services.cohort_update(
                     cohort=cohort,
                     by=request.user,
-                    expected_version=form.cleaned_data.get("version") or 0,
+                    expected_version=form.cleaned_data["version"],
                     schedule=rows,
                     **changes,
                 ),
@@ -306,8 +305,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
             "cohort": cohort,
             "candidates": candidates,
             "elsewhere": elsewhere,
-            "free": cohort.capacity
-            - cohort.enrolments.filter(status=Enrolment.Status.ENROLLED).count(),
+            "free": selectors.free_seats(cohort),
         },
     )
 
@@ -362,11 +360,13 @@ def _enrolled_messages(request: HttpRequest, enrolment: Enrolment) -> None:
                 )
                 % {"name": name},
             )
-        bookings = []
-        for session in cohort.sessions.select_related("module"):
-            for entry in selectors._teaching_entries(session):
-                bookings.append((entry.title, entry.start, entry.end, entry.uid))
-        _warn_conflicts(request, selectors.conflicts([enrolment.peer.staff_member], bookings))
+        _warn_conflicts(
+            request,
+            selectors.conflicts(
+                [enrolment.peer.staff_member],
+                selectors.bookings(selectors.cohort_entries(cohort)),
+            ),
+        )
 
 
 @require_http_methods(["GET", "POST"])
@@ -469,7 +469,9 @@ def enrolment_mentor(request: HttpRequest, pk: int) -> HttpResponse:
     current = mentoring_selectors.current_mentor_of(enrolment.peer)
     chosen = request.POST.get("mentor") or (current.pk if current else None)
     attending = [
-        str(s.pk) for s in sessions if any(m.mentor_id == _int(chosen) for m in s.mentors.all())
+        str(s.pk)
+        for s in sessions
+        if any(m.mentor_id == int_or_zero(chosen) for m in s.mentors.all())
     ]
     form = MentorModulesForm(
         request.POST or None,
@@ -494,12 +496,11 @@ def enrolment_mentor(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done:
             messages.success(request, _("The mentor's modules are saved."))
-            bookings = [
-                (e.title, e.start, e.end, e.uid)
-                for s in picked
-                for e in selectors._teaching_entries(s)
-            ]
-            _warn_conflicts(request, selectors.conflicts([form.cleaned_data["mentor"]], bookings))
+            days = [e for s in picked for e in selectors.teaching_entries(s)]
+            _warn_conflicts(
+                request,
+                selectors.conflicts([form.cleaned_data["mentor"]], selectors.bookings(days)),
+            )
             return redirect(cohort)
     return render(
         request,
@@ -516,13 +517,6 @@ def enrolment_mentor(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
-
 @require_http_methods(["GET", "POST"])
 def session_attendance(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     """The register of one module's two teaching days."""
@@ -534,7 +528,7 @@ def session_attendance(request: HttpRequest, pk: int, session_pk: int) -> HttpRe
         present = set()
         for value in request.POST.getlist("present"):
             enrolment_id, _sep, day = value.partition(":")
-            present.add((_int(enrolment_id), _int(day)))
+            present.add((int_or_zero(enrolment_id), int_or_zero(day)))
         try:
             services.attendance_save(session=session, by=request.user, present=present)
         except ValidationError as exc:
@@ -571,32 +565,18 @@ def cohort_export(request: HttpRequest, pk: int, file_format: str) -> HttpRespon
         return pdf_response(
             request, "education/pdf/cohort.html", exports.report_context(cohort), f"{name}.pdf"
         )
-    dataset = escape_for_spreadsheet(exports.report_dataset(cohort))
-    if file_format == "csv":
-        body, content_type = dataset.export("csv").encode("utf-8-sig"), "text/csv; charset=utf-8"
-    else:
-        body = dataset.export("xlsx")
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
-    return response
+    return spreadsheet_response(exports.report_dataset(cohort), name, file_format)
 
 
 @require_GET
 def cohort_ics(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = access.get_cohort_for(request.user, pk)
-    entries = [
-        e for s in cohort.sessions.select_related("module") for e in selectors._teaching_entries(s)
-    ]
-    return _ics_response(request, entries, cohort.name)
+    return _ics_response(request, selectors.cohort_entries(cohort), cohort.name)
 
 
 def _ics_response(request: HttpRequest, entries, name: str) -> HttpResponse:
     body = calendar_bytes(entries, name=name, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    filename = slugify(danish_ascii(name)) or "kalender"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
-    return response
+    return ics_response(body, name)
 
 
 # Mandatory courses and the follow-up list -----------------------------------------------
@@ -606,7 +586,8 @@ def _ics_response(request: HttpRequest, entries, name: str) -> HttpResponse:
 def peer_courses(request: HttpRequest, peer_pk: int) -> HttpResponse:
     peer = access.get_peer_courses_for(request.user, peer_pk)
     may_edit = access.may_edit_courses(request.user, peer)
-    rows = selectors.course_rows(peer)
+    summary = selectors.education_summary(peer)
+    rows = summary.courses
     forms_ = [
         CourseRecordForm(
             request.POST if request.method == "POST" else None,
@@ -636,7 +617,6 @@ def peer_courses(request: HttpRequest, peer_pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The mandatory courses are saved."))
                 return redirect("education:peer_courses", peer_pk=peer.pk)
-    education = selectors.education_by_peer([peer.pk]).get(peer.pk)
     return render(
         request,
         "education/peer_courses.html",
@@ -645,9 +625,9 @@ def peer_courses(request: HttpRequest, peer_pk: int) -> HttpResponse:
             "rows": list(zip(rows, forms_, strict=True)),
             "may_edit": may_edit,
             "error": error,
-            "education": education,
-            "waiting": selectors.waiting_by_peer([peer.pk]).get(peer.pk),
-            "deadline": selectors.education_deadline(peer),
+            "education": summary.participation,
+            "waiting": summary.waiting,
+            "deadline": summary.deadline,
         },
     )
 
@@ -671,18 +651,13 @@ def followup(request: HttpRequest) -> HttpResponse:
 @require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    groups = list(ErfaGroup.objects.filter(active=True).select_related("facilitator"))
-    upcoming = {
-        g.pk: access.meetings_for(request.user)
-        .filter(group=g, starts_at__gte=now, status=Meeting.Status.PLANNED)
-        .first()
-        for g in groups
-    }
+    groups = list(selectors.groups_with_next_meeting(ErfaGroup.objects.filter(active=True)))
+    upcoming = Meeting.objects.in_bulk([g.next_meeting_id for g in groups if g.next_meeting_id])
     return render(
         request,
         "education/group_list.html",
         {
-            "groups": [(g, upcoming[g.pk]) for g in groups],
+            "groups": [(g, upcoming.get(g.next_meeting_id)) for g in groups],
             "runs": access.runs_education(request.user),
             "supervision": access.meetings_for(request.user)
             .filter(kind=Meeting.Kind.SUPERVISION, ends_at__gte=now)
@@ -772,11 +747,8 @@ def series_create(request: HttpRequest, pk: int) -> HttpResponse:
             _warn_conflicts(
                 request,
                 selectors.conflicts(
-                    _audience(group),
-                    [
-                        (str(group), m.starts_at, m.ends_at, f"meeting-{m.pk}@peerprogram")
-                        for m in meetings
-                    ],
+                    selectors.audience(group),
+                    selectors.bookings([selectors.meeting_entry(m) for m in meetings]),
                 ),
             )
             return redirect(group)
@@ -785,32 +757,6 @@ def series_create(request: HttpRequest, pk: int) -> HttpResponse:
         "education/series_form.html",
         {"form": form, "group": group},
     )
-
-
-def _audience(group: ErfaGroup, day: datetime.date | None = None) -> list[StaffMember]:
-    """Who an erfa group's meeting is for; peers only while employed on `day`."""
-    day = day or timezone.localdate()
-    if group.audience == Audience.PEERS:
-        return list(
-            StaffMember.objects.filter(active=True, peer__start_date__lte=day).filter(
-                Q(peer__end_date__isnull=True) | Q(peer__end_date__gte=day)
-            )
-        )
-    if group.audience == Audience.MENTORS:
-        return list(
-            StaffMember.objects.filter(active=True, mentorships__end_date__isnull=True).distinct()
-        )
-    return list(group.members.filter(active=True))
-
-
-def _meeting_people(meeting: Meeting) -> list[StaffMember]:
-    if meeting.kind == Meeting.Kind.SUPERVISION:
-        people = [p.staff_member for p in meeting.participants.select_related("staff_member")]
-    else:
-        people = _audience(meeting.group, timezone.localdate(meeting.starts_at))
-    if meeting.facilitator_id and all(p.pk != meeting.facilitator_id for p in people):
-        people.append(meeting.facilitator)
-    return people
 
 
 @require_POST
@@ -848,7 +794,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "participants": meeting.participants.select_related("staff_member__unit"),
             "attended": meeting.attendance.select_related("person__unit").order_by("person__name"),
             "proposals": meeting.proposals.all(),
-            "cancel_form": CancelForm(initial={"version": meeting.version}),
         },
     )
 
@@ -878,15 +823,8 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 _warn_conflicts(
                     request,
                     selectors.conflicts(
-                        _meeting_people(meeting),
-                        [
-                            (
-                                meeting.title,
-                                meeting.starts_at,
-                                meeting.ends_at,
-                                f"meeting-{meeting.pk}@peerprogram",
-                            )
-                        ],
+                        selectors.meeting_people(meeting),
+                        selectors.bookings([selectors.meeting_entry(meeting)]),
                     ),
                 )
             return redirect(meeting)
@@ -927,7 +865,9 @@ def meeting_restore(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for_edit(request.user, pk)
     try:
         services.meeting_restore(
-            meeting=meeting, by=request.user, expected_version=_int(request.POST.get("version"))
+            meeting=meeting,
+            by=request.user,
+            expected_version=int_or_zero(request.POST.get("version")),
         )
     except ConcurrentEditError as exc:
         messages.error(request, str(exc.message))
@@ -939,15 +879,13 @@ def meeting_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for_edit(request.user, pk)
-    people = StaffMember.objects.filter(
-        pk__in=[p.pk for p in _meeting_people(meeting)]
-    ).select_related("unit").order_by("name") | StaffMember.objects.filter(
-        pk__in=meeting.attendance.values("person_id")
-    ).select_related("unit")
+    attended = list(meeting.attendance.values_list("person_id", flat=True))
+    # Those the meeting was for, and anyone already recorded (who may have left since).
+    expected = {p.pk for p in selectors.meeting_people(meeting)} | set(attended)
     form = AttendanceForm(
         request.POST or None,
-        people=people.distinct().order_by("name"),
-        initial={"people": list(meeting.attendance.values_list("person_id", flat=True))},
+        people=StaffMember.objects.filter(pk__in=expected).select_related("unit").order_by("name"),
+        initial={"people": attended},
     )
     return handle_form(
         request,
@@ -971,7 +909,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for(request.user, pk)
-    return _ics_response(request, [selectors._meeting_entry(meeting)], str(meeting))
+    return _ics_response(request, [selectors.meeting_entry(meeting)], str(meeting))
 
 
 @require_http_methods(["GET", "POST"])
@@ -992,14 +930,7 @@ def supervision_create(request: HttpRequest) -> HttpResponse:
                 request,
                 selectors.conflicts(
                     [p.staff_member for p in data["participants"]],
-                    [
-                        (
-                            meeting.title,
-                            meeting.starts_at,
-                            meeting.ends_at,
-                            f"meeting-{meeting.pk}@peerprogram",
-                        )
-                    ],
+                    selectors.bookings([selectors.meeting_entry(meeting)]),
                 ),
             )
             return redirect(meeting)
@@ -1025,7 +956,7 @@ def erfa_attendance(request: HttpRequest) -> HttpResponse:
     actor = core_access.get_actor(request.user)
     core_access.require(actor.manages_units)
     today = timezone.localdate()
-    year = _int(request.GET.get("year")) or today.year
+    year = int_or_zero(request.GET.get("year")) or today.year
     if not 2000 <= year <= today.year + 1:
         year = today.year
     peers = access.enrollable_peers(request.user).filter(
@@ -1049,7 +980,10 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     person; a leader their units' people; everyone else their own."""
     actor = core_access.get_actor(request.user)
     today = timezone.localdate()
-    year, month = _int(request.GET.get("year")) or today.year, _int(request.GET.get("month"))
+    year, month = (
+        int_or_zero(request.GET.get("year")) or today.year,
+        int_or_zero(request.GET.get("month")),
+    )
     if not 1 <= month <= 12:
         month = today.month
     if not 2000 <= year <= 2100:

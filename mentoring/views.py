@@ -9,26 +9,18 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerprogram import access as core_access
 from peerprogram.models import StaffMember
 from peerprogram.services import ConcurrentEditError
-from peerprogram.views import apply_service, handle_form
+from peerprogram.views import apply_service, handle_form, int_or_zero
 
 from . import access, selectors, services
-from .calendar import danish_ascii, mentorship_calendar
+from .calendar import ics_response, mentorship_calendar
 from .forms import AwayForm, CheckInLogForm, MentorAssignForm
 from .models import CheckIn, Mentorship
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,7 +129,7 @@ def checkin_quick(request: HttpRequest, pk: int) -> HttpResponse:
             checkin=checkin,
             by=request.user,
             outcome="held",
-            expected_version=_int(request.POST.get("version")),
+            expected_version=int_or_zero(request.POST.get("version")),
         )
     except ConcurrentEditError:
         error = _("The check-in was changed a moment ago; the list shows it as it is now.")
@@ -213,12 +205,7 @@ def mentorship_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def mentorship_ics(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = access.get_mentorship_for(request.user, pk)
-    response = HttpResponse(
-        mentorship_calendar(mentorship), content_type="text/calendar; charset=utf-8"
-    )
-    name = slugify(f"mentor-{danish_ascii(mentorship.peer.name)}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
-    return response
+    return ics_response(mentorship_calendar(mentorship), f"mentor-{mentorship.peer.name}")
 
 
 @require_http_methods(["GET", "POST"])

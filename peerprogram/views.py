@@ -33,6 +33,14 @@ def _page(request: HttpRequest, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def int_or_zero(value) -> int:
+    """A posted number such as a version; anything unreadable counts as 0 (stale)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 def apply_service(form, call) -> object | None:
     """Run a service; turn its refusals into form errors so nothing typed is lost."""
     try:
@@ -492,15 +500,22 @@ def data_export(request: HttpRequest, kind: str) -> HttpResponse:
     file_format = request.GET.get("format", "xlsx")
     if file_format not in ("csv", "xlsx"):
         file_format = "xlsx"
-    dataset = escape_for_spreadsheet(resource.export(queryset=queryset))
+    stamp = timezone.localdate().isoformat()
+    return spreadsheet_response(resource.export(queryset=queryset), f"{kind}-{stamp}", file_format)
+
+
+def spreadsheet_response(dataset, name: str, file_format: str) -> HttpResponse:
+    """A download of a tablib dataset as CSV (UTF-8 with BOM, for Excel) or XLSX, with
+    cells that look like formulas escaped."""
+    dataset = escape_for_spreadsheet(dataset)
     if file_format == "csv":
         body, content_type = dataset.export("csv").encode("utf-8-sig"), "text/csv; charset=utf-8"
     else:
+        file_format = "xlsx"
         body = dataset.export("xlsx")
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(body, content_type=content_type)
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.{file_format}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
     return response
 
 

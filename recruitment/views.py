@@ -16,7 +16,7 @@ from education import selectors as education_selectors
 from mentoring import selectors as mentoring_selectors
 from peerprogram import access as core_access
 from peerprogram.models import hours_warning
-from peerprogram.views import apply_service, handle_form, import_page
+from peerprogram.views import apply_service, handle_form, import_page, int_or_zero
 
 from . import access, selectors, services
 from .forms import (
@@ -40,15 +40,6 @@ from .forms import (
 from .models import ChecklistTemplateItem, CommitteeMember, PostingTemplate, Vacancy
 from .pdf import pdf_response
 from .resources import ApplicantResource
-
-
-def _int(value) -> int:
-    """A posted version number; anything else counts as stale."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
 
 # Vacancies -----------------------------------------------------------------------
 
@@ -534,7 +525,7 @@ def checklist_item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
             item=item,
             by=request.user,
             done=request.POST.get("done") == "1",
-            expected_version=_int(request.POST.get("version")),
+            expected_version=int_or_zero(request.POST.get("version")),
         )
     except services.core.ConcurrentEditError:
         error = _("Someone else changed this task a moment ago. The list shows it as it is now.")
