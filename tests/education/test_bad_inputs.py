@@ -101,3 +101,64 @@ def test_completion_by_hand_without_a_reason_is_refused(client_for, cast):
     }
     enrolment.refresh_from_db()
     assert enrolment.completed_on is None
+
+
+def test_a_peers_course_completed_before_enrolment_is_refused_and_kept(client_for, cast):
+    from education.models import CourseRecord, MandatoryCourse
+
+    course = MandatoryCourse.objects.get(name="Brandskole")
+    data = {}
+    for c in MandatoryCourse.objects.filter(active=True):
+        data[f"c{c.pk}-enrolled_on"] = ""
+        data[f"c{c.pk}-completed_on"] = ""
+    data[f"c{course.pk}-enrolled_on"] = "2026-05-10"
+    data[f"c{course.pk}-completed_on"] = "2026-05-01"
+    response = client_for("leader", "en").post(
+        reverse("education:peer_courses", args=[cast.peer.pk]), data
+    )
+    content = response.content.decode()
+    assert "Brandskole: completed before enrolled." in content
+    assert 'value="2026-05-10"' in content and 'value="2026-05-01"' in content
+    assert not CourseRecord.objects.exists()
+
+
+def test_a_supervision_without_peer_workers_or_with_its_end_first_is_refused(client_for, cast):
+    from education.models import Meeting
+
+    response = client_for("centre", "en").post(
+        reverse("education:supervision_create"),
+        {
+            "date": "2031-02-03",
+            "start_time": "11:00",
+            "end_time": "10:00",
+            "supervisor": "Anne Thorsen",
+        },
+    )
+    errors = response.context["form"].errors
+    assert errors["participants"] == ["This field is required."]
+    assert errors["end_time"] == ["The meeting must end after it starts."]
+    assert 'value="Anne Thorsen"' in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_a_group_of_chosen_members_needs_members(client_for, cast):
+    response = client_for("centre", "en").post(
+        reverse("education:group_create"),
+        {"name": "Netværk for ledere", "audience": "members", "duration_minutes": "60"},
+    )
+    assert response.context["form"].errors == {"members": ["Choose the members of the group."]}
+    assert 'value="Netværk for ledere"' in response.content.decode()
+    assert not ErfaGroup.objects.filter(name="Netværk for ledere").exists()
+
+
+def test_an_external_participant_needs_an_organisation_and_a_contact(client_for, cast):
+    cohort = CohortFactory(name="Hold 2031", status="open")
+    response = client_for("centre", "en").post(
+        reverse("education:external_add", args=[cohort.pk]), {"external_name": "Eva Ekstern"}
+    )
+    assert response.context["form"].errors == {
+        "external_organisation": ["This field is required."],
+        "external_contact": ["This field is required."],
+    }
+    assert 'value="Eva Ekstern"' in response.content.decode()
+    assert not cohort.enrolments.exists()
