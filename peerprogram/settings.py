@@ -195,6 +195,17 @@ EDUCATION_THEME_DAY_DAYS = 60
 # (the anonymise_applicants command, run daily).
 APPLICANT_RETENTION_MONTHS = env.int("APPLICANT_RETENTION_MONTHS", default=6)
 
+# Peer notes. The hospital record (EPR) is the record of treatment: the peer worker pastes
+# the approved note into it. The notes here are kept this long after the patient's peer
+# support ended, then removed by the remove_old_notes command (run daily).
+JOURNAL_RETENTION_MONTHS = env.int("JOURNAL_RETENTION_MONTHS", default=24)
+# Conversations per contracted hour are flagged when a month is this far below or above
+# the unit's usual level (too little and too much work are both sources of stress).
+JOURNAL_LOAD_LOW = 0.5
+JOURNAL_LOAD_HIGH = 1.5
+# A draft not approved by the patient is listed as waiting after this many days.
+JOURNAL_DRAFT_WARNING_DAYS = 7
+
 # Security. Production values are on unless DEBUG is on; each can be overridden.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

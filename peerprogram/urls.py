@@ -43,6 +43,7 @@ urlpatterns = [
     path("recruitment/", include("recruitment.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("education/", include("education.urls")),
+    path("journal/", include("journal.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language switch must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from education import selectors as education_selectors
+from journal import selectors as journal_selectors
 from mentoring import selectors as mentoring_selectors
 from recruitment import selectors as recruitment_selectors
 
@@ -120,6 +121,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["committee_seats"] = recruitment_selectors.open_committee_seats(actor.staff)
     if actor.is_leader:
         context["leader_recruitment"] = recruitment_selectors.leader_overview(actor.led_unit_ids)
+    if actor.peer:
+        context["journal"] = journal_selectors.waiting_counts(actor.peer)
     if actor.staff and (actor.peer or actor.is_mentor):
         context["schedule"] = education_selectors.coming_for(actor.staff, limit=5)
     if actor.sees_programme:

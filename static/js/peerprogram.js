@@ -26,3 +26,21 @@
     update();
   });
 })();
+
+// Copy a note's plain text to the clipboard (the text is selectable without this too).
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var box = document.getElementById(button.dataset.copyTarget);
+      box.select();
+      var done = function () { button.textContent = button.dataset.copiedLabel; };
+      if (navigator.clipboard) {
+        navigator.clipboard.writeText(box.value).then(done, function () { document.execCommand("copy"); done(); });
+      } else {
+        document.execCommand("copy");
+        done();
+      }
+    });
+  });
+})();

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from journal import demo as journal_demo
 from mentoring.models import MentorIntroduction
 from peerprogram.models import PeerWorker, StaffMember, Unit
 
@@ -215,6 +216,7 @@ class Command(BaseCommand):
             )
         self._recruitment(today, units)
         self._education(today)
+        self.created += journal_demo.load(today)
         return self.created
 
     def _mentorship(self, peer, mentor_name: str, start: datetime.date, today) -> None:

@@ -1,0 +1,353 @@
+"""Forms of the journal. The co-writing steps and their prompts are defined here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from peerprogram.forms import DATE_WIDGET, VersionedFormMixin
+
+from .models import CHIME_FIELDS, GroupNote, NoteVersion, Patient, Referral
+
+
+def _helper(layout: Layout | None = None) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    if layout is not None:
+        helper.layout = layout
+    return helper
+
+
+class PatientForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = [
+            "name",
+            "reference",
+            "consent_date",
+            "consent_given",
+            "peers",
+            "status",
+            "ended_on",
+        ]
+        widgets = {
+            "consent_date": DATE_WIDGET,
+            "ended_on": DATE_WIDGET,
+            "peers": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, peers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["peers"].queryset = peers
+            self.fields["peers"].label_from_instance = lambda p: p.staff_member.name
+            self.add_version_field()
+        else:
+            for name in ("peers", "status", "ended_on"):
+                del self.fields[name]
+        self.fields["consent_given"].help_text = _(
+            "Peer support needs the patient's consent; record it before the first note."
+        )
+        self.helper = _helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        date, how = cleaned.get("consent_date"), cleaned.get("consent_given")
+        if date and not how:
+            self.add_error("consent_given", _("Say how the consent was given."))
+        if how and not date:
+            self.add_error("consent_date", _("Give the date of the consent."))
+        if date and date > timezone.localdate():
+            self.add_error("consent_date", _("The date cannot be in the future."))
+        if cleaned.get("status") == Patient.Status.ENDED and not cleaned.get("ended_on"):
+            self.add_error("ended_on", _("Give the date the peer support ended."))
+        return cleaned
+
+    def changes(self) -> dict:
+        return {k: v for k, v in super().changes().items() if k != "peers"}
+
+    def _post_clean(self):
+        # The service validates the model (with the version check); the form does not
+        # write the instance before it runs.
+        pass
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = [
+            "peer",
+            "patient_name",
+            "patient_reference",
+            "reason",
+            "contact_route",
+            "contact_other",
+        ]
+        widgets = {
+            "reason": forms.Textarea(attrs={"rows": 3}),
+            "contact_route": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, peers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["peer"].queryset = peers
+        self.fields["peer"].label_from_instance = lambda p: p.staff_member.name
+        self.fields["contact_other"].help_text = _("Only when you chose “Other”.")
+        self.helper = _helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("contact_route") == Referral.ContactRoute.OTHER
+            and not cleaned.get("contact_other", "").strip()
+        ):
+            self.add_error("contact_other", _("Describe the other way of making contact."))
+        return cleaned
+
+    def _post_clean(self):
+        pass
+
+
+class ReferralAcceptForm(forms.Form):
+    consent_date = forms.DateField(
+        label=_("consent to peer support given on"), required=False, widget=DATE_WIDGET
+    )
+    consent_given = forms.ChoiceField(
+        label=_("consent given"),
+        choices=[("", "---------"), *Patient.ConsentGiven.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Layout(Row(Column("consent_date"), Column("consent_given"))))
+
+    def clean(self):
+        cleaned = super().clean()
+        date, how = cleaned.get("consent_date"), cleaned.get("consent_given")
+        if date and not how:
+            self.add_error("consent_given", _("Say how the consent was given."))
+        if how and not date:
+            self.add_error("consent_date", _("Give the date of the consent."))
+        if date and date > timezone.localdate():
+            self.add_error("consent_date", _("The date cannot be in the future."))
+        return cleaned
+
+
+class ReferralDeclineForm(forms.Form):
+    decline_reason = forms.CharField(
+        label=_("reason for declining"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The colleague who referred the patient reads this."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class NoteFactsForm(VersionedFormMixin, forms.ModelForm):
+    """The first step: when, where, what and how long."""
+
+    class Meta:
+        model = NoteVersion
+        fields = ["date", "place", "activity", "minutes"]
+        widgets = {"date": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"].widget.attrs.update({"min": 1, "max": 600})
+        if self.instance.pk:
+            self.add_version_field()
+        self.helper = _helper(
+            Layout(Row(Column("date"), Column("minutes")), Row(Column("place"), Column("activity")))
+        )
+        if "version" in self.fields:
+            self.helper.layout.append("version")
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date and date > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return date
+
+    def _post_clean(self):
+        pass
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of co-writing: one part of the note and a plain-language question."""
+
+    name: str
+    title: str
+    prompt: str
+    hint: str = ""
+
+
+STEPS = [
+    Step("facts", _("Today"), _("When and where did we meet, and for how long?")),
+    Step(
+        "connectedness",
+        _("Connectedness"),
+        _("Who or what have you felt close to lately? Is there someone you miss?"),
+        _("Family, friends, neighbours, a club, a pet, people with similar experiences."),
+    ),
+    Step(
+        "hope",
+        _("Hope"),
+        _("What gives you hope right now? What are you looking forward to?"),
+        _("Small things count: a walk, a visit, a good night's sleep."),
+    ),
+    Step(
+        "identity",
+        _("Identity"),
+        _("Who are you, besides what you are struggling with? What should others know about you?"),
+        _("Interests, roles, values, what you are good at."),
+    ),
+    Step(
+        "meaning",
+        _("Meaning"),
+        _("What makes a day feel worthwhile to you? What matters most?"),
+        _("Work, study, faith, helping others, something you create."),
+    ),
+    Step(
+        "empowerment",
+        _("Empowerment"),
+        _("What can you decide or do yourself? What has helped you take charge before?"),
+        _("Your strengths, your choices, what you want to try."),
+    ),
+    Step(
+        "patient_words",
+        _("In your own words"),
+        _("Is there something you want written down exactly as you say it?"),
+    ),
+    Step("next_steps", _("Next steps"), _("What did we agree on, and who does what?")),
+    Step(
+        "approve",
+        _("Read and approve"),
+        _("Read the note together. It becomes final only when you agree with every word."),
+    ),
+]
+STEP_NAMES = [s.name for s in STEPS]
+TEXT_STEPS = [*CHIME_FIELDS, "patient_words", "next_steps"]
+
+
+class StepTextForm(forms.Form):
+    """One text of the note, with the draft's save count so a concurrent save is noticed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, step: Step, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[step.name] = forms.CharField(
+            label=step.title,
+            required=False,
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 7, "class": "cowrite-text"}),
+        )
+        self.step = step
+
+    def changes(self) -> dict:
+        return {self.step.name: self.cleaned_data[self.step.name].strip()}
+
+
+class ApproveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    confirmed = forms.BooleanField(
+        label=_("I have read the note, and it says what I want it to say."),
+        error_messages={"required": _("The patient ticks this box to approve the note.")},
+    )
+
+
+class NoteErrorForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why was the note entered in error?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: written on the wrong patient. The note stays in the history."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class ConcernRecordForm(forms.Form):
+    passed_to = forms.CharField(
+        label=_("Passed to"),
+        max_length=200,
+        help_text=_("Who in the team you told, for example the contact person or the doctor."),
+    )
+    passed_at = forms.DateTimeField(
+        label=_("When"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Layout(Row(Column("passed_to"), Column("passed_at"))))
+
+
+class GroupNoteForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = GroupNote
+        fields = [
+            "date",
+            "place",
+            "topic",
+            "participants",
+            "minutes",
+            "co_facilitator",
+            *CHIME_FIELDS,
+        ]
+        widgets = {"date": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].help_text = _(
+            "The theme of the session. No names and nothing about one participant."
+        )
+        if self.instance.pk:
+            self.add_version_field()
+        self.helper = _helper(
+            Layout(
+                Row(Column("date"), Column("place")),
+                "topic",
+                Row(Column("participants"), Column("minutes"), Column("co_facilitator")),
+                Row(*[Column(name) for name in CHIME_FIELDS]),
+            )
+        )
+        if "version" in self.fields:
+            self.helper.layout.append("version")
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date and date > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return date
+
+    def _post_clean(self):
+        pass
+
+
+class StatisticsForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
+    to = forms.DateField(
+        label=_("Last month"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].empty_label = _("All units")

@@ -1,0 +1,449 @@
+"""Writes to the journal: patients, referrals, notes and their versions, the access log.
+
+Keyword-only, atomic, validated and audited. The audit rows never hold note content:
+only which object and which fields changed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peerprogram.models import PeerWorker, StaffMember
+from peerprogram.services import ConcurrentEditError, audit, save_versioned
+
+from .models import (
+    CHIME_FIELDS,
+    CONTENT_FIELDS,
+    GroupNote,
+    Note,
+    NoteAccess,
+    NoteVersion,
+    Patient,
+    Referral,
+)
+
+# The facts of a conversation that are edited in the first step of co-writing.
+FACT_FIELDS = ("date", "place", "activity", "minutes")
+
+
+def _check_peer_in_unit(peer: PeerWorker, unit_id: int, field: str) -> None:
+    if peer.staff_member.unit_id != unit_id or not peer.staff_member.active:
+        raise ValidationError({field: _("Choose an active peer worker of the patient's unit.")})
+
+
+# Patients ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def patient_create(
+    *,
+    by,
+    peer: PeerWorker,
+    name: str,
+    reference: str,
+    consent_date: datetime.date | None = None,
+    consent_given: str = "",
+) -> Patient:
+    """A patient who contacted the peer worker directly joins the peer's caseload."""
+    patient = Patient(
+        unit=peer.staff_member.unit,
+        name=name.strip(),
+        reference=reference.strip(),
+        consent_date=consent_date,
+        consent_given=consent_given,
+    )
+    patient.full_clean()
+    patient.save()
+    patient.peers.add(peer)
+    audit(by=by, action="patient_create", obj=patient)
+    return patient
+
+
+@transaction.atomic
+def patient_update(
+    *,
+    patient: Patient,
+    by,
+    expected_version: int,
+    peers: list[PeerWorker] | None = None,
+    **changes: Any,
+) -> Patient:
+    """Change the patient's facts and who works with them; refuses a concurrent edit."""
+    if changes.get("status") == Patient.Status.ACTIVE:
+        changes["ended_on"] = None
+    elif changes.get("status") == Patient.Status.ENDED and not changes.get("ended_on"):
+        raise ValidationError({"ended_on": _("Give the date the peer support ended.")})
+    if peers is not None:
+        if not peers:
+            raise ValidationError({"peers": _("At least one peer worker works with the patient.")})
+        for peer in peers:
+            _check_peer_in_unit(peer, patient.unit_id, "peers")
+    summary = save_versioned(patient, expected_version=expected_version, changes=changes)
+    if peers is not None:
+        before = set(patient.peers.values_list("pk", flat=True))
+        patient.peers.set(peers)
+        if before != {p.pk for p in peers}:
+            summary = ", ".join(filter(None, [summary, "peers"]))
+    audit(by=by, action="patient_update", obj=patient, summary=summary)
+    return patient
+
+
+# Referrals ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    by,
+    referred_by: StaffMember,
+    peer: PeerWorker,
+    patient_name: str,
+    patient_reference: str,
+    reason: str,
+    contact_route: str,
+    contact_other: str = "",
+) -> Referral:
+    """A member of staff refers a patient to a peer worker of their own unit."""
+    _check_peer_in_unit(peer, referred_by.unit_id, "peer")
+    if peer.staff_member_id == referred_by.pk:
+        raise ValidationError({"peer": _("You cannot refer a patient to yourself.")})
+    referral = Referral(
+        unit_id=referred_by.unit_id,
+        peer=peer,
+        referred_by=referred_by,
+        patient_name=patient_name.strip(),
+        patient_reference=patient_reference.strip(),
+        reason=reason.strip(),
+        contact_route=contact_route,
+        contact_other=contact_other.strip() if contact_route == "other" else "",
+    )
+    referral.full_clean()
+    referral.save()
+    audit(by=by, action="referral_create", obj=referral)
+    return referral
+
+
+def _pending(referral: Referral) -> None:
+    if referral.status != Referral.Status.PENDING:
+        raise ValidationError(_("This referral has already been answered."))
+
+
+@transaction.atomic
+def referral_accept(
+    *,
+    referral: Referral,
+    by,
+    consent_date: datetime.date | None = None,
+    consent_given: str = "",
+) -> Patient:
+    """The peer worker accepts: the patient joins their caseload (a known patient is reused)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _pending(referral)
+    patient = (
+        Patient.objects.select_for_update()
+        .filter(unit_id=referral.unit_id, reference__iexact=referral.patient_reference)
+        .first()
+    )
+    if patient is None:
+        patient = patient_create(
+            by=by,
+            peer=referral.peer,
+            name=referral.patient_name,
+            reference=referral.patient_reference,
+            consent_date=consent_date,
+            consent_given=consent_given,
+        )
+    else:
+        changes: dict[str, Any] = {}
+        if patient.status == Patient.Status.ENDED:
+            changes.update(status=Patient.Status.ACTIVE, ended_on=None)
+        if consent_date and not patient.consent_date:
+            changes.update(consent_date=consent_date, consent_given=consent_given)
+        if changes:
+            save_versioned(patient, expected_version=patient.version, changes=changes)
+        patient.peers.add(referral.peer)
+    referral.status = Referral.Status.ACCEPTED
+    referral.patient = patient
+    referral.decided_at = timezone.now()
+    referral.save(update_fields=["status", "patient", "decided_at"])
+    audit(by=by, action="referral_accept", obj=referral)
+    return patient
+
+
+@transaction.atomic
+def referral_decline(*, referral: Referral, by, reason: str) -> Referral:
+    """The peer worker declines, with a reason the referring colleague reads."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _pending(referral)
+    if not reason.strip():
+        raise ValidationError({"decline_reason": _("Give a reason for declining.")})
+    referral.status = Referral.Status.DECLINED
+    referral.decline_reason = reason.strip()
+    referral.decided_at = timezone.now()
+    referral.full_clean()
+    referral.save(update_fields=["status", "decline_reason", "decided_at"])
+    audit(by=by, action="referral_decline", obj=referral)
+    return referral
+
+
+# Notes -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def note_start(
+    *,
+    patient: Patient,
+    peer: PeerWorker,
+    by,
+    date: datetime.date,
+    place: str,
+    activity: str,
+    minutes: int,
+) -> Note:
+    """Begin a note with the patient: the facts of today; the text is written next."""
+    if patient.status != Patient.Status.ACTIVE:
+        raise ValidationError(_("The patient's peer support has ended. Reopen it to write notes."))
+    if not patient.has_consent:
+        raise ValidationError(
+            _("Record the patient's consent to peer support before writing the first note.")
+        )
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+    note = Note.objects.create(patient=patient, peer=peer)
+    version = NoteVersion(
+        note=note,
+        number=1,
+        date=date,
+        place=place,
+        activity=activity,
+        minutes=minutes,
+        written_by=peer,
+    )
+    version.full_clean()
+    version.save()
+    audit(by=by, action="note_start", obj=note)
+    return note
+
+
+def draft_of(note: Note) -> NoteVersion | None:
+    return note.versions.filter(status=NoteVersion.Status.DRAFT).first()
+
+
+@transaction.atomic
+def draft_save(
+    *, draft: NoteVersion, by, expected_version: int, changes: dict[str, Any]
+) -> NoteVersion:
+    """Save what was typed into a draft; refuses if someone else saved it since.
+
+    Sending what is already stored is not a conflict (an autosave and the "next" button
+    can cross each other), so only a real difference is refused.
+    """
+    stored = NoteVersion.objects.select_for_update().get(pk=draft.pk)
+    if stored.status != NoteVersion.Status.DRAFT:
+        raise ValidationError(_("This version is no longer a draft. Open the note again."))
+    if stored.version != expected_version:
+        if all(getattr(stored, name) == value for name, value in changes.items()):
+            return stored
+        raise ConcurrentEditError
+    if "date" in changes and changes["date"] > timezone.localdate():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+    summary = save_versioned(
+        stored, expected_version=expected_version, changes={**changes, "saved_at": timezone.now()}
+    )
+    if summary and summary != "saved_at":
+        audit(by=by, action="note_draft_save", obj=stored.note, summary=summary)
+    return stored
+
+
+@transaction.atomic
+def note_approve(*, note: Note, by, expected_version: int) -> Note:
+    """The patient has read the draft and approves it: it becomes the note as it stands."""
+    draft = draft_of(note)
+    if draft is None:
+        raise ValidationError(_("There is no draft to approve."))
+    if draft.version != expected_version:
+        raise ValidationError(
+            _(
+                "The draft changed after it was shown. Read it again with the patient "
+                "before approving."
+            )
+        )
+    if not any(getattr(draft, name).strip() for name in CHIME_FIELDS):
+        raise ValidationError(
+            _("Write at least one of the five CHIME sections before the patient approves.")
+        )
+    now = timezone.now()
+    NoteVersion.objects.filter(pk=draft.pk).update(
+        status=NoteVersion.Status.APPROVED, approved_at=now
+    )
+    note.current_id = draft.pk
+    note.status = Note.Status.FINAL
+    note.save(update_fields=["current", "status"])
+    audit(by=by, action="note_approve", obj=note, summary=f"v{draft.number}")
+    return note
+
+
+@transaction.atomic
+def note_revise(*, note: Note, peer: PeerWorker, by) -> NoteVersion:
+    """Change a final note: a new draft version that needs the patient's approval again."""
+    note = Note.objects.select_for_update().get(pk=note.pk)
+    if note.status != Note.Status.FINAL:
+        raise ValidationError(_("Only a final note can be changed."))
+    existing = draft_of(note)
+    if existing is not None:
+        return existing
+    current = note.current
+    copy = {name: getattr(current, name) for name in (*FACT_FIELDS, *CONTENT_FIELDS)}
+    last = note.versions.order_by("-number").values_list("number", flat=True).first()
+    draft = NoteVersion.objects.create(note=note, number=last + 1, written_by=peer, **copy)
+    audit(by=by, action="note_revise", obj=note, summary=f"v{draft.number}")
+    return draft
+
+
+@transaction.atomic
+def draft_discard(*, note: Note, by) -> Note:
+    """The patient did not approve: the draft's text is removed, the fact that it existed stays."""
+    draft = draft_of(note)
+    if draft is None:
+        raise ValidationError(_("There is no draft to discard."))
+    NoteVersion.objects.filter(pk=draft.pk).update(
+        status=NoteVersion.Status.DISCARDED, **dict.fromkeys(CONTENT_FIELDS, "")
+    )
+    if note.current_id is None:
+        note.status = Note.Status.DISCARDED
+        note.save(update_fields=["status"])
+    audit(by=by, action="note_discard", obj=note, summary=f"v{draft.number}")
+    return note
+
+
+@transaction.atomic
+def note_mark_error(*, note: Note, by, reason: str) -> Note:
+    """A final note entered by mistake: marked, with the reason, and kept in the history."""
+    if note.status != Note.Status.FINAL:
+        raise ValidationError(
+            _("Only a final note can be marked as entered in error; a draft is discarded.")
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the note was entered in error.")})
+    draft = draft_of(note)
+    if draft is not None:
+        draft_discard(note=note, by=by)
+    note.status = Note.Status.ERROR
+    note.error_reason = reason.strip()
+    note.error_at = timezone.now()
+    note.save(update_fields=["status", "error_reason", "error_at"])
+    audit(by=by, action="note_mark_error", obj=note)
+    return note
+
+
+@transaction.atomic
+def concern_raise(*, note: Note, by) -> Note:
+    """Duty to inform: the note carries a concern until the peer records it was passed on."""
+    if note.concern:
+        return note
+    note.concern = True
+    note.concern_raised_at = timezone.now()
+    note.save(update_fields=["concern", "concern_raised_at"])
+    audit(by=by, action="note_concern_raise", obj=note)
+    return note
+
+
+@transaction.atomic
+def concern_record(*, note: Note, by, passed_to: str, passed_at: datetime.datetime) -> Note:
+    """Record to whom and when the concern was passed to the team."""
+    if not note.concern:
+        raise ValidationError(_("The note carries no concern."))
+    if not passed_to.strip():
+        raise ValidationError({"passed_to": _("Say to whom the concern was passed.")})
+    if passed_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"passed_at": _("The time cannot be in the future.")})
+    note.concern_passed_to = passed_to.strip()
+    note.concern_passed_at = passed_at
+    note.full_clean()
+    note.save(update_fields=["concern_passed_to", "concern_passed_at"])
+    audit(by=by, action="note_concern_record", obj=note)
+    return note
+
+
+# Group notes -------------------------------------------------------------------
+
+
+@transaction.atomic
+def group_note_create(*, by, peer: PeerWorker, **fields: Any) -> GroupNote:
+    """A group session's note: topic, size and themes, never about one person."""
+    if fields.get("date") and fields["date"] > timezone.localdate():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+    note = GroupNote(unit_id=peer.staff_member.unit_id, peer=peer, **fields)
+    note.full_clean()
+    note.save()
+    audit(by=by, action="group_note_create", obj=note)
+    return note
+
+
+@transaction.atomic
+def group_note_update(*, note: GroupNote, by, expected_version: int, **changes: Any) -> GroupNote:
+    if changes.get("date") and changes["date"] > timezone.localdate():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+    summary = save_versioned(note, expected_version=expected_version, changes=changes)
+    audit(by=by, action="group_note_update", obj=note, summary=summary)
+    return note
+
+
+# The access log ----------------------------------------------------------------
+
+
+def access_log(*, user, notes: list[Note], action: str, version_number: int | None = None) -> None:
+    """One row per note whose content the user is shown. Written before the content is."""
+    who = getattr(getattr(user, "staff_member", None), "name", "") or user.get_username()
+    NoteAccess.objects.bulk_create(
+        NoteAccess(
+            user=user,
+            who=who,
+            patient_id=note.patient_id,
+            note_id=note.pk,
+            version_number=version_number,
+            action=action,
+        )
+        for note in notes
+    )
+
+
+# Retention ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def notes_remove_expired(*, today: datetime.date, months: int) -> dict[str, int]:
+    """Remove patients whose peer support ended more than `months` ago, with their notes.
+
+    Returns what was removed. Running it again removes nothing more. The access log
+    stays: it holds no content, and it is the record of who read what.
+    """
+    cutoff = today - relativedelta(months=months)
+    patients = Patient.objects.filter(status=Patient.Status.ENDED, ended_on__lt=cutoff)
+    ids = list(patients.values_list("pk", flat=True))
+    counts = {
+        "patients": len(ids),
+        "notes": Note.objects.filter(patient_id__in=ids).count(),
+        "versions": NoteVersion.objects.filter(note__patient_id__in=ids).count(),
+        "referrals": Referral.objects.filter(patient_id__in=ids).count(),
+    }
+    # Declined referrals name a patient too; they go after the same time.
+    declined = Referral.objects.filter(status=Referral.Status.DECLINED, decided_at__date__lt=cutoff)
+    counts["referrals"] += declined.count()
+    declined.delete()
+    if ids:
+        # A note points at its current version (PROTECT): let go of it first.
+        Note.objects.filter(patient_id__in=ids).update(current=None, status=Note.Status.DRAFT)
+        NoteVersion.objects.filter(note__patient_id__in=ids).delete()
+        Note.objects.filter(patient_id__in=ids).delete()
+        Referral.objects.filter(patient_id__in=ids).delete()
+        Patient.peers.through.objects.filter(patient_id__in=ids).delete()
+        Patient.objects.filter(pk__in=ids).delete()
+    return counts

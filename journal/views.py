@@ -1,0 +1,692 @@
+"""Journal pages: the caseload, patients, referrals, co-writing notes, group notes, statistics.
+
+Every view that shows note content writes the access log first (`_log`), and sends
+`Cache-Control: no-store` so no browser or proxy keeps a copy.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from peerprogram import access as core_access
+from peerprogram.models import PeerWorker
+from peerprogram.services import ConcurrentEditError
+from peerprogram.views import apply_service, handle_form, int_or_zero, spreadsheet_response
+from recruitment.pdf import pdf_response
+
+from . import access, charts, exports, selectors, services
+from .forms import (
+    STEP_NAMES,
+    STEPS,
+    ApproveForm,
+    ConcernRecordForm,
+    GroupNoteForm,
+    NoteErrorForm,
+    NoteFactsForm,
+    PatientForm,
+    ReferralAcceptForm,
+    ReferralDeclineForm,
+    ReferralForm,
+    StatisticsForm,
+    StepTextForm,
+)
+from .models import Note, NoteAccess, NoteVersion, Referral
+
+
+def _peer(request: HttpRequest):
+    """The journal is written by peer workers; other roles follow it in the statistics."""
+    actor = core_access.get_actor(request.user)
+    core_access.require(actor.peer is not None)
+    return actor.peer
+
+
+def _log(request: HttpRequest, notes, action: str, version_number: int | None = None) -> None:
+    services.access_log(
+        user=request.user, notes=list(notes), action=action, version_number=version_number
+    )
+
+
+# The caseload and patients ----------------------------------------------------------
+
+
+@require_GET
+@never_cache
+def caseload(request: HttpRequest) -> HttpResponse:
+    peer = _peer(request)
+    patients = list(selectors.caseload(peer))
+    return render(
+        request,
+        "journal/caseload.html",
+        {
+            "active": [p for p in patients if p.status == p.Status.ACTIVE],
+            "ended": [p for p in patients if p.status != p.Status.ACTIVE],
+            "waiting": selectors.waiting_for(peer),
+            "group_notes": access.group_notes_for(request.user)[:5],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def patient_create(request: HttpRequest) -> HttpResponse:
+    peer = _peer(request)
+    form = PatientForm(request.POST or None)
+    return handle_form(
+        request,
+        form,
+        lambda: services.patient_create(by=request.user, peer=peer, **form.cleaned_data),
+        success=_("The patient is on your caseload."),
+        template="journal/patient_form.html",
+        context={"patient": None},
+    )
+
+
+@require_GET
+@never_cache
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = access.get_patient_for(request.user, pk)
+    return render(
+        request,
+        "journal/patient_detail.html",
+        {
+            "patient": patient,
+            "notes": selectors.patient_notes(patient),
+            "peers": patient.peers.select_related("staff_member"),
+            "referrals": patient.referrals.select_related("referred_by", "peer__staff_member"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = access.get_patient_for(request.user, pk)
+    peers = PeerWorker.objects.filter(
+        staff_member__unit_id=patient.unit_id, staff_member__active=True
+    ).select_related("staff_member")
+    form = PatientForm(
+        request.POST or None,
+        instance=patient,
+        peers=peers,
+        initial={"peers": list(patient.peers.all())},
+    )
+    return handle_form(
+        request,
+        form,
+        lambda: services.patient_update(
+            patient=patient,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            peers=list(form.cleaned_data["peers"]),
+            **form.changes(),
+        ),
+        success=_("The patient's facts are saved."),
+        template="journal/patient_form.html",
+        context={"patient": patient},
+    )
+
+
+@require_GET
+@never_cache
+def patient_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """All of the patient's final notes, for the patient to take home."""
+    patient = access.get_patient_for(request.user, pk)
+    versions = selectors.final_versions(patient)
+    _log(request, [v.note for v in versions], NoteAccess.Action.PRINT)
+    response = pdf_response(
+        request,
+        "journal/pdf/notes.html",
+        {"patient": patient, "versions": versions},
+        f"peernotater-{patient.pk}.pdf",
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_GET
+@never_cache
+def patient_access_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who read the patient's notes, when and how: printed for the patient on request."""
+    patient = access.get_patient_for(request.user, pk)
+    response = pdf_response(
+        request,
+        "journal/pdf/access_report.html",
+        {"patient": patient, "rows": selectors.access_report(patient)},
+        f"adgangslog-{patient.pk}.pdf",
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+# Referrals ---------------------------------------------------------------------------
+
+
+@require_GET
+def referral_list(request: HttpRequest) -> HttpResponse:
+    actor = core_access.get_actor(request.user)
+    core_access.require(actor.staff is not None)
+    referrals = access.referrals_for(request.user)
+    return render(
+        request,
+        "journal/referral_list.html",
+        {
+            "is_peer": actor.peer is not None,
+            "received": referrals.filter(peer=actor.peer) if actor.peer else [],
+            "sent": referrals.filter(referred_by=actor.staff),
+            "may_refer": access.referral_peers_for(request.user).exists(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def referral_create(request: HttpRequest) -> HttpResponse:
+    actor = core_access.get_actor(request.user)
+    core_access.require(actor.staff is not None)
+    peers = access.referral_peers_for(request.user)
+    form = ReferralForm(request.POST or None, peers=peers)
+    return handle_form(
+        request,
+        form,
+        lambda: services.referral_create(
+            by=request.user, referred_by=actor.staff, **form.cleaned_data
+        ),
+        success=_("The referral is sent. The peer worker answers on the referral's page."),
+        template="journal/referral_form.html",
+        context={"has_peers": peers.exists()},
+    )
+
+
+@require_GET
+@never_cache
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = access.get_referral_for(request.user, pk)
+    actor = core_access.get_actor(request.user)
+    answering = (
+        actor.peer is not None
+        and referral.peer_id == actor.peer.pk
+        and referral.status == Referral.Status.PENDING
+    )
+    return render(
+        request,
+        "journal/referral_detail.html",
+        {
+            "referral": referral,
+            "answering": answering,
+            "accept_form": ReferralAcceptForm(),
+            "decline_form": ReferralDeclineForm(),
+        },
+    )
+
+
+@require_POST
+def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = access.get_referral_for_answer(request.user, pk)
+    form = ReferralAcceptForm(request.POST)
+    if form.is_valid():
+        patient = apply_service(
+            form,
+            lambda: services.referral_accept(
+                referral=referral, by=request.user, **form.cleaned_data
+            ),
+        )
+        if patient:
+            messages.success(
+                request,
+                _("You accepted the referral. %(name)s is on your caseload.")
+                % {"name": patient.name},
+            )
+            return redirect(patient)
+    return render(
+        request,
+        "journal/referral_detail.html",
+        {
+            "referral": referral,
+            "answering": True,
+            "accept_form": form,
+            "decline_form": ReferralDeclineForm(),
+        },
+    )
+
+
+@require_POST
+def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = access.get_referral_for_answer(request.user, pk)
+    form = ReferralDeclineForm(request.POST)
+    if form.is_valid() and apply_service(
+        form,
+        lambda: services.referral_decline(
+            referral=referral, by=request.user, reason=form.cleaned_data["decline_reason"]
+        ),
+    ):
+        messages.success(request, _("You declined the referral; your colleague can see why."))
+        return redirect("journal:referral_list")
+    return render(
+        request,
+        "journal/referral_detail.html",
+        {
+            "referral": referral,
+            "answering": True,
+            "accept_form": ReferralAcceptForm(),
+            "decline_form": form,
+        },
+    )
+
+
+# Notes ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def note_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a note with the patient: the facts first, then the co-writing steps."""
+    patient = access.get_patient_for(request.user, pk)
+    peer = _peer(request)
+    form = NoteFactsForm(
+        request.POST or None,
+        initial={"date": timezone.localdate(), "minutes": 45, "place": "outpatient"},
+    )
+    if request.method == "POST" and form.is_valid():
+        note = apply_service(
+            form,
+            lambda: services.note_start(
+                patient=patient, peer=peer, by=request.user, **form.cleaned_data
+            ),
+        )
+        if note:
+            return redirect(_step_url(note, 1))
+    return render(request, "journal/note_start.html", {"form": form, "patient": patient})
+
+
+def _step_url(note: Note, index: int) -> str:
+    return reverse("journal:note_write", args=[note.pk]) + f"?step={STEP_NAMES[index]}"
+
+
+def _step_index(request: HttpRequest) -> int:
+    name = request.POST.get("step") or request.GET.get("step") or STEP_NAMES[1]
+    return STEP_NAMES.index(name) if name in STEP_NAMES else 1
+
+
+def _step_form(step, draft: NoteVersion, data=None):
+    if step.name == "facts":
+        return NoteFactsForm(data, instance=draft, initial={"version": draft.version})
+    if step.name == "approve":
+        return ApproveForm(data, initial={"version": draft.version})
+    return StepTextForm(
+        data,
+        step=step,
+        initial={"version": draft.version, step.name: getattr(draft, step.name)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def note_write(request: HttpRequest, pk: int) -> HttpResponse:
+    """Co-writing: one part of the note per screen, in large type, with the patient."""
+    note = access.get_note_for(request.user, pk)
+    draft = services.draft_of(note)
+    if draft is None:
+        messages.info(request, _("The note has no draft. Change the note to write a new version."))
+        return redirect(note)
+    index = _step_index(request)
+    step = STEPS[index]
+    if step.name == "approve" and request.method == "POST":
+        return _approve(request, note, draft)
+    form = _step_form(step, draft, request.POST or None)
+    kept = ""
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        conflict = False
+
+        def save():
+            nonlocal conflict
+            try:
+                return services.draft_save(
+                    draft=draft,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    changes=changes,
+                )
+            except ConcurrentEditError:
+                conflict = True
+                return None
+
+        if apply_service(form, save):
+            if "leave" in request.POST:
+                messages.success(request, _("The draft is saved."))
+                return redirect(note)
+            target = index - 1 if "back" in request.POST else index + 1
+            return redirect(_step_url(note, max(0, min(target, len(STEPS) - 1))))
+        if conflict:
+            # Show what is stored now, and keep what this person typed, to copy.
+            kept = "\n\n".join(str(v) for v in changes.values())
+            draft.refresh_from_db()
+            form = _step_form(step, draft)
+    _log(request, [note], NoteAccess.Action.COWRITE, draft.number)
+    return render(
+        request,
+        "journal/note_write.html",
+        {
+            "note": note,
+            "draft": draft,
+            "form": form,
+            "step": step,
+            "index": index,
+            "steps": STEPS,
+            "kept": kept,
+            "text_field": form[step.name] if isinstance(form, StepTextForm) else None,
+        },
+    )
+
+
+def _approve(request: HttpRequest, note: Note, draft: NoteVersion) -> HttpResponse:
+    form = ApproveForm(request.POST)
+    if form.is_valid() and apply_service(
+        form,
+        lambda: services.note_approve(
+            note=note, by=request.user, expected_version=form.cleaned_data["version"]
+        ),
+    ):
+        messages.success(request, _("The patient approved the note. It is final now."))
+        return redirect(note)
+    draft.refresh_from_db()
+    _log(request, [note], NoteAccess.Action.COWRITE, draft.number)
+    return render(
+        request,
+        "journal/note_write.html",
+        {
+            "note": note,
+            "draft": draft,
+            "form": form,
+            "step": STEPS[-1],
+            "index": len(STEPS) - 1,
+            "steps": STEPS,
+            "kept": "",
+        },
+    )
+
+
+@require_POST
+@never_cache
+def note_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: saves the text being typed. The answer holds the time and the new save count,
+    never the stored text."""
+    note = access.get_note_for(request.user, pk)
+    draft = services.draft_of(note)
+    step = STEPS[_step_index(request)]
+    context = {"saved_at": None, "error": "", "version": int_or_zero(request.POST.get("version"))}
+    if draft is None or step.name in ("facts", "approve"):
+        context["error"] = _("Not saved: the note is no longer a draft.")
+    else:
+        form = StepTextForm(request.POST, step=step)
+        if not form.is_valid():
+            context["error"] = " ".join(e for errs in form.errors.values() for e in errs)
+        else:
+            try:
+                saved = services.draft_save(
+                    draft=draft,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    changes=form.changes(),
+                )
+            except ConcurrentEditError:
+                context["error"] = _(
+                    "Not saved: someone else changed this draft a moment ago. Your text is "
+                    "still in the box: copy it, then reload the page to see their version."
+                )
+            else:
+                context.update(saved_at=timezone.localtime(saved.saved_at), version=saved.version)
+    return render(request, "journal/_autosave.html", context)
+
+
+@require_GET
+@never_cache
+def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    note = access.get_note_for(request.user, pk)
+    draft = services.draft_of(note)
+    shown = note.current or draft
+    _log(request, [note], NoteAccess.Action.VIEW, shown.number if shown else None)
+    return render(
+        request,
+        "journal/note_detail.html",
+        {
+            "note": note,
+            "shown": shown,
+            "draft": draft,
+            "versions": selectors.note_versions(note),
+            "error_form": NoteErrorForm(),
+            "concern_form": ConcernRecordForm(initial={"passed_at": timezone.localtime()}),
+        },
+    )
+
+
+@require_GET
+@never_cache
+def note_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    note = access.get_note_for(request.user, pk)
+    version = get_object_or_404(
+        note.versions.select_related("written_by__staff_member"), number=number
+    )
+    _log(request, [note], NoteAccess.Action.VERSION, number)
+    return render(request, "journal/note_version.html", {"note": note, "shown": version})
+
+
+@require_GET
+@never_cache
+def note_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Plain text under the CHIME headings, to paste into the hospital record."""
+    note = access.get_note_for(request.user, pk)
+    if note.current is None:
+        messages.info(request, _("Only a note the patient approved can be copied."))
+        return redirect(note)
+    _log(request, [note], NoteAccess.Action.COPY, note.current.number)
+    text = render_to_string(
+        "journal/note_plain.txt", {"note": note, "shown": note.current}, request=request
+    )
+    return render(request, "journal/note_copy.html", {"note": note, "text": text})
+
+
+@require_GET
+@never_cache
+def note_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    note = access.get_note_for(request.user, pk)
+    if note.current is None:
+        messages.info(request, _("Only a note the patient approved can be printed."))
+        return redirect(note)
+    _log(request, [note], NoteAccess.Action.PRINT, note.current.number)
+    response = pdf_response(
+        request,
+        "journal/pdf/notes.html",
+        {"patient": note.patient, "versions": [note.current]},
+        f"peernotat-{note.pk}.pdf",
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+def _note_action(request: HttpRequest, note: Note, call, success: str) -> HttpResponse:
+    try:
+        call()
+    except services.ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect(note)
+
+
+@require_POST
+def note_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    note = access.get_note_for(request.user, pk)
+    peer = _peer(request)
+    try:
+        services.note_revise(note=note, peer=peer, by=request.user)
+    except services.ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(note)
+    return redirect(_step_url(note, 1))
+
+
+@require_POST
+def note_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    note = access.get_note_for(request.user, pk)
+    return _note_action(
+        request,
+        note,
+        lambda: services.draft_discard(note=note, by=request.user),
+        _("The draft is discarded; its text is removed."),
+    )
+
+
+@require_POST
+def note_mark_error(request: HttpRequest, pk: int) -> HttpResponse:
+    note = access.get_note_for(request.user, pk)
+    form = NoteErrorForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the note was entered in error."))
+        return redirect(note)
+    return _note_action(
+        request,
+        note,
+        lambda: services.note_mark_error(
+            note=note, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("The note is marked as entered in error. It stays in the history."),
+    )
+
+
+@require_POST
+def note_concern(request: HttpRequest, pk: int) -> HttpResponse:
+    """Flag a concern (duty to inform), or record that it was passed on to the team."""
+    note = access.get_note_for(request.user, pk)
+    if not note.concern:
+        return _note_action(
+            request,
+            note,
+            lambda: services.concern_raise(note=note, by=request.user),
+            _("The concern is flagged. Record here when you have passed it to the team."),
+        )
+    form = ConcernRecordForm(request.POST)
+    if form.is_valid() and apply_service(
+        form,
+        lambda: services.concern_record(note=note, by=request.user, **form.cleaned_data),
+    ):
+        messages.success(request, _("Recorded: the concern was passed to the team."))
+        return redirect(note)
+    draft = services.draft_of(note)
+    shown = note.current or draft
+    _log(request, [note], NoteAccess.Action.VIEW, shown.number if shown else None)
+    return render(
+        request,
+        "journal/note_detail.html",
+        {
+            "note": note,
+            "shown": shown,
+            "draft": draft,
+            "versions": selectors.note_versions(note),
+            "error_form": NoteErrorForm(),
+            "concern_form": form,
+        },
+    )
+
+
+# Group notes -----------------------------------------------------------------------------
+
+
+@require_GET
+def group_note_list(request: HttpRequest) -> HttpResponse:
+    _peer(request)
+    return render(
+        request,
+        "journal/group_note_list.html",
+        {"notes": access.group_notes_for(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def group_note_create(request: HttpRequest) -> HttpResponse:
+    peer = _peer(request)
+    form = GroupNoteForm(request.POST or None, initial={"date": timezone.localdate()})
+    return handle_form(
+        request,
+        form,
+        lambda: services.group_note_create(by=request.user, peer=peer, **form.cleaned_data),
+        success=_("The group note is saved."),
+        template="journal/group_note_form.html",
+        context={"note": None},
+        redirect_to="journal:group_note_list",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def group_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    note = access.get_group_note_for(request.user, pk)
+    form = GroupNoteForm(request.POST or None, instance=note)
+    return handle_form(
+        request,
+        form,
+        lambda: services.group_note_update(
+            note=note,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **form.changes(),
+        ),
+        success=_("The group note is saved."),
+        template="journal/group_note_form.html",
+        context={"note": note},
+        redirect_to="journal:group_note_list",
+    )
+
+
+# Statistics ----------------------------------------------------------------------------
+
+
+def _statistics(request: HttpRequest):
+    core_access.require(access.may_see_statistics(request.user))
+    peers = access.statistics_peers_for(request.user)
+    units = core_access.units_for(request.user).filter(pk__in=peers.values("staff_member__unit_id"))
+    form = StatisticsForm(request.GET or None, units=units)
+    unit, last = None, timezone.localdate()
+    if form.is_valid():
+        unit = form.cleaned_data["unit"]
+        last = form.cleaned_data["to"] or last
+    if unit is not None:
+        peers = peers.filter(staff_member__unit=unit)
+    several_units = unit is None and peers.values("staff_member__unit_id").distinct().count() > 1
+    figures = selectors.statistics(peers, selectors.months_back(last), by_unit=several_units)
+    return form, figures, unit
+
+
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    form, figures, unit = _statistics(request)
+    return render(
+        request,
+        "journal/statistics.html",
+        {
+            "form": form,
+            "stats": figures,
+            "unit": unit,
+            "query": request.GET.urlencode(),
+            "month_bars": charts.month_bars(figures),
+            "chime_bars": charts.chime_bars(figures),
+            "chime_labels": [b.label for b in charts.chime_bars(figures)],
+            "month_rows": list(zip(figures.months, figures.totals, strict=True)),
+            "low": settings.JOURNAL_LOAD_LOW,
+            "high": settings.JOURNAL_LOAD_HIGH,
+        },
+    )
+
+
+@require_GET
+def statistics_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    _form, figures, _unit = _statistics(request)
+    return spreadsheet_response(exports.statistics_dataset(figures), "peerstatistik", file_format)
