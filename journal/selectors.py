@@ -161,8 +161,39 @@ def note_versions(note: Note) -> list[NoteVersion]:
     return list(note.versions.only(*META_FIELDS).select_related("written_by__staff_member"))
 
 
-def access_report(patient: Patient) -> QuerySet[NoteAccess]:
-    return NoteAccess.objects.filter(patient_id=patient.pk).order_by("at", "pk")
+@dataclass
+class AccessLine:
+    """One reading for the patient's report: a PDF of all notes is one line, not one per note."""
+
+    at: datetime.datetime
+    who: str
+    action: str
+    note_dates: list[datetime.date | None]
+
+
+def access_report(patient: Patient) -> list[AccessLine]:
+    """Who read the patient's notes, oldest first, with the date of each note read."""
+    rows = list(NoteAccess.objects.filter(patient_id=patient.pk).order_by("at", "pk"))
+    dates = dict(
+        NoteVersion.objects.filter(note__patient=patient)
+        .order_by("note_id", "number")
+        .values_list("note_id", "date")
+    )
+    labels = dict(NoteAccess.Action.choices)
+    lines: list[AccessLine] = []
+    for row in rows:
+        last = lines[-1] if lines else None
+        # One request writes its rows within a moment of each other.
+        if (
+            last is not None
+            and last.who == row.who
+            and last.action == labels[row.action]
+            and (row.at - last.at) < datetime.timedelta(seconds=2)
+        ):
+            last.note_dates.append(dates.get(row.note_id))
+        else:
+            lines.append(AccessLine(row.at, row.who, labels[row.action], [dates.get(row.note_id)]))
+    return lines
 
 
 def final_versions(patient: Patient) -> list[NoteVersion]:
