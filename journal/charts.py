@@ -46,7 +46,7 @@ def month_bars(stats: Statistics) -> list[Bar]:
                 stacked_y=round(BASE - h1 - h2, 1),
                 stacked_height=round(h2, 1),
                 second=f.group_sessions,
-                text_x=round(slot * len(bars) + slot * 0.15, 1),
+                text_x=round(slot * len(bars) + slot * 0.5, 1),
                 text_y=round(BASE - h1 - h2 - 4, 1),
             )
         )

@@ -192,7 +192,7 @@ class Step:
 
 
 STEPS = [
-    Step("facts", _("Today"), _("When and where did we meet, and for how long?")),
+    Step("facts", _("The meeting"), _("When and where did we meet, and for how long?")),
     Step(
         "connectedness",
         _("Connectedness"),

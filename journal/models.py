@@ -279,7 +279,7 @@ class Note(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{_('Note')} #{self.pk}"
+        return f"{_('Peer note')} #{self.pk}"
 
     def get_absolute_url(self) -> str:
         return reverse("journal:note_detail", args=[self.pk])
@@ -358,7 +358,7 @@ class NoteVersion(VersionedModel):
         indexes = [models.Index(fields=["date"])]
 
     def __str__(self) -> str:
-        return f"{_('Note')} #{self.note_id} v{self.number}"
+        return f"{_('Peer note')} #{self.note_id} v{self.number}"
 
     @property
     def chime(self) -> list[tuple[str, str, str]]:

@@ -390,8 +390,8 @@ def statistics(
     """Month-by-month figures of the given peer workers (per peer, or summed per unit).
 
     The usual level of a unit is the median of its peer workers' conversations per
-    contracted hour over the complete months shown; a month far below or above it is
-    flagged (settings.JOURNAL_LOAD_LOW / _HIGH).
+    contracted hour over the complete months shown, counted from each peer worker's first
+    recorded activity; a month far below or above it is flagged (JOURNAL_LOAD_LOW / _HIGH).
     """
     today = timezone.localdate()
     start, end = months[0], months[-1] + relativedelta(months=1)
@@ -416,7 +416,7 @@ def statistics(
     rows = []
     for peer in shown:
         level = usual.get(peer.staff_member.unit_id)
-        for month, f in zip(months, figures[peer.pk], strict=True):
+        for month, f in _in_use(months, figures[peer.pk]):
             if month in complete and level and f.per_hour is not None:
                 if f.per_hour < level * settings.JOURNAL_LOAD_LOW:
                     f.flag = "low"
@@ -441,10 +441,18 @@ def statistics(
     return Statistics(months=months, rows=rows, by_unit=by_unit, totals=totals, total=_sum(totals))
 
 
+def _in_use(months, figures: list[Figures]) -> list[tuple[datetime.date, Figures]]:
+    """The months from the peer worker's first recorded activity on: before it, the journal
+    was not in use, and empty months there say nothing about the workload."""
+    pairs = list(zip(months, figures, strict=True))
+    first = next((i for i, (_m, f) in enumerate(pairs) if f.notes or f.group_sessions), None)
+    return [] if first is None else pairs[first:]
+
+
 def _usual_levels(everyone, figures, months, complete) -> dict[int, float]:
     rates: dict[int, list[float]] = {}
     for peer in everyone:
-        for month, f in zip(months, figures[peer.pk], strict=True):
+        for month, f in _in_use(months, figures[peer.pk]):
             if month in complete and f.per_hour is not None:
                 rates.setdefault(peer.staff_member.unit_id, []).append(f.per_hour)
     return {unit: pystats.median(values) for unit, values in rates.items() if values}

@@ -365,6 +365,8 @@ def note_write(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The draft is saved."))
                 return redirect(note)
             target = index - 1 if "back" in request.POST else index + 1
+            if request.POST.get("goto") in STEP_NAMES:
+                target = STEP_NAMES.index(request.POST["goto"])
             return redirect(_step_url(note, max(0, min(target, len(STEPS) - 1))))
         if conflict:
             # Show what is stored now, and keep what this person typed, to copy.
@@ -653,7 +655,9 @@ def _statistics(request: HttpRequest):
     core_access.require(access.may_see_statistics(request.user))
     peers = access.statistics_peers_for(request.user)
     units = core_access.units_for(request.user).filter(pk__in=peers.values("staff_member__unit_id"))
-    form = StatisticsForm(request.GET or None, units=units)
+    form = StatisticsForm(
+        request.GET or None, units=units, initial={"to": timezone.localdate().replace(day=1)}
+    )
     unit, last = None, timezone.localdate()
     if form.is_valid():
         unit = form.cleaned_data["unit"]
