@@ -13,8 +13,7 @@ def statistics_dataset(stats: Statistics) -> tablib.Dataset:
     chime = [str(NoteVersion._meta.get_field(name).verbose_name) for name in CHIME_FIELDS]
     data = tablib.Dataset(
         headers=[
-            _("Unit") if stats.by_unit else _("Peer worker"),
-            _("Unit"),
+            *([_("Unit")] if stats.by_unit else [_("Peer worker"), _("Unit")]),
             _("Month"),
             _("Conversations"),
             _("Bridge-building"),
@@ -34,8 +33,7 @@ def statistics_dataset(stats: Statistics) -> tablib.Dataset:
         for month, f in zip(stats.months, row.months, strict=True):
             data.append(
                 [
-                    row.label,
-                    row.unit.name,
+                    *([row.label] if stats.by_unit else [row.label, row.unit.name]),
                     month.strftime("%Y-%m"),
                     f.conversations,
                     f.bridge,

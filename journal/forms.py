@@ -66,6 +66,9 @@ class PatientForm(VersionedFormMixin, forms.ModelForm):
             self.add_error("consent_date", _("The date cannot be in the future."))
         if cleaned.get("status") == Patient.Status.ENDED and not cleaned.get("ended_on"):
             self.add_error("ended_on", _("Give the date the peer support ended."))
+        ended_on = cleaned.get("ended_on")
+        if ended_on and ended_on > timezone.localdate():
+            self.add_error("ended_on", _("The date cannot be in the future."))
         return cleaned
 
     def changes(self) -> dict:
@@ -97,6 +100,7 @@ class ReferralForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["peer"].queryset = peers
         self.fields["peer"].label_from_instance = lambda p: p.staff_member.name
+        self.fields["contact_route"].choices = Referral.ContactRoute.choices
         self.fields["contact_other"].help_text = _("Only when you chose “Other”.")
         self.helper = _helper()
 
@@ -118,7 +122,7 @@ class ReferralAcceptForm(forms.Form):
         label=_("consent to peer support given on"), required=False, widget=DATE_WIDGET
     )
     consent_given = forms.ChoiceField(
-        label=_("consent given"),
+        label=_("how consent was given"),
         choices=[("", "---------"), *Patient.ConsentGiven.choices],
         required=False,
     )
@@ -254,6 +258,14 @@ class StepTextForm(forms.Form):
         )
         self.step = step
 
+    def clean(self):
+        cleaned = super().clean()
+        # An empty box is a choice; a request without the box at all is not (nothing is
+        # blanked by a request that did not carry the text).
+        if self.is_bound and self.step.name not in self.data:
+            raise forms.ValidationError(_("The text was not sent. Nothing was saved."))
+        return cleaned
+
     def changes(self) -> dict:
         return {self.step.name: self.cleaned_data[self.step.name].strip()}
 
@@ -341,7 +353,7 @@ class GroupNoteForm(VersionedFormMixin, forms.ModelForm):
 class StatisticsForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
     to = forms.DateField(
-        label=_("Last month"),
+        label=_("Up to month"),
         required=False,
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],

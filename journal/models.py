@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peerprogram.models import PeerWorker, StaffMember, Unit, VersionedModel, no_control_characters
 
@@ -58,7 +59,7 @@ class Patient(VersionedModel):
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
-        ENDED = "ended", _("Ended")
+        ENDED = "ended", pgettext_lazy("patient status", "Ended")
 
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="patients"
@@ -83,7 +84,7 @@ class Patient(VersionedModel):
     )
     consent_date = models.DateField(_("consent to peer support given on"), null=True, blank=True)
     consent_given = models.CharField(
-        _("consent given"), max_length=20, choices=ConsentGiven.choices, blank=True
+        _("how consent was given"), max_length=20, choices=ConsentGiven.choices, blank=True
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
@@ -106,7 +107,8 @@ class Patient(VersionedModel):
                 | (Q(status="ended") & Q(ended_on__isnull=False)),
                 name="patient_ended_on_with_status",
                 violation_error_message=_(
-                    "An ended patient needs the date it ended; an active one has none."
+                    "A patient whose peer support has ended needs an end date; an active "
+                    "patient has none."
                 ),
             ),
             models.CheckConstraint(
@@ -256,7 +258,7 @@ class Note(models.Model):
     error_at = models.DateTimeField(_("marked as entered in error"), null=True, blank=True)
     # Duty to inform: the peer flags a concern and then records that it was passed on.
     concern = models.BooleanField(_("concern to pass on"), default=False)
-    concern_raised_at = models.DateTimeField(_("concern raised"), null=True, blank=True)
+    concern_raised_at = models.DateTimeField(_("concern flagged"), null=True, blank=True)
     concern_passed_to = models.CharField(
         _("passed to"), max_length=200, blank=True, validators=[no_control_characters]
     )
@@ -264,8 +266,8 @@ class Note(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("note")
-        verbose_name_plural = _("notes")
+        verbose_name = pgettext_lazy("journal", "note")
+        verbose_name_plural = pgettext_lazy("journal", "notes")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="error") | ~Q(error_reason=""),
@@ -307,7 +309,10 @@ class NoteVersion(VersionedModel):
         DISCARDED = "discarded", _("Discarded")
 
     note = models.ForeignKey(
-        Note, verbose_name=_("note"), on_delete=models.CASCADE, related_name="versions"
+        Note,
+        verbose_name=pgettext_lazy("journal", "note"),
+        on_delete=models.CASCADE,
+        related_name="versions",
     )
     number = models.PositiveSmallIntegerField(_("version"))
     status = models.CharField(
@@ -441,6 +446,15 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("The access log cannot be deleted.")
 
+    def bulk_create(self, objs, *args, **kwargs):
+        # An "upsert" would overwrite logged rows.
+        if kwargs.get("update_conflicts") or kwargs.get("ignore_conflicts"):
+            raise PermissionError("The access log only takes new rows.")
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError("The access log cannot be changed.")
+
 
 class NoteAccess(models.Model):
     """One row per read of note content. Append-only: rows are never changed or deleted.
@@ -450,8 +464,8 @@ class NoteAccess(models.Model):
     """
 
     class Action(models.TextChoices):
-        VIEW = "view", _("Read the note")
-        VERSION = "version", _("Read an earlier version")
+        VIEW = "view", _("Viewed the note")
+        VERSION = "version", _("Viewed an earlier version")
         COWRITE = "cowrite", _("Wrote with the patient")
         COPY = "copy", _("Copied for the hospital record")
         PRINT = "print", _("Printed (PDF)")
@@ -467,7 +481,7 @@ class NoteAccess(models.Model):
     # The name at the time of reading: the login may be removed later.
     who = models.CharField(_("who"), max_length=200)
     patient_id = models.PositiveBigIntegerField(_("patient"), db_index=True)
-    note_id = models.PositiveBigIntegerField(_("note"))
+    note_id = models.PositiveBigIntegerField(pgettext_lazy("journal", "note"))
     version_number = models.PositiveSmallIntegerField(_("version"), null=True, blank=True)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
 
@@ -478,6 +492,8 @@ class NoteAccess(models.Model):
         verbose_name = _("note access")
         verbose_name_plural = _("note access log")
         default_permissions = ("view",)
+        # Related-object access goes through the base manager: make it the guarded one.
+        base_manager_name = "objects"
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.who} {self.action} note #{self.note_id}"

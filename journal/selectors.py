@@ -264,6 +264,7 @@ class Row:
     total: Figures
     peer: PeerWorker | None = None
     usual: float | None = None
+    flagged: int = 0  # for a unit: its peer workers' months far from the usual level
 
     @property
     def flags(self) -> int:
@@ -480,7 +481,6 @@ def _unit_rows(rows: list[Row], months, usual) -> list[Row]:
         )
         for total, f in zip(unit_row.months, row.months, strict=True):
             total.add(f)
-            if f.flag:
-                total.flag = total.flag or f.flag
+        unit_row.flagged += row.flags
         unit_row.total.add(row.total)
     return sorted(units.values(), key=lambda r: r.label)

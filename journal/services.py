@@ -12,6 +12,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,12 +34,19 @@ from .models import (
 FACT_FIELDS = ("date", "place", "activity", "minutes")
 
 
-def _check_peer_in_unit(peer: PeerWorker, unit_id: int, field: str) -> None:
+def _check_peer_in_unit(peer: PeerWorker, unit_id: int, field: str, message: str = "") -> None:
     if peer.staff_member.unit_id != unit_id or not peer.staff_member.active:
-        raise ValidationError({field: _("Choose an active peer worker of the patient's unit.")})
+        raise ValidationError(
+            {field: message or _("Choose an active peer worker of the patient's unit.")}
+        )
 
 
 # Patients ----------------------------------------------------------------------
+
+
+def _reference(value: str) -> str:
+    """References compare case-insensitively on every database: store them in capitals."""
+    return value.strip().upper()
 
 
 @transaction.atomic
@@ -55,7 +63,7 @@ def patient_create(
     patient = Patient(
         unit=peer.staff_member.unit,
         name=name.strip(),
-        reference=reference.strip(),
+        reference=_reference(reference),
         consent_date=consent_date,
         consent_given=consent_given,
     )
@@ -76,13 +84,19 @@ def patient_update(
     **changes: Any,
 ) -> Patient:
     """Change the patient's facts and who works with them; refuses a concurrent edit."""
+    if "reference" in changes:
+        changes["reference"] = _reference(changes["reference"])
     if changes.get("status") == Patient.Status.ACTIVE:
         changes["ended_on"] = None
     elif changes.get("status") == Patient.Status.ENDED and not changes.get("ended_on"):
         raise ValidationError({"ended_on": _("Give the date the peer support ended.")})
+    if changes.get("ended_on") and changes["ended_on"] > timezone.localdate():
+        raise ValidationError({"ended_on": _("The date cannot be in the future.")})
     if peers is not None:
         if not peers:
-            raise ValidationError({"peers": _("At least one peer worker works with the patient.")})
+            raise ValidationError(
+                {"peers": _("Choose at least one peer worker to work with the patient.")}
+            )
         for peer in peers:
             _check_peer_in_unit(peer, patient.unit_id, "peers")
     summary = save_versioned(patient, expected_version=expected_version, changes=changes)
@@ -111,7 +125,9 @@ def referral_create(
     contact_other: str = "",
 ) -> Referral:
     """A member of staff refers a patient to a peer worker of their own unit."""
-    _check_peer_in_unit(peer, referred_by.unit_id, "peer")
+    _check_peer_in_unit(
+        peer, referred_by.unit_id, "peer", _("Choose an active peer worker of your own unit.")
+    )
     if peer.staff_member_id == referred_by.pk:
         raise ValidationError({"peer": _("You cannot refer a patient to yourself.")})
     referral = Referral(
@@ -119,7 +135,7 @@ def referral_create(
         peer=peer,
         referred_by=referred_by,
         patient_name=patient_name.strip(),
-        patient_reference=patient_reference.strip(),
+        patient_reference=_reference(patient_reference),
         reason=reason.strip(),
         contact_route=contact_route,
         contact_other=contact_other.strip() if contact_route == "other" else "",
@@ -148,9 +164,19 @@ def referral_accept(
     _pending(referral)
     patient = (
         Patient.objects.select_for_update()
-        .filter(unit_id=referral.unit_id, reference__iexact=referral.patient_reference)
+        .filter(unit_id=referral.unit_id, reference=_reference(referral.patient_reference))
         .first()
     )
+    # A known reference under another name is a mistake (or worse): joining that patient's
+    # caseload would open their notes. The peer checks with the colleague first.
+    if patient is not None and patient.name.casefold() != referral.patient_name.casefold():
+        raise ValidationError(
+            _(
+                "The unit already has a patient with the reference %(reference)s, under "
+                "another name. Check the reference with %(colleague)s before accepting."
+            )
+            % {"reference": patient.reference, "colleague": referral.referred_by.name}
+        )
     if patient is None:
         patient = patient_create(
             by=by,
@@ -348,6 +374,8 @@ def concern_raise(*, note: Note, by) -> Note:
     """Duty to inform: the note carries a concern until the peer records it was passed on."""
     if note.concern:
         return note
+    if note.status not in (Note.Status.DRAFT, Note.Status.FINAL):
+        raise ValidationError(_("A discarded note or one entered in error cannot carry a concern."))
     note.concern = True
     note.concern_raised_at = timezone.now()
     note.save(update_fields=["concern", "concern_raised_at"])
@@ -360,6 +388,8 @@ def concern_record(*, note: Note, by, passed_to: str, passed_at: datetime.dateti
     """Record to whom and when the concern was passed to the team."""
     if not note.concern:
         raise ValidationError(_("The note carries no concern."))
+    if note.concern_passed_at is not None:
+        raise ValidationError(_("It is already recorded that the concern was passed on."))
     if not passed_to.strip():
         raise ValidationError({"passed_to": _("Say to whom the concern was passed.")})
     if passed_at > timezone.now() + datetime.timedelta(minutes=5):
@@ -399,19 +429,29 @@ def group_note_update(*, note: GroupNote, by, expected_version: int, **changes: 
 # The access log ----------------------------------------------------------------
 
 
-def access_log(*, user, notes: list[Note], action: str, version_number: int | None = None) -> None:
-    """One row per note whose content the user is shown. Written before the content is."""
+def access_log(
+    *,
+    user,
+    action: str,
+    notes: list[Note] = (),
+    version_number: int | None = None,
+    versions: list[NoteVersion] = (),
+) -> None:
+    """One row per note whose content the user is shown (given as notes, or as the versions
+    shown, each with its number). Written before the content is."""
     who = getattr(getattr(user, "staff_member", None), "name", "") or user.get_username()
+    read = [(note.patient_id, note.pk, version_number) for note in notes]
+    read += [(v.note.patient_id, v.note_id, v.number) for v in versions]
     NoteAccess.objects.bulk_create(
         NoteAccess(
             user=user,
             who=who,
-            patient_id=note.patient_id,
-            note_id=note.pk,
-            version_number=version_number,
+            patient_id=patient_id,
+            note_id=note_id,
+            version_number=number,
             action=action,
         )
-        for note in notes
+        for patient_id, note_id, number in read
     )
 
 
@@ -434,8 +474,11 @@ def notes_remove_expired(*, today: datetime.date, months: int) -> dict[str, int]
         "versions": NoteVersion.objects.filter(note__patient_id__in=ids).count(),
         "referrals": Referral.objects.filter(patient_id__in=ids).count(),
     }
-    # Declined referrals name a patient too; they go after the same time.
-    declined = Referral.objects.filter(status=Referral.Status.DECLINED, decided_at__date__lt=cutoff)
+    # Declined and never-answered referrals name a patient too; they go after the same time.
+    declined = Referral.objects.filter(
+        Q(status=Referral.Status.DECLINED, decided_at__date__lt=cutoff)
+        | Q(status=Referral.Status.PENDING, created_at__date__lt=cutoff)
+    )
     counts["referrals"] += declined.count()
     declined.delete()
     if ids:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -142,7 +142,7 @@ def patient_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """All of the patient's final notes, for the patient to take home."""
     patient = access.get_patient_for(request.user, pk)
     versions = selectors.final_versions(patient)
-    _log(request, [v.note for v in versions], NoteAccess.Action.PRINT)
+    services.access_log(user=request.user, versions=versions, action=NoteAccess.Action.PRINT)
     response = pdf_response(
         request,
         "journal/pdf/notes.html",
@@ -311,9 +311,13 @@ def _step_url(note: Note, index: int) -> str:
     return reverse("journal:note_write", args=[note.pk]) + f"?step={STEP_NAMES[index]}"
 
 
-def _step_index(request: HttpRequest) -> int:
-    name = request.POST.get("step") or request.GET.get("step") or STEP_NAMES[1]
-    return STEP_NAMES.index(name) if name in STEP_NAMES else 1
+def _step_index(request: HttpRequest) -> int | None:
+    """The step asked for; a page opened without one starts at the first CHIME element.
+    A POST must name its step (otherwise it would save into the wrong field)."""
+    name = request.POST.get("step") if request.method == "POST" else request.GET.get("step")
+    if not name and request.method == "GET":
+        return 1
+    return STEP_NAMES.index(name) if name in STEP_NAMES else None
 
 
 def _step_form(step, draft: NoteVersion, data=None):
@@ -335,9 +339,13 @@ def note_write(request: HttpRequest, pk: int) -> HttpResponse:
     note = access.get_note_for(request.user, pk)
     draft = services.draft_of(note)
     if draft is None:
-        messages.info(request, _("The note has no draft. Change the note to write a new version."))
+        messages.info(
+            request, _("The note has no draft. Use “Change the note” to write a new version.")
+        )
         return redirect(note)
     index = _step_index(request)
+    if index is None:
+        return HttpResponseBadRequest(_("Unknown step."))
     step = STEPS[index]
     if step.name == "approve" and request.method == "POST":
         return _approve(request, note, draft)
@@ -373,7 +381,8 @@ def note_write(request: HttpRequest, pk: int) -> HttpResponse:
             kept = "\n\n".join(str(v) for v in changes.values())
             draft.refresh_from_db()
             form = _step_form(step, draft)
-    _log(request, [note], NoteAccess.Action.COWRITE, draft.number)
+    if step.name != "facts":  # the facts step shows no text of the note
+        _log(request, [note], NoteAccess.Action.COWRITE, draft.number)
     return render(
         request,
         "journal/note_write.html",
@@ -424,9 +433,12 @@ def note_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     never the stored text."""
     note = access.get_note_for(request.user, pk)
     draft = services.draft_of(note)
-    step = STEPS[_step_index(request)]
+    index = _step_index(request)
     context = {"saved_at": None, "error": "", "version": int_or_zero(request.POST.get("version"))}
-    if draft is None or step.name in ("facts", "approve"):
+    step = STEPS[index] if index is not None else None
+    if step is None or step.name in ("facts", "approve"):
+        context["error"] = _("Not saved: this step has no text to save.")
+    elif draft is None:
         context["error"] = _("Not saved: the note is no longer a draft.")
     else:
         form = StepTextForm(request.POST, step=step)

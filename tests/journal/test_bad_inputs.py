@@ -163,6 +163,26 @@ def test_ending_a_patient_without_a_date_is_refused_and_the_edit_kept(client_for
     )
 
 
+def test_ending_a_patient_in_the_future_is_refused(client_for, cast):
+    patient = _patient(cast)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client_for("peer", "en").post(
+        reverse("journal:patient_edit", args=[patient.pk]),
+        {
+            "name": "Anna",
+            "reference": "F-101",
+            "consent_date": patient.consent_date.isoformat(),
+            "consent_given": "orally",
+            "peers": [cast.peer.pk],
+            "status": "ended",
+            "ended_on": tomorrow.isoformat(),
+            "version": patient.version,
+        },
+    )
+    assert response.context["form"].errors == {"ended_on": ["The date cannot be in the future."]}
+    assert Patient.objects.get().status == "active"
+
+
 def test_a_patient_edited_by_someone_else_meanwhile_is_not_overwritten(client_for, cast):
     patient = _patient(cast)
     seen = patient.version

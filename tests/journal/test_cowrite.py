@@ -180,8 +180,24 @@ def test_autosave_of_the_approve_step_is_refused(client_for, note):
         {"step": "approve", "version": _draft(note).version},
     )
     content = _text(response)
-    assert "Not saved: the note is no longer a draft." in content
+    assert "Not saved: this step has no text to save." in content
     assert "hx-swap-oob" not in content
+
+
+def test_an_autosave_without_its_step_or_its_text_blanks_nothing(client_for, note):
+    draft = _draft(note)
+    services.draft_save(
+        draft=draft, by=None, expected_version=draft.version, changes={"connectedness": "Kept"}
+    )
+    draft.refresh_from_db()
+    client = client_for("peer", "en")
+    url = reverse("journal:note_autosave", args=[note.pk])
+    no_step = _text(client.post(url, {"version": draft.version, "hope": "x"}))
+    no_text = _text(client.post(url, {"step": "connectedness", "version": draft.version}))
+    assert "Not saved: this step has no text to save." in no_step
+    assert "The text was not sent. Nothing was saved." in no_text
+    draft.refresh_from_db()
+    assert (draft.connectedness, draft.hope) == ("Kept", "")
 
 
 def test_autosave_after_approval_is_refused(client_for, note, cast):
@@ -355,7 +371,7 @@ def test_after_approval_the_writing_page_sends_you_to_the_note(client_for, note)
     services.note_approve(note=note, by=None, expected_version=draft.version)
     response = client_for("peer", "en").get(_write_url(note, "hope"), follow=True)
     assert response.redirect_chain == [(note.get_absolute_url(), 302)]
-    assert "The note has no draft. Change the note to write a new version." in _text(response)
+    assert "The note has no draft. Use “Change the note” to write a new version." in _text(response)
     assert not NoteAccess.objects.filter(action="cowrite").exists()
 
 

@@ -352,25 +352,26 @@ def test_recording_a_concern_needs_whom_it_was_passed_to(cast):
     ) == {"passed_to": ["Say to whom the concern was passed."]}
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: journal/services.py concern_record() has no guard against a concern that was "
-        "already recorded as passed on; a second call (or a second POST to "
-        "journal:note_concern) silently overwrites concern_passed_to/concern_passed_at."
-    ),
-    strict=True,
-)
 def test_a_concern_already_passed_on_cannot_be_recorded_again(cast):
     note = _final_note(cast)
     services.concern_raise(note=note, by=_user(cast))
     first = timezone.now() - datetime.timedelta(hours=2)
     services.concern_record(note=note, by=_user(cast), passed_to="Dr. Hansen", passed_at=first)
-    with pytest.raises(ValidationError):
-        services.concern_record(
+    assert refused(
+        lambda: services.concern_record(
             note=note, by=_user(cast), passed_to="Someone else", passed_at=timezone.now()
         )
+    ) == ["It is already recorded that the concern was passed on."]
     note.refresh_from_db()
     assert (note.concern_passed_to, note.concern_passed_at) == ("Dr. Hansen", first)
+
+
+def test_a_discarded_note_cannot_carry_a_concern(cast):
+    note = _final_note(cast)
+    services.note_mark_error(note=note, by=_user(cast), reason="Forkert patient")
+    assert refused(lambda: services.concern_raise(note=note, by=_user(cast))) == [
+        "A discarded note or one entered in error cannot carry a concern."
+    ]
 
 
 def test_recording_a_concern_on_a_note_without_one_is_refused(cast):

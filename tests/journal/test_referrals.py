@@ -65,7 +65,7 @@ def test_the_mentor_refers_a_patient_to_the_units_peer(cast):
 
 def test_referring_to_a_peer_of_another_unit_is_refused(cast):
     assert refused(lambda: _refer(cast, peer=cast.other_peer)) == {
-        "peer": ["Choose an active peer worker of the patient's unit."]
+        "peer": ["Choose an active peer worker of your own unit."]
     }
     assert not Referral.objects.exists()
 
@@ -159,7 +159,7 @@ def test_accepting_a_known_reference_reuses_the_patient_and_adds_the_peer(cast):
     known = services.patient_create(
         by=colleague.staff_member.user, peer=colleague, name="Bo Berg", reference="f-202"
     )
-    referral = _refer(cast, name="Bo B.", reference="F-202")
+    referral = _refer(cast, name="bo berg", reference="F-202")
     patient = services.referral_accept(referral=referral, by=_peer_user(cast))
     assert patient.pk == known.pk
     assert Patient.objects.count() == 1
@@ -168,7 +168,7 @@ def test_accepting_a_known_reference_reuses_the_patient_and_adds_the_peer(cast):
     assert referral.patient_id == known.pk
     # The known patient's facts are the unit's; the referral does not rename them.
     known.refresh_from_db()
-    assert (known.name, known.reference) == ("Bo Berg", "f-202")
+    assert (known.name, known.reference) == ("Bo Berg", "F-202")
 
 
 def test_accepting_a_referral_of_an_ended_patient_reopens_them(cast):
@@ -389,3 +389,56 @@ def test_a_colleague_outside_the_referral_cannot_open_it(client_for, cast):
         .status_code
         == 404
     )
+
+
+def test_a_known_reference_under_another_name_is_not_accepted(cast):
+    """Accepting would open the known patient's notes to the peer: the peer checks first."""
+    peer_user = cast.peer.staff_member.user
+    known = services.patient_create(
+        by=peer_user,
+        peer=cast.peer,
+        name="Anna",
+        reference="aø-1042",
+        consent_date=timezone.localdate(),
+        consent_given="orally",
+    )
+    assert known.reference == "AØ-1042"
+    referral = services.referral_create(
+        by=cast.mentor.user,
+        referred_by=cast.mentor,
+        peer=cast.peer,
+        patient_name="Bo",
+        patient_reference="AØ-1042",
+        reason="Wants peer support.",
+        contact_route="patient",
+    )
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.referral_accept(referral=referral, by=peer_user)
+    assert caught.value.messages == [
+        "The unit already has a patient with the reference AØ-1042, under another name. "
+        "Check the reference with Mads Mentor before accepting."
+    ]
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.PENDING
+
+
+def test_references_are_the_same_whatever_the_case(cast):
+    peer_user = cast.peer.staff_member.user
+    known = services.patient_create(
+        by=peer_user,
+        peer=cast.peer,
+        name="Anna",
+        reference="aø-1042",
+        consent_date=timezone.localdate(),
+        consent_given="orally",
+    )
+    referral = services.referral_create(
+        by=cast.mentor.user,
+        referred_by=cast.mentor,
+        peer=cast.peer,
+        patient_name="anna",
+        patient_reference="Aø-1042",
+        reason="Wants peer support.",
+        contact_route="patient",
+    )
+    assert services.referral_accept(referral=referral, by=peer_user) == known

@@ -215,3 +215,25 @@ def test_nothing_to_remove_prints_zeros(cast):
         f"retention period {settings.JOURNAL_RETENTION_MONTHS} months after the peer support "
         "ended.\n"
     )
+
+
+def test_a_referral_never_answered_goes_after_the_retention_period(cast):
+    old, new = (
+        services.referral_create(
+            by=cast.mentor.user,
+            referred_by=cast.mentor,
+            peer=cast.peer,
+            patient_name=name,
+            patient_reference=ref,
+            reason="Wants peer support.",
+            contact_route="patient",
+        )
+        for name, ref in [("Waited W.", "F-7"), ("Waiting X.", "F-8")]
+    )
+    Referral.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - relativedelta(months=settings.JOURNAL_RETENTION_MONTHS + 1)
+    )
+    assert "0 patient(s), 0 note(s), 0 note version(s) and 1 referral(s)" in _run()
+    assert list(Referral.objects.values_list("patient_name", "status")) == [
+        ("Waiting X.", "pending")
+    ]
