@@ -41,6 +41,13 @@ def _check_peer_in_unit(peer: PeerWorker, unit_id: int, field: str, message: str
         )
 
 
+def _not_in_future(values: dict[str, Any], field: str) -> None:
+    """Notes record what happened: a date after today is a typing error."""
+    value = values.get(field)
+    if value and value > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+
+
 # Patients ----------------------------------------------------------------------
 
 
@@ -90,8 +97,7 @@ def patient_update(
         changes["ended_on"] = None
     elif changes.get("status") == Patient.Status.ENDED and not changes.get("ended_on"):
         raise ValidationError({"ended_on": _("Give the date the peer support ended.")})
-    if changes.get("ended_on") and changes["ended_on"] > timezone.localdate():
-        raise ValidationError({"ended_on": _("The date cannot be in the future.")})
+    _not_in_future(changes, "ended_on")
     if peers is not None:
         if not peers:
             raise ValidationError(
@@ -240,8 +246,7 @@ def note_start(
         raise ValidationError(
             _("Record the patient's consent to peer support before writing the first note.")
         )
-    if date > timezone.localdate():
-        raise ValidationError({"date": _("The date cannot be in the future.")})
+    _not_in_future({"date": date}, "date")
     note = Note.objects.create(patient=patient, peer=peer)
     version = NoteVersion(
         note=note,
@@ -278,8 +283,7 @@ def draft_save(
         if all(getattr(stored, name) == value for name, value in changes.items()):
             return stored
         raise ConcurrentEditError
-    if "date" in changes and changes["date"] > timezone.localdate():
-        raise ValidationError({"date": _("The date cannot be in the future.")})
+    _not_in_future(changes, "date")
     summary = save_versioned(
         stored, expected_version=expected_version, changes={**changes, "saved_at": timezone.now()}
     )
@@ -408,8 +412,7 @@ def concern_record(*, note: Note, by, passed_to: str, passed_at: datetime.dateti
 @transaction.atomic
 def group_note_create(*, by, peer: PeerWorker, **fields: Any) -> GroupNote:
     """A group session's note: topic, size and themes, never about one person."""
-    if fields.get("date") and fields["date"] > timezone.localdate():
-        raise ValidationError({"date": _("The date cannot be in the future.")})
+    _not_in_future(fields, "date")
     note = GroupNote(unit_id=peer.staff_member.unit_id, peer=peer, **fields)
     note.full_clean()
     note.save()
@@ -419,8 +422,7 @@ def group_note_create(*, by, peer: PeerWorker, **fields: Any) -> GroupNote:
 
 @transaction.atomic
 def group_note_update(*, note: GroupNote, by, expected_version: int, **changes: Any) -> GroupNote:
-    if changes.get("date") and changes["date"] > timezone.localdate():
-        raise ValidationError({"date": _("The date cannot be in the future.")})
+    _not_in_future(changes, "date")
     summary = save_versioned(note, expected_version=expected_version, changes=changes)
     audit(by=by, action="group_note_update", obj=note, summary=summary)
     return note

@@ -330,7 +330,7 @@ def _month_row(month, f) -> str:
         f["accepted"],
     ]
     return (
-        f'<tr><th scope="row" class="fw-normal">{month:%B %Y}</th>'
+        f'<tr><th scope="row" class="fw-normal text-nowrap">{month:%b %Y}</th>'
         + "".join(f'<td class="text-end">{n}</td>' for n in cells)
         + "</tr>"
     )
