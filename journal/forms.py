@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peerprogram.forms import DATE_WIDGET, VersionedFormMixin
@@ -23,7 +22,17 @@ def _helper(layout: Layout | None = None) -> FormHelper:
     return helper
 
 
-class PatientForm(VersionedFormMixin, forms.ModelForm):
+class ServiceValidatesMixin:
+    """The journal's services validate the model and its rules, with messages on the right
+    field; the form only reads and normalises the input. So the ModelForm does not copy the
+    input into the instance and run the model's validation itself: the same error would
+    come twice, once without a field."""
+
+    def _post_clean(self):
+        pass
+
+
+class PatientForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Patient
         fields = [
@@ -55,32 +64,11 @@ class PatientForm(VersionedFormMixin, forms.ModelForm):
         )
         self.helper = _helper()
 
-    def clean(self):
-        cleaned = super().clean()
-        date, how = cleaned.get("consent_date"), cleaned.get("consent_given")
-        if date and not how:
-            self.add_error("consent_given", _("Say how the consent was given."))
-        if how and not date:
-            self.add_error("consent_date", _("Give the date of the consent."))
-        if date and date > timezone.localdate():
-            self.add_error("consent_date", _("The date cannot be in the future."))
-        if cleaned.get("status") == Patient.Status.ENDED and not cleaned.get("ended_on"):
-            self.add_error("ended_on", _("Give the date the peer support ended."))
-        ended_on = cleaned.get("ended_on")
-        if ended_on and ended_on > timezone.localdate():
-            self.add_error("ended_on", _("The date cannot be in the future."))
-        return cleaned
-
     def changes(self) -> dict:
         return {k: v for k, v in super().changes().items() if k != "peers"}
 
-    def _post_clean(self):
-        # The service validates the model (with the version check); the form does not
-        # write the instance before it runs.
-        pass
 
-
-class ReferralForm(forms.ModelForm):
+class ReferralForm(ServiceValidatesMixin, forms.ModelForm):
     class Meta:
         model = Referral
         fields = [
@@ -104,18 +92,6 @@ class ReferralForm(forms.ModelForm):
         self.fields["contact_other"].help_text = _("Only when you chose “Other”.")
         self.helper = _helper()
 
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("contact_route") == Referral.ContactRoute.OTHER
-            and not cleaned.get("contact_other", "").strip()
-        ):
-            self.add_error("contact_other", _("Describe the other way of making contact."))
-        return cleaned
-
-    def _post_clean(self):
-        pass
-
 
 class ReferralAcceptForm(forms.Form):
     consent_date = forms.DateField(
@@ -131,17 +107,6 @@ class ReferralAcceptForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Layout(Row(Column("consent_date"), Column("consent_given"))))
 
-    def clean(self):
-        cleaned = super().clean()
-        date, how = cleaned.get("consent_date"), cleaned.get("consent_given")
-        if date and not how:
-            self.add_error("consent_given", _("Say how the consent was given."))
-        if how and not date:
-            self.add_error("consent_date", _("Give the date of the consent."))
-        if date and date > timezone.localdate():
-            self.add_error("consent_date", _("The date cannot be in the future."))
-        return cleaned
-
 
 class ReferralDeclineForm(forms.Form):
     decline_reason = forms.CharField(
@@ -156,7 +121,7 @@ class ReferralDeclineForm(forms.Form):
         self.helper = _helper()
 
 
-class NoteFactsForm(VersionedFormMixin, forms.ModelForm):
+class NoteFactsForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
     """The first step: when, where, what and how long."""
 
     class Meta:
@@ -174,15 +139,6 @@ class NoteFactsForm(VersionedFormMixin, forms.ModelForm):
         )
         if "version" in self.fields:
             self.helper.layout.append("version")
-
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date and date > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return date
-
-    def _post_clean(self):
-        pass
 
 
 @dataclass(frozen=True)
@@ -308,7 +264,7 @@ class ConcernRecordForm(forms.Form):
         self.helper = _helper(Layout(Row(Column("passed_to"), Column("passed_at"))))
 
 
-class GroupNoteForm(VersionedFormMixin, forms.ModelForm):
+class GroupNoteForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = GroupNote
         fields = [
@@ -339,15 +295,6 @@ class GroupNoteForm(VersionedFormMixin, forms.ModelForm):
         )
         if "version" in self.fields:
             self.helper.layout.append("version")
-
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date and date > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return date
-
-    def _post_clean(self):
-        pass
 
 
 class StatisticsForm(forms.Form):

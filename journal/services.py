@@ -48,6 +48,16 @@ def _not_in_future(values: dict[str, Any], field: str) -> None:
         raise ValidationError({field: _("The date cannot be in the future.")})
 
 
+def _check_consent(values: dict[str, Any]) -> None:
+    """Consent to peer support: a date and how it was given, both or neither; not ahead."""
+    date, how = values.get("consent_date"), values.get("consent_given")
+    if date and not how:
+        raise ValidationError({"consent_given": _("Say how the consent was given.")})
+    if how and not date:
+        raise ValidationError({"consent_date": _("Give the date of the consent.")})
+    _not_in_future(values, "consent_date")
+
+
 # Patients ----------------------------------------------------------------------
 
 
@@ -67,6 +77,7 @@ def patient_create(
     consent_given: str = "",
 ) -> Patient:
     """A patient who contacted the peer worker directly joins the peer's caseload."""
+    _check_consent({"consent_date": consent_date, "consent_given": consent_given})
     patient = Patient(
         unit=peer.staff_member.unit,
         name=name.strip(),
@@ -93,6 +104,8 @@ def patient_update(
     """Change the patient's facts and who works with them; refuses a concurrent edit."""
     if "reference" in changes:
         changes["reference"] = _reference(changes["reference"])
+    if "consent_date" in changes or "consent_given" in changes:
+        _check_consent(changes)
     if changes.get("status") == Patient.Status.ACTIVE:
         changes["ended_on"] = None
     elif changes.get("status") == Patient.Status.ENDED and not changes.get("ended_on"):
@@ -131,6 +144,8 @@ def referral_create(
     contact_other: str = "",
 ) -> Referral:
     """A member of staff refers a patient to a peer worker of their own unit."""
+    if contact_route == Referral.ContactRoute.OTHER and not contact_other.strip():
+        raise ValidationError({"contact_other": _("Describe the other way of making contact.")})
     _check_peer_in_unit(
         peer, referred_by.unit_id, "peer", _("Choose an active peer worker of your own unit.")
     )
@@ -168,6 +183,7 @@ def referral_accept(
     """The peer worker accepts: the patient joins their caseload (a known patient is reused)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _pending(referral)
+    _check_consent({"consent_date": consent_date, "consent_given": consent_given})
     patient = (
         Patient.objects.select_for_update()
         .filter(unit_id=referral.unit_id, reference=_reference(referral.patient_reference))

@@ -78,7 +78,7 @@ def test_a_peer_cannot_refer_a_patient_to_themself(cast):
 
 def test_the_other_route_of_contact_must_be_described(cast):
     assert refused(lambda: _refer(cast, contact_route="other", contact_other=" ")) == {
-        "__all__": ["Describe the other way of making contact."]
+        "contact_other": ["Describe the other way of making contact."]
     }
     assert not Referral.objects.exists()
 
