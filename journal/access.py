@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from peerprogram import access as core_access
@@ -66,7 +67,7 @@ def get_referral_for_answer(user, pk: int) -> Referral:
     """Only the peer worker the referral is for accepts or declines it."""
     actor = get_actor(user)
     if actor.peer is None:
-        return get_object_or_404(Referral.objects.none(), pk=pk)
+        raise Http404
     return get_object_or_404(referrals_for(user).filter(peer=actor.peer), pk=pk)
 
 

@@ -382,9 +382,7 @@ class NoteVersion(VersionedModel):
 class GroupNote(VersionedModel):
     """A group session: its topic, size and CHIME themes. No individual health details."""
 
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="group_notes"
-    )
+    # The unit is the peer worker's, as for individual notes (the statistics group by it).
     peer = models.ForeignKey(
         PeerWorker,
         verbose_name=_("peer worker"),

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -49,8 +51,17 @@ META_FIELDS = (
 )
 
 
-def _has_draft() -> Exists:
-    return Exists(NoteVersion.objects.filter(note=OuterRef("pk"), status=NoteVersion.Status.DRAFT))
+# What waits for the peer worker, defined once for the caseload's list and the home page's
+# counts (Note.concern_open says the same of one note).
+OPEN_CONCERN = Q(concern=True, concern_passed_at__isnull=True)
+
+
+def _awaiting_approval() -> Q:
+    """A draft, or a final note with a change the patient has not approved yet."""
+    has_draft = Exists(
+        NoteVersion.objects.filter(note=OuterRef("pk"), status=NoteVersion.Status.DRAFT)
+    )
+    return Q(status__in=[Note.Status.DRAFT, Note.Status.FINAL]) & Q(has_draft)
 
 
 def caseload(peer: PeerWorker) -> QuerySet[Patient]:
@@ -62,11 +73,6 @@ def caseload(peer: PeerWorker) -> QuerySet[Patient]:
         .annotate(
             last_note=Max("notes__current__date", filter=final),
             final_notes=Count("notes", filter=final, distinct=True),
-            open_concerns=Count(
-                "notes",
-                filter=Q(notes__concern=True, notes__concern_passed_at__isnull=True),
-                distinct=True,
-            ),
         )
         .order_by("status", "name", "pk")
     )
@@ -92,20 +98,16 @@ def waiting_for(peer: PeerWorker) -> Waiting:
             "referred_by"
         )
     )
-    notes = (
+    notes = list(
         Note.objects.filter(patient__peers=peer)
-        .annotate(has_draft=_has_draft())
-        .filter(
-            Q(has_draft=True, status__in=[Note.Status.DRAFT, Note.Status.FINAL])
-            | Q(concern=True, concern_passed_at__isnull=True)
-        )
+        .filter(_awaiting_approval() | OPEN_CONCERN)
+        .annotate(awaiting=ExpressionWrapper(_awaiting_approval(), output_field=BooleanField()))
         .select_related("patient")
         .order_by("created_at")
     )
-    notes = list(notes)
     return Waiting(
         referrals=referrals,
-        drafts=[n for n in notes if n.has_draft and n.status != Note.Status.ERROR],
+        drafts=[n for n in notes if n.awaiting],
         concerns=[n for n in notes if n.concern_open],
     )
 
@@ -124,13 +126,8 @@ def waiting_counts(peer: PeerWorker) -> dict[str, int]:
             n_referrals=count(
                 Referral.objects.filter(peer=OuterRef("pk"), status=Referral.Status.PENDING)
             ),
-            n_drafts=count(
-                on_caseload.filter(
-                    status__in=[Note.Status.DRAFT, Note.Status.FINAL],
-                    versions__status=NoteVersion.Status.DRAFT,
-                )
-            ),
-            n_concerns=count(on_caseload.filter(concern=True, concern_passed_at__isnull=True)),
+            n_drafts=count(on_caseload.filter(_awaiting_approval())),
+            n_concerns=count(on_caseload.filter(OPEN_CONCERN)),
         )
         .values("n_referrals", "n_drafts", "n_concerns")
         .get()
@@ -278,20 +275,6 @@ class Statistics:
     by_unit: bool
     totals: list[Figures]
     total: Figures
-
-    @property
-    def chime_max(self) -> int:
-        return max(self.total.chime.values()) or 1
-
-    @property
-    def month_max(self) -> int:
-        return (
-            max(
-                (m.conversations + m.bridge + m.other + m.group_sessions for m in self.totals),
-                default=0,
-            )
-            or 1
-        )
 
 
 def contracted_hours(peer: PeerWorker, month: datetime.date, today: datetime.date) -> float:

@@ -429,7 +429,7 @@ def concern_record(*, note: Note, by, passed_to: str, passed_at: datetime.dateti
 def group_note_create(*, by, peer: PeerWorker, **fields: Any) -> GroupNote:
     """A group session's note: topic, size and themes, never about one person."""
     _not_in_future(fields, "date")
-    note = GroupNote(unit_id=peer.staff_member.unit_id, peer=peer, **fields)
+    note = GroupNote(peer=peer, **fields)
     note.full_clean()
     note.save()
     audit(by=by, action="group_note_create", obj=note)

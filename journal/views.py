@@ -64,14 +64,15 @@ def _log(request: HttpRequest, notes, action: str, version_number: int | None = 
 def caseload(request: HttpRequest) -> HttpResponse:
     peer = _peer(request)
     patients = list(selectors.caseload(peer))
+    waiting = selectors.waiting_for(peer)
     return render(
         request,
         "journal/caseload.html",
         {
             "active": [p for p in patients if p.status == p.Status.ACTIVE],
             "ended": [p for p in patients if p.status != p.Status.ACTIVE],
-            "waiting": selectors.waiting_for(peer),
-            "group_notes": access.group_notes_for(request.user)[:5],
+            "waiting": waiting,
+            "concern_patients": {n.patient_id for n in waiting.concerns},
         },
     )
 
@@ -381,7 +382,13 @@ def note_write(request: HttpRequest, pk: int) -> HttpResponse:
             kept = "\n\n".join(str(v) for v in changes.values())
             draft.refresh_from_db()
             form = _step_form(step, draft)
-    if step.name != "facts":  # the facts step shows no text of the note
+    return _write_page(request, note, draft, form, index, kept=kept)
+
+
+def _write_page(request, note: Note, draft: NoteVersion, form, index: int, *, kept: str = ""):
+    """The co-writing screen. Every screen but the facts shows the note's text: a read."""
+    step = STEPS[index]
+    if step.name != "facts":
         _log(request, [note], NoteAccess.Action.COWRITE, draft.number)
     return render(
         request,
@@ -410,20 +417,7 @@ def _approve(request: HttpRequest, note: Note, draft: NoteVersion) -> HttpRespon
         messages.success(request, _("The patient approved the note. It is final now."))
         return redirect(note)
     draft.refresh_from_db()
-    _log(request, [note], NoteAccess.Action.COWRITE, draft.number)
-    return render(
-        request,
-        "journal/note_write.html",
-        {
-            "note": note,
-            "draft": draft,
-            "form": form,
-            "step": STEPS[-1],
-            "index": len(STEPS) - 1,
-            "steps": STEPS,
-            "kept": "",
-        },
-    )
+    return _write_page(request, note, draft, form, len(STEPS) - 1)
 
 
 @require_POST
@@ -466,6 +460,11 @@ def note_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
     note = access.get_note_for(request.user, pk)
+    return _note_page(request, note, ConcernRecordForm(initial={"passed_at": timezone.localtime()}))
+
+
+def _note_page(request: HttpRequest, note: Note, concern_form) -> HttpResponse:
+    """The note as it stands (or its draft), its versions and what can be done: a read."""
     draft = services.draft_of(note)
     shown = note.current or draft
     _log(request, [note], NoteAccess.Action.VIEW, shown.number if shown else None)
@@ -478,7 +477,7 @@ def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "draft": draft,
             "versions": selectors.note_versions(note),
             "error_form": NoteErrorForm(),
-            "concern_form": ConcernRecordForm(initial={"passed_at": timezone.localtime()}),
+            "concern_form": concern_form,
         },
     )
 
@@ -595,21 +594,7 @@ def note_concern(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Recorded: the concern was passed to the team."))
         return redirect(note)
-    draft = services.draft_of(note)
-    shown = note.current or draft
-    _log(request, [note], NoteAccess.Action.VIEW, shown.number if shown else None)
-    return render(
-        request,
-        "journal/note_detail.html",
-        {
-            "note": note,
-            "shown": shown,
-            "draft": draft,
-            "versions": selectors.note_versions(note),
-            "error_form": NoteErrorForm(),
-            "concern_form": form,
-        },
-    )
+    return _note_page(request, note, form)
 
 
 # Group notes -----------------------------------------------------------------------------
@@ -684,6 +669,7 @@ def _statistics(request: HttpRequest):
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
     form, figures, unit = _statistics(request)
+    chime_bars = charts.chime_bars(figures)
     return render(
         request,
         "journal/statistics.html",
@@ -693,8 +679,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "query": request.GET.urlencode(),
             "month_bars": charts.month_bars(figures),
-            "chime_bars": charts.chime_bars(figures),
-            "chime_labels": [b.label for b in charts.chime_bars(figures)],
+            "chime_bars": chime_bars,
+            "chime_labels": [b.label for b in chime_bars],
             "month_rows": list(zip(figures.months, figures.totals, strict=True)),
             "low": settings.JOURNAL_LOAD_LOW,
             "high": settings.JOURNAL_LOAD_HIGH,
