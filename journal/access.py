@@ -71,6 +71,13 @@ def get_referral_for_answer(user, pk: int) -> Referral:
     return get_object_or_404(referrals_for(user).filter(peer=actor.peer), pk=pk)
 
 
+def caseload_peers_for(patient: Patient) -> QuerySet[PeerWorker]:
+    """Who can be put on a patient's caseload: the active peer workers of the patient's unit."""
+    return PeerWorker.objects.filter(
+        staff_member__unit_id=patient.unit_id, staff_member__active=True
+    ).select_related("staff_member")
+
+
 def referral_peers_for(user) -> QuerySet[PeerWorker]:
     """The peer workers a member of staff may refer to: the active peers of their own unit."""
     actor = get_actor(user)

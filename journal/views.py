@@ -19,7 +19,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerprogram import access as core_access
-from peerprogram.models import PeerWorker
 from peerprogram.services import ConcurrentEditError
 from peerprogram.views import apply_service, handle_form, int_or_zero, spreadsheet_response
 from recruitment.pdf import pdf_response
@@ -112,13 +111,10 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     patient = access.get_patient_for(request.user, pk)
-    peers = PeerWorker.objects.filter(
-        staff_member__unit_id=patient.unit_id, staff_member__active=True
-    ).select_related("staff_member")
     form = PatientForm(
         request.POST or None,
         instance=patient,
-        peers=peers,
+        peers=access.caseload_peers_for(patient),
         initial={"peers": list(patient.peers.all())},
     )
     return handle_form(
