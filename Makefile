@@ -9,12 +9,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # Debian packages: venv support, WeasyPrint's text stack and fonts, Chromium for the browser
-# tests, gettext for translations, poppler-utils to look at generated PDFs.
+# tests, gettext for translations, poppler-utils to look at generated PDFs, and
+# postgresql-client for pg_dump/pg_restore (manage.py backup and restore on PostgreSQL).
 SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fonts-dejavu-core chromium gettext poppler-utils
+	fonts-dejavu-core chromium gettext poppler-utils postgresql-client
 
 .PHONY: run test setup system-deps venv translations migrate demo lint format \
-	migrations-check messages messages-check clean
+	migrations-check messages messages-check clean bench loadtest bench-deps
 
 run: setup demo
 	@$(PY) manage.py demo_logins
@@ -25,6 +26,21 @@ test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 setup: system-deps venv translations migrate
+
+# Measured speed (docs/performance.md). SCALE=region (default) or nation.
+SCALE ?= region
+bench: setup bench-deps
+	$(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
+
+# gunicorn (2 workers) on PostgreSQL under 50 simulated users for 2 minutes.
+loadtest: setup bench-deps
+	$(PY) -m bench.loadtest --scale $(SCALE) $(LOADTEST_ARGS)
+
+bench-deps: $(VENV)/.bench-installed
+
+$(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install -q -e ".[dev,bench]"
+	touch $@
 
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do \

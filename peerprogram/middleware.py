@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 
 def danish_unless_chosen(get_response: Callable[[HttpRequest], HttpResponse]):
@@ -12,5 +13,25 @@ def danish_unless_chosen(get_response: Callable[[HttpRequest], HttpResponse]):
     def middleware(request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return get_response(request)
+
+    return middleware
+
+
+def pages_are_not_stored(get_response: Callable[[HttpRequest], HttpResponse]):
+    """No browser or proxy keeps a copy of a page: `Cache-Control: no-store` on every response
+    a view makes, whoever asked.
+
+    One rule rather than a list of pages with patient or applicant data: a list misses the
+    next page that shows some, and a health-data app is used on shared computers, where the
+    back button after logging out must not bring a page back. A view that sets its own
+    Cache-Control keeps it (the calendar feed that Outlook polls). Static files never get
+    here: WhiteNoise, above this middleware, answers them with its long cache.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
 
     return middleware

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from . import views
@@ -19,6 +20,9 @@ class ImportKindConverter:
 
 
 register_converter(ImportKindConverter, "datakind")
+
+# A lost database answers 503 with a page of its own (views.server_error).
+handler500 = "peerprogram.views.server_error"
 
 programme_patterns = [
     path("", views.home, name="home"),
@@ -46,6 +50,6 @@ urlpatterns = [
     path("journal/", include("journal.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language switch must work on the login page too.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
     path("admin/", admin.site.urls),
 ]

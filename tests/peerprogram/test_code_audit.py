@@ -1,0 +1,173 @@
+"""The project's own code turns off neither HTML escaping nor the ORM, except where the
+short allow-list below says why.
+
+A hit names its file, line and pattern. An allow-list entry that no longer matches
+anything fails too, so the list cannot outlive its reason.
+"""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+# Our code, migrations included; not .venv, static/vendor or the tests.
+SCANNED = ["peerprogram", "recruitment", "mentoring", "education", "journal", "bench", "templates"]
+SUFFIXES = {".py", ".html", ".txt", ".xml", ".ics", ".csv"}
+
+PATTERNS = {
+    # Output that skips HTML escaping.
+    "|safe": re.compile(r"\|\s*safe\b"),
+    "|safeseq": re.compile(r"\|\s*safeseq\b"),
+    "{% filter safe %}": re.compile(r"{%\s*filter\b[^%]*\bsafe"),
+    "{% autoescape off %}": re.compile(r"{%\s*autoescape\s+off\b"),
+    "autoescape=False": re.compile(r"\bautoescape\s*=\s*False\b"),
+    "mark_safe": re.compile(r"\bmark_safe\b"),
+    "SafeString": re.compile(r"\bSafe(?:String|Text|Data)\b"),
+    "__html__": re.compile(r"\b__html__\b"),
+    # SQL written by hand.
+    ".extra(": re.compile(r"\.extra\s*\("),
+    "RawSQL": re.compile(r"\bRawSQL\b"),
+    ".raw(": re.compile(r"\.raw\s*\("),
+    "cursor/execute": re.compile(r"\bcursor\s*\(|\.execute(?:many|script)?\s*\("),
+    "RunSQL": re.compile(r"\bRunSQL\b"),
+}
+
+# (file, pattern): why it is right there. Keep it short.
+ALLOWED = {
+    ("templates/journal/note_plain.txt", "{% autoescape off %}"): (
+        "The note as plain text, pasted into the hospital record: HTML escaping would put "
+        "&amp; and &#x27; into the record. The only page that shows it, note_copy.html, "
+        "escapes it with |force_escape (tests/journal/test_xss.py)."
+    ),
+    ("templates/registration/password_reset_email.html", "{% autoescape off %}"): (
+        "The body of a plain-text e-mail, as in Django's own template: escaping would show "
+        "&amp; in the login name and the link."
+    ),
+    ("templates/registration/password_reset_subject.txt", "{% autoescape off %}"): (
+        "An e-mail subject line: plain text."
+    ),
+    ("peerprogram/backup.py", "cursor/execute"): (
+        "SELECT pg_export_snapshot(), a fixed statement with no ORM equivalent: it hands the "
+        "backup's transaction snapshot to pg_dump."
+    ),
+    ("bench/report.py", "cursor/execute"): (
+        "SHOW server_version on a psycopg connection, a fixed statement, to name the "
+        "PostgreSQL server in the benchmark report."
+    ),
+    ("bench/run.py", "cursor/execute"): (
+        "The benchmark's own throwaway databases, outside Django: SELECT 1, a lookup in "
+        "pg_database with a bound parameter, and DROP/CREATE DATABASE with the name quoted "
+        "by psycopg.sql.Identifier."
+    ),
+    ("bench/loadtest.py", "cursor/execute"): (
+        "The load test's own databases, outside Django: a lookup in pg_database with a bound "
+        "parameter, DROP/CREATE DATABASE and COMMENT ON DATABASE composed with "
+        "psycopg.sql.Identifier and sql.Literal."
+    ),
+}
+
+
+def _files() -> list[Path]:
+    found = []
+    for top in SCANNED:
+        if (ROOT / top).is_dir():
+            found += [
+                path
+                for path in sorted((ROOT / top).rglob("*"))
+                if path.suffix in SUFFIXES and "__pycache__" not in path.parts
+            ]
+    return found
+
+
+def _hits(text: str) -> list[tuple[int, str, str]]:
+    """(line number, pattern, line) for each pattern on each line of a file's text."""
+    return [
+        (number, name, line.strip())
+        for number, line in enumerate(text.splitlines(), start=1)
+        for name, pattern in PATTERNS.items()
+        if pattern.search(line)
+    ]
+
+
+def _scan() -> list[tuple[str, int, str, str]]:
+    return [
+        (path.relative_to(ROOT).as_posix(), number, name, line)
+        for path in _files()
+        for number, name, line in _hits(path.read_text(encoding="utf-8"))
+    ]
+
+
+def test_no_unescaped_output_or_hand_written_sql_outside_the_allow_list():
+    unexplained = [
+        f"{path}:{number}: {name} in `{line}`"
+        for path, number, name, line in _scan()
+        if (path, name) not in ALLOWED
+    ]
+    assert unexplained == [], (
+        "Unescaped output or hand-written SQL; use the ORM and autoescaping, or add the "
+        "file and pattern to ALLOWED in tests/peerprogram/test_code_audit.py with the "
+        "reason it is safe:\n" + "\n".join(unexplained)
+    )
+
+
+def test_every_allow_list_entry_still_matches():
+    found = {(path, name) for path, _number, name, _line in _scan()}
+    stale = [f"{path}: {name}" for path, name in ALLOWED if (path, name) not in found]
+    assert stale == [], "Allow-list entries that match nothing any more:\n" + "\n".join(stale)
+
+
+def test_the_scan_reads_our_code_templates_and_migrations():
+    scanned = {path.relative_to(ROOT).as_posix() for path in _files()}
+    assert {
+        "journal/views.py",
+        "templates/base.html",
+        "templates/journal/note_plain.txt",
+        "education/migrations/0002_standard_course.py",
+    } <= scanned
+    assert not any(path.startswith(("static/", ".venv/", "tests/")) for path in scanned)
+
+
+def test_each_pattern_is_found_and_the_safe_look_alikes_are_not():
+    hits = _hits(
+        "\n".join(
+            [
+                "{{ text|safe }}",
+                "{{ rows | safeseq }}",
+                "{% filter force_escape|safe %}",
+                "{% autoescape off %}",
+                "Engine(autoescape=False)",
+                "from django.utils.safestring import mark_safe",
+                "SafeString(value)",
+                "def __html__(self):",
+                "Note.objects.extra(where=['1'])",
+                "annotate(n=RawSQL('select 1', []))",
+                "Note.objects.raw('select * from journal_note')",
+                "with connection.cursor() as c:",
+                "c.execute('select 1')",
+                "migrations.RunSQL('drop table x')",
+                # Look-alikes that keep escaping or the ORM:
+                "{{ text|force_escape }} {{ data|json_script:'id' }} {% autoescape on %}",
+                "format_html('<b>{}</b>', name); register.filter(is_safe=True)",
+                "safe_join(root, name); Note.objects.extra_field; extra_connection(like=x)",
+                "request.GET.get('raw'); executor.submit(job)",
+            ]
+        )
+    )
+    assert [(number, name) for number, name, _line in hits] == [
+        (1, "|safe"),
+        (2, "|safeseq"),
+        (3, "|safe"),
+        (3, "{% filter safe %}"),
+        (4, "{% autoescape off %}"),
+        (5, "autoescape=False"),
+        (6, "mark_safe"),
+        (7, "SafeString"),
+        (8, "__html__"),
+        (9, ".extra("),
+        (10, "RawSQL"),
+        (11, ".raw("),
+        (12, "cursor/execute"),
+        (13, "cursor/execute"),
+        (14, "RunSQL"),
+    ]
