@@ -177,21 +177,16 @@ def run_import(
         report.problems.append(ImportProblem(None, "", _("The file has no rows below the header.")))
         return report
 
+    # One pass: the real import checks every row just as the dry run does, and any
+    # problem rolls all of it back, so it needs no dry run of its own first.
+    resource.skip_row_diffs()
     with transaction.atomic():
         result = resource.import_data(
-            dataset, dry_run=True, use_transactions=True, rollback_on_validation_errors=True
+            dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
         )
         _collect(resource, parsed, result, report)
-        if report.ok and not dry_run:
-            sid = transaction.savepoint()
-            result = resource.import_data(
-                dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True
-            )
-            again = ImportReport()
-            _collect(resource, parsed, result, again)
-            if not again.ok:  # the data changed between the check and the import
-                transaction.savepoint_rollback(sid)
-                return again
+        if not report.ok:
+            transaction.set_rollback(True)
     return report
 
 
@@ -199,7 +194,9 @@ def _collect(resource: ScopedResource, parsed: ParsedFile, result, report: Impor
     dataset = parsed.dataset
     report.headers = list(dataset.headers)
     for error in result.base_errors:
-        report.problems.append(ImportProblem(None, "", str(error.error)))
+        # A write the database refused names its row (see ScopedResource._write_batch).
+        line = parsed.lines[error.number - 1] if error.number else None
+        report.problems.append(ImportProblem(line, "", str(error.error)))
     for number, errors in result.row_errors():
         for error in errors:
             report.problems.append(ImportProblem(parsed.lines[number - 1], "", str(error.error)))

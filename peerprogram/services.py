@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models, transaction
@@ -24,12 +25,33 @@ class ConcurrentEditError(Exception):
 
 def audit(*, by, action: str, obj: models.Model, summary: str = "") -> AuditEvent:
     return AuditEvent.objects.create(
-        actor=by if getattr(by, "is_authenticated", False) else None,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=obj.pk,
-        summary=summary,
+        **_audit_fields(by=by, action=action, obj=obj, summary=summary)
     )
+
+
+def audit_many(
+    *, by, action: str, objects: Sequence[models.Model], summary: str = ""
+) -> list[AuditEvent]:
+    """One audit row per object, as `audit` writes it, in one INSERT (imports write
+    thousands). The objects must have their primary keys."""
+    if any(obj.pk is None for obj in objects):
+        raise ValueError("audit_many needs saved objects (with primary keys)")
+    return AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(**_audit_fields(by=by, action=action, obj=obj, summary=summary))
+            for obj in objects
+        ]
+    )
+
+
+def _audit_fields(*, by, action: str, obj: models.Model, summary: str) -> dict[str, Any]:
+    return {
+        "actor_id": by.pk if getattr(by, "is_authenticated", False) else None,
+        "action": action,
+        "object_type": obj._meta.label_lower,
+        "object_id": obj.pk,
+        "summary": summary,
+    }
 
 
 def save_versioned(

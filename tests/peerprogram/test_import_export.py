@@ -5,7 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from peerprogram.imports import read_dataset, run_import
 from peerprogram.models import AuditEvent, StaffMember, Unit
+from peerprogram.resources import StaffResource
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +248,152 @@ def test_a_units_import_cannot_make_a_peer_worker_the_leader(client_for, cast):
         "Row 2, column “leader”: The leader must be an active staff member of this unit, and "
         "not a peer worker."
     ]
+
+
+def test_the_admin_import_of_staff_previews_a_file(client_for, cast):
+    """The admin's own import passes keyword arguments to the resource (it answered 500)."""
+    client = client_for("admin")
+    url = "/admin/peerprogram/staffmember/import/"
+    assert client.get(url).status_code == 200
+    content = (
+        "name,email,unit,profession\n"
+        f"Admin Import,admin.import@example.org,{cast.unit.name},nurse\n"
+    ).encode()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        url,
+        {"import_file": SimpleUploadedFile("staff.csv", content), "format": "0"},
+    )
+    assert response.status_code == 200
+    assert b"admin.import@example.org" in response.content
+
+
+# Written in batches (bulk mode): the same rules, the same audit rows ---------------------
+
+
+def test_a_file_of_several_batches_imports_every_row_lowercased_with_an_audit_row_each(
+    client_for, cast
+):
+    rows = 250
+    body = "name,email,unit,profession\n" + "".join(
+        f"Person {i:03d},Person.{i:03d}@Example.ORG,F-ACT Øst,nurse\n" for i in range(rows)
+    )
+    client = client_for("leader", "en")
+    response = client.post(STAFF_URL, {"file": _csv(body)})
+    client.post(STAFF_URL, {"confirm": "1", "digest": response.context["digest"]})
+
+    imported = StaffMember.objects.filter(name__startswith="Person ").order_by("name")
+    assert [(s.email, s.version, s.unit) for s in imported] == [
+        (f"person.{i:03d}@example.org", 1, cast.unit) for i in range(rows)
+    ]
+    audit = AuditEvent.objects.filter(action="staff_import").order_by("object_id")
+    assert [(a.object_type, a.object_id, a.summary, a.actor) for a in audit] == [
+        ("peerprogram.staffmember", s.pk, "created", cast.leader.user)
+        for s in imported.order_by("pk")
+    ]
+
+
+def test_an_import_that_adds_and_changes_staff_writes_created_and_updated_audit_rows(
+    client_for, cast
+):
+    upload = _csv(
+        "name,email,unit,profession\n"
+        f"Mads Mentor,{cast.mentor.email},F-ACT Øst,psychologist\n"
+        "Bo Berg,bo@example.org,F-ACT Øst,nurse\n"
+        f"Lene Leder,{cast.leader.email},F-ACT Øst,nurse\n"
+    )
+    client = client_for("centre", "en")
+    response = client.post(STAFF_URL, {"file": upload})
+    assert (response.context["report"].new, response.context["report"].updated) == (1, 1)
+    assert response.context["report"].unchanged == 1
+    client.post(STAFF_URL, {"confirm": "1", "digest": response.context["digest"]})
+
+    bo = StaffMember.objects.get(email="bo@example.org")
+    cast.mentor.refresh_from_db()
+    assert cast.mentor.profession == "psychologist"
+    rows = AuditEvent.objects.filter(action="staff_import").order_by("object_id")
+    assert sorted((r.object_id, r.summary, r.actor) for r in rows) == sorted(
+        [(cast.mentor.pk, "updated", cast.centre.user), (bo.pk, "created", cast.centre.user)]
+    )
+
+
+def test_an_email_already_stored_with_capitals_is_taken(client_for, cast):
+    StaffMember.objects.filter(pk=cast.mentor.pk).update(email="Mads.Mentor@Example.org")
+    upload = _csv("name,email,unit,profession\nMads To,mads.mentor@example.org,F-ACT Øst,nurse\n")
+    response = client_for("leader", "en").post(STAFF_URL, {"file": upload})
+    assert [str(p) for p in response.context["report"].problems] == [
+        "Row 2, column “email”: Staff member with this E-mail already exists."
+    ]
+
+
+def test_a_new_unit_named_as_an_existing_one_in_other_letters_is_refused(client_for, cast):
+    upload = _csv("name,kind,organisation\nF-ACT VEST,F-ACT team,Region Nord\n", "units.csv")
+    response = client_for("centre", "en").post(UNITS_URL, {"file": upload})
+    assert [str(p) for p in response.context["report"].problems] == [
+        "Row 2: A unit with this name already exists."
+    ]
+
+
+def test_a_peer_workers_profession_cannot_be_changed_by_import(client_for, cast):
+    member = cast.peer.staff_member
+    upload = _csv(f"name,email,unit,profession\n{member.name},{member.email},F-ACT Øst,nurse\n")
+    response = client_for("leader", "en").post(STAFF_URL, {"file": upload})
+    assert [str(p) for p in response.context["report"].problems] == [
+        "Row 2, column “profession”: This person is employed as peer worker; the profession stays."
+    ]
+
+
+def test_a_row_the_database_refuses_when_written_rolls_the_whole_file_back(cast):
+    class SomeoneElseAddsEva(StaffResource):
+        """Between the check of a row and the write of its batch, another user adds Eva."""
+
+        def before_save_instance(self, instance, row, **kwargs):
+            super().before_save_instance(instance, row, **kwargs)
+            if instance.email == "eva@example.org":
+                StaffMember.objects.create(
+                    name="Eva Anden", email="eva@example.org", unit=cast.unit, profession="ot"
+                )
+
+    content = (
+        "name,email,unit,profession\n"
+        "Bo Berg,bo@example.org,F-ACT Øst,nurse\n"
+        "Eva Eng,eva@example.org,F-ACT Øst,nurse\n"
+    ).encode()
+    report = run_import(
+        resource=SomeoneElseAddsEva(),
+        parsed=read_dataset(content, "staff.csv"),
+        dry_run=False,
+        by=cast.admin_user,
+        label="staff",
+    )
+
+    assert [(p.row, p.column) for p in report.problems] == [(3, "")]
+    assert "peerprogram_staffmember" in report.problems[0].message  # the database's words
+    assert not StaffMember.objects.filter(email__in=["bo@example.org", "eva@example.org"]).exists()
+    assert not AuditEvent.objects.filter(action="staff_import").exists()
+
+
+def test_the_admin_import_of_staff_saves_the_rows_with_their_audit_rows(client_for, cast):
+    client = client_for("admin")
+    content = (
+        "name,email,unit,profession\n"
+        f"Admin Import,Admin.Import@example.org,{cast.unit.name},nurse\n"
+        f"Mads Mentor,{cast.mentor.email},{cast.unit.name},doctor\n"
+    ).encode()
+    preview = client.post(
+        "/admin/peerprogram/staffmember/import/",
+        {"import_file": SimpleUploadedFile("staff.csv", content), "format": "0"},
+    )
+    confirm = preview.context["confirm_form"].initial
+
+    response = client.post("/admin/peerprogram/staffmember/process_import/", confirm)
+
+    assert response.status_code == 302
+    added = StaffMember.objects.get(email="admin.import@example.org")
+    cast.mentor.refresh_from_db()
+    assert (cast.mentor.profession, cast.mentor.version) == ("doctor", 2)
+    rows = AuditEvent.objects.filter(action="import_import")
+    assert sorted((r.object_id, r.summary) for r in rows) == sorted(
+        [(added.pk, "created"), (cast.mentor.pk, "updated")]
+    )
