@@ -1,4 +1,4 @@
-"""The journal in the admin: only the access log, and only to read.
+"""The journal in the admin: the access log and the monthly counts, only to read.
 
 Patients, notes, versions, referrals and group notes are not registered at all:
 administrators follow the journal through the statistics, never its content.
@@ -6,16 +6,10 @@ administrators follow the journal through the statistics, never its content.
 
 from django.contrib import admin
 
-from .models import NoteAccess
+from .models import NoteAccess, PeerMonth, ProgrammeMonth
 
 
-@admin.register(NoteAccess)
-class NoteAccessAdmin(admin.ModelAdmin):
-    list_display = ["at", "who", "action", "patient_id", "note_id", "version_number"]
-    list_filter = ["action"]
-    search_fields = ["who"]
-    date_hierarchy = "at"
-
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -24,3 +18,29 @@ class NoteAccessAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(NoteAccess)
+class NoteAccessAdmin(ReadOnlyAdmin):
+    list_display = ["at", "who", "action", "patient_id", "note_id", "version_number"]
+    list_filter = ["action"]
+    search_fields = ["who"]
+    date_hierarchy = "at"
+
+
+@admin.register(PeerMonth)
+class PeerMonthAdmin(ReadOnlyAdmin):
+    """Counts only; kept by the journal's services (and `manage.py rebuild_statistics`)."""
+
+    list_display = ["month", "peer", "notes", "conversations", "group_sessions", "minutes"]
+    list_select_related = ["peer__staff_member"]
+    search_fields = ["peer__staff_member__name"]
+    date_hierarchy = "month"
+
+
+@admin.register(ProgrammeMonth)
+class ProgrammeMonthAdmin(ReadOnlyAdmin):
+    """The whole programme's months, added up by the journal's services."""
+
+    list_display = ["month", "notes", "conversations", "group_sessions", "minutes", "referrals"]
+    date_hierarchy = "month"

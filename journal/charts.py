@@ -1,13 +1,16 @@
-"""Geometry of the statistics charts, drawn as inline SVG by the template (no scripts, no CDN)."""
+"""Geometry of the statistics charts, drawn as inline SVG by the template (no scripts, no
+CDN), and the texts of the statistics tables' cells, written out once in Python: a page of
+units holds hundreds of them, too many to pass through template filters one by one."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 
 from .models import CHIME_FIELDS, NoteVersion
-from .selectors import Statistics
+from .selectors import Row, Statistics
 
 WIDTH, HEIGHT, BASE = 720, 220, 190  # BASE: the y of the axis, leaving room for labels
 
@@ -72,3 +75,54 @@ def chime_bars(stats: Statistics) -> list[Bar]:
             )
         )
     return bars
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A row of the load and referral tables: the texts of its cells."""
+
+    row: Row
+    load: list[tuple[str, str]]  # per month: conversations per contracted hour, and the flag
+    usual: str
+    referrals: list[str]  # per month: "received / accepted", or a dash
+
+
+def table_rows(stats: Statistics) -> list[TableRow]:
+    """The cells of the rows as `floatformat:2` and the template would write them."""
+    separator = get_format("DECIMAL_SEPARATOR")
+
+    def two_decimals(value: float | None) -> str:
+        if value is None:
+            return "–"
+        rounded = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return f"{rounded:f}".replace(".", separator)
+
+    return [
+        TableRow(
+            row=row,
+            load=[(two_decimals(f.per_hour), f.flag) for f in row.months],
+            usual=two_decimals(row.usual),
+            referrals=[f"{f.referrals} / {f.accepted}" if f.referrals else "–" for f in row.months],
+        )
+        for row in stats.rows
+    ]
+
+
+def month_rows(stats: Statistics) -> list[tuple]:
+    """(month, the cells of its row) of the month-by-month table of the totals."""
+    return [
+        (
+            month,
+            [
+                f.conversations,
+                f.bridge,
+                f.other,
+                f.group_sessions,
+                f.minutes,
+                *(f.chime[name] for name in CHIME_FIELDS),
+                f.referrals,
+                f.accepted,
+            ],
+        )
+        for month, f in zip(stats.months, stats.totals, strict=True)
+    ]

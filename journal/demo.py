@@ -281,7 +281,8 @@ def _referrals(peer, today) -> int:
         by=peer.staff_member.user,
         reason="Patienten kender mig privat. Jeg foreslår en peer fra et andet team.",
     )
-    Referral.objects.filter(pk__in=[accepted.pk, declined.pk]).update(
-        created_at=timezone.now() - datetime.timedelta(days=20)
-    )
+    earlier = timezone.now() - datetime.timedelta(days=20)
+    Referral.objects.filter(pk__in=[accepted.pk, declined.pk]).update(created_at=earlier)
+    # Made earlier than the services saw: the programme's referral months are added up again.
+    services.programme_months_refresh(months=[timezone.localdate(), timezone.localdate(earlier)])
     return 3

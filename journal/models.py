@@ -437,6 +437,74 @@ class GroupNote(VersionedModel):
         ]
 
 
+class MonthCounts(models.Model):
+    """What the statistics count of a month's notes and group notes."""
+
+    notes = models.PositiveIntegerField(pgettext_lazy("journal", "notes"), default=0)
+    conversations = models.PositiveIntegerField(_("conversations"), default=0)
+    bridge = models.PositiveIntegerField(_("bridge-building"), default=0)
+    other = models.PositiveIntegerField(_("other peer activities"), default=0)
+    # Of the notes and the group sessions together.
+    minutes = models.PositiveIntegerField(_("minutes"), default=0)
+    group_sessions = models.PositiveIntegerField(_("group sessions"), default=0)
+    # Notes with the section written, and group sessions with the theme ticked.
+    connectedness = models.PositiveIntegerField(_("Connectedness"), default=0)
+    hope = models.PositiveIntegerField(_("Hope"), default=0)
+    identity = models.PositiveIntegerField(_("Identity"), default=0)
+    meaning = models.PositiveIntegerField(_("Meaning"), default=0)
+    empowerment = models.PositiveIntegerField(_("Empowerment"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class PeerMonth(MonthCounts):
+    """What one peer worker did in one month, counted: the statistics read these rows.
+
+    Kept by the services in the same transaction as every change to a final note or a
+    group note (`services.peer_months_refresh`), so the figures are exact at once; counted
+    again from the notes by `manage.py rebuild_statistics` after a bulk load. Counts only,
+    never a note's text. Referrals are counted from the referrals themselves.
+    """
+
+    peer = models.ForeignKey(
+        PeerWorker, verbose_name=_("peer worker"), on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+
+    class Meta:
+        ordering = ["month", "peer_id"]
+        verbose_name = _("month of peer work")
+        verbose_name_plural = _("months of peer work")
+        constraints = [
+            models.UniqueConstraint(fields=["peer", "month"], name="peer_month_unique"),
+        ]
+        # The programme-wide totals read every peer worker's rows of a period.
+        indexes = [models.Index(fields=["month"])]
+
+    def __str__(self) -> str:
+        return f"{self.peer} {self.month:%Y-%m}"
+
+
+class ProgrammeMonth(MonthCounts):
+    """The whole programme's month: every peer worker's PeerMonth added up, and the
+    referrals made in the month (by the local date they were made). The programme-wide
+    statistics read these totals; the services keep them with PeerMonth and with every
+    referral they make or answer."""
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
+    referrals = models.PositiveIntegerField(_("referrals received"), default=0)
+    accepted = models.PositiveIntegerField(_("referrals accepted"), default=0)
+
+    class Meta:
+        ordering = ["month"]
+        verbose_name = _("month of the programme")
+        verbose_name_plural = _("months of the programme")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("The access log cannot be changed.")

@@ -5,14 +5,19 @@ The statistics read counts and CHIME flags only: never a note's text.
 
 from __future__ import annotations
 
+import bisect
+import calendar
 import datetime
 import statistics as pystats
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -26,13 +31,26 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from peerprogram.models import PeerWorker, Unit
 
-from .models import CHIME_FIELDS, GroupNote, Note, NoteAccess, NoteVersion, Patient, Referral
+from .models import (
+    CHIME_FIELDS,
+    GroupNote,
+    Note,
+    NoteAccess,
+    NoteVersion,
+    Patient,
+    PeerMonth,
+    ProgrammeMonth,
+    Referral,
+)
 
 # What a list of notes may load: the facts, never the text.
 META_FIELDS = (
@@ -134,15 +152,23 @@ def waiting_counts(peer: PeerWorker) -> dict[str, int]:
     )
 
 
-def patient_notes(patient: Patient) -> list[Note]:
-    """The patient's notes with their versions' facts (no text), newest first."""
-    versions = NoteVersion.objects.only(*META_FIELDS).order_by("number")
-    notes = list(
+# Notes per page of a patient's page: a long course of peer support has hundreds.
+NOTES_PER_PAGE = 25
+
+
+def patient_notes(patient: Patient, page: int | str = 1) -> Page:
+    """A page of the patient's notes with their versions' facts (no text), the newest (by
+    the date of the note as it stands, or of its draft) first."""
+    last_date = NoteVersion.objects.filter(note=OuterRef("pk")).order_by("-number").values("date")
+    notes = (
         patient.notes.select_related("peer__staff_member")
-        .prefetch_related(Prefetch("versions", queryset=versions))
-        .order_by("-created_at", "-pk")
+        .annotate(shown_date=Coalesce("current__date", Subquery(last_date[:1])))
+        .order_by("-shown_date", "-pk")
     )
-    for note in notes:
+    shown = Paginator(notes, NOTES_PER_PAGE).get_page(page)
+    versions = NoteVersion.objects.only(*META_FIELDS).order_by("number")
+    prefetch_related_objects(shown.object_list, Prefetch("versions", queryset=versions))
+    for note in shown.object_list:
         note.version_list = list(note.versions.all())
         note.shown = next((v for v in note.version_list if v.pk == note.current_id), None) or (
             note.version_list[-1] if note.version_list else None
@@ -150,8 +176,7 @@ def patient_notes(patient: Patient) -> list[Note]:
         note.draft = next(
             (v for v in note.version_list if v.status == NoteVersion.Status.DRAFT), None
         )
-    notes.sort(key=lambda n: (n.shown.date if n.shown else datetime.date.min, n.pk), reverse=True)
-    return notes
+    return shown
 
 
 def note_versions(note: Note) -> list[NoteVersion]:
@@ -206,13 +231,24 @@ def final_versions(patient: Patient) -> list[NoteVersion]:
 
 # Statistics ----------------------------------------------------------------------
 
+# Rows per page of the statistics: units programme-wide, peer workers within a unit.
+STATISTICS_PER_PAGE = 25
+
+# What PeerMonth keeps of a peer worker's month, in this order (Figures has the same names).
+COUNTED = ("notes", "conversations", "bridge", "other", "minutes", "group_sessions", *CHIME_FIELDS)
+# A month without any activity.
+NOTHING = (0,) * len(COUNTED)
+_NOTES, _CONVERSATIONS, _GROUP_SESSIONS = (
+    COUNTED.index(n) for n in ("notes", "conversations", "group_sessions")
+)
+
 
 def months_back(last: datetime.date, count: int = 12) -> list[datetime.date]:
     first = last.replace(day=1) - relativedelta(months=count - 1)
     return [first + relativedelta(months=i) for i in range(count)]
 
 
-@dataclass
+@dataclass(slots=True)
 class Figures:
     """One month (or a total) of one peer worker, a unit or the whole selection."""
 
@@ -235,20 +271,19 @@ class Figures:
         return self.conversations / self.contracted_hours
 
     def add(self, other: Figures) -> None:
-        for name in (
-            "notes",
-            "conversations",
-            "bridge",
-            "other",
-            "minutes",
-            "group_sessions",
-            "referrals",
-            "accepted",
-            "contracted_hours",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in CHIME_FIELDS:
-            self.chime[name] += other.chime[name]
+        # Spelled out, without getattr: a page adds up hundreds of these.
+        self.notes += other.notes
+        self.conversations += other.conversations
+        self.bridge += other.bridge
+        self.other += other.other
+        self.minutes += other.minutes
+        self.group_sessions += other.group_sessions
+        self.referrals += other.referrals
+        self.accepted += other.accepted
+        self.contracted_hours += other.contracted_hours
+        chime = self.chime
+        for name, n in other.chime.items():
+            chime[name] += n
 
 
 @dataclass
@@ -270,78 +305,130 @@ class Row:
 
 @dataclass
 class Statistics:
+    """The rows (all, or one page of them) and the totals of every peer worker selected.
+
+    By unit, the totals hold the counts only (the database adds them up): contracted
+    hours are added up per peer worker and per unit, where the usual level is compared.
+    """
+
     months: list[datetime.date]
     rows: list[Row]
     by_unit: bool
     totals: list[Figures]
     total: Figures
+    page: Page | None = None
 
 
 def contracted_hours(peer: PeerWorker, month: datetime.date, today: datetime.date) -> float:
     """The hours the peer worker was employed for in the month (up to today), from the contract."""
-    first = max(month, peer.start_date)
-    last = min(month + relativedelta(months=1) - datetime.timedelta(days=1), today)
-    if peer.end_date:
-        last = min(last, peer.end_date)
+    return _hours(peer, month, _last_day(month), today)
+
+
+def _last_day(month: datetime.date) -> datetime.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def _hours(peer, first: datetime.date, last: datetime.date, today: datetime.date) -> float:
+    first = max(first, peer.start_date)
+    last = min(last, today)
+    if peer.end_date and peer.end_date < last:
+        last = peer.end_date
     days = (last - first).days + 1
-    return max(days, 0) * peer.hours_per_week / 7
+    return days * peer.hours_per_week / 7 if days > 0 else 0.0
 
 
-def _note_counts(unit_ids, start, end) -> dict:
+def count_peer_months(
+    peer_ids: Collection[int] | None = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> dict[tuple[int, datetime.date], dict[str, int]]:
+    """Peer workers' months counted from the final notes and group notes themselves (what
+    PeerMonth keeps): {(peer id, first day of the month): {name in COUNTED: count}}."""
+    versions = NoteVersion.objects.filter(current_of__status=Note.Status.FINAL)
+    groups = GroupNote.objects.all()
+    if peer_ids is not None:
+        versions = versions.filter(current_of__peer_id__in=peer_ids)
+        groups = groups.filter(peer_id__in=peer_ids)
+    if start is not None:
+        versions, groups = versions.filter(date__gte=start), groups.filter(date__gte=start)
+    if end is not None:
+        versions, groups = versions.filter(date__lt=end), groups.filter(date__lt=end)
+    counted: dict[tuple[int, datetime.date], dict[str, int]] = {}
+
+    def month_of(peer_id: int, month) -> dict[str, int]:
+        return counted.setdefault((peer_id, _month(month)), dict.fromkeys(COUNTED, 0))
+
     chime = {name: Count("pk", filter=~Q(**{name: ""})) for name in CHIME_FIELDS}
-    rows = (
-        NoteVersion.objects.filter(
-            current_of__status=Note.Status.FINAL,
-            current_of__peer__staff_member__unit_id__in=unit_ids,
-            date__gte=start,
-            date__lt=end,
-        )
-        .annotate(month=TruncMonth("date"))
+    for r in (
+        versions.annotate(month=TruncMonth("date"))
         .values("current_of__peer_id", "month")
         .annotate(
-            notes=Count("pk"),
-            minutes=Sum("minutes"),
-            conversations=Count("pk", filter=Q(activity=NoteVersion.Activity.CONVERSATION)),
-            bridge=Count("pk", filter=Q(activity=NoteVersion.Activity.BRIDGE)),
-            other=Count("pk", filter=Q(activity=NoteVersion.Activity.OTHER)),
-            **chime,
+            n_notes=Count("pk"),
+            n_minutes=Sum("minutes"),
+            n_conversations=Count("pk", filter=Q(activity=NoteVersion.Activity.CONVERSATION)),
+            n_bridge=Count("pk", filter=Q(activity=NoteVersion.Activity.BRIDGE)),
+            n_other=Count("pk", filter=Q(activity=NoteVersion.Activity.OTHER)),
+            **{f"n_{name}": n for name, n in chime.items()},
         )
         .order_by()
-    )
-    return {(r["current_of__peer_id"], _month(r["month"])): r for r in rows}
-
-
-def _group_counts(unit_ids, start, end) -> dict:
-    themes = {name: Count("pk", filter=Q(**{name: True})) for name in CHIME_FIELDS}
-    rows = (
-        GroupNote.objects.filter(
-            peer__staff_member__unit_id__in=unit_ids, date__gte=start, date__lt=end
-        )
-        .annotate(month=TruncMonth("date"))
+    ):
+        f = month_of(r["current_of__peer_id"], r["month"])
+        for name in ("notes", "conversations", "bridge", "other", *CHIME_FIELDS):
+            f[name] += r[f"n_{name}"]
+        f["minutes"] += r["n_minutes"] or 0
+    themes = {f"n_{name}": Count("pk", filter=Q(**{name: True})) for name in CHIME_FIELDS}
+    for r in (
+        groups.annotate(month=TruncMonth("date"))
         .values("peer_id", "month")
-        .annotate(sessions=Count("pk"), minutes=Sum("minutes"), **themes)
+        .annotate(n_sessions=Count("pk"), n_minutes=Sum("minutes"), **themes)
         .order_by()
-    )
-    return {(r["peer_id"], _month(r["month"])): r for r in rows}
+    ):
+        f = month_of(r["peer_id"], r["month"])
+        f["group_sessions"] += r["n_sessions"]
+        f["minutes"] += r["n_minutes"] or 0
+        for name in CHIME_FIELDS:
+            f[name] += r[f"n_{name}"]
+    return counted
 
 
-def _referral_counts(unit_ids, start, end) -> dict:
-    tz = timezone.get_current_timezone()
-    rows = (
-        Referral.objects.filter(
-            peer__staff_member__unit_id__in=unit_ids,
-            created_at__date__gte=start,
-            created_at__date__lt=end,
-        )
-        .annotate(month=TruncMonth("created_at", tzinfo=tz))
-        .values("peer_id", "month")
-        .annotate(
-            received=Count("pk"),
-            accepted=Count("pk", filter=Q(status=Referral.Status.ACCEPTED)),
-        )
-        .order_by()
+def count_programme_months(
+    months: Collection[datetime.date] | None = None,
+) -> dict[datetime.date, dict[str, int]]:
+    """The whole programme's months counted from PeerMonth and from the referrals (by the
+    local day they were made): what ProgrammeMonth keeps. {month: {name: count}} for the
+    names in COUNTED and "referrals", "accepted"; every month given, or every month with
+    any activity."""
+    counted: dict[datetime.date, dict[str, int]] = {}
+
+    def month_of(month: datetime.date) -> dict[str, int]:
+        return counted.setdefault(month, dict.fromkeys((*COUNTED, "referrals", "accepted"), 0))
+
+    stored = (
+        PeerMonth.objects.all() if months is None else PeerMonth.objects.filter(month__in=months)
     )
-    return {(r["peer_id"], _month(r["month"])): r for r in rows}
+    for r in stored.values("month").annotate(**{f"n_{n}": Sum(n) for n in COUNTED}).order_by():
+        month_of(r["month"]).update({n: r[f"n_{n}"] for n in COUNTED})
+    counts = Count("pk"), Count("pk", filter=Q(status=Referral.Status.ACCEPTED))
+    if months is None:
+        referrals = (
+            Referral.objects.annotate(month=TruncMonth("created_at"))
+            .values("month")
+            .annotate(received=counts[0], accepted=counts[1])
+            .order_by()
+        )
+        for r in referrals:
+            f = month_of(_month(timezone.localtime(r["month"])))
+            f["referrals"], f["accepted"] = r["received"], r["accepted"]
+    else:
+        for month in months:
+            first, after = _month_ends([month])
+            r = Referral.objects.filter(created_at__gte=first, created_at__lt=after).aggregate(
+                received=counts[0], accepted=counts[1]
+            )
+            f = month_of(month)
+            f["referrals"], f["accepted"] = r["received"], r["accepted"]
+        return counted
+    return {month: f for month, f in counted.items() if any(f.values())}
 
 
 def _month(value) -> datetime.date:
@@ -350,96 +437,265 @@ def _month(value) -> datetime.date:
     return value.replace(day=1)
 
 
-def _figures(peer, month, today, notes, groups, referrals) -> Figures:
-    key = (peer.pk, month)
-    f = Figures(contracted_hours=contracted_hours(peer, month, today))
-    if n := notes.get(key):
-        f.notes, f.minutes = n["notes"], n["minutes"] or 0
-        f.conversations, f.bridge, f.other = n["conversations"], n["bridge"], n["other"]
-        for name in CHIME_FIELDS:
-            f.chime[name] += n[name]
-    if g := groups.get(key):
-        f.group_sessions = g["sessions"]
-        f.minutes += g["minutes"] or 0
-        for name in CHIME_FIELDS:
-            f.chime[name] += g[name]
-    if r := referrals.get(key):
-        f.referrals, f.accepted = r["received"], r["accepted"]
-    return f
+def _peer_months(peer_ids, start, end) -> dict[tuple[int, datetime.date], tuple[int, ...]]:
+    rows = (
+        PeerMonth.objects.filter(peer_id__in=peer_ids, month__gte=start, month__lt=end)
+        .order_by()
+        .values_list("peer_id", "month", *COUNTED)
+    )
+    return {(r[0], r[1]): r[2:] for r in rows}
+
+
+def _month_ends(months: list[datetime.date]) -> list[datetime.datetime]:
+    """Where each of the (consecutive) months ends in local time, and where the first begins."""
+    tz = timezone.get_current_timezone()
+    return [
+        datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+        for day in [months[0], *(m + relativedelta(months=1) for m in months)]
+    ]
+
+
+def _referrals_per_peer(peer_ids, months) -> dict[tuple[int, datetime.date], list[int]]:
+    """Referrals received and accepted per peer worker and month, by the day they were made
+    in local time: {(peer id, month): [received, accepted]}. A page's peer workers receive
+    a few hundred a year: sorted into months here, the query stays simple."""
+    bounds = _month_ends(months)
+    counts: dict[tuple[int, datetime.date], list[int]] = {}
+    for peer_id, created_at, status in (
+        Referral.objects.filter(
+            peer_id__in=peer_ids, created_at__gte=bounds[0], created_at__lt=bounds[-1]
+        )
+        .order_by()
+        .values_list("peer_id", "created_at", "status")
+    ):
+        month = months[bisect.bisect_right(bounds, created_at) - 1]
+        n = counts.setdefault((peer_id, month), [0, 0])
+        n[0] += 1
+        n[1] += status == Referral.Status.ACCEPTED
+    return counts
+
+
+def _referrals_per_month(referrals: QuerySet[Referral], months) -> dict[datetime.date, tuple]:
+    """Referrals received and accepted per month, counted by the database: {month:
+    (received, accepted)}."""
+    bounds = _month_ends(months)
+    # The month's number with plain comparisons (a function per row is slow on SQLite).
+    index = Case(
+        *[When(created_at__lt=end, then=Value(i)) for i, end in enumerate(bounds[1:])],
+        output_field=IntegerField(),
+    )
+    rows = (
+        referrals.filter(created_at__gte=bounds[0], created_at__lt=bounds[-1])
+        .annotate(i=index)
+        .values("i")
+        .annotate(
+            received=Count("pk"),
+            accepted=Count("pk", filter=Q(status=Referral.Status.ACCEPTED)),
+        )
+        .order_by()
+    )
+    return {months[r["i"]]: (r["received"], r["accepted"]) for r in rows}
+
+
+def _totals(peers: QuerySet[PeerWorker], months: list[datetime.date]) -> list[Figures]:
+    """Every selected peer worker's figures added up per month, by the database."""
+    shown = peers.values("pk")
+    sums = {
+        r["month"]: r
+        for r in PeerMonth.objects.filter(
+            peer_id__in=shown, month__gte=months[0], month__lt=months[-1] + relativedelta(months=1)
+        )
+        .values("month")
+        .annotate(**{f"n_{name}": Sum(name) for name in COUNTED})
+        .order_by()
+    }
+    referrals = _referrals_per_month(Referral.objects.filter(peer_id__in=shown), months)
+    totals = []
+    for month in months:
+        f = Figures()
+        if (r := sums.get(month)) is not None:
+            f.notes, f.conversations, f.bridge = r["n_notes"], r["n_conversations"], r["n_bridge"]
+            f.other, f.minutes, f.group_sessions = (
+                r["n_other"],
+                r["n_minutes"],
+                r["n_group_sessions"],
+            )
+            f.chime = {name: r[f"n_{name}"] for name in CHIME_FIELDS}
+        f.referrals, f.accepted = referrals.get(month, (0, 0))
+        totals.append(f)
+    return totals
+
+
+def _programme_totals(months: list[datetime.date]) -> list[Figures]:
+    """The whole programme's figures per month, as ProgrammeMonth keeps them."""
+    kept = {row.month: row for row in ProgrammeMonth.objects.filter(month__in=months)}
+    totals = []
+    for month in months:
+        f = Figures()
+        if (row := kept.get(month)) is not None:
+            f.notes, f.conversations, f.bridge = row.notes, row.conversations, row.bridge
+            f.other, f.minutes, f.group_sessions = row.other, row.minutes, row.group_sessions
+            f.chime = {name: getattr(row, name) for name in CHIME_FIELDS}
+            f.referrals, f.accepted = row.referrals, row.accepted
+        totals.append(f)
+    return totals
+
+
+def _peers_to_count(peers, unit_ids, start, end) -> list[PeerWorker]:
+    """The peer workers of the units: those selected (`shown`), and everyone employed in
+    the period, whom the unit's usual level is taken from."""
+    is_shown = Q(pk__in=peers.values("pk"))
+    in_period = Q(start_date__lt=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
+    return list(
+        PeerWorker.objects.filter(staff_member__unit_id__in=unit_ids)
+        .filter(is_shown | in_period)
+        .annotate(shown=ExpressionWrapper(is_shown, output_field=BooleanField()))
+        .select_related("staff_member__unit")
+        .order_by("staff_member__name", "pk")
+    )
 
 
 def statistics(
-    peers: QuerySet[PeerWorker], months: list[datetime.date], *, by_unit: bool
+    peers: QuerySet[PeerWorker],
+    months: list[datetime.date],
+    *,
+    by_unit: bool | None = None,
+    page: int | str | None = None,
 ) -> Statistics:
-    """Month-by-month figures of the given peer workers (per peer, or summed per unit).
+    """Month-by-month figures of the given peer workers (per peer, or summed per unit; by
+    unit when they work in more than one and `by_unit` is None), for consecutive months.
 
     The usual level of a unit is the median of its peer workers' conversations per
     contracted hour over the complete months shown, counted from each peer worker's first
     recorded activity; a month far below or above it is flagged (JOURNAL_LOAD_LOW / _HIGH).
+    With `page`, the rows are that page of STATISTICS_PER_PAGE units (or peer workers);
+    the totals always cover every peer worker given. The counts come from PeerMonth.
     """
     today = timezone.localdate()
     start, end = months[0], months[-1] + relativedelta(months=1)
-    shown = list(peers.select_related("staff_member__unit").order_by("staff_member__name"))
-    unit_ids = {p.staff_member.unit_id for p in shown}
-    # The usual level counts every peer worker of the unit, not only those shown.
-    everyone = list(
-        PeerWorker.objects.filter(staff_member__unit_id__in=unit_ids)
-        .filter(start_date__lt=end)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-        .select_related("staff_member__unit")
+    # The units, in the order of their names as Python sorts them on every database; and
+    # whether the peer workers given are all there are (the programme's totals are kept).
+    every_peer = PeerWorker.objects.order_by().annotate(n=Func(F("pk"), function="COUNT"))
+    of_units = sorted(
+        peers.order_by()
+        .values("staff_member__unit_id", "staff_member__unit__name")
+        .annotate(n=Count("pk"), everyone=Subquery(every_peer.values("n")[:1]))
+        .values_list("staff_member__unit__name", "staff_member__unit_id", "n", "everyone")
     )
-    notes = _note_counts(unit_ids, start, end)
-    groups = _group_counts(unit_ids, start, end)
-    referrals = _referral_counts(unit_ids, start, end)
-    complete = [m for m in months if m + relativedelta(months=1) <= today.replace(day=1)]
-    figures = {
-        p.pk: [_figures(p, m, today, notes, groups, referrals) for m in months]
-        for p in {*everyone, *shown}
-    }
-    usual = _usual_levels(everyone, figures, months, complete)
-    rows = []
-    for peer in shown:
-        level = usual.get(peer.staff_member.unit_id)
-        for month, f in _in_use(months, figures[peer.pk]):
-            if month in complete and level and f.per_hour is not None:
-                if f.per_hour < level * settings.JOURNAL_LOAD_LOW:
-                    f.flag = "low"
-                elif f.per_hour > level * settings.JOURNAL_LOAD_HIGH:
-                    f.flag = "high"
-        rows.append(
-            Row(
-                peer.name,
-                peer.staff_member.unit,
-                figures[peer.pk],
-                _sum(figures[peer.pk]),
-                peer=peer,
-                usual=level,
+    units = [pk for _name, pk, _n, _everyone in of_units]
+    whole_programme = bool(of_units) and sum(u[2] for u in of_units) == of_units[0][3]
+    if by_unit is None:
+        by_unit = len(units) > 1
+    shown_page = None
+    if by_unit and page is not None:
+        shown_page = Paginator(units, STATISTICS_PER_PAGE).get_page(page)
+        units = list(shown_page)
+    loaded = _peers_to_count(peers, units, start, end)
+    shown = [p for p in loaded if p.shown]
+    if not by_unit and page is not None:
+        shown_page = Paginator(shown, STATISTICS_PER_PAGE).get_page(page)
+    ids = [p.pk for p in loaded]
+    stored = _peer_months(ids, start, end)
+    received = _referrals_per_peer(ids, months)
+    # Plain tuples per peer worker and month: a page adds up thousands of them.
+    counts = {p.pk: [stored.get((p.pk, m), NOTHING) for m in months] for p in loaded}
+    referrals = {p.pk: [received.get((p.pk, m), (0, 0)) for m in months] for p in loaded}
+    spans = [(m, _last_day(m)) for m in months]
+    hours = {p.pk: [_hours(p, m, last, today) for m, last in spans] for p in loaded}
+    first_open = today.replace(day=1)
+    complete = [m + relativedelta(months=1) <= first_open for m in months]
+    rates = {p.pk: _rates(counts[p.pk], hours[p.pk], complete) for p in loaded}
+    # The usual level counts every peer worker of the unit employed in the period, not
+    # only those shown.
+    levels: dict[int, list[float]] = {}
+    for p in loaded:
+        if p.start_date < end and (not p.end_date or p.end_date >= start):
+            levels.setdefault(p.staff_member.unit_id, []).extend(r for _i, r in rates[p.pk])
+    usual = {unit: pystats.median(values) for unit, values in levels.items() if values}
+    low, high = settings.JOURNAL_LOAD_LOW, settings.JOURNAL_LOAD_HIGH
+    flags: dict[int, dict[int, str]] = {}
+    for p in shown:
+        level = usual.get(p.staff_member.unit_id)
+        if level:
+            flags[p.pk] = {
+                i: "low" if rate < level * low else "high"
+                for i, rate in rates[p.pk]
+                if rate < level * low or rate > level * high
+            }
+
+    def added_up(pks: list[int]) -> list[Figures]:
+        return [
+            _figures(
+                [counts[pk][i] for pk in pks],
+                [referrals[pk][i] for pk in pks],
+                sum(hours[pk][i] for pk in pks),
             )
-        )
+            for i in range(len(months))
+        ]
+
+    rows = []
     if by_unit:
-        rows = _unit_rows(rows, months, usual)
-    totals = [Figures() for _ in months]
-    for row in rows:
-        for total, f in zip(totals, row.months, strict=True):
-            total.add(f)
-    return Statistics(months=months, rows=rows, by_unit=by_unit, totals=totals, total=_sum(totals))
+        of_unit: dict[int, list[PeerWorker]] = {}
+        for p in shown:
+            of_unit.setdefault(p.staff_member.unit_id, []).append(p)
+        for unit_peers in of_unit.values():
+            unit = unit_peers[0].staff_member.unit
+            figures = added_up([p.pk for p in unit_peers])
+            row = Row(unit.name, unit, figures, _sum(figures), usual=usual.get(unit.pk))
+            row.flagged = sum(len(flags.get(p.pk, ())) for p in unit_peers)
+            rows.append(row)
+        rows.sort(key=lambda r: r.label)
+        # A page of units holds some of the peer workers: the rest are added up by the
+        # database, or (for the whole programme) were added up by the services.
+        totals = _programme_totals(months) if whole_programme else _totals(peers, months)
+    else:
+        for p in shown_page.object_list if shown_page else shown:
+            figures = added_up([p.pk])
+            for i, flag in flags.get(p.pk, {}).items():
+                figures[i].flag = flag
+            rows.append(
+                Row(
+                    p.name,
+                    p.staff_member.unit,
+                    figures,
+                    _sum(figures),
+                    peer=p,
+                    usual=usual.get(p.staff_member.unit_id),
+                )
+            )
+        # Per peer worker, every one selected is loaded (all their units are).
+        totals = added_up([p.pk for p in shown])
+    return Statistics(
+        months=months,
+        rows=rows,
+        by_unit=by_unit,
+        totals=totals,
+        total=_sum(totals),
+        page=shown_page,
+    )
 
 
-def _in_use(months, figures: list[Figures]) -> list[tuple[datetime.date, Figures]]:
-    """The months from the peer worker's first recorded activity on: before it, the journal
-    was not in use, and empty months there say nothing about the workload."""
-    pairs = list(zip(months, figures, strict=True))
-    first = next((i for i, (_m, f) in enumerate(pairs) if f.notes or f.group_sessions), None)
-    return [] if first is None else pairs[first:]
+def _rates(counts, hours, complete) -> list[tuple[int, float]]:
+    """(month index, conversations per contracted hour) of the complete months from the
+    peer worker's first recorded activity on: before it the journal was not in use, and
+    empty months there say nothing about the workload."""
+    first = next((i for i, c in enumerate(counts) if c[_NOTES] or c[_GROUP_SESSIONS]), len(counts))
+    return [
+        (i, counts[i][_CONVERSATIONS] / hours[i])
+        for i in range(first, len(counts))
+        if complete[i] and hours[i] > 0
+    ]
 
 
-def _usual_levels(everyone, figures, months, complete) -> dict[int, float]:
-    rates: dict[int, list[float]] = {}
-    for peer in everyone:
-        for month, f in _in_use(months, figures[peer.pk]):
-            if month in complete and f.per_hour is not None:
-                rates.setdefault(peer.staff_member.unit_id, []).append(f.per_hour)
-    return {unit: pystats.median(values) for unit, values in rates.items() if values}
+def _figures(counts: list[tuple], referrals: list[tuple], hours: float) -> Figures:
+    """One month of one or more peer workers, their counts and referrals added up."""
+    if len(counts) == 1:
+        c, r = counts[0], referrals[0]
+    else:
+        c = [sum(column) for column in zip(*counts, strict=True)] if counts else NOTHING
+        r = [sum(column) for column in zip(*referrals, strict=True)] if referrals else (0, 0)
+    chime = dict(zip(CHIME_FIELDS, c[6:], strict=True))
+    return Figures(c[0], c[1], c[2], c[3], c[4], c[5], chime, r[0], r[1], hours)
 
 
 def _sum(months: list[Figures]) -> Figures:
@@ -447,23 +703,3 @@ def _sum(months: list[Figures]) -> Figures:
     for f in months:
         total.add(f)
     return total
-
-
-def _unit_rows(rows: list[Row], months, usual) -> list[Row]:
-    units: dict[int, Row] = {}
-    for row in rows:
-        unit_row = units.setdefault(
-            row.unit.pk,
-            Row(
-                row.unit.name,
-                row.unit,
-                [Figures() for _ in months],
-                Figures(),
-                usual=usual.get(row.unit.pk),
-            ),
-        )
-        for total, f in zip(unit_row.months, row.months, strict=True):
-            total.add(f)
-        unit_row.flagged += row.flags
-        unit_row.total.add(row.total)
-    return sorted(units.values(), key=lambda r: r.label)

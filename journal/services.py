@@ -7,6 +7,7 @@ only which object and which fields changed.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -27,8 +28,11 @@ from .models import (
     NoteAccess,
     NoteVersion,
     Patient,
+    PeerMonth,
+    ProgrammeMonth,
     Referral,
 )
+from .selectors import COUNTED, count_peer_months, count_programme_months
 
 # The facts of a conversation that are edited in the first step of co-writing.
 FACT_FIELDS = ("date", "place", "activity", "minutes")
@@ -163,6 +167,7 @@ def referral_create(
     )
     referral.full_clean()
     referral.save()
+    programme_months_refresh(months=[timezone.localdate(referral.created_at)])
     audit(by=by, action="referral_create", obj=referral)
     return referral
 
@@ -221,6 +226,7 @@ def referral_accept(
     referral.patient = patient
     referral.decided_at = timezone.now()
     referral.save(update_fields=["status", "patient", "decided_at"])
+    programme_months_refresh(months=[timezone.localdate(referral.created_at)])
     audit(by=by, action="referral_accept", obj=referral)
     return patient
 
@@ -237,6 +243,7 @@ def referral_decline(*, referral: Referral, by, reason: str) -> Referral:
     referral.decided_at = timezone.now()
     referral.full_clean()
     referral.save(update_fields=["status", "decline_reason", "decided_at"])
+    programme_months_refresh(months=[timezone.localdate(referral.created_at)])
     audit(by=by, action="referral_decline", obj=referral)
     return referral
 
@@ -326,12 +333,19 @@ def note_approve(*, note: Note, by, expected_version: int) -> Note:
             _("Write at least one of the five CHIME sections before the patient approves.")
         )
     now = timezone.now()
+    # The note as it stood counted in the month of its date; the approved draft counts in its.
+    before = (
+        NoteVersion.objects.filter(pk=note.current_id).values_list("date", flat=True).first()
+        if note.current_id
+        else None
+    )
     NoteVersion.objects.filter(pk=draft.pk).update(
         status=NoteVersion.Status.APPROVED, approved_at=now
     )
     note.current_id = draft.pk
     note.status = Note.Status.FINAL
     note.save(update_fields=["current", "status"])
+    peer_months_refresh(keys=[(note.peer_id, day) for day in (before, draft.date) if day])
     audit(by=by, action="note_approve", obj=note, summary=f"v{draft.number}")
     return note
 
@@ -385,6 +399,8 @@ def note_mark_error(*, note: Note, by, reason: str) -> Note:
     note.error_reason = reason.strip()
     note.error_at = timezone.now()
     note.save(update_fields=["status", "error_reason", "error_at"])
+    counted_on = NoteVersion.objects.filter(pk=note.current_id).values_list("date", flat=True)
+    peer_months_refresh(keys=[(note.peer_id, day) for day in counted_on])
     audit(by=by, action="note_mark_error", obj=note)
     return note
 
@@ -432,6 +448,7 @@ def group_note_create(*, by, peer: PeerWorker, **fields: Any) -> GroupNote:
     note = GroupNote(peer=peer, **fields)
     note.full_clean()
     note.save()
+    peer_months_refresh(keys=[(note.peer_id, note.date)])
     audit(by=by, action="group_note_create", obj=note)
     return note
 
@@ -439,9 +456,90 @@ def group_note_create(*, by, peer: PeerWorker, **fields: Any) -> GroupNote:
 @transaction.atomic
 def group_note_update(*, note: GroupNote, by, expected_version: int, **changes: Any) -> GroupNote:
     _not_in_future(changes, "date")
+    before = GroupNote.objects.filter(pk=note.pk).values_list("date", flat=True).first()
     summary = save_versioned(note, expected_version=expected_version, changes=changes)
+    peer_months_refresh(keys=[(note.peer_id, day) for day in (before, note.date) if day])
     audit(by=by, action="group_note_update", obj=note, summary=summary)
     return note
+
+
+# The statistics' monthly figures ---------------------------------------------------------
+
+
+@transaction.atomic
+def peer_months_refresh(*, keys: Iterable[tuple[int, datetime.date]]) -> None:
+    """Count the given months of the given peer workers again ((peer id, any day of the
+    month)); part of every change to a final note or a group note, in its transaction."""
+    keys = sorted({(peer_id, day.replace(day=1)) for peer_id, day in keys})
+    if not keys:
+        return
+    # The rows first, then their locks, then the counting: a second change to the same
+    # month waits for the first to commit, and then counts what the first wrote.
+    PeerMonth.objects.bulk_create(
+        [PeerMonth(peer_id=peer_id, month=month) for peer_id, month in keys],
+        ignore_conflicts=True,
+    )
+    peer_ids, months = {k[0] for k in keys}, {k[1] for k in keys}
+    rows = {
+        (row.peer_id, row.month): row
+        for row in PeerMonth.objects.select_for_update()
+        .filter(peer_id__in=peer_ids, month__in=months)
+        .order_by("peer_id", "month")
+    }
+    counted = count_peer_months(peer_ids, min(months), max(months) + relativedelta(months=1))
+    empty = dict.fromkeys(COUNTED, 0)
+    changed = []
+    for key in keys:
+        row = rows[key]
+        for name, value in counted.get(key, empty).items():
+            setattr(row, name, value)
+        changed.append(row)
+    PeerMonth.objects.bulk_update(changed, COUNTED)
+    programme_months_refresh(months=months)
+
+
+@transaction.atomic
+def programme_months_refresh(*, months: Iterable[datetime.date]) -> None:
+    """Add up the whole programme's months again (any day of the month) from PeerMonth and
+    the referrals; part of every change that peer_months_refresh makes, and of every
+    referral made, answered or removed."""
+    months = sorted({day.replace(day=1) for day in months})
+    if not months:
+        return
+    # As above: the rows, their locks, then the counting, so changes wait for each other.
+    ProgrammeMonth.objects.bulk_create(
+        [ProgrammeMonth(month=month) for month in months], ignore_conflicts=True
+    )
+    rows = list(
+        ProgrammeMonth.objects.select_for_update().filter(month__in=months).order_by("month")
+    )
+    counted = count_programme_months(months)
+    for row in rows:
+        for name, value in counted[row.month].items():
+            setattr(row, name, value)
+    ProgrammeMonth.objects.bulk_update(rows, [*COUNTED, "referrals", "accepted"])
+
+
+@transaction.atomic
+def peer_months_rebuild() -> int:
+    """Count every peer worker's months (and the programme's) again from the notes and the
+    referrals, after a bulk load or a repair; returns the peer workers' months with any
+    activity."""
+    PeerMonth.objects.all().delete()
+    rows = [
+        PeerMonth(peer_id=peer_id, month=month, **values)
+        for (peer_id, month), values in sorted(count_peer_months().items())
+    ]
+    PeerMonth.objects.bulk_create(rows, batch_size=2000)
+    ProgrammeMonth.objects.all().delete()
+    ProgrammeMonth.objects.bulk_create(
+        [
+            ProgrammeMonth(month=month, **values)
+            for month, values in sorted(count_programme_months().items())
+        ],
+        batch_size=2000,
+    )
+    return len(rows)
 
 
 # The access log ----------------------------------------------------------------
@@ -498,7 +596,19 @@ def notes_remove_expired(*, today: datetime.date, months: int) -> dict[str, int]
         | Q(status=Referral.Status.PENDING, created_at__date__lt=cutoff)
     )
     counts["referrals"] += declined.count()
+    # The programme's months that lose referrals.
+    referral_days = {
+        timezone.localdate(at)
+        for at in Referral.objects.filter(Q(pk__in=declined) | Q(patient_id__in=ids))
+        .order_by()
+        .values_list("created_at", flat=True)
+    }
     declined.delete()
+    counted_in = set(
+        Note.objects.filter(patient_id__in=ids, status=Note.Status.FINAL).values_list(
+            "peer_id", "current__date"
+        )
+    )
     if ids:
         # A note points at its current version (PROTECT): let go of it first.
         Note.objects.filter(patient_id__in=ids).update(current=None, status=Note.Status.DRAFT)
@@ -507,4 +617,6 @@ def notes_remove_expired(*, today: datetime.date, months: int) -> dict[str, int]
         Referral.objects.filter(patient_id__in=ids).delete()
         Patient.peers.through.objects.filter(patient_id__in=ids).delete()
         Patient.objects.filter(pk__in=ids).delete()
+    peer_months_refresh(keys=counted_in)
+    programme_months_refresh(months=referral_days)
     return counts

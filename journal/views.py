@@ -100,7 +100,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "journal/patient_detail.html",
         {
             "patient": patient,
-            "notes": selectors.patient_notes(patient),
+            "notes": selectors.patient_notes(patient, request.GET.get("page") or 1),
             "peers": patient.peers.select_related("staff_member"),
             "referrals": patient.referrals.select_related("referred_by", "peer__staff_member"),
         },
@@ -644,7 +644,10 @@ def group_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Statistics ----------------------------------------------------------------------------
 
 
-def _statistics(request: HttpRequest):
+def _statistics(request: HttpRequest, *, paginate: bool):
+    """The figures of the peer workers the user follows: by unit when they work in more
+    than one unit, per peer worker otherwise; the page shows a page of rows at a time,
+    the export all of them."""
     core_access.require(access.may_see_statistics(request.user))
     peers = access.statistics_peers_for(request.user)
     units = core_access.units_for(request.user).filter(pk__in=peers.values("staff_member__unit_id"))
@@ -657,27 +660,36 @@ def _statistics(request: HttpRequest):
         last = form.cleaned_data["to"] or last
     if unit is not None:
         peers = peers.filter(staff_member__unit=unit)
-    several_units = unit is None and peers.values("staff_member__unit_id").distinct().count() > 1
-    figures = selectors.statistics(peers, selectors.months_back(last), by_unit=several_units)
+    figures = selectors.statistics(
+        peers,
+        selectors.months_back(last),
+        page=(request.GET.get("page") or 1) if paginate else None,
+    )
     return form, figures, unit
 
 
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
-    form, figures, unit = _statistics(request)
+    form, figures, unit = _statistics(request, paginate=True)
     chime_bars = charts.chime_bars(figures)
+    month_bars = charts.month_bars(figures)
     return render(
         request,
         "journal/statistics.html",
         {
             "form": form,
+            "unit_choices": form.fields["unit"].queryset.values_list("pk", "name"),
             "stats": figures,
+            "table": charts.table_rows(figures),
             "unit": unit,
+            "unit_query": f"to={figures.months[-1]:%Y-%m}&unit=",
             "query": request.GET.urlencode(),
-            "month_bars": charts.month_bars(figures),
+            "page": figures.page,
+            "month_bars": month_bars,
+            "month_labels": [b.label for b in month_bars],
             "chime_bars": chime_bars,
             "chime_labels": [b.label for b in chime_bars],
-            "month_rows": list(zip(figures.months, figures.totals, strict=True)),
+            "month_rows": charts.month_rows(figures),
             "low": settings.JOURNAL_LOAD_LOW,
             "high": settings.JOURNAL_LOAD_HIGH,
         },
@@ -686,5 +698,5 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def statistics_export(request: HttpRequest, file_format: str) -> HttpResponse:
-    _form, figures, _unit = _statistics(request)
+    _form, figures, _unit = _statistics(request, paginate=False)
     return spreadsheet_response(exports.statistics_dataset(figures), "peerstatistik", file_format)
