@@ -8,15 +8,25 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    F,
+    FilteredRelation,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentoring import selectors as mentoring_selectors
-from mentoring.models import CheckIn
+from mentoring.models import CheckIn, Mentorship
 from peerprogram.models import PeerWorker, StaffMember
-from peerprogram.selectors import employed_now_q
+from peerprogram.selectors import count_of, employed_now_q
 
 from .models import (
     Audience,
@@ -127,31 +137,6 @@ def waiting_by_peer(peer_ids: list[int]) -> dict[int, Enrolment]:
     return {e.peer_id: e for e in rows}
 
 
-def courses_done_by_peer(peer_ids: list[int]) -> dict[int, datetime.date]:
-    """Peers who completed every mandatory course in use: the day the last was completed."""
-    if not peer_ids:
-        return {}
-    required = MandatoryCourse.objects.filter(active=True).order_by()
-    rows = (
-        CourseRecord.objects.filter(
-            peer_id__in=peer_ids, course__active=True, completed_on__isnull=False
-        )
-        .order_by()
-        .values("peer_id")
-        .annotate(
-            n=Count("course_id"),
-            last=Max("completed_on"),
-            required=Subquery(
-                required.annotate(one=Value(1))
-                .values("one")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
-            ),
-        )
-    )
-    return {r["peer_id"]: r["last"] for r in rows if r["n"] == r["required"]}
-
-
 @dataclass(frozen=True)
 class ChecklistFacts:
     seat_since: datetime.date | None = None
@@ -161,53 +146,83 @@ class ChecklistFacts:
 
 
 def checklist_facts(peer_ids: list[int]) -> dict[int, ChecklistFacts]:
-    """What the onboarding checklist reads from the education, for many peers in two
-    queries: the seat on a cohort, completion (from attendance or marked by hand), and
-    the day the last mandatory course was completed."""
+    """What the onboarding checklist reads from the education, for many peers in one
+    query: the seat on a cohort, completion (from attendance or marked by hand), and the
+    day the last mandatory course was completed."""
     if not peer_ids:
         return {}
-    # No ordering: the grouped subqueries below must not carry the model's ordering
-    # (PostgreSQL refuses an ORDER BY column outside the GROUP BY).
-    sessions = CohortModule.objects.filter(cohort=OuterRef("cohort")).order_by()
-    enrolments = (
-        seated(Enrolment.objects.filter(peer_id__in=peer_ids))
+    # No ordering in the subqueries: PostgreSQL refuses an ORDER BY column outside an
+    # aggregate.
+    sessions = CohortModule.objects.filter(cohort=OuterRef("seat__cohort_id")).order_by()
+    records = CourseRecord.objects.filter(
+        peer=OuterRef("pk"), course__active=True, completed_on__isnull=False
+    ).order_by()
+    rows = (
+        PeerWorker.objects.filter(pk__in=peer_ids)
         .annotate(
-            days_present=Count("attendance", distinct=True),
-            modules=Subquery(sessions.values("cohort").annotate(n=Count("pk")).values("n")[:1]),
-            dated=Subquery(
-                sessions.filter(first_day__isnull=False)
-                .values("cohort")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
-            ),
-            last_first_day=Subquery(
-                sessions.values("cohort").annotate(d=Max("first_day")).values("d")[:1]
-            ),
+            seat=FilteredRelation(
+                "enrolments", condition=Q(enrolments__status=Enrolment.Status.ENROLLED)
+            )
         )
-        .select_related("cohort")
-        .order_by("seat_since", "pk")
+        .annotate(
+            days_present=count_of(DayAttendance.objects.filter(enrolment=OuterRef("seat__pk"))),
+            modules=count_of(sessions),
+            dated=count_of(sessions.filter(first_day__isnull=False)),
+            last_first_day=_largest(sessions, "first_day"),
+            courses=count_of(records),
+            courses_last=_largest(records, "completed_on"),
+            required=count_of(MandatoryCourse.objects.filter(active=True)),
+        )
+        .values(
+            "pk",
+            "seat__pk",
+            "seat__seat_since",
+            "seat__requested_at",
+            "seat__completed_on",
+            "seat__cohort__name",
+            "days_present",
+            "modules",
+            "dated",
+            "last_first_day",
+            "courses",
+            "courses_last",
+            "required",
+        )
+        .order_by("pk", "seat__seat_since", "seat__pk")
     )
-    seats: dict[int, Enrolment] = {e.peer_id: e for e in enrolments}  # the latest seat wins
-    courses = courses_done_by_peer(peer_ids)
+    latest = {row["pk"]: row for row in rows}  # a peer's most recent seat wins
     facts = {}
     for peer_id in peer_ids:
-        e = seats.get(peer_id)
-        completed = None
-        if e is not None:
+        row = latest.get(peer_id)
+        if row is None:
+            facts[peer_id] = ChecklistFacts()
+            continue
+        seat, completed = row["seat__pk"] is not None, None
+        if seat:
             completed = completion_date(
-                by_hand=e.completed_on,
-                modules=e.modules or 0,
-                dated=e.dated or 0,
-                days_present=e.days_present,
-                last_first_day=e.last_first_day,
+                by_hand=row["seat__completed_on"],
+                modules=row["modules"],
+                dated=row["dated"],
+                days_present=row["days_present"],
+                last_first_day=row["last_first_day"],
             )
+        all_courses = row["courses"] and row["courses"] == row["required"]
         facts[peer_id] = ChecklistFacts(
-            seat_since=timezone.localdate(e.seat_since or e.requested_at) if e else None,
-            cohort=e.cohort.name if e else "",
+            seat_since=(
+                timezone.localdate(row["seat__seat_since"] or row["seat__requested_at"])
+                if seat
+                else None
+            ),
+            cohort=row["seat__cohort__name"] or "",
             completed_on=completed,
-            courses_done_on=courses.get(peer_id),
+            courses_done_on=row["courses_last"] if all_courses else None,
         )
     return facts
+
+
+def _largest(rows: QuerySet, field_name: str) -> Subquery:
+    """For annotating: the largest value of a field among the rows (a correlated subquery)."""
+    return Subquery(rows.annotate(largest=Func(F(field_name), function="MAX")).values("largest"))
 
 
 def course_rows(peer: PeerWorker) -> list[tuple[MandatoryCourse, CourseRecord | None]]:
@@ -303,10 +318,13 @@ def education_followup(peers: QuerySet[PeerWorker]) -> list[FollowUp]:
 
 
 def cohort_list(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    """Cohorts, newest first, with seats taken and the waiting list (counted in subqueries,
+    which a paginator's count() leaves out)."""
+    enrolments = Enrolment.objects.filter(cohort=OuterRef("pk"))
     return cohorts.annotate(
-        seats_taken=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED)),
-        waiting=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITING)),
-    ).order_by("-start_date")
+        seats_taken=count_of(enrolments.filter(status=Enrolment.Status.ENROLLED)),
+        waiting=count_of(enrolments.filter(status=Enrolment.Status.WAITING)),
+    ).order_by("-start_date", "pk")
 
 
 def groups_with_next_meeting(groups: QuerySet[ErfaGroup]) -> QuerySet[ErfaGroup]:
@@ -487,8 +505,12 @@ def busy_map(
         return found
     _teaching_days(found, ids, start, end)
     _meetings_of(found, ids, start, end)
+    # Their mentorships first, by the indexes on mentor and peer; an OR across the joins
+    # read every check-in of the window in the whole programme instead (28 ms nationally).
+    peers = PeerWorker.objects.filter(staff_member_id__in=ids).values("pk")
+    mentorships = Mentorship.objects.filter(Q(mentor_id__in=ids) | Q(peer_id__in=peers))
     for checkin in CheckIn.objects.filter(
-        Q(mentorship__mentor_id__in=ids) | Q(mentorship__peer__staff_member_id__in=ids),
+        mentorship__in=mentorships.values("pk"),
         date__gte=timezone.localdate(start) - datetime.timedelta(days=1),
         date__lte=timezone.localdate(end),
     ).select_related("mentorship__peer__staff_member", "mentorship__mentor"):
@@ -535,37 +557,48 @@ def _meetings_of(found: dict[int, list[Entry]], ids: set[int], start, end) -> No
     if not meetings:
         return
     today = timezone.localdate()
-    flags = StaffMember.objects.filter(pk__in=ids).annotate(
-        is_peer=Exists(
-            PeerWorker.objects.filter(staff_member=OuterRef("pk")).filter(
-                Q(end_date__isnull=True) | Q(end_date__gte=today)
-            )
-        ),
-        is_mentor=Exists(mentoring_selectors.active_mentorships().filter(mentor=OuterRef("pk"))),
-    )
-    peer_ids, mentor_ids = set(), set()
-    for pk, is_peer, is_mentor in flags.values_list("pk", "is_peer", "is_mentor"):
-        if is_peer:
-            peer_ids.add(pk)
-        if is_mentor:
-            mentor_ids.add(pk)
-    # The many-to-many rows are read only when such meetings are in the window.
+    # Who is a peer worker, who a mentor, who takes part in which supervision and who
+    # belongs to which group: four reads in one query, rows of (meeting or group, person,
+    # what). The many-to-many rows only of the meetings in the window.
     supervision_ids = [m.pk for m in meetings if m.kind == Meeting.Kind.SUPERVISION]
-    taking_part: dict[int, set[int]] = defaultdict(set)
-    if supervision_ids:
-        for meeting_id, staff_id in Meeting.participants.through.objects.filter(
-            meeting_id__in=supervision_ids, peerworker__staff_member_id__in=ids
-        ).values_list("meeting_id", "peerworker__staff_member_id"):
-            taking_part[meeting_id].add(staff_id)
     member_groups = {
         m.group_id for m in meetings if m.group_id and m.group.audience == Audience.MEMBERS
     }
+    roles = (
+        PeerWorker.objects.filter(staff_member_id__in=ids)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .order_by()
+        .values_list(Value(0), "staff_member_id", Value("peer"))
+        .union(
+            mentoring_selectors.active_mentorships()
+            .filter(mentor_id__in=ids)
+            .order_by()
+            .values_list(Value(0), "mentor_id", Value("mentor")),
+            Meeting.participants.through.objects.filter(
+                meeting_id__in=supervision_ids, peerworker__staff_member_id__in=ids
+            )
+            .order_by()
+            .values_list("meeting_id", "peerworker__staff_member_id", Value("supervision")),
+            ErfaGroup.members.through.objects.filter(
+                erfagroup_id__in=member_groups, staffmember_id__in=ids
+            )
+            .order_by()
+            .values_list("erfagroup_id", "staffmember_id", Value("member")),
+            all=True,
+        )
+    )
+    peer_ids, mentor_ids = set(), set()
+    taking_part: dict[int, set[int]] = defaultdict(set)
     members: dict[int, set[int]] = defaultdict(set)
-    if member_groups:
-        for group_id, staff_id in ErfaGroup.members.through.objects.filter(
-            erfagroup_id__in=member_groups, staffmember_id__in=ids
-        ).values_list("erfagroup_id", "staffmember_id"):
-            members[group_id].add(staff_id)
+    for key, person_id, what in roles:
+        if what == "peer":
+            peer_ids.add(person_id)
+        elif what == "mentor":
+            mentor_ids.add(person_id)
+        elif what == "supervision":
+            taking_part[key].add(person_id)
+        else:
+            members[key].add(person_id)
     for meeting in meetings:
         if meeting.kind == Meeting.Kind.SUPERVISION:
             audience = taking_part[meeting.pk]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +24,13 @@ from mentoring.calendar import danish_ascii, ics_response
 from peerprogram import access as core_access
 from peerprogram.models import StaffMember
 from peerprogram.services import ConcurrentEditError
-from peerprogram.views import apply_service, handle_form, int_or_zero, spreadsheet_response
+from peerprogram.views import (
+    PAGE_SIZE,
+    apply_service,
+    handle_form,
+    int_or_zero,
+    spreadsheet_response,
+)
 from recruitment.pdf import pdf_response
 
 from . import access, exports, selectors, services
@@ -141,11 +148,15 @@ def mandatory_course_edit(request: HttpRequest, pk: int | None = None) -> HttpRe
 @require_GET
 def cohort_list(request: HttpRequest) -> HttpResponse:
     actor = core_access.get_actor(request.user)
+    page = Paginator(selectors.cohort_list(Cohort.objects.all()), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "education/cohort_list.html",
         {
-            "cohorts": selectors.cohort_list(Cohort.objects.all()),
+            "page": page,
+            "cohorts": page.object_list,
             "runs": actor.sees_programme,
             "manages": actor.manages_units,
         },
@@ -192,7 +203,10 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cohort": cohort,
             "sessions": sessions,
             "rows": rows,
-            "waiting": [e for e in enrolments if e.status == Enrolment.Status.WAITING],
+            # A popular cohort's waiting list runs to hundreds: a page at a time.
+            "waiting": Paginator(
+                [e for e in enrolments if e.status == Enrolment.Status.WAITING], PAGE_SIZE
+            ).get_page(request.GET.get("waiting")),
             "seats_taken": cohort.capacity - selectors.free_seats(cohort),
             "fees": selectors.fees(cohort, enrolments),
             "runs": runs,
@@ -974,6 +988,9 @@ def erfa_attendance(request: HttpRequest) -> HttpResponse:
 # Calendars ----------------------------------------------------------------------------
 
 
+PEOPLE_FOUND = 20
+
+
 @require_GET
 def calendar_month(request: HttpRequest) -> HttpResponse:
     """A month of everything scheduled: the Centre sees the whole programme or one
@@ -998,6 +1015,13 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
         person = get_object_or_404(people, pk=person_id)
     elif not actor.sees_programme:
         person = actor.staff
+    # A leader chooses among their units' staff; the Centre reaches thousands of people
+    # and finds one by name instead.
+    leads_only = actor.is_leader and not actor.sees_programme
+    who = request.GET.get("who", "").strip()[:100] if actor.sees_programme else ""
+    found = None
+    if who:
+        found = list(people.filter(name__icontains=who).order_by("name", "pk")[: PEOPLE_FOUND + 1])
     weeks = selectors.month_grid(year, month)
     start = timezone.make_aware(datetime.datetime.combine(weeks[0][0], datetime.time.min))
     end = timezone.make_aware(
@@ -1028,7 +1052,10 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
             "kinds": selectors.kind_labels(),
             "chosen_kinds": kinds,
             "person": person,
-            "people": people.order_by("name") if (actor.manages_units) else None,
+            "people": people.order_by("name") if leads_only else None,
+            "who": who,
+            "found": found[:PEOPLE_FOUND] if found is not None else None,
+            "more_found": found is not None and len(found) > PEOPLE_FOUND,
             "sees_programme": actor.sees_programme,
             "upcoming": [e for e in entries if e.end >= timezone.now()][:8],
         },
@@ -1037,28 +1064,27 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def calendar_subscribe(request: HttpRequest) -> HttpResponse:
-    """My calendar address for Outlook (and renewing it if it was shared by mistake)."""
+    """My calendar address for Outlook. The address opens the calendar without a login, so
+    it is made only when the person asks for it (a POST), and renewed the same way if it
+    was shared by mistake; looking at the page changes nothing."""
     actor = core_access.get_actor(request.user)
     if actor.staff is None:
         raise Http404
+    feed = CalendarFeed.objects.filter(person=actor.staff).first()
     if request.method == "POST":
         services.feed_renew(person=actor.staff, by=request.user)
-        messages.success(
-            request,
-            _("You have a new calendar address. The old one no longer works: subscribe again."),
-        )
+        if feed is None:
+            messages.success(request, _("Your calendar address is ready: copy it into Outlook."))
+        else:
+            messages.success(
+                request,
+                _("You have a new calendar address. The old one no longer works: subscribe again."),
+            )
         return redirect("education:calendar_subscribe")
-    feed = services.feed_for(actor.staff)
-    return render(
-        request,
-        "education/calendar_subscribe.html",
-        {
-            "feed": feed,
-            "url": request.build_absolute_uri(
-                reverse("education:calendar_feed", args=[feed.token])
-            ),
-        },
-    )
+    url = ""
+    if feed is not None:
+        url = request.build_absolute_uri(reverse("education:calendar_feed", args=[feed.token]))
+    return render(request, "education/calendar_subscribe.html", {"feed": feed, "url": url})
 
 
 FEED_PAST_DAYS = 90

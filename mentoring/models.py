@@ -155,6 +155,9 @@ class Topic(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+TOPIC_LABELS = dict(Topic.choices)
+
+
 class CheckIn(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
@@ -186,7 +189,12 @@ class CheckIn(models.Model):
         ordering = ["date", "time"]
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
-        indexes = [models.Index(fields=["mentorship", "date"]), models.Index(fields=["date"])]
+        indexes = [
+            models.Index(fields=["mentorship", "date"]),
+            models.Index(fields=["date"]),
+            # The last held check-in of each mentorship: the overview orders by it.
+            models.Index(fields=["mentorship", "status", "date"], name="checkin_mentorship_status"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__lte=480), name="checkin_at_most_8_hours"
@@ -197,7 +205,7 @@ class CheckIn(models.Model):
         return f"{self.mentorship} {self.date}"
 
     def topic_labels(self) -> list[str]:
-        return [str(Topic(t).label) for t in self.topics if t in Topic.values]
+        return [str(TOPIC_LABELS[t]) for t in self.topics if t in TOPIC_LABELS]
 
     def starts_at(self) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(self.date, self.time))

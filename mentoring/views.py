@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peerprogram import access as core_access
 from peerprogram.models import StaffMember
 from peerprogram.services import ConcurrentEditError
-from peerprogram.views import apply_service, handle_form, int_or_zero
+from peerprogram.views import PAGE_SIZE, apply_service, handle_form, int_or_zero
 
 from . import access, selectors, services
 from .calendar import ics_response, mentorship_calendar
@@ -68,23 +67,22 @@ def overview(request: HttpRequest) -> HttpResponse:
     mentorships = access.mentorships_for(request.user).filter(end_date__isnull=True)
     if not actor.sees_programme:
         mentorships = mentorships.filter(peer__staff_member__unit_id__in=actor.led_unit_ids)
-    rows = selectors.health_rows(mentorships)
     sort = request.GET.get("sort", "warning")
-    keys = {
-        "peer": lambda h: h.mentorship.peer.name,
-        "unit": lambda h: h.mentorship.peer.unit.name,
-        "mentor": lambda h: h.mentorship.mentor.name,
-        "share": lambda h: (h.share_held is None, h.share_held or 0),
-        "last": lambda h: h.last_held or datetime.date.min,
-        "start": lambda h: h.mentorship.start_date,
-    }
-    rows.sort(key=keys.get(sort, keys["peer"]))
-    # Warnings always come first; the chosen order holds within each group.
-    rows.sort(key=lambda h: not h.warning)
+    today = timezone.localdate()
+    # Ordered and cut in the database: the whole country's mentorships run to thousands.
+    page = Paginator(selectors.overview_order(mentorships, sort, today), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = selectors.health_rows_of(list(page.object_list), today)
     return render(
         request,
         "mentoring/overview.html",
-        {"rows": rows, "sort": sort, "warning_days": settings.MENTORING_WARNING_DAYS},
+        {
+            "page": page,
+            "rows": page.object_list,
+            "sort": sort,
+            "warning_days": settings.MENTORING_WARNING_DAYS,
+        },
     )
 
 
@@ -100,7 +98,7 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "mentoring/mentorship_detail.html",
         {
             "m": mentorship,
-            "health": selectors.health_for(mentorship),
+            "health": selectors.health_of(mentorship, checkins, today),
             "upcoming": [
                 c for c in checkins if c.status == CheckIn.Status.PLANNED and c.date >= today
             ],

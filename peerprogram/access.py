@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Aggregate, OuterRef, Q, QuerySet, Subquery, TextField
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -55,7 +55,48 @@ class Actor:
         return self.sees_programme or self.is_leader
 
 
+class IdList(Aggregate):
+    """The ids of a group as one text, "3,5,8": the actor's units and mentees come with the
+    staff row instead of in queries of their own."""
+
+    function = "GROUP_CONCAT"  # SQLite
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s((%(expressions)s)::text, ',')",
+            **extra_context,
+        )
+
+
+def _ids(text: str | None) -> frozenset[int]:
+    return frozenset(int(part) for part in (text or "").split(",") if part)
+
+
+# For annotating a staff member; built once, since building them costs more than the query.
+_LED_UNIT_IDS = Subquery(
+    Unit.objects.filter(leader=OuterRef("pk"), active=True)
+    .order_by()
+    .values("leader")
+    .annotate(ids=IdList("pk"))
+    .values("ids")
+)
+_MENTEE_IDS = Subquery(
+    mentoring_selectors.active_mentorships()
+    .filter(mentor=OuterRef("pk"))
+    .order_by()
+    .values("mentor")
+    .annotate(ids=IdList("peer_id"))
+    .values("ids")
+)
+
+
 def get_actor(user: AbstractBaseUser | AnonymousUser) -> Actor:
+    """The user's roles, in one query, kept on the user object for the rest of the request
+    (the views, the access helpers and the navigation's context processor all ask)."""
     cached = getattr(user, "_peerprogram_actor", None)
     if cached is not None:
         return cached
@@ -65,22 +106,17 @@ def get_actor(user: AbstractBaseUser | AnonymousUser) -> Actor:
         staff = (
             StaffMember.objects.filter(user=user, active=True)
             .select_related("unit", "peer")
+            .annotate(led_ids=_LED_UNIT_IDS, mentee_ids=_MENTEE_IDS)
             .first()
         )
-        led = frozenset(
-            Unit.objects.filter(leader=staff, active=True).values_list("pk", flat=True)
-            if staff
-            else ()
-        )
-        peer = getattr(staff, "peer", None) if staff else None
         actor = Actor(
             user=user,
             staff=staff,
             is_admin=bool(user.is_superuser),
             is_centre=bool(staff and staff.is_centre_staff),
-            led_unit_ids=led,
-            peer=peer,
-            mentee_ids=frozenset(mentoring_selectors.mentee_peer_ids(staff)),
+            led_unit_ids=_ids(staff.led_ids if staff else None),
+            peer=getattr(staff, "peer", None) if staff else None,
+            mentee_ids=_ids(staff.mentee_ids if staff else None),
         )
     user._peerprogram_actor = actor
     return actor

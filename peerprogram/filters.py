@@ -2,7 +2,9 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.selectors import has_active_mentor
@@ -13,6 +15,33 @@ from .selectors import employed_now_q
 ALL = _("All")
 
 
+class UnitSelect(forms.Select):
+    """The units to filter by, written in Python from their ids and names: through Django's
+    template for each option and a model instance for each unit, the 600 units of a nation
+    cost 50 ms a page. The same HTML as a Select (no option groups)."""
+
+    SELECTED = format_html(" {}", "selected")
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = self.choices.field  # the ModelChoiceField's own iterator
+        options = [("", field.empty_label)] if field.empty_label is not None else []
+        options += [(str(pk), label) for pk, label in field.queryset.values_list("pk", "name")]
+        chosen = set(self.format_value(value))
+        html = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, self.SELECTED if v in chosen else "", label) for v, label in options),
+        )
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, attrs, html)
+
+
+def unit_choices(units) -> QuerySet[Unit]:
+    """The units to choose among, without the joins of the list they come from."""
+    units = units if units is not None else Unit.objects.all()
+    return units.select_related(None)
+
+
 class PeerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     unit = django_filters.ModelChoiceFilter(
@@ -20,6 +49,7 @@ class PeerFilter(django_filters.FilterSet):
         label=_("Unit"),
         queryset=Unit.objects.none(),
         empty_label=ALL,
+        widget=UnitSelect,
     )
     unit_kind = django_filters.ChoiceFilter(
         field_name="staff_member__unit__kind",
@@ -48,7 +78,7 @@ class PeerFilter(django_filters.FilterSet):
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = units if units is not None else Unit.objects.all()
+        self.filters["unit"].queryset = unit_choices(units)
 
     def search(self, queryset, name, value):
         return queryset.filter(
@@ -70,7 +100,7 @@ class PeerFilter(django_filters.FilterSet):
 class StaffFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     unit = django_filters.ModelChoiceFilter(
-        label=_("Unit"), queryset=Unit.objects.none(), empty_label=ALL
+        label=_("Unit"), queryset=Unit.objects.none(), empty_label=ALL, widget=UnitSelect
     )
     profession = django_filters.ChoiceFilter(
         label=_("Profession"), choices=StaffMember.Profession.choices, empty_label=ALL
@@ -82,7 +112,7 @@ class StaffFilter(django_filters.FilterSet):
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = units if units is not None else Unit.objects.all()
+        self.filters["unit"].queryset = unit_choices(units)
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(email__icontains=value))

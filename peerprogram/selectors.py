@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from mentoring import selectors as mentoring_selectors
@@ -20,46 +22,80 @@ def employed_now_q(prefix: str = "") -> Q:
 
 
 def units_with_counts(units: QuerySet[Unit]) -> QuerySet[Unit]:
-    """Units with the number of active staff and of peer workers employed now."""
-    return units.order_by("name").annotate(
-        staff_count=Count("staff", filter=Q(staff__active=True), distinct=True),
-        peer_count=Count("staff__peer", filter=employed_now_q("staff__peer__"), distinct=True),
+    """Units with the number of active staff and of peer workers employed now.
+
+    Counted in correlated subqueries rather than a join and GROUP BY: a page of units
+    costs only its own rows, and the paginator's count() leaves the subqueries out."""
+    staff = StaffMember.objects.filter(unit=OuterRef("pk"), active=True)
+    peers = PeerWorker.objects.filter(employed_now_q(), staff_member__unit=OuterRef("pk"))
+    return units.order_by("name").annotate(staff_count=count_of(staff), peer_count=count_of(peers))
+
+
+def count_of(rows: QuerySet) -> Subquery:
+    """For annotating: the number of rows (a correlated subquery; 0 when there are none)."""
+    return Subquery(
+        rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
     )
 
 
-def unit_staff(unit: Unit) -> QuerySet[StaffMember]:
-    """The unit's staff other than its peer workers (they have their own table)."""
-    return unit.staff.filter(peer__isnull=True).select_related("user").order_by("-active", "name")
-
-
-def peers_with_mentors(peers: QuerySet[PeerWorker]) -> list[PeerWorker]:
-    """Peers in a list, each with `.current_mentor` set, in two queries."""
-    peers = list(peers.select_related("staff_member__unit"))
-    mentors = mentoring_selectors.current_mentors_by_peer([p.pk for p in peers])
-    for peer in peers:
-        peer.current_mentor = mentors.get(peer.pk)
-    return peers
-
-
-def unit_peers(unit: Unit) -> list[PeerWorker]:
-    return peers_with_mentors(
-        PeerWorker.objects.filter(staff_member__unit=unit).order_by("start_date")
+def mentor_name(peer: str = "peer") -> Subquery:
+    """For annotating: the name of the mentor appointed now (None if none); `peer` is the
+    path from a mentorship to the annotated row."""
+    return Subquery(
+        mentoring_selectors.active_mentorships()
+        .filter(**{peer: OuterRef("pk")})
+        .values("mentor__name")[:1]
     )
+
+
+def peers_with_mentors(peers: QuerySet[PeerWorker]) -> QuerySet[PeerWorker]:
+    """Peers for a table: unit and `current_mentor` (the mentor's name) in the same query."""
+    return peers.select_related("staff_member__unit").annotate(current_mentor=mentor_name())
+
+
+@dataclass
+class UnitPeople:
+    unit: Unit
+    staff: list[StaffMember] = field(default_factory=list)  # without the peer workers
+    peers: list[PeerWorker] = field(default_factory=list)
+
+
+def unit_people(units: list[Unit]) -> list[UnitPeople]:
+    """Each unit's staff (active first, by name) and its peer workers (by start date, with
+    their mentor), for all the units in one query."""
+    blocks = {u.pk: UnitPeople(u) for u in units}
+    members = (
+        StaffMember.objects.filter(unit_id__in=blocks)
+        .select_related("peer")
+        .annotate(current_mentor=mentor_name("peer__staff_member"))
+    )
+    for member in members:
+        block = blocks[member.unit_id]
+        member.unit = block.unit
+        peer = getattr(member, "peer", None)
+        if peer is None:
+            block.staff.append(member)
+        else:
+            peer.current_mentor = member.current_mentor
+            block.peers.append(peer)
+    for block in blocks.values():
+        block.staff.sort(key=lambda m: (not m.active, m.name))
+        block.peers.sort(key=lambda p: (p.start_date, p.name))
+    return list(blocks.values())
 
 
 def programme_totals() -> dict[str, int]:
     """Counts for the Centre's overview, in two queries."""
-    has_mentor = mentoring_selectors.has_active_mentor()
-    peers = (
-        PeerWorker.objects.filter(employed_now_q())
-        .annotate(has_mentor=has_mentor)
-        .aggregate(
-            peers=Count("pk"),
-            peers_under_recommended=Count(
-                "pk", filter=Q(hours_per_week__lt=settings.PEER_RECOMMENDED_MIN_HOURS)
-            ),
-            peers_without_mentor=Count("pk", filter=Q(has_mentor=False)),
-        )
+    today = timezone.localdate()
+    peers = PeerWorker.objects.annotate(has_mentor=mentoring_selectors.has_active_mentor())
+    employed = employed_now_q()
+    totals = peers.aggregate(
+        peers=Count("pk", filter=employed),
+        peers_under_recommended=Count(
+            "pk", filter=employed & Q(hours_per_week__lt=settings.PEER_RECOMMENDED_MIN_HOURS)
+        ),
+        peers_without_mentor=Count("pk", filter=employed & Q(has_mentor=False)),
+        peers_starting=Count("pk", filter=Q(start_date__gt=today)),
     )
-    starting = PeerWorker.objects.filter(start_date__gt=timezone.localdate()).count()
-    return {"units": Unit.objects.filter(active=True).count(), "peers_starting": starting, **peers}
+    return {"units": Unit.objects.filter(active=True).count(), **totals}

@@ -97,22 +97,22 @@ def home(request: HttpRequest) -> HttpResponse:
     actor = access.get_actor(request.user)
     context: dict = {"actor": actor}
     if actor.is_leader:
-        units = access.units_for(request.user).filter(pk__in=actor.led_unit_ids)
-        context["led_units"] = [
-            {"unit": u, "staff": selectors.unit_staff(u), "peers": selectors.unit_peers(u)}
-            for u in units
-        ]
+        led = access.units_for(request.user).filter(pk__in=actor.led_unit_ids)
+        context["led_units"] = selectors.unit_people(list(led))
     if actor.sees_programme:
         context["totals"] = selectors.programme_totals()
-        context["units"] = selectors.units_with_counts(access.units_for(request.user)).filter(
-            active=True
+        # A nation's units run to hundreds: a page at a time, like the unit list.
+        context["units"] = _page(
+            request,
+            selectors.units_with_counts(access.units_for(request.user)).filter(active=True),
         )
     if actor.peer:
-        context["own_peer"] = actor.peer
-        context["own_mentor"] = mentoring_selectors.current_mentor_of(actor.peer)
-        context["own_mentoring"] = mentoring_selectors.health_rows(
+        own = mentoring_selectors.health_rows(
             mentoring_selectors.active_mentorships().filter(peer=actor.peer)
         )
+        context["own_peer"] = actor.peer
+        context["own_mentoring"] = own
+        context["own_mentor"] = own[0].mentorship.mentor if own else None
     if actor.is_mentor:
         context["mentees"] = mentoring_selectors.health_rows(
             mentoring_selectors.active_mentorships().filter(mentor=actor.staff)
@@ -164,14 +164,11 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_for(request.user, pk)
+    people = selectors.unit_people([unit])[0]
     return render(
         request,
         "peerprogram/unit_detail.html",
-        {
-            "unit": unit,
-            "staff": selectors.unit_staff(unit),
-            "peers": selectors.unit_peers(unit),
-        },
+        {"unit": unit, "staff": people.staff, "peers": people.peers},
     )
 
 
@@ -279,11 +276,12 @@ def peer_list(request: HttpRequest) -> HttpResponse:
     units = access.units_for(request.user)
     peer_filter = PeerFilter(
         request.GET,
-        queryset=access.peers_for(request.user).order_by("staff_member__name"),
+        queryset=selectors.peers_with_mentors(access.peers_for(request.user)).order_by(
+            "staff_member__name", "pk"
+        ),
         units=units,
     )
     page = _page(request, peer_filter.qs)
-    page.object_list = selectors.peers_with_mentors(page.object_list)
     return render(
         request,
         "peerprogram/peer_list.html",
@@ -322,16 +320,17 @@ def peer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     peer = access.get_peer_for(request.user, pk)
     actor = access.get_actor(request.user)
     may_edit = actor.sees_programme or peer.staff_member.unit_id in actor.led_unit_ids
+    mentorship = mentoring_selectors.current_mentorship_of(peer)
     return render(
         request,
         "peerprogram/peer_detail.html",
         {
             "peer": peer,
             "may_edit": may_edit,
-            "mentor": mentoring_selectors.current_mentor_of(peer),
+            "mentor": mentorship.mentor if mentorship else None,
             "is_self": actor.peer is not None and actor.peer.pk == peer.pk,
             "onboarding": recruitment_selectors.onboarding_of(peer) if may_edit else None,
-            "mentorship": mentoring_selectors.current_mentorship_of(peer),
+            "mentorship": mentorship,
             "education": education_selectors.education_summary(peer),
         },
     )
@@ -524,3 +523,50 @@ def spreadsheet_response(dataset, name: str, file_format: str) -> HttpResponse:
 
 def import_url(kind: str) -> str:
     return reverse("peerprogram:data_import", kwargs={"kind": kind})
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500; when the database cannot be reached, a 503 page that says so.
+
+    Django calls this inside the `except` block of the failed request, so the error is in
+    sys.exc_info(). Both pages are rendered without the request: the context processors
+    would read the user, and so the database. The 503 page's language comes from the
+    language cookie.
+    """
+    import sys
+
+    from django.conf import settings
+    from django.http import HttpResponseServerError
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    # Not {% static %}: a missing manifest entry would break the error page as well.
+    context = {"stylesheet": f"{settings.STATIC_URL}css/peerprogram.css"}
+    if not _database_unreachable(sys.exc_info()[1]):
+        return HttpResponseServerError(render_to_string("500.html", context))
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        body = render_to_string(
+            "503.html", {**context, "language": language, "retry_url": request.get_full_path()}
+        )
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _database_unreachable(error: BaseException | None) -> bool:
+    """The error, or one it was raised from, is Django's error for a lost connection."""
+    from django.db.utils import InterfaceError, OperationalError
+
+    for _step in range(10):  # a chain of causes is short; this also stops a cycle
+        if error is None:
+            return False
+        if isinstance(error, (OperationalError, InterfaceError)):
+            return True
+        error = error.__cause__ or error.__context__
+    return False

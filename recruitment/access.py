@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from peerprogram.access import get_actor
 
+from . import selectors
 from .models import Applicant, ChecklistItem, CommitteeMember, Interview, Onboarding, Vacancy
 
 
@@ -22,8 +23,10 @@ def vacancies_for(user) -> QuerySet[Vacancy]:
         return vacancies
     reach = Q(unit_id__in=actor.led_unit_ids)
     if actor.staff:
-        reach |= Q(committee__staff_member=actor.staff)
-    return vacancies.filter(reach).distinct()
+        # A subquery, not a join: no vacancy twice, so no DISTINCT over the lists' rows.
+        seats = CommitteeMember.objects.filter(staff_member=actor.staff).values("vacancy_id")
+        reach |= Q(pk__in=seats)
+    return vacancies.filter(reach)
 
 
 def may_manage_vacancy(user, vacancy: Vacancy) -> bool:
@@ -112,19 +115,20 @@ def get_interview_for(user, pk: int) -> Interview:
 
 def onboardings_for(user) -> QuerySet[Onboarding]:
     actor = get_actor(user)
-    onboardings = Onboarding.objects.select_related("unit", "vacancy", "peer__staff_member__unit")
+    onboardings = selectors.with_relations(Onboarding.objects.all())
     if actor.sees_programme:
         return onboardings
     return onboardings.filter(unit_id__in=actor.led_unit_ids)
 
 
 def get_onboarding_for(user, pk: int) -> Onboarding:
-    return get_object_or_404(onboardings_for(user), pk=pk)
+    return get_object_or_404(selectors.with_committee_seats(onboardings_for(user)), pk=pk)
 
 
 def get_checklist_item_for(user, pk: int) -> ChecklistItem:
-    item = get_object_or_404(ChecklistItem.objects.select_related("onboarding"), pk=pk)
-    get_onboarding_for(user, item.onboarding_id)
+    item = get_object_or_404(ChecklistItem, pk=pk)
+    # The onboarding as the checklist shows it (its relations read along), once checked.
+    item.onboarding = get_onboarding_for(user, item.onboarding_id)
     return item
 
 

@@ -495,9 +495,13 @@ class Onboarding(models.Model):
 
     def due_for(self, anchor: str, offset_days: int) -> datetime.date:
         due = self.anchor_date(anchor) + datetime.timedelta(days=offset_days)
-        started = timezone.localdate(self.created_at)
+        return self.caught_up(due, started=timezone.localdate(self.created_at))
+
+    @classmethod
+    def caught_up(cls, due: datetime.date, *, started: datetime.date) -> datetime.date:
+        """The due date, or the end of the catch-up period when it had passed already."""
         if due < started:
-            return started + datetime.timedelta(days=self.CATCH_UP_DAYS)
+            return started + datetime.timedelta(days=cls.CATCH_UP_DAYS)
         return due
 
     def anchor_date(self, anchor: str) -> datetime.date:

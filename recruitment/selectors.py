@@ -5,8 +5,20 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,9 +37,36 @@ from .models import (
 )
 
 
+@dataclass(slots=True)
+class ItemRow:
+    """The columns of a checklist item that the lists and the summary PDF show: reading
+    these instead of whole items (with who ticked them) keeps a programme's checklists,
+    some 50,000 items at nation scale, quick to summarise."""
+
+    pk: int
+    title: str
+    anchor: str
+    offset_days: int
+    due_override: datetime.date | None
+    derived_from: str
+    done_on: datetime.date | None
+    done_by_id: None = None
+
+
+ITEM_ROW_FIELDS = (
+    "pk",
+    "title",
+    "anchor",
+    "offset_days",
+    "due_override",
+    "derived_from",
+    "done_on",
+)
+
+
 @dataclass
 class ItemStatus:
-    item: ChecklistItem
+    item: ChecklistItem | ItemRow
     due: datetime.date
     done_on: datetime.date | None
     done_by: str
@@ -56,11 +95,12 @@ class Progress:
     onboarding: Onboarding
     statuses: list[ItemStatus]
 
-    @property
+    # Computed once: lists and home pages read these several times per row.
+    @cached_property
     def applicable(self) -> list[ItemStatus]:
         return [s for s in self.statuses if s.applicable]
 
-    @property
+    @cached_property
     def done(self) -> int:
         return sum(1 for s in self.applicable if s.state == "done")
 
@@ -68,7 +108,7 @@ class Progress:
     def total(self) -> int:
         return len(self.applicable)
 
-    @property
+    @cached_property
     def overdue(self) -> int:
         return sum(1 for s in self.applicable if s.state == "overdue")
 
@@ -76,7 +116,7 @@ class Progress:
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
 
-    @property
+    @cached_property
     def next_open(self) -> ItemStatus | None:
         open_items = [s for s in self.applicable if s.state != "done"]
         return min(open_items, key=lambda s: s.due) if open_items else None
@@ -88,23 +128,48 @@ class Progress:
         return [(Phase(p).label, groups[p]) for p in Phase.values if groups.get(p)]
 
 
-def _derived_facts(onboardings: list[Onboarding]) -> dict[int, dict[str, tuple]]:
-    """For each onboarding: derived kind -> (date or None, who/what), or absent if n/a."""
-    facts: dict[int, dict[str, tuple]] = {o.pk: {} for o in onboardings}
-    vacancy_ids = [o.vacancy_id for o in onboardings if o.vacancy_id]
+# The attribute with_committee_seats() annotates for each recommended committee seat.
+SEAT_ANNOTATIONS = {seat: f"committee_{seat}_since" for seat in CommitteeMember.RECOMMENDED}
+
+
+def _committee(onboardings: list[Onboarding]) -> dict[int, dict[str, datetime.date]]:
+    """Vacancy id -> recommended seat -> the day it was first filled: from the annotations
+    of with_committee_seats(), or (for onboardings read without them) in one query."""
     committee: dict[int, dict[str, datetime.date]] = defaultdict(dict)
+    unread = []
+    for o in onboardings:
+        if not o.vacancy_id:
+            continue
+        if not hasattr(o, SEAT_ANNOTATIONS[CommitteeMember.Seat.LEADER]):
+            unread.append(o.vacancy_id)
+            continue
+        for seat, name in SEAT_ANNOTATIONS.items():
+            if (since := getattr(o, name)) is not None:
+                committee[o.vacancy_id][seat] = since
     rows = (
-        CommitteeMember.objects.filter(vacancy_id__in=vacancy_ids)
+        CommitteeMember.objects.filter(vacancy_id__in=unread)
         .values("vacancy_id", "seat")
         .annotate(first=Min("added_on"))
-        if vacancy_ids
+        .order_by()
+        if unread
         else []
     )
     for row in rows:
         committee[row["vacancy_id"]][row["seat"]] = row["first"]
+    return committee
+
+
+def _derived_facts(
+    onboardings: list[Onboarding], *, mentors: dict[int, tuple] | None = None
+) -> dict[int, dict[str, tuple]]:
+    """For each onboarding: derived kind -> (date or None, who/what), or absent if n/a.
+    `mentors` (peer id -> (mentor, since)) when the caller has read them already."""
+    facts: dict[int, dict[str, tuple]] = {o.pk: {} for o in onboardings}
+    committee = _committee(onboardings)
     peer_ids = [o.peer_id for o in onboardings if o.peer_id]
-    mentors = mentoring_selectors.mentor_since_by_peer(peer_ids)
-    education = education_selectors.checklist_facts(peer_ids)
+    if mentors is None:
+        mentors = mentoring_selectors.mentor_since_by_peer(peer_ids) if peer_ids else {}
+    education = education_selectors.checklist_facts(peer_ids) if peer_ids else {}
     for o in onboardings:
         if o.vacancy_id:
             facts[o.pk][DerivedFrom.POSTING_PUBLISHED] = (o.vacancy.published_on, "")
@@ -131,8 +196,24 @@ def _derived_facts(onboardings: list[Onboarding]) -> dict[int, dict[str, tuple]]
     return facts
 
 
+def _due_dates(onboarding: Onboarding):
+    """Onboarding.due_for for many items of one onboarding: the anchor dates and the day
+    the checklist started are worked out once, not once per item."""
+    started = timezone.localdate(onboarding.created_at)
+    anchors: dict[str, datetime.date] = {}
+
+    def due_for(anchor: str, offset_days: int) -> datetime.date:
+        if anchor not in anchors:
+            anchors[anchor] = onboarding.anchor_date(anchor)
+        due = anchors[anchor] + datetime.timedelta(days=offset_days)
+        return Onboarding.caught_up(due, started=started)
+
+    return due_for
+
+
 def _statuses(onboarding: Onboarding, items, facts, today) -> list[ItemStatus]:
     statuses = []
+    due_for = _due_dates(onboarding)
     for item in items:
         if item.anchor == Anchor.EDUCATION_COMPLETED:
             # The theme day and the like appear once the peer education is completed.
@@ -141,7 +222,7 @@ def _statuses(onboarding: Onboarding, items, facts, today) -> list[ItemStatus]:
                 continue
             due = item.due_override or completed + datetime.timedelta(days=item.offset_days)
         else:
-            due = item.due_override or onboarding.due_for(item.anchor, item.offset_days)
+            due = item.due_override or due_for(item.anchor, item.offset_days)
         if item.derived_from:
             fact = facts.get(item.derived_from)
             if fact is None:
@@ -157,25 +238,39 @@ def _statuses(onboarding: Onboarding, items, facts, today) -> list[ItemStatus]:
     return statuses
 
 
-def onboarding_progress(onboardings: list[Onboarding]) -> list[Progress]:
-    """Checklist status for several onboardings in a fixed number of queries."""
+def onboarding_progress(onboardings) -> list[Progress]:
+    """The checklist status of many onboardings (counts, overdue, the next task) in a
+    fixed number of queries. The statuses hold ItemRows: enough for lists and summaries,
+    not for the checklist page (see onboarding_detail)."""
     onboardings = list(onboardings)
     if not onboardings:
         return []
     today = timezone.localdate()
     facts = _derived_facts(onboardings)
-    items: dict[int, list[ChecklistItem]] = defaultdict(list)
-    for item in (
-        ChecklistItem.objects.filter(onboarding__in=onboardings)
-        .select_related("done_by__staff_member")
+    items: dict[int, list[ItemRow]] = defaultdict(list)
+    rows = (
+        ChecklistItem.objects.filter(onboarding_id__in=[o.pk for o in onboardings])
         .order_by("order", "pk")
-    ):
-        items[item.onboarding_id].append(item)
+        .values_list("onboarding_id", *ITEM_ROW_FIELDS)
+    )
+    for onboarding_id, *values in rows:
+        items[onboarding_id].append(ItemRow(*values))
     return [Progress(o, _statuses(o, items[o.pk], facts[o.pk], today)) for o in onboardings]
 
 
-def onboarding_detail(onboarding: Onboarding) -> Progress:
-    return onboarding_progress([onboarding])[0]
+def onboarding_detail(
+    onboarding: Onboarding, *, mentors: dict[int, tuple] | None = None
+) -> Progress:
+    """One checklist with whole items: descriptions, notes, versions, who ticked them.
+    `mentors` as for _derived_facts, to spare a query when the caller has them."""
+    today = timezone.localdate()
+    facts = _derived_facts([onboarding], mentors=mentors)
+    items = (
+        ChecklistItem.objects.filter(onboarding=onboarding)
+        .select_related("done_by__staff_member")
+        .order_by("order", "pk")
+    )
+    return Progress(onboarding, _statuses(onboarding, items, facts[onboarding.pk], today))
 
 
 def without_cancelled(onboardings: QuerySet[Onboarding]) -> QuerySet[Onboarding]:
@@ -185,6 +280,24 @@ def without_cancelled(onboardings: QuerySet[Onboarding]) -> QuerySet[Onboarding]
 
 def with_relations(onboardings: QuerySet[Onboarding]) -> QuerySet[Onboarding]:
     return onboardings.select_related("unit", "vacancy", "peer__staff_member__unit")
+
+
+# Built once: building the subqueries costs more than running them.
+_FIRST_FILLED = {
+    name: Subquery(
+        CommitteeMember.objects.filter(vacancy_id=OuterRef("vacancy_id"), seat=seat)
+        .order_by("added_on")
+        .values("added_on")[:1]
+    )
+    for seat, name in SEAT_ANNOTATIONS.items()
+}
+
+
+def with_committee_seats(onboardings: QuerySet[Onboarding]) -> QuerySet[Onboarding]:
+    """Annotate the day each recommended committee seat was first filled, which the
+    checklist of one onboarding reads with it instead of in a query of its own. Not for
+    lists: the database would work it out for every row before sorting them."""
+    return onboardings.annotate(**_FIRST_FILLED)
 
 
 def board(vacancy: Vacancy) -> list[tuple[str, str, list[Applicant]]]:
@@ -206,15 +319,42 @@ def empty_seats(vacancy: Vacancy) -> list[str]:
     return [str(seat.label) for seat in CommitteeMember.RECOMMENDED if seat not in taken]
 
 
+def _count_of(rows: QuerySet) -> Subquery:
+    """For annotating: the number of rows, as a correlated subquery (0 when none)."""
+    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
 def vacancy_list(vacancies: QuerySet[Vacancy]) -> QuerySet[Vacancy]:
+    """Vacancies with their applicants counted, in correlated subqueries: a join with
+    every applicant and a GROUP BY made a nation's list of vacancies count all 20,000."""
+    applicants = Applicant.objects.filter(vacancy=OuterRef("pk"))
     return vacancies.annotate(
-        applicant_count=Count("applicants", distinct=True),
-        active_applicant_count=Count(
-            "applicants",
-            filter=~Q(applicants__stage__in=Applicant.FINAL),
-            distinct=True,
-        ),
+        applicant_count=_count_of(applicants),
+        active_applicant_count=_count_of(applicants.exclude(stage__in=Applicant.FINAL)),
     ).order_by("-created_at")
+
+
+def paginate(rows: QuerySet, number, per_page: int) -> Page:
+    """A page of rows with the number of all rows counted beside them (COUNT(*) OVER ()),
+    in one query: an empty list then costs as many queries as a full one, where a
+    Paginator counts first and leaves the rows out when there are none."""
+    paginator = Paginator(rows, per_page)
+    try:
+        number = int(number or 1)
+    except (TypeError, ValueError):
+        number = 1
+    if not 1 <= number <= MAX_PAGE:  # nonsense: the page a Paginator gives for it
+        return paginator.get_page(number)
+    start = (number - 1) * per_page
+    found = list(rows.annotate(row_total=Window(Count("pk")))[start : start + per_page])
+    if not found and number > 1:  # past the end: the last page, as a Paginator gives it
+        return paginator.get_page(number)
+    paginator.count = found[0].row_total if found else 0
+    return Page(found, number, paginator)
+
+
+MAX_PAGE = 100_000
 
 
 def derived_label(kind: str) -> str:

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -38,7 +39,7 @@ from .forms import (
     VacancyForm,
 )
 from .models import ChecklistTemplateItem, CommitteeMember, PostingTemplate, Vacancy
-from .pdf import pdf_response
+from .pdf import pdf_response, summary_pages
 from .resources import ApplicantResource
 
 # Vacancies -----------------------------------------------------------------------
@@ -52,7 +53,7 @@ def vacancy_list(request: HttpRequest) -> HttpResponse:
         vacancies = vacancies.filter(status__in=[Vacancy.Status.DRAFT, Vacancy.Status.PUBLISHED])
     elif status in Vacancy.Status.values:
         vacancies = vacancies.filter(status=status)
-    page = Paginator(vacancies, 50).get_page(request.GET.get("page"))
+    page = selectors.paginate(vacancies, request.GET.get("page"), per_page=50)
     return render(
         request,
         "recruitment/vacancy_list.html",
@@ -485,10 +486,7 @@ def applicant_hire(request: HttpRequest, pk: int) -> HttpResponse:
 def checklist_overview(request: HttpRequest) -> HttpResponse:
     actor = core_access.get_actor(request.user)
     core_access.require(actor.manages_units)
-    onboardings = selectors.with_relations(
-        selectors.without_cancelled(access.onboardings_for(request.user))
-    )
-    units = core_access.units_for(request.user).order_by("name")
+    onboardings = selectors.without_cancelled(access.onboardings_for(request.user))
     unit = request.GET.get("unit", "")
     if unit.isdigit():
         onboardings = onboardings.filter(unit_id=unit)
@@ -500,9 +498,26 @@ def checklist_overview(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": selectors.onboarding_progress(page.object_list),
-            "units": units,
+            "unit_options": _unit_options(request.user, chosen=unit),
             "unit": unit,
         },
+    )
+
+
+SELECTED = format_html(" {}", "selected")
+
+
+def _unit_options(user, *, chosen: str) -> str:
+    """The unit filter's <option>s, written here rather than by the template: a nation's
+    600 units took more time through the template language than the rest of the page."""
+    units = core_access.units_for(user).select_related(None).order_by("name")
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (pk, SELECTED if str(pk) == chosen else "", name)
+            for pk, name in units.values_list("pk", "name")
+        ),
     )
 
 
@@ -591,12 +606,14 @@ def checklist_start(request: HttpRequest, peer_pk: int) -> HttpResponse:
 @require_GET
 def onboarding_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     onboarding = access.get_onboarding_for(request.user, pk)
-    progress = selectors.onboarding_detail(onboarding)
-    mentor = mentoring = education = None
-    if onboarding.peer_id:
-        mentor = mentoring_selectors.current_mentor_of(onboarding.peer)
-        mentoring = mentoring_selectors.health_by_peer([onboarding.peer_id]).get(onboarding.peer_id)
-        education = education_selectors.education_summary(onboarding.peer)
+    mentor = mentoring = education = mentors = None
+    if peer := onboarding.peer:
+        mentoring = mentoring_selectors.health_by_peer([peer.pk]).get(peer.pk)
+        # The active mentorship, read once for the facts at the top and the checklist.
+        mentor = mentoring.mentorship.mentor if mentoring else None
+        mentors = {peer.pk: (mentor, mentoring.mentorship.start_date)} if mentoring else {}
+        education = _education_summary(peer)
+    progress = selectors.onboarding_detail(onboarding, mentors=mentors)
     return pdf_response(
         request,
         "recruitment/pdf/onboarding.html",
@@ -611,11 +628,25 @@ def onboarding_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _education_summary(peer) -> education_selectors.Summary:
+    """education_summary(peer), reading the waiting list only when the peer has no seat:
+    the PDF shows it only then."""
+    participation = education_selectors.education_by_peer([peer.pk]).get(peer.pk)
+    return education_selectors.Summary(
+        participation=participation,
+        waiting=None
+        if participation
+        else education_selectors.waiting_by_peer([peer.pk]).get(peer.pk),
+        courses=education_selectors.course_rows(peer),
+        deadline=education_selectors.education_deadline(peer),
+    )
+
+
 @require_GET
 def onboarding_summary_pdf(request: HttpRequest) -> HttpResponse:
     actor = core_access.get_actor(request.user)
     core_access.require(actor.manages_units)
-    onboardings = selectors.with_relations(access.onboardings_for(request.user))
+    onboardings = access.onboardings_for(request.user)
     unit = None
     if request.GET.get("unit", "").isdigit():
         unit = core_access.get_unit_for(request.user, int(request.GET["unit"]))
@@ -624,11 +655,19 @@ def onboarding_summary_pdf(request: HttpRequest) -> HttpResponse:
         core_access.require(actor.sees_programme)
     onboardings = onboardings.order_by("unit__name", "-created_at")
     rows = selectors.onboarding_progress(onboardings)
+    heading, pages = summary_pages(rows, with_unit=unit is None)
     name = slugify(unit.name) if unit else "programmet"
     return pdf_response(
         request,
         "recruitment/pdf/summary.html",
-        {"rows": rows, "unit": unit, "today": timezone.localdate()},
+        {
+            "rows": rows,
+            "overdue": sum(1 for p in rows if p.overdue),
+            "heading": heading,
+            "pages": pages,
+            "unit": unit,
+            "today": timezone.localdate(),
+        },
         f"opstart-oversigt-{name}.pdf",
     )
 

@@ -520,6 +520,9 @@ def test_peer_worker_sees_own_calendar_and_subscribes_in_outlook(
     # Outlook: the personal address works without the browser's session.
     page.get_by_role("link", name=name("Subscribe in Outlook", "Abonnér i Outlook")).click()
     expect(page).to_have_url(url(live_server, "/education/calendar/subscribe/"))
+    page.get_by_role(
+        "button", name=name("Make my calendar address", "Opret min kalenderadresse")
+    ).click()
     feed_url = page.get_by_test_id("feed-url").input_value()
     assert re.fullmatch(
         re.escape(live_server.url) + r"/education/calendar/feed/[^/?#]+\.ics", feed_url

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from mentoring import selectors, services
 from mentoring.models import MentorIntroduction, ReminderSent
-from tests.factories import PeerWorkerFactory, StaffMemberFactory
+from tests.education.factories import CheckInFactory
+from tests.factories import MentorshipFactory, PeerWorkerFactory, StaffMemberFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -172,14 +173,18 @@ def test_overview_and_mentorship_pages_use_a_fixed_number_of_queries(
         peer = PeerWorkerFactory(staff_member__unit=cast.unit)
         services.mentor_assign(peer=peer, mentor=cast.mentor, start_date=TODAY(), by=None)
     mentorship = _fresh_mentorship(cast)
+    # Five for any page, one for the actor; the count, a page of ids in order, their rows.
     for role in ("leader", "centre"):
         client = client_for(role)
-        with django_assert_max_num_queries(12):
-            assert client.get(reverse("mentoring:overview")).status_code == 200
+        for sort in ("warning", "share", "last"):
+            with django_assert_max_num_queries(9):
+                response = client.get(reverse("mentoring:overview"), {"sort": sort})
+            assert len(response.context["rows"]) == size + 1
     client = client_for("mentor")
-    with django_assert_max_num_queries(15):
+    # The mentorship, its check-ins (the health is counted from them), tasks, history.
+    with django_assert_max_num_queries(10):
         assert client.get(mentorship.get_absolute_url()).status_code == 200
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(13):
         assert client.get(reverse("peerprogram:home")).status_code == 200
 
 
@@ -212,3 +217,74 @@ def test_the_admin_cannot_filter_check_ins_by_their_note(client_for, cast):
     _fresh_mentorship(cast)
     response = client_for("admin").get("/admin/mentoring/checkin/?note__icontains=a")
     assert response.status_code in (302, 400)
+
+
+def _mentorship(cast, name: str, started_days_ago: int):
+    return MentorshipFactory(
+        peer=PeerWorkerFactory(staff_member__name=name, staff_member__unit=cast.unit),
+        mentor=cast.mentor,
+        start_date=TODAY() - datetime.timedelta(days=started_days_ago),
+    )
+
+
+def test_the_overview_shows_fifty_a_page_with_the_warnings_first(client_for, cast):
+    cast.peer.mentorships.all().delete()
+    for n in range(52):
+        _mentorship(cast, f"Frisk {n:02d}", started_days_ago=0)
+    for name in ("Ældre Ane", "Ældre Bo", "Ældre Carl"):
+        _mentorship(cast, name, started_days_ago=30)
+    client = client_for("leader")
+    first = client.get(reverse("mentoring:overview"))
+    rows = first.context["rows"]
+    assert first.context["page"].paginator.count == 55
+    assert [h.mentorship.peer.name for h in rows[:4]] == [
+        "Ældre Ane",
+        "Ældre Bo",
+        "Ældre Carl",
+        "Frisk 00",
+    ]
+    assert [bool(h.warning) for h in rows] == [True] * 3 + [False] * 47
+    second = client.get(reverse("mentoring:overview"), {"page": 2})
+    assert [h.mentorship.peer.name for h in second.context["rows"]] == [
+        f"Frisk {n}" for n in range(47, 52)
+    ]
+    assert 'href="?page=1"' in second.content.decode()
+
+
+def test_sorting_by_share_puts_those_with_nothing_due_last(client_for, cast):
+    cast.peer.mentorships.all().delete()
+    half = _mentorship(cast, "Halv", started_days_ago=10)
+    full = _mentorship(cast, "Hel", started_days_ago=10)
+    _mentorship(cast, "Ny", started_days_ago=0)
+    for mentorship, statuses in ((half, ["held", "planned"]), (full, ["held", "held"])):
+        for days_ago, status in zip((3, 2), statuses, strict=True):
+            CheckInFactory(
+                mentorship=mentorship,
+                date=TODAY() - datetime.timedelta(days=days_ago),
+                status=status,
+            )
+    client = client_for("centre")
+    by_share = client.get(reverse("mentoring:overview"), {"sort": "share"}).context["rows"]
+    assert [(h.mentorship.peer.name, h.share_held) for h in by_share] == [
+        ("Halv", 50),
+        ("Hel", 100),
+        ("Ny", None),
+    ]
+    by_last = client.get(reverse("mentoring:overview"), {"sort": "last"}).context["rows"]
+    assert [h.mentorship.peer.name for h in by_last] == ["Ny", "Halv", "Hel"]
+
+
+def test_the_page_counts_the_check_ins_as_the_lists_do(cast):
+    mentorship = _fresh_mentorship(cast, started_days_ago=60)
+    checkins = list(mentorship.checkins.order_by("date"))
+    past = [c for c in checkins if c.date <= TODAY()]
+    services.checkin_log(checkin=past[0], by=None, outcome="held", expected_version=past[0].version)
+    services.checkin_log(
+        checkin=past[1], by=None, outcome="cancelled", expected_version=past[1].version
+    )
+    queried = selectors.health_for(mentorship)
+    counted = selectors.health_of(mentorship, list(mentorship.checkins.all()))
+    figures = ("held", "due", "planned", "share_held", "last_held", "next_date", "warning")
+    assert [getattr(counted, f) for f in figures] == [getattr(queried, f) for f in figures]
+    assert (counted.held, counted.last_held) == (1, past[0].date)
+    assert counted.due == len(past) and counted.planned == len(checkins)

@@ -1,6 +1,25 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from education.models import Audience, MentorModule
+from peerprogram import access
+from recruitment import services as recruitment_services
+from recruitment.models import CommitteeMember
+from tests.education.factories import (
+    CheckInFactory,
+    CohortFactory,
+    EnrolmentFactory,
+    ErfaGroupFactory,
+    MeetingFactory,
+    SupervisionFactory,
+    mentors_group,
+    peers_group,
+    schedule,
+    weekly_mondays,
+)
 from tests.factories import MentorshipFactory, PeerWorkerFactory, StaffMemberFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,14 +69,58 @@ def test_a_login_without_staff_record_is_told_what_to_do(client_for, cast, djang
     assert "Your login is not yet linked to a role in the programme." in response.content.decode()
 
 
-def _grow(cast, units: int) -> None:
-    for _ in range(units):
+def _grow(cast, size: int) -> None:
+    """`size` of everything the home pages list: other units with mentored peers, more
+    units led by the leader, peers in the leader's unit with a checklist in progress and a
+    seat on a cohort, vacancies with the mentor on the committee, and coming meetings and
+    check-ins for the peer and the mentor."""
+    now = timezone.now()
+    monday = now.date() + datetime.timedelta(days=7 - now.weekday())
+    cohort = CohortFactory(capacity=size + 5, start_date=monday)
+    sessions = schedule(cohort, weekly_mondays(monday))
+    MentorModule.objects.create(session=sessions[0], mentor=cast.mentor)
+    EnrolmentFactory(cohort=cohort, peer=cast.peer)
+    members = ErfaGroupFactory(audience=Audience.MEMBERS)
+    members.members.set([cast.mentor, cast.peer.staff_member])
+    MeetingFactory(group=members, starts_at=now + datetime.timedelta(days=2))
+    SupervisionFactory(starts_at=now + datetime.timedelta(days=3), participants=[cast.peer])
+    mentorship = cast.peer.mentorships.get()
+    for i in range(size):
         unit = UnitFactory()
         mentor = StaffMemberFactory(unit=unit)
         for _ in range(3):
             MentorshipFactory(peer=PeerWorkerFactory(staff_member__unit=unit), mentor=mentor)
-    for _ in range(units):
-        MentorshipFactory(peer=PeerWorkerFactory(staff_member__unit=cast.unit), mentor=cast.mentor)
+        led = UnitFactory(leader=cast.leader)
+        StaffMemberFactory(unit=led)
+        PeerWorkerFactory(staff_member__unit=led)
+        peer = PeerWorkerFactory(staff_member__unit=cast.unit)
+        MentorshipFactory(peer=peer, mentor=cast.mentor)
+        recruitment_services.onboarding_start_for_peer(peer=peer, by=None)
+        EnrolmentFactory(cohort=cohort, peer=peer)
+        vacancy = recruitment_services.vacancy_create(
+            by=None,
+            unit=cast.unit,
+            title=f"Peermedarbejder {i}",
+            hours_per_week=25,
+            employment_form="permanent",
+            planned_start_date=now.date() + datetime.timedelta(days=60),
+            application_deadline=now.date() + datetime.timedelta(days=14),
+            contact_person=cast.leader,
+        )
+        recruitment_services.committee_add(
+            vacancy=vacancy,
+            by=None,
+            staff_member=cast.mentor,
+            seat=CommitteeMember.Seat.STAFF_REP,
+        )
+        MeetingFactory(group=peers_group(), starts_at=now + datetime.timedelta(days=i + 1))
+        MeetingFactory(group=mentors_group(), starts_at=now + datetime.timedelta(days=i + 1))
+        CheckInFactory(mentorship=mentorship, date=now.date() + datetime.timedelta(days=i + 1))
+
+
+# Measured at both sizes, with everything a section can read present: five for any page
+# (session, user, the session's save in three), one for the actor, then the page's own.
+HOME_QUERIES = {"leader": 15, "centre": 13, "admin": 12, "peer": 14, "mentor": 13}
 
 
 @pytest.mark.parametrize("size", [2, 20])
@@ -65,11 +128,18 @@ def test_home_pages_use_a_fixed_number_of_queries(
     client_for, cast, size, django_assert_max_num_queries
 ):
     _grow(cast, size)
-    # The Centre's page lists cohorts and meetings; the peer's their coming schedule.
-    for role, limit in [("leader", 15), ("centre", 15), ("admin", 15), ("peer", 15)]:
+    for role, limit in HOME_QUERIES.items():
         client = client_for(role)
         with django_assert_max_num_queries(limit):
-            assert client.get(reverse("peerprogram:home")).status_code == 200
+            response = client.get(reverse("peerprogram:home"))
+        assert response.status_code == 200
+        if role == "leader":
+            assert len(response.context["led_units"]) == size + 1
+            assert len(response.context["leader_recruitment"]["checklists"]) == min(2 * size, 20)
+        if role == "peer":
+            assert len(response.context["schedule"]) == 5
+        if role == "mentor":
+            assert len(response.context["mentees"]) == size + 1
 
 
 @pytest.mark.parametrize("size", [2, 20])
@@ -77,10 +147,85 @@ def test_list_pages_use_a_fixed_number_of_queries(
     client_for, cast, size, django_assert_max_num_queries
 ):
     _grow(cast, size)
-    client = client_for("centre")
-    for name in ["peerprogram:unit_list", "peerprogram:staff_list", "peerprogram:peer_list"]:
-        with django_assert_max_num_queries(14):
-            assert client.get(reverse(name)).status_code == 200
+    for role in ("centre", "leader"):
+        client = client_for(role)
+        for name, limit in [
+            ("peerprogram:unit_list", 8),
+            ("peerprogram:staff_list", 9),
+            ("peerprogram:peer_list", 9),
+        ]:
+            with django_assert_max_num_queries(limit):
+                assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_actor_is_read_in_one_query_and_once_per_request(cast, django_assert_num_queries):
+    user = cast.leader.user
+    cast.mentor.led_units.add(UnitFactory(name="F-ACT Nord"))
+    MentorshipFactory(peer=cast.other_peer, mentor=cast.leader)
+    with django_assert_num_queries(1):
+        actor = access.get_actor(user)
+        assert access.get_actor(user) is actor
+    assert actor.led_unit_ids == {cast.unit.pk}
+    assert actor.mentee_ids == {cast.other_peer.pk}
+    assert actor.staff == cast.leader and actor.peer is None and not actor.is_centre
+
+
+def test_an_ended_mentorship_and_an_inactive_unit_give_no_role(cast):
+    cast.unit.active = False
+    cast.unit.save()
+    mentorship = cast.peer.mentorships.get()
+    mentorship.end_date = timezone.localdate()
+    mentorship.save()
+    assert access.get_actor(cast.leader.user).led_unit_ids == frozenset()
+    assert access.get_actor(cast.mentor.user).mentee_ids == frozenset()
+    assert access.get_actor(cast.peer.staff_member.user).peer == cast.peer
+
+
+def test_the_leader_sees_each_led_unit_with_its_own_people(client_for, cast):
+    second = UnitFactory(name="F-ACT Nord", leader=cast.leader)
+    newcomer = PeerWorkerFactory(
+        staff_member__name="Nina Ny",
+        staff_member__unit=second,
+        start_date=datetime.date(2025, 5, 1),
+    )
+    veteran = PeerWorkerFactory(
+        staff_member__name="Vera Veteran",
+        staff_member__unit=second,
+        start_date=datetime.date(2023, 5, 1),
+    )
+    MentorshipFactory(peer=veteran, mentor=StaffMemberFactory(name="Mona Mentor", unit=second))
+    StaffMemberFactory(name="Anders Aktiv", unit=second)
+    StaffMemberFactory(name="Bo Borte", unit=second, active=False)
+    blocks = client_for("leader").get(reverse("peerprogram:home")).context["led_units"]
+    assert [b.unit.name for b in blocks] == ["F-ACT Nord", "F-ACT Øst"]
+    nord = blocks[0]
+    assert [p.name for p in nord.peers] == ["Vera Veteran", "Nina Ny"]
+    assert [p.current_mentor for p in nord.peers] == ["Mona Mentor", None]
+    assert [m.name for m in nord.staff] == ["Anders Aktiv", "Mona Mentor", "Bo Borte"]
+    assert newcomer.pk in {p.pk for p in nord.peers}
+    oest = blocks[1]
+    assert [p.name for p in oest.peers] == ["Pia Peer"]
+    assert oest.peers[0].current_mentor == "Mads Mentor"
+    assert [m.name for m in oest.staff] == ["Lene Leder", "Mads Mentor"]
+
+
+def test_the_centre_home_shows_the_units_fifty_at_a_time(client_for, cast):
+    for n in range(52):
+        UnitFactory(name=f"Enhed {n:02d}")
+    client = client_for("centre", "en")
+    first = client.get(reverse("peerprogram:home"))
+    assert len(first.context["units"]) == 50
+    assert first.context["units"].paginator.count == 55
+    assert first.context["totals"]["units"] == 55
+    assert "Page 1 of 2" in first.content.decode()
+    second = client.get(reverse("peerprogram:home"), {"page": 2})
+    assert [u.name for u in second.context["units"]] == [
+        "Enhed 49",
+        "Enhed 50",
+        "Enhed 51",
+        "F-ACT Vest",
+        "F-ACT Øst",
+    ]
 
 
 def test_peers_who_have_not_started_are_counted_as_starting_not_employed(client_for, cast):

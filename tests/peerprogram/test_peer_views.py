@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from peerprogram.models import PeerWorker
+from tests.factories import PeerWorkerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +126,28 @@ def test_peer_list_filters_peers_without_a_mentor(client_for, cast):
 def test_register_form_preselects_the_only_unit_a_leader_has(client_for, cast):
     response = client_for("leader").get(reverse("peerprogram:peer_create"))
     assert response.context["person"].initial["unit"] == cast.unit
+
+
+def test_peer_list_shows_each_peers_mentor_by_name(client_for, cast):
+    response = client_for("centre", "en").get(reverse("peerprogram:peer_list"))
+    rows = [(p.name, p.current_mentor) for p in response.context["page"].object_list]
+    assert rows == [("Per Anden", None), ("Pia Peer", "Mads Mentor")]
+    assert "Mads Mentor" in response.content.decode()
+
+
+def test_peer_list_pages_by_name_fifty_at_a_time(client_for, cast):
+    for n in range(55):
+        PeerWorkerFactory(staff_member__name=f"Peer {n:02d}", staff_member__unit=cast.unit)
+    client = client_for("leader", "en")
+    first = client.get(reverse("peerprogram:peer_list"))
+    assert first.context["page"].paginator.count == 56
+    assert [p.name for p in first.context["page"].object_list][:2] == ["Peer 00", "Peer 01"]
+    last = client.get(reverse("peerprogram:peer_list"), {"page": 2})
+    assert [p.name for p in last.context["page"].object_list] == [
+        "Peer 50",
+        "Peer 51",
+        "Peer 52",
+        "Peer 53",
+        "Peer 54",
+        "Pia Peer",
+    ]

@@ -1,7 +1,10 @@
+import re
+
 import pytest
 from django.urls import reverse
 
-from peerprogram.models import StaffMember
+from peerprogram.models import StaffMember, Unit
+from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +120,27 @@ def test_a_peer_workers_profession_cannot_be_changed(client_for, cast):
     )
     member.refresh_from_db()
     assert member.profession == "peer"
+
+
+def test_the_unit_filter_lists_every_unit_escaped_with_the_chosen_one_selected(client_for, cast):
+    UnitFactory(name="Team <A&B>")
+    response = client_for("centre", "en").get(
+        reverse("peerprogram:staff_list"), {"unit": cast.unit.pk}
+    )
+    select = re.search(r'<select name="unit".*?</select>', response.content.decode()).group()
+    options = re.findall(r"<option[^>]*>[^<]*</option>", select)
+    assert options == [
+        '<option value="">All</option>',
+        f'<option value="{cast.centre_unit.pk}">Center for Recovery og Samskabelse</option>',
+        f'<option value="{cast.other_unit.pk}">F-ACT Vest</option>',
+        f'<option value="{cast.unit.pk}" selected>F-ACT Øst</option>',
+        f'<option value="{Unit.objects.get(name="Team <A&B>").pk}">Team &lt;A&amp;B&gt;</option>',
+    ]
+    assert 'id="id_unit"' in select and "form-select" in select
+    assert [m.name for m in response.context["page"]] == ["Lene Leder", "Mads Mentor", "Pia Peer"]
+
+
+def test_a_leader_chooses_only_among_own_units(client_for, cast):
+    response = client_for("leader").get(reverse("peerprogram:staff_list"))
+    select = re.search(r'<select name="unit".*?</select>', response.content.decode()).group()
+    assert re.findall(r'<option value="(\d*)"', select) == ["", str(cast.unit.pk)]

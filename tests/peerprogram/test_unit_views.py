@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from peerprogram.models import Unit
+from tests.factories import MentorshipFactory, PeerWorkerFactory, StaffMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +93,39 @@ def test_unit_list_filters_by_kind(client_for, cast):
 def test_leader_sees_only_own_units_in_the_list(client_for, cast):
     response = client_for("leader").get(reverse("peerprogram:unit_list"))
     assert [u.name for u in response.context["page"]] == ["F-ACT Øst"]
+
+
+def test_unit_page_lists_peers_by_start_and_staff_active_first(client_for, cast):
+    later = PeerWorkerFactory(
+        staff_member__name="Lars Senere",
+        staff_member__unit=cast.unit,
+        start_date=datetime.date(2025, 6, 1),
+    )
+    StaffMemberFactory(name="Aase Ophørt", unit=cast.unit, active=False)
+    response = client_for("leader", "en").get(cast.unit.get_absolute_url())
+    assert [(p.name, p.current_mentor) for p in response.context["peers"]] == [
+        ("Pia Peer", "Mads Mentor"),
+        ("Lars Senere", None),
+    ]
+    assert [m.name for m in response.context["staff"]] == [
+        "Lene Leder",
+        "Mads Mentor",
+        "Aase Ophørt",
+    ]
+    assert later.staff_member.name in response.content.decode()
+    assert "none yet" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_unit_page_uses_a_fixed_number_of_queries(
+    client_for, cast, size, django_assert_max_num_queries
+):
+    for _ in range(size):
+        peer = PeerWorkerFactory(staff_member__unit=cast.unit)
+        MentorshipFactory(peer=peer, mentor=StaffMemberFactory(unit=cast.unit))
+    for role in ("leader", "centre"):
+        client = client_for(role)
+        # Five for any page, one for the actor; the unit; its staff and peers with mentors.
+        with django_assert_max_num_queries(8):
+            response = client.get(cast.unit.get_absolute_url())
+        assert len(response.context["peers"]) == size + 1

@@ -60,7 +60,8 @@ class Command(BaseCommand):
                     sent["checkin"] += 1
 
             by_leader = defaultdict(list)
-            for health in health_rows(active_mentorships()):
+            mentorships = active_mentorships().select_related("peer__staff_member__unit__leader")
+            for health in health_rows(mentorships):
                 leader = health.mentorship.peer.staff_member.unit.leader
                 if health.warning and leader and leader.active and leader.email:
                     by_leader[leader].append(health)

@@ -1,0 +1,186 @@
+"""The onboarding PDFs: the summary's lines and pages, the checklist of one onboarding, and
+the unit filter of the overview they are reached from."""
+
+import datetime
+import io
+from types import SimpleNamespace
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+from weasyprint import HTML
+
+from recruitment import selectors, services
+from recruitment.pdf import (
+    SUMMARY_ROWS_FIRST_PAGE,
+    SUMMARY_ROWS_PER_PAGE,
+    summary_columns,
+    summary_pages,
+)
+from tests.factories import UnitFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+def _text(response) -> str:
+    assert response["Content-Type"] == "application/pdf"
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+def _row(name: str, *, unit="F-ACT Øst", peer=True, done=3, total=30, overdue=0, task=None):
+    """A summary row as the selectors give it: the onboarding and its figures."""
+    onboarding = SimpleNamespace(
+        label=name,
+        peer_id=1 if peer else None,
+        unit=SimpleNamespace(name=unit),
+        start_date=datetime.date(2026, 3, 2),
+    )
+    next_open = (
+        SimpleNamespace(item=SimpleNamespace(title=task), due=datetime.date(2026, 4, 1))
+        if task
+        else None
+    )
+    return SimpleNamespace(
+        onboarding=onboarding,
+        done=done,
+        total=total,
+        overdue=overdue,
+        percent=round(100 * done / total),
+        next_open=next_open,
+    )
+
+
+def test_each_checklist_is_one_line_of_the_programme_summary(client_for, cast, vacancy):
+    onboarding = services.onboarding_start_for_peer(peer=cast.peer, by=cast.leader.user)
+    item = onboarding.items.get(title="Udarbejd ansættelseskontrakt")
+    services.checklist_item_set_done(
+        item=item, by=cast.leader.user, done=True, expected_version=item.version
+    )
+    progress = selectors.onboarding_detail(onboarding)
+    nxt = progress.next_open
+
+    text = _text(client_for("centre").get(reverse("recruitment:onboarding_summary_pdf")))
+
+    assert "Opstartsoversigt: hele programmet" in text
+    assert "2 tjeklister" in text
+    heading = "Peermedarbejder / stilling Enhed Start Fremdrift Overskredet Næste frist"
+    assert heading + " Næste opgave" in text
+    overdue = str(progress.overdue) if progress.overdue else "–"
+    assert (
+        f"Pia Peer F-ACT Øst {cast.peer.start_date:%d.%m.%Y} {progress.done}/{progress.total} "
+        f"{progress.percent} % {overdue} {nxt.due:%d.%m.%Y} {nxt.item.title}"
+    ) in text
+    assert f"Peermedarbejder (stilling) F-ACT Øst {vacancy.planned_start_date:%d.%m.%Y}" in text
+
+
+def test_the_units_summary_leaves_out_the_unit_column(client_for, cast, vacancy):
+    url = reverse("recruitment:onboarding_summary_pdf") + f"?unit={cast.unit.pk}"
+    text = _text(client_for("leader").get(url))
+    assert "Opstartsoversigt: F-ACT Øst" in text
+    assert "Peermedarbejder / stilling Start Fremdrift Overskredet" in text
+    assert "Enhed" not in text
+
+
+def test_a_summary_without_checklists_says_so(client_for, cast):
+    text = _text(client_for("centre").get(reverse("recruitment:onboarding_summary_pdf")))
+    assert "0 tjeklister" in text and "Ingen tjeklister." in text
+
+
+def test_the_summary_lines_keep_their_columns_and_cut_long_texts():
+    rows = [
+        _row("Vibeke Falk", overdue=2, done=29, total=31, task="Aftal hvor og hvornår"),
+        _row("W" * 40, unit="Psykiatrisk ambulatorium for unge, Nord", task="T" * 80),
+        _row("Peermedarbejder til F-ACT Aalborg Syd", peer=False, done=3, total=31),
+    ]
+    heading, pages = summary_pages(rows, with_unit=True)
+    assert heading == (
+        "Peermedarbejder / stilling      Enhed                     Start       Fremdrift    "
+        "Overskredet  Næste frist  Næste opgave"
+    )
+    assert pages == [
+        "Vibeke Falk                     F-ACT Øst                 02.03.2026  29/31  94 %    "
+        "        2  01.04.2026   Aftal hvor og hvornår\n"
+        "WWWWWWWWWWWWWWWWWWWWWWWWWWWWW…  Psykiatrisk ambulatoriu…  02.03.2026   3/30  10 %    "
+        "        –  01.04.2026   " + "T" * 51 + "…\n"
+        "Peermedarbejder ti… (stilling)  F-ACT Øst                 02.03.2026   3/31  10 %    "
+        "        –               Alt udført"
+    ]
+    lines = pages[0].split("\n")
+    for title, value, rows in [("Start", "02.03.2026", 3), ("Næste frist", "01.04.2026", 2)]:
+        assert {line[heading.index(title) :][: len(value)] for line in lines[:rows]} == {value}
+    width = sum(w for _title, w, _right in summary_columns(with_unit=True)) + 2 * 6
+    assert max(len(line) for line in [heading, *lines]) == width == 161
+
+
+def test_without_the_unit_column_the_names_and_tasks_get_its_width():
+    rows = [_row("Peermedarbejder til F-ACT Aalborg Syd", peer=False, task="T" * 80)]
+    heading, pages = summary_pages(rows, with_unit=False)
+    assert heading == (
+        "Peermedarbejder / stilling                Start       Fremdrift    Overskredet  "
+        "Næste frist  Næste opgave"
+    )
+    assert pages == [
+        "Peermedarbejder til F-ACT Aa… (stilling)  02.03.2026   3/30  10 %            –  "
+        "01.04.2026   " + "T" * 67 + "…"
+    ]
+
+
+def test_the_summary_pages_hold_a_fixed_number_of_rows_and_never_overflow():
+    # The widest letters and the longest texts: were a line to wrap or a page to overflow,
+    # WeasyPrint would make more pages than the summary's own.
+    count = SUMMARY_ROWS_FIRST_PAGE + 2 * SUMMARY_ROWS_PER_PAGE + 5
+    rows = [
+        _row("W" * 40, unit="M" * 40, done=300, total=310, overdue=120, task="W" * 90)
+        for _ in range(count)
+    ]
+    heading, pages = summary_pages(rows, with_unit=True)
+    assert [len(p.split("\n")) for p in pages] == [
+        SUMMARY_ROWS_FIRST_PAGE,
+        SUMMARY_ROWS_PER_PAGE,
+        SUMMARY_ROWS_PER_PAGE,
+        5,
+    ]
+    html = render_to_string(
+        "recruitment/pdf/summary.html",
+        {
+            "rows": rows,
+            "overdue": count,
+            "heading": heading,
+            "pages": pages,
+            "unit": None,
+            "today": TODAY(),
+            "generated_at": timezone.localtime(),
+            "generated_by": "Cecilie Center",
+        },
+    )
+    document = HTML(string=html).render()
+    assert len(document.pages) == 4
+
+
+def test_the_onboarding_pdf_lists_every_phase_in_one_table(client_for, cast):
+    onboarding = services.onboarding_start_for_peer(peer=cast.peer, by=cast.leader.user)
+    text = _text(
+        client_for("leader").get(reverse("recruitment:onboarding_pdf", args=[onboarding.pk]))
+    )
+    phases = [str(phase) for phase, _s in selectors.onboarding_detail(onboarding).by_phase()]
+    assert phases[:3] == ["Før ansættelse", "Forberedelse af teamet", "Opstart"]
+    # The column headings above the first phase, then the phases in their order.
+    position = text.index("Opgave Ansvarlig Frist Status")
+    for phase in phases:
+        position = text.index(f"{phase} ", position)
+    assert "Mentor Mads Mentor (sygeplejerske)" in text
+
+
+def test_the_overview_offers_the_units_with_the_chosen_one_selected(client_for, cast):
+    second = UnitFactory(name="Enhed <Nord> & Co", leader=cast.leader)
+    response = client_for("leader").get(
+        reverse("recruitment:checklist_overview") + f"?unit={second.pk}"
+    )
+    html = response.content.decode()
+    assert f'<option value="{second.pk}" selected>Enhed &lt;Nord&gt; &amp; Co</option>' in html
+    assert f'<option value="{cast.unit.pk}">F-ACT Øst</option>' in html
+    assert html.index("Enhed &lt;Nord&gt;") < html.index(">F-ACT Øst<")
