@@ -1,0 +1,1 @@
+"""`make bench`: measured page, PDF, seed and import times (docs/performance.md)."""
