@@ -830,8 +830,8 @@ def _seed(backend: str, args: argparse.Namespace, label: str) -> str:
 
 def _vacuum_analyze(label: str) -> None:
     """Planner statistics as autovacuum keeps them in a running system. Straight after the
-    seed they are missing: PostgreSQL then misjudges queries as huge and JIT-compiles them
-    (a second per query), which no production database would show."""
+    seed they are missing: PostgreSQL then misjudges queries as huge and picks plans (and,
+    were JIT not off in the settings, compiling) no production database would show."""
     import psycopg
 
     print("PostgreSQL: VACUUM ANALYZE (planner statistics as in a running system)…", flush=True)

@@ -4,11 +4,12 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.selectors import has_active_mentor
 
+from .html import select_options
 from .models import PeerWorker, StaffMember, Unit
 from .selectors import employed_now_q
 
@@ -16,22 +17,16 @@ ALL = _("All")
 
 
 class UnitSelect(forms.Select):
-    """The units to filter by, written in Python from their ids and names: through Django's
-    template for each option and a model instance for each unit, the 600 units of a nation
-    cost 50 ms a page. The same HTML as a Select (no option groups)."""
-
-    SELECTED = format_html(" {}", "selected")
+    """The units to filter by, written in Python from their ids and names
+    (peerprogram.html.select_options): through Django's template for each option and a
+    model instance for each unit, the 600 units of a nation cost 50 ms a page. The same
+    HTML as a Select (no option groups)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         field = self.choices.field  # the ModelChoiceField's own iterator
         options = [("", field.empty_label)] if field.empty_label is not None else []
-        options += [(str(pk), label) for pk, label in field.queryset.values_list("pk", "name")]
-        chosen = set(self.format_value(value))
-        html = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((v, self.SELECTED if v in chosen else "", label) for v, label in options),
-        )
+        options += field.queryset.values_list("pk", "name")
+        html = select_options(options, self.format_value(value))
         attrs = flatatt(self.build_attrs(self.attrs, attrs))
         return format_html('<select name="{}"{}>{}</select>', name, attrs, html)
 

@@ -161,6 +161,8 @@ class StaffMember(VersionedModel):
         ordering = ["name"]
         verbose_name = _("staff member")
         verbose_name_plural = _("staff members")
+        # The lists of staff and of peer workers are read a page at a time in name order.
+        indexes = [models.Index(fields=["name"], name="staffmember_name")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(name="") & ~Q(email=""), name="staff_name_and_email_not_empty"

@@ -47,6 +47,12 @@ ALLOWED = {
     ("templates/registration/password_reset_subject.txt", "{% autoescape off %}"): (
         "An e-mail subject line: plain text."
     ),
+    ("peerprogram/html.py", "mark_safe"): (
+        "select_options: the <option>s of a 600-unit filter, every value and label escaped "
+        "with html.escape before the one mark_safe; format_html per option cost 5-10 ms a "
+        "page (tests/peerprogram/test_html.py)."
+    ),
+    ("peerprogram/html.py", "SafeString"): ("The return type of select_options, above."),
     ("peerprogram/backup.py", "cursor/execute"): (
         "SELECT pg_export_snapshot(), a fixed statement with no ORM equivalent: it hands the "
         "backup's transaction snapshot to pg_dump."
