@@ -568,6 +568,23 @@ class ChecklistItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    def from_template(cls, onboarding: Onboarding, template: ChecklistTemplateItem):
+        """The onboarding's copy of a task of the Centre's standard list (not saved)."""
+        return cls(
+            onboarding=onboarding,
+            template=template,
+            phase=template.phase,
+            title=template.title,
+            description=template.description,
+            responsible=template.responsible,
+            anchor=template.anchor,
+            offset_days=template.offset_days,
+            guide_reference=template.guide_reference,
+            derived_from=template.derived_from,
+            order=template.order,
+        )
+
     def due_date(self) -> datetime.date:
         if self.due_override:
             return self.due_override

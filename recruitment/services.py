@@ -469,22 +469,7 @@ def onboarding_create(
     """A new onboarding with a copy of the Centre's standard checklist."""
     onboarding = Onboarding.objects.create(unit=unit, vacancy=vacancy, peer=peer)
     templates = ChecklistTemplateItem.objects.filter(active=True)
-    ChecklistItem.objects.bulk_create(
-        ChecklistItem(
-            onboarding=onboarding,
-            template=t,
-            phase=t.phase,
-            title=t.title,
-            description=t.description,
-            responsible=t.responsible,
-            anchor=t.anchor,
-            offset_days=t.offset_days,
-            guide_reference=t.guide_reference,
-            derived_from=t.derived_from,
-            order=t.order,
-        )
-        for t in templates
-    )
+    ChecklistItem.objects.bulk_create(ChecklistItem.from_template(onboarding, t) for t in templates)
     return onboarding
 
 

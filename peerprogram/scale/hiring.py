@@ -223,19 +223,7 @@ def _items(w: World, onboarding: Onboarding, templates: list) -> list[ChecklistI
     unit_id = onboarding.unit_id
     rows = []
     for t in templates:
-        item = ChecklistItem(
-            onboarding=onboarding,
-            template=t,
-            phase=t.phase,
-            title=t.title,
-            description=t.description,
-            responsible=t.responsible,
-            anchor=t.anchor,
-            offset_days=t.offset_days,
-            guide_reference=t.guide_reference,
-            derived_from=t.derived_from,
-            order=t.order,
-        )
+        item = ChecklistItem.from_template(onboarding, t)
         rows.append(item)
         if t.derived_from:
             continue  # a fact read from another app, never ticked
