@@ -56,12 +56,23 @@ class ImportReport:
     def total(self) -> int:
         return self.new + self.updated + self.unchanged
 
+    # The preview lists the first rows only: 10,000 rows made a page of several megabytes
+    # that took seconds to render and to scroll, and the counts above it say the rest.
+    @property
+    def shown_rows(self) -> list[dict]:
+        return self.rows[:PREVIEW_ROWS]
+
+    @property
+    def more_rows(self) -> int:
+        return max(0, len(self.rows) - PREVIEW_ROWS)
+
 
 class ImportFileError(ValueError):
     pass
 
 
 MAX_ROWS = 10_000
+PREVIEW_ROWS = 100
 FORMULA_START = ("=", "+", "-", "@")
 
 

@@ -397,3 +397,28 @@ def test_the_admin_import_of_staff_saves_the_rows_with_their_audit_rows(client_f
     assert sorted((r.object_id, r.summary) for r in rows) == sorted(
         [(added.pk, "created"), (cast.mentor.pk, "updated")]
     )
+
+
+def test_a_long_file_previews_its_first_hundred_rows_and_says_how_many_more(client_for, cast):
+    client = client_for("centre")
+    lines = "".join(f"Person {i},p{i}@example.org,,F-ACT Øst,nurse\n" for i in range(130))
+    response = client.post(STAFF_URL, {"file": _csv("name,email,phone,unit,profession\n" + lines)})
+    html = response.content.decode()
+    assert response.context["report"].new == 130
+    assert "p99@example.org" in html and "p100@example.org" not in html
+    assert "… og 30 rækker mere, som ikke vises her; de importeres sammen med de andre." in html
+
+    response = client.post(STAFF_URL, {"confirm": "1", "digest": response.context["digest"]})
+    assert response.status_code == 302
+    assert (
+        StaffMember.objects.filter(email__startswith="p", name__startswith="Person").count() == 130
+    )
+
+
+def test_a_short_file_previews_every_row_without_a_remark(client_for, cast):
+    client = client_for("centre")
+    lines = "".join(f"Person {i},p{i}@example.org,,F-ACT Øst,nurse\n" for i in range(100))
+    response = client.post(STAFF_URL, {"file": _csv("name,email,phone,unit,profession\n" + lines)})
+    html = response.content.decode()
+    assert "p99@example.org" in html
+    assert 'data-testid="import-more-rows"' not in html
