@@ -8,15 +8,20 @@ the user sees it in a spreadsheet, the header being row 1) and the column.
 from __future__ import annotations
 
 import csv
+import datetime
+import hashlib
 import io
 from dataclasses import dataclass, field
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
+from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
+from .models import CheckedImport
 from .resources import ScopedResource
 
 
@@ -230,3 +235,37 @@ def _collect(resource: ScopedResource, parsed: ParsedFile, result, report: Impor
             report.rows.append(
                 {"line": parsed.lines[index], "kind": kind, "values": list(dataset[index])}
             )
+
+
+# The checked file between the preview and the confirmation --------------------------------
+
+
+def keep_checked(*, user, kind: str, name: str, content: bytes) -> str:
+    """Keep a file that passed the check for its confirmation; returns its digest, which
+    the confirmation must name (only the previewed file is imported)."""
+    digest = hashlib.sha256(content).hexdigest()
+    # One statement, and an upsert: a double-clicked upload replaces rather than fails.
+    CheckedImport.objects.bulk_create(
+        [CheckedImport(user=user, kind=kind, name=name, digest=digest, content=content)],
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["name", "digest", "content", "created_at"],
+    )
+    return digest
+
+
+def take_checked(*, user, kind: str, digest: str) -> tuple[str, bytes] | None:
+    """The kept file (name, content) if it is the one with this digest, removing it; None
+    when there is none, or another file was checked since."""
+    kept = CheckedImport.objects.filter(user=user, kind=kind, digest=digest).first()
+    if kept is None:
+        return None
+    CheckedImport.objects.filter(pk=kept.pk).delete()
+    return kept.name, bytes(kept.content)
+
+
+def forget_checked(*, user, kind: str) -> None:
+    """A new upload replaces the kept file; files older than a session are removed too."""
+    CheckedImport.objects.filter(user=user, kind=kind).delete()
+    age = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    CheckedImport.objects.filter(created_at__lt=now() - age).delete()

@@ -321,3 +321,31 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class CheckedImport(models.Model):
+    """A file that passed the import check and waits for the user's confirmation.
+
+    Kept here, not in the session: the session is read and written on every request (the
+    idle timeout), so a checked file of 10,000 rows made every page of that user move a
+    megabyte until they confirmed. One per user and import; a new upload replaces it, the
+    confirmation deletes it, and rows older than the session's lifetime are removed with
+    the next upload of anyone's (imports.forget_checked).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("import"), max_length=60)
+    name = models.CharField(_("file name"), max_length=255)
+    digest = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField(_("content"))
+    created_at = models.DateTimeField(_("checked at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("checked import file")
+        verbose_name_plural = _("checked import files")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="checked_import_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.name}"

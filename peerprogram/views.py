@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -24,7 +21,15 @@ from recruitment import selectors as recruitment_selectors
 from . import access, selectors, services
 from .filters import PeerFilter, StaffFilter, UnitFilter
 from .forms import ImportUploadForm, PeerStaffForm, PeerWorkerForm, StaffMemberForm, UnitForm
-from .imports import ImportFileError, escape_for_spreadsheet, read_dataset, run_import
+from .imports import (
+    ImportFileError,
+    escape_for_spreadsheet,
+    forget_checked,
+    keep_checked,
+    read_dataset,
+    run_import,
+    take_checked,
+)
 from .resources import StaffResource, UnitResource
 
 PAGE_SIZE = 50
@@ -404,7 +409,7 @@ def data_import(request: HttpRequest, kind: str) -> HttpResponse:
     return import_page(
         request,
         resource_factory=lambda: spec["resource"](request),
-        session_key=f"import:{kind}",
+        import_key=f"import:{kind}",
         label=kind,
         title=IMPORT_TITLES[kind],
         help_text=IMPORT_HELP[kind],
@@ -416,14 +421,15 @@ def import_page(
     request: HttpRequest,
     *,
     resource_factory,
-    session_key: str,
+    import_key: str,
     label: str,
     title: str,
     help_text: str,
     done_url: str,
 ) -> HttpResponse:
-    """Upload → checked preview → confirm. The checked file waits in the session, and the
-    confirmation names the file's digest so that only the previewed file is imported."""
+    """Upload → checked preview → confirm. The checked file waits in a CheckedImport row
+    (imports.keep_checked), and the confirmation names the file's digest so that only the
+    previewed file is imported."""
     form = ImportUploadForm()
     context = {
         "form": form,
@@ -433,11 +439,14 @@ def import_page(
         "done_url": done_url,
     }
     if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.get(session_key)
-        if not stored or stored["digest"] != request.POST.get("digest"):
+        stored = take_checked(
+            user=request.user, kind=import_key, digest=request.POST.get("digest", "")
+        )
+        if stored is None:
             messages.error(request, _("The checked file is no longer available. Upload it again."))
             return redirect(request.path)
-        parsed = read_dataset(base64.b64decode(stored["content"]), stored["name"])
+        name, content = stored
+        parsed = read_dataset(content, name)
         report = run_import(
             resource=resource_factory(),
             parsed=parsed,
@@ -445,7 +454,6 @@ def import_page(
             by=request.user,
             label=label,
         )
-        del request.session[session_key]
         if report.ok:
             messages.success(
                 request,
@@ -453,9 +461,9 @@ def import_page(
                 % {"new": report.new, "updated": report.updated, "unchanged": report.unchanged},
             )
             return redirect(done_url)
-        context.update(report=report, filename=stored["name"])
+        context.update(report=report, filename=name)
     elif request.method == "POST":
-        request.session.pop(session_key, None)  # a new upload replaces any checked file
+        forget_checked(user=request.user, kind=import_key)  # a new upload replaces it
         form = ImportUploadForm(request.POST, request.FILES)
         context["form"] = form
         if form.is_valid():
@@ -474,13 +482,9 @@ def import_page(
                     label=label,
                 )
                 if report.ok:
-                    digest = hashlib.sha256(content).hexdigest()
-                    request.session[session_key] = {
-                        "name": upload.name,
-                        "digest": digest,
-                        "content": base64.b64encode(content).decode("ascii"),
-                    }
-                    context["digest"] = digest
+                    context["digest"] = keep_checked(
+                        user=request.user, kind=import_key, name=upload.name, content=content
+                    )
                 context.update(report=report, filename=upload.name)
     return render(request, "peerprogram/import.html", context)
 

@@ -281,7 +281,7 @@ def applicant_import(request: HttpRequest, pk: int) -> HttpResponse:
     return import_page(
         request,
         resource_factory=lambda: ApplicantResource(vacancy=vacancy),
-        session_key=f"import:applicants:{vacancy.pk}",
+        import_key=f"import:applicants:{vacancy.pk}",
         label="applicants",
         title=_("Import applicants: %(title)s") % {"title": vacancy.title},
         help_text=_(

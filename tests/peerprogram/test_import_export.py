@@ -1,12 +1,14 @@
+import datetime
 import io
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from peerprogram.imports import read_dataset, run_import
-from peerprogram.models import AuditEvent, StaffMember, Unit
+from peerprogram.models import AuditEvent, CheckedImport, StaffMember, Unit
 from peerprogram.resources import StaffResource
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +63,7 @@ def test_a_file_with_one_bad_row_imports_nothing_and_names_row_and_column(client
         "Row 4, column “unit”: There is no unit named “F-ACT Vest” that you may add staff to.",
         "Row 5, column “email”: Enter a valid email address.",
     ]
-    assert "import:staff" not in client.session
+    assert not CheckedImport.objects.exists()
     assert not StaffMember.objects.filter(email="bo@example.org").exists()
 
 
@@ -422,3 +424,44 @@ def test_a_short_file_previews_every_row_without_a_remark(client_for, cast):
     html = response.content.decode()
     assert "p99@example.org" in html
     assert 'data-testid="import-more-rows"' not in html
+
+
+def test_the_checked_file_waits_outside_the_session_for_its_user_only(client_for, cast):
+    """The session is written on every request: a checked file there made every page move
+    it. It waits in a row of its own, which the confirmation removes."""
+    client = client_for("centre")
+    lines = "".join(f"Person {i},p{i}@example.org,,F-ACT Øst,nurse\n" for i in range(50))
+    response = client.post(STAFF_URL, {"file": _csv("name,email,phone,unit,profession\n" + lines)})
+    digest = response.context["digest"]
+    assert "p49@example.org" not in str(dict(client.session))
+    kept = CheckedImport.objects.get()
+    assert (kept.user, kept.kind, kept.digest) == (cast.centre.user, "import:staff", digest)
+
+    # Someone else cannot confirm it, not even with its digest.
+    other = client_for("admin")
+    other.post(STAFF_URL, {"confirm": "1", "digest": digest})
+    assert CheckedImport.objects.count() == 1
+    assert not StaffMember.objects.filter(email="p0@example.org").exists()
+
+    client = client_for("centre")
+    response = client.post(STAFF_URL, {"confirm": "1", "digest": digest})
+    assert response.status_code == 302
+    assert not CheckedImport.objects.exists()
+    assert (
+        StaffMember.objects.filter(email__startswith="p", name__startswith="Person").count() == 50
+    )
+
+
+def test_a_checked_file_older_than_a_session_is_removed_with_the_next_upload(
+    client_for, cast, settings
+):
+    client = client_for("centre")
+    upload = "name,email,phone,unit,profession\nBo Berg,bo@example.org,,F-ACT Øst,nurse\n"
+    client.post(STAFF_URL, {"file": _csv(upload)})
+    CheckedImport.objects.update(
+        created_at=timezone.now() - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + 1)
+    )
+    client_for("leader").post(STAFF_URL, {"file": _csv(upload)})
+    assert list(CheckedImport.objects.values_list("user__username", flat=True)) == [
+        cast.leader.user.username
+    ]
