@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -143,23 +144,24 @@ class ChecklistFacts:
     cohort: str = ""
     completed_on: datetime.date | None = None
     courses_done_on: datetime.date | None = None
+    mentor: str = ""  # the name of the mentor appointed now, and since when
+    mentor_since: datetime.date | None = None
 
 
-def checklist_facts(peer_ids: list[int]) -> dict[int, ChecklistFacts]:
-    """What the onboarding checklist reads from the education, for many peers in one
-    query: the seat on a cohort, completion (from attendance or marked by hand), and the
-    day the last mandatory course was completed."""
-    if not peer_ids:
-        return {}
+@functools.cache
+def _checklist_facts_rows() -> QuerySet:
+    """The query checklist_facts filters by peer: built once, because building its seven
+    subqueries in the ORM costs some 3 ms, thirty times what running them does."""
     # No ordering in the subqueries: PostgreSQL refuses an ORDER BY column outside an
     # aggregate.
     sessions = CohortModule.objects.filter(cohort=OuterRef("seat__cohort_id")).order_by()
     records = CourseRecord.objects.filter(
         peer=OuterRef("pk"), course__active=True, completed_on__isnull=False
     ).order_by()
-    rows = (
-        PeerWorker.objects.filter(pk__in=peer_ids)
-        .annotate(
+    # At most one (a constraint): read here, the checklist needs no query of its own.
+    mentorship = mentoring_selectors.active_mentorships().filter(peer=OuterRef("pk")).order_by()
+    return (
+        PeerWorker.objects.annotate(
             seat=FilteredRelation(
                 "enrolments", condition=Q(enrolments__status=Enrolment.Status.ENROLLED)
             )
@@ -172,6 +174,8 @@ def checklist_facts(peer_ids: list[int]) -> dict[int, ChecklistFacts]:
             courses=count_of(records),
             courses_last=_largest(records, "completed_on"),
             required=count_of(MandatoryCourse.objects.filter(active=True)),
+            mentor=Subquery(mentorship.values("mentor__name")[:1]),
+            mentor_since=Subquery(mentorship.values("start_date")[:1]),
         )
         .values(
             "pk",
@@ -187,9 +191,20 @@ def checklist_facts(peer_ids: list[int]) -> dict[int, ChecklistFacts]:
             "courses",
             "courses_last",
             "required",
+            "mentor",
+            "mentor_since",
         )
         .order_by("pk", "seat__seat_since", "seat__pk")
     )
+
+
+def checklist_facts(peer_ids: list[int]) -> dict[int, ChecklistFacts]:
+    """What the onboarding checklist reads about peers, for many peers in one query: the
+    seat on a cohort, completion (from attendance or marked by hand), the day the last
+    mandatory course was completed, and the mentor appointed now."""
+    if not peer_ids:
+        return {}
+    rows = _checklist_facts_rows().filter(pk__in=peer_ids)
     latest = {row["pk"]: row for row in rows}  # a peer's most recent seat wins
     facts = {}
     for peer_id in peer_ids:
@@ -216,6 +231,8 @@ def checklist_facts(peer_ids: list[int]) -> dict[int, ChecklistFacts]:
             cohort=row["seat__cohort__name"] or "",
             completed_on=completed,
             courses_done_on=row["courses_last"] if all_courses else None,
+            mentor=row["mentor"] or "",
+            mentor_since=row["mentor_since"],
         )
     return facts
 

@@ -217,7 +217,12 @@ class Referral(models.Model):
                 violation_error_message=_("Give a reason for declining."),
             ),
         ]
-        indexes = [models.Index(fields=["peer", "status"])]
+        indexes = [
+            models.Index(fields=["peer", "status"]),
+            # The statistics count a page of peer workers' referrals per month: by the
+            # date alone, the database read the whole country's year (8 ms instead of 1).
+            models.Index(fields=["peer", "created_at"], name="referral_peer_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.patient_name} → {self.peer}"

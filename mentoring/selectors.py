@@ -52,14 +52,6 @@ def current_mentorship_of(peer: PeerWorker) -> Mentorship | None:
     return active_mentorships().filter(peer=peer).select_related("mentor").first()
 
 
-def mentor_since_by_peer(peer_ids: list[int]) -> dict[int, tuple[StaffMember, object]]:
-    """For each peer with an active mentor: (mentor, start date), in one query."""
-    if not peer_ids:
-        return {}
-    rows = active_mentorships().filter(peer_id__in=peer_ids).select_related("mentor")
-    return {m.peer_id: (m.mentor, m.start_date) for m in rows}
-
-
 def has_active_mentor() -> Exists:
     """An expression for annotating peer workers: True when a mentor is appointed now."""
     return Exists(active_mentorships().filter(peer=OuterRef("pk")))

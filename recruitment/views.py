@@ -490,7 +490,7 @@ def checklist_overview(request: HttpRequest) -> HttpResponse:
     unit = request.GET.get("unit", "")
     if unit.isdigit():
         onboardings = onboardings.filter(unit_id=unit)
-    onboardings = onboardings.order_by("unit__name", "-created_at")
+    onboardings = selectors.for_lists(onboardings).order_by("unit__name", "-created_at")
     page = Paginator(onboardings, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -600,7 +600,7 @@ def onboarding_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         mentoring = mentoring_selectors.health_by_peer([peer.pk]).get(peer.pk)
         # The active mentorship, read once for the facts at the top and the checklist.
         mentor = mentoring.mentorship.mentor if mentoring else None
-        mentors = {peer.pk: (mentor, mentoring.mentorship.start_date)} if mentoring else {}
+        mentors = {peer.pk: (mentor.name, mentoring.mentorship.start_date)} if mentoring else {}
         education = _education_summary(peer)
     progress = selectors.onboarding_detail(onboarding, mentors=mentors)
     return pdf_response(
@@ -642,7 +642,7 @@ def onboarding_summary_pdf(request: HttpRequest) -> HttpResponse:
         onboardings = onboardings.filter(unit=unit)
     else:
         core_access.require(actor.sees_programme)
-    onboardings = onboardings.order_by("unit__name", "-created_at")
+    onboardings = selectors.for_lists(onboardings).order_by("unit__name", "-created_at")
     rows = selectors.onboarding_progress(onboardings)
     heading, pages = summary_pages(rows, with_unit=unit is None)
     name = slugify(unit.name) if unit else "programmet"

@@ -1,8 +1,16 @@
-"""select_options writes the <option>s of a select itself: it must escape like Django."""
+"""The HTML written in Python (peerprogram.html) must escape exactly like Django."""
 
-from django.utils.html import format_html_join
+import datetime
 
-from peerprogram.html import select_options
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
+
+from peerprogram.html import element, join, number, select_options, short_date, url_of
 
 
 def test_options_are_escaped_like_format_html_and_the_chosen_one_is_selected():
@@ -25,3 +33,65 @@ def test_values_are_compared_as_text():
     assert select_options([(7, "A"), (8, "B")], ["8"]).count("selected") == 1
     assert select_options([(7, "A")], [None, ""]).count("selected") == 0
     assert "<script>" not in select_options([(1, "<script>alert(1)</script>")])
+
+
+# element, join and the helpers the Python-written tables use -----------------------------
+
+
+NASTY = 'Enhed <b>"fed"</b> & co\'s'
+
+
+def test_element_escapes_text_and_attributes_like_format_html():
+    html = element("a", NASTY, href=f"?q={NASTY}", title=NASTY)
+    assert html == format_html('<a href="{}" title="{}">{}</a>', f"?q={NASTY}", NASTY, NASTY)
+    assert isinstance(html, SafeString)
+    assert "<b>" not in html
+
+
+def test_element_keeps_safe_html_and_leaves_out_none():
+    inner = element("span", "x", class_="badge")
+    assert element("td", inner, None, " ", mark_safe("<i>i</i>")) == (
+        '<td><span class="badge">x</span> <i>i</i></td>'
+    )
+
+
+def test_attribute_names_and_values():
+    assert element("td", "1", class_="text-end", data_testid="share", aria_label=None) == (
+        '<td class="text-end" data-testid="share">1</td>'
+    )
+    assert element("option", "A", selected=True, disabled=False) == "<option selected>A</option>"
+    assert (
+        element("progress", "3 %", value=0, max=7) == '<progress value="0" max="7">3 %</progress>'
+    )
+
+
+def test_void_elements_have_no_end_tag_and_no_content():
+    assert element("br") == "<br>"
+    with pytest.raises(ValueError):
+        element("br", "x")
+
+
+def test_lazy_translations_are_text():
+    with translation.override("da"):
+        assert element("span", gettext_lazy("Progress")) == "<span>Fremdrift</span>"
+
+
+def test_join_escapes_what_is_not_safe():
+    assert join(["a & b", element("br"), None, 3]) == "a &amp; b<br>3"
+
+
+def test_url_of_gives_what_reverse_gives():
+    url = url_of("recruitment:checklist")
+    assert [url(pk) for pk in (1, 42, 2147483646)] == [
+        reverse("recruitment:checklist", args=[pk]) for pk in (1, 42, 2147483646)
+    ]
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_short_date_and_number_write_what_the_template_writes(language):
+    day = datetime.date(2026, 3, 9)
+    template = Template('{{ day|date:"SHORT_DATE_FORMAT" }}|{{ n }}')
+    with translation.override(language):
+        assert f"{short_date(day)}|{number(12345)}" == template.render(
+            Context({"day": day, "n": 12345})
+        )
