@@ -369,6 +369,12 @@ def verdict(total: Row, access: AccessCheck, other_errors: int) -> Verdict:
     )
 
 
+def last_page_at(duration: int) -> int:
+    """When the simulated users open their last page: 5 s (a quarter of a short run)
+    before locust stops them, so that no note page is cut off mid-request."""
+    return duration - min(5, duration // 4)
+
+
 def parse_duration(text: str) -> int:
     """Seconds in "2m", "90s", "1m30s", "1h" or plain "120"."""
     text = text.strip().lower()
@@ -696,7 +702,12 @@ def _run_locust(run: Run, server: Server, logins: Path) -> dict:
         str(ARTEFACTS / "stats"),
         "--only-summary",
     ]
-    env = {**os.environ, "LOADTEST_LOGINS": str(logins), "LOADTEST_RESULTS": str(results)}
+    env = {
+        **os.environ,
+        "LOADTEST_LOGINS": str(logins),
+        "LOADTEST_RESULTS": str(results),
+        "LOADTEST_LAST_PAGE_AT": str(last_page_at(args.duration)),
+    }
     for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY"):
         env.pop(name, None)
     print(

@@ -174,7 +174,8 @@ def markdown(run: dict) -> str:
         "full middleware stack with DEBUG off; server time in ms.",
         f"Targets (nation scale, 2 cores): at most {MAX_QUERIES} queries per page and the same "
         f"number at both scales; p95 ≤ {PAGE_P95_MS:.0f} ms and ≤ {FLOOR_RATIO:.0f}× the floor "
-        f"(p95 of a trivial login-protected view); onboarding PDF ≤ "
+        "(p95 of a trivial login-protected view, requested between the page's own requests; "
+        "the floor row sums up all of them); onboarding PDF ≤ "
         f"{PDF_P95_MS['onboarding_pdf']:.0f} ms; programme summary PDF ≤ "
         f"{PDF_P95_MS['onboarding_summary_pdf'] / 1000:.0f} s; import of {IMPORT_ROWS:,} staff "
         f"rows ≤ {IMPORT_SECONDS:.0f} s, memory growth under {IMPORT_MEMORY_MB:.0f} MB.",
@@ -214,7 +215,7 @@ def markdown(run: dict) -> str:
                 failures.append(f"{BACKEND_NAMES[backend]}: {page['error'] if page else 'missing'}")
                 continue
             queries.append(str(page["queries"]))
-            floor = results[backend]["floor"]["p95"]
+            floor = page.get("floor_p95", results[backend]["floor"]["p95"])
             ratio = f"{page['p95'] / floor:.1f}" if floor and page["kind"] == "page" else "–"
             cells += [_ms(page["p50"]), _ms(page["p95"]), ratio]
             failures += [f"{BACKEND_NAMES[backend]}: {f}" for f in page["failures"]]
@@ -511,16 +512,20 @@ def _import_client(user):
 
 
 def _upload(client, url: str, data: bytes) -> None:
-    """The first step of an import: upload, dry run, preview."""
+    """The first step of an import: upload, dry run, preview. The checked file then waits
+    for the confirmation in a CheckedImport row of the user."""
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from peerprogram.models import CheckedImport
 
     file = SimpleUploadedFile("staff.csv", data, content_type="text/csv")
     response = client.post(url, {"file": file}, secure=True)
-    if response.status_code != 200 or "import:staff" not in client.session:
+    digest = hashlib.sha256(data).hexdigest()
+    if response.status_code != 200 or not CheckedImport.objects.filter(digest=digest).exists():
         raise PageError(f"the dry run was refused (HTTP {response.status_code})")
 
 
-def _import(user) -> dict:
+def _import(user, rows: int = IMPORT_ROWS) -> dict:
     """The staff import as Centre staff do it: upload (dry run, preview), then confirm."""
     import tracemalloc
 
@@ -528,7 +533,7 @@ def _import(user) -> dict:
 
     _remove_imported_staff()
     client, url, units = _import_client(user)
-    content = staff_csv(units, IMPORT_ROWS, "run")
+    content = staff_csv(units, rows, "run")
     before_count = StaffMember.objects.count()
     try:
         with RssSampler() as dry:
@@ -542,12 +547,12 @@ def _import(user) -> dict:
             real_s = time.perf_counter() - start
         rss_after = rss_mb()
         imported = StaffMember.objects.count() - before_count
-        if response.status_code != 302 or imported != IMPORT_ROWS:
+        if response.status_code != 302 or imported != rows:
             raise PageError(f"the import made {imported} staff (HTTP {response.status_code})")
         # Python's own allocations, on a second file of new people (tracemalloc slows the
         # run down, so this run is not timed).
         tracemalloc.start()
-        _upload(client, url, staff_csv(units, IMPORT_ROWS, "traced"))
+        _upload(client, url, staff_csv(units, rows, "traced"))
         tracemalloc_peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
         tracemalloc.stop()
     finally:
@@ -604,11 +609,21 @@ def _measure_pages(objects: dict, label: str, repeat: int) -> dict:
             for _ in range(WARMUP):
                 _fetch(client, page.url)
             entry["queries"], _captured = _queries(client, page.url)
-            samples = _time(client, page.url, PDF_REPEAT.get(page.name, repeat))
+            samples, beside = [], []
+            for _ in range(PDF_REPEAT.get(page.name, repeat)):
+                samples += _time(client, page.url, 1)
+                if page.kind == "page":
+                    # The floor requested between this page's requests: the machine's speed
+                    # drifts during a run (a shared VM), and the ratio compares like with like.
+                    beside += _time(clients["peer"], floor_url, 1)
             entry.update(url=page.url, p50=percentile(samples, 50), p95=percentile(samples, 95))
+            if beside:
+                entry["floor_p95"] = percentile(beside, 95)
+                floor_samples += beside
             print(
                 f"  {page.id:<40} {entry['queries']:>3} queries  p50 {_ms(entry['p50']):>6} ms"
-                f"  p95 {_ms(entry['p95']):>6} ms",
+                f"  p95 {_ms(entry['p95']):>6} ms"
+                + (f"  {entry['p95'] / entry['floor_p95']:4.1f}× floor" if beside else ""),
                 flush=True,
             )
         except PageError as exc:
@@ -999,7 +1014,9 @@ def main(argv: list[str] | None = None) -> int:
         floor = result["floor"]["p95"]
         for page in result["pages"]:
             other = other_queries.get(backend, {}).get(page["id"])
-            page["failures"] = page_failures(page, floor_p95=floor, other_scale_queries=other)
+            page["failures"] = page_failures(
+                page, floor_p95=page.get("floor_p95", floor), other_scale_queries=other
+            )
             failed += len(page["failures"])
         failed += len(import_failures(result["import"]))
     run["failed"] = failed

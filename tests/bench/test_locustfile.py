@@ -24,6 +24,7 @@ from bench.loadtest import (
     Row,
     access_check,
     assets_in,
+    last_page_at,
     links_in,
     logins_for,
     name_of,
@@ -305,6 +306,10 @@ def test_durations_are_read_like_locusts_run_time(text, seconds):
     assert parse_duration(text) == seconds
 
 
+def test_the_users_open_their_last_page_seconds_before_locust_stops_them():
+    assert [last_page_at(d) for d in (120, 20, 8, 2)] == [115, 15, 6, 2]
+
+
 @pytest.mark.parametrize("text", ["", "0", "0s", "two minutes", "2x"])
 def test_a_duration_that_is_not_one_is_refused(text):
     with pytest.raises(argparse.ArgumentTypeError):
@@ -332,6 +337,7 @@ def test_the_locustfile_logs_in_every_user_and_its_note_reads_match_the_access_l
         **os.environ,
         "LOADTEST_RESULTS": str(results),
         "LOADTEST_THINK": "0.05-0.2",
+        "LOADTEST_LAST_PAGE_AT": "6",  # 2 s before the run time ends
     }
     env.pop("LOADTEST_LOGINS", None)
     done = subprocess.run(

@@ -408,6 +408,15 @@ def test_the_markdown_report_has_one_row_per_page_with_its_verdict_and_the_floor
     assert "Result: 1 target check(s) failed (marked **FAIL** above)." in text
 
 
+def test_a_page_measured_with_its_own_floor_is_compared_with_that_floor():
+    # The floor requested between the page's requests (4 ms), not the run's (5 ms).
+    page = _page(id="center:statistics", name="statistics", p95=36.0, floor_p95=4.0, failures=[])
+
+    text = run.markdown(_run([page], {}))
+
+    assert "| center:statistics | 9 | 20.0 | 36.0 | 9.0 |" in text
+
+
 def test_the_markdown_report_marks_a_page_error():
     broken = {"id": "peer:note_detail", "name": "note_detail", "kind": "page", "error": "HTTP 404"}
 
@@ -458,6 +467,23 @@ def test_the_imported_staff_are_removed_again(cast):
     run._remove_imported_staff()
 
     assert not StaffMember.objects.filter(email__endswith="@bench-import.example").exists()
+    assert StaffMember.objects.count() == before
+
+
+def test_the_import_step_runs_the_import_as_centre_staff_do_and_leaves_no_staff(cast):
+    """The benchmark's own import (upload and preview, then confirm) on a few rows: it
+    broke once when the checked file moved out of the session, unnoticed until a run."""
+    before = StaffMember.objects.count()
+
+    result = run._import(cast.centre.user, rows=4)
+
+    assert set(result) == {
+        "dry_run_s",
+        "real_s",
+        "growth_mb",
+        "rss_delta_mb",
+        "tracemalloc_peak_mb",
+    }
     assert StaffMember.objects.count() == before
 
 
