@@ -318,11 +318,16 @@ class PostingTemplateForm(VersionedFormMixin, forms.ModelForm):
     def clean_body(self):
         body = self.cleaned_data["body"]
         try:
-            names = {n for _t, n, _f, _c in string.Formatter().parse(body) if n is not None}
+            fields = [(n, f, c) for _t, n, f, c in string.Formatter().parse(body) if n is not None]
         except ValueError as exc:
             raise forms.ValidationError(
                 _("A brace is not closed: write placeholders as {unit}.")
             ) from exc
+        if any(spec or conversion for _n, spec, conversion in fields):
+            raise forms.ValidationError(
+                _("Write placeholders as a name in braces, like {unit}, with nothing after it.")
+            )
+        names = {n for n, _f, _c in fields}
         unknown = names - {
             "title",
             "unit",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import re
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -50,9 +51,25 @@ def _refuse_if_anonymised(applicant: Applicant) -> None:
         raise ValidationError(_("The applicant has been anonymised and cannot be changed."))
 
 
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+# A placeholder is a name in braces and nothing else; doubled braces are a brace.
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{(\w+)\}")
+
+
+def fill_placeholders(text: str, values: dict[str, object]) -> str:
+    """The text with each {name} of `values` replaced by its value.
+
+    Not str.format: a template the Centre edits (or one put in through the admin or an
+    import, past the form's check) could then reach attributes ({title.__class__}) or ask
+    for a field a gigabyte wide ({title:>999999999}). Here anything but a known {name}
+    stays as it is written; {{ and }} become { and }, as they did with str.format."""
+
+    def one(match: re.Match) -> str:
+        token, name = match[0], match[1]
+        if name is None:
+            return token[0]
+        return str(values[name]) if name in values else token
+
+    return _PLACEHOLDER.sub(one, text)
 
 
 def posting_render(*, template: PostingTemplate | None, vacancy: Vacancy) -> str:
@@ -64,16 +81,16 @@ def posting_render(*, template: PostingTemplate | None, vacancy: Vacancy) -> str
     if contact.phone:
         contact_text += f", {contact.phone}"
     contact_text += f", {contact.email}"
-    values = _Blank(
-        title=vacancy.title,
-        unit=vacancy.unit.name,
-        hours=vacancy.hours_per_week,
-        employment_form=str(vacancy.get_employment_form_display()).lower(),
-        start_date=formats.date_format(vacancy.planned_start_date, "DATE_FORMAT"),
-        deadline=formats.date_format(vacancy.application_deadline, "DATE_FORMAT"),
-        contact=contact_text,
-    )
-    return template.body.format_map(values)
+    values = {
+        "title": vacancy.title,
+        "unit": vacancy.unit.name,
+        "hours": vacancy.hours_per_week,
+        "employment_form": str(vacancy.get_employment_form_display()).lower(),
+        "start_date": formats.date_format(vacancy.planned_start_date, "DATE_FORMAT"),
+        "deadline": formats.date_format(vacancy.application_deadline, "DATE_FORMAT"),
+        "contact": contact_text,
+    }
+    return fill_placeholders(template.body, values)
 
 
 def current_posting_template() -> PostingTemplate | None:

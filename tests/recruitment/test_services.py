@@ -35,6 +35,15 @@ def test_a_new_vacancy_gets_the_standard_checklist_the_leader_and_a_drafted_post
     assert vacancy.yearly_cost == 252_875
 
 
+def test_placeholders_are_filled_and_nothing_else_is_evaluated():
+    values = {"unit": "F-ACT Øst", "hours": 25}
+    assert services.fill_placeholders("{unit}: {hours} timer", values) == "F-ACT Øst: 25 timer"
+    # A template put in past the form (the admin, an import) is never run as format code.
+    for written in ["{unit.__class__}", "{unit:>999999999}", "{unit!r}", "{salary}", "{ unit }"]:
+        assert services.fill_placeholders(written, values) == written
+    assert services.fill_placeholders("{{unit}} og {{", values) == "{unit} og {"
+
+
 def test_a_deadline_in_the_past_is_refused(cast):
     with pytest.raises(ValidationError) as error:
         services.vacancy_create(

@@ -206,6 +206,23 @@ def test_centre_edits_the_posting_template_and_unknown_placeholders_are_named(cl
     assert template.body == "Hej {unit}, {hours} timer"
 
 
+@pytest.mark.parametrize(
+    "body", ["Hej {unit:>999999999}", "Hej {title!r}", "Hej {unit.__class__}", "Hej {unit[0]}"]
+)
+def test_a_placeholder_with_anything_after_its_name_is_refused(client_for, body):
+    client = client_for("centre", "en")
+    template = PostingTemplate.objects.get()
+    response = client.post(
+        reverse("recruitment:posting_template_edit"),
+        {"name": "Ny", "body": body, "version": template.version},
+    )
+    errors = response.context["form"].errors["body"]
+    assert len(errors) == 1
+    assert errors[0].startswith(("Write placeholders as a name", "Unknown placeholder"))
+    template.refresh_from_db()
+    assert template.body != body
+
+
 def test_applicants_import_with_preview_then_confirm(client_for, vacancy):
     client = client_for("leader", "en")
     url = reverse("recruitment:applicant_import", args=[vacancy.pk])
