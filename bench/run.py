@@ -576,6 +576,7 @@ def child(args: argparse.Namespace) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     django.setup()
+    import peerprogram.wsgi  # noqa: F401 - started as a server's worker is (gc.freeze)
 
     objects = find_objects({role: role for role in ROLES})
     label = BACKEND_NAMES[args.child]
