@@ -165,17 +165,13 @@ def _committee(onboardings: list[Onboarding]) -> dict[int, dict[str, datetime.da
     return committee
 
 
-def _derived_facts(
-    onboardings: list[Onboarding], *, mentors: dict[int, tuple] | None = None
-) -> dict[int, dict[str, tuple]]:
+def _derived_facts(onboardings: list[Onboarding]) -> dict[int, dict[str, tuple]]:
     """For each onboarding: derived kind -> (date or None, who/what), or absent if n/a.
-    `mentors` (peer id -> (mentor's name, since)) when the caller has read them already."""
+    A peer's education and mentor come from one query (education.checklist_facts)."""
     facts: dict[int, dict[str, tuple]] = {o.pk: {} for o in onboardings}
     committee = _committee(onboardings)
     peer_ids = [o.peer_id for o in onboardings if o.peer_id]
     education = education_selectors.checklist_facts(peer_ids) if peer_ids else {}
-    if mentors is None:
-        mentors = {pk: (known.mentor, known.mentor_since) for pk, known in education.items()}
     for o in onboardings:
         if o.vacancy_id:
             facts[o.pk][DerivedFrom.POSTING_PUBLISHED] = (o.vacancy.published_on, "")
@@ -186,9 +182,8 @@ def _derived_facts(
                 "",
             )
         if o.peer_id:
-            mentor, since = mentors.get(o.peer_id, ("", None))
-            facts[o.pk][DerivedFrom.MENTOR_APPOINTED] = (since, mentor)
             known = education[o.peer_id]
+            facts[o.pk][DerivedFrom.MENTOR_APPOINTED] = (known.mentor_since, known.mentor)
             facts[o.pk][DerivedFrom.EDUCATION_ENROLLED] = (known.seat_since, known.cohort)
             facts[o.pk][DerivedFrom.MANDATORY_COURSES] = (known.courses_done_on, "")
             facts[o.pk][Anchor.EDUCATION_COMPLETED] = (known.completed_on, "")
@@ -279,13 +274,10 @@ def onboarding_progress(onboardings) -> list[Progress]:
     ]
 
 
-def onboarding_detail(
-    onboarding: Onboarding, *, mentors: dict[int, tuple] | None = None
-) -> Progress:
-    """One checklist with whole items: descriptions, notes, versions, who ticked them.
-    `mentors` as for _derived_facts, to spare a query when the caller has them."""
+def onboarding_detail(onboarding: Onboarding) -> Progress:
+    """One checklist with whole items: descriptions, notes, versions, who ticked them."""
     today = timezone.localdate()
-    facts = _derived_facts([onboarding], mentors=mentors)
+    facts = _derived_facts([onboarding])
     items = (
         ChecklistItem.objects.filter(onboarding=onboarding)
         .select_related("done_by__staff_member")

@@ -595,14 +595,12 @@ def checklist_start(request: HttpRequest, peer_pk: int) -> HttpResponse:
 @require_GET
 def onboarding_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     onboarding = access.get_onboarding_for(request.user, pk)
-    mentor = mentoring = education = mentors = None
+    mentor = mentoring = education = None
     if peer := onboarding.peer:
         mentoring = mentoring_selectors.health_by_peer([peer.pk]).get(peer.pk)
-        # The active mentorship, read once for the facts at the top and the checklist.
         mentor = mentoring.mentorship.mentor if mentoring else None
-        mentors = {peer.pk: (mentor.name, mentoring.mentorship.start_date)} if mentoring else {}
         education = _education_summary(peer)
-    progress = selectors.onboarding_detail(onboarding, mentors=mentors)
+    progress = selectors.onboarding_detail(onboarding)
     return pdf_response(
         request,
         "recruitment/pdf/onboarding.html",
