@@ -1,5 +1,6 @@
-"""The statistics tables' rows, written in Python (see peerprogram.html for why): two
-tables of a unit or peer worker a row and a month a column, 600 cells a page."""
+"""The statistics tables' rows and the bars of its charts, written in Python (see
+peerprogram.html for why): two tables of a unit or peer worker a row and a month a
+column, 600 cells a page."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from peerprogram.html import element, join, number
 
-from .charts import TableRow
+from .charts import Bar, TableRow
 
 
 def month_rows(rows: list[tuple]) -> str:
@@ -81,4 +82,64 @@ def referral_rows(table: list[TableRow]) -> str:
             ),
         )
         for t in table
+    )
+
+
+def month_chart(bars: list[Bar]) -> str:
+    """The bars of the month chart (charts.month_bars): individual notes, group sessions
+    stacked on top, the month below and the sum above. SVG numbers are never localised."""
+    pieces = []
+    for b in bars:
+        pieces.append(
+            element(
+                "rect",
+                element("title", f"{b.label}: {b.value}"),
+                x=b.x,
+                y=b.y,
+                width=b.width,
+                height=b.height,
+                class_="chart-bar",
+            )
+        )
+        if b.second:
+            pieces.append(
+                element(
+                    "rect",
+                    element("title", f"{b.label}: {b.second}"),
+                    x=b.x,
+                    y=b.stacked_y,
+                    width=b.width,
+                    height=b.stacked_height,
+                    class_="chart-bar-2",
+                )
+            )
+        pieces.append(element("text", b.label, x=b.text_x, y=212, class_="chart-label"))
+        if b.value or b.second:
+            pieces.append(
+                element(
+                    "text", str(b.value + b.second), x=b.text_x, y=b.text_y, class_="chart-value"
+                )
+            )
+    return join(pieces)
+
+
+def chime_chart(bars: list[Bar]) -> str:
+    """The bars of the CHIME chart (charts.chime_bars): the element, its bar, its count."""
+    return join(
+        join(
+            [
+                element("text", b.label, x=0, y=b.text_y, class_="chart-label-lg"),
+                element(
+                    "rect",
+                    element("title", f"{b.label}: {b.value}"),
+                    x=b.x,
+                    y=b.y,
+                    width=b.width,
+                    height=b.height,
+                    class_="chart-bar",
+                ),
+                element("text", str(b.value), x=b.text_x, y=b.text_y, class_="chart-label-lg"),
+            ]
+        )
+        for b in bars
     )

@@ -443,7 +443,7 @@ class GroupNote(VersionedModel):
 
 
 class MonthCounts(models.Model):
-    """What the statistics count of a month's notes and group notes."""
+    """What the statistics count of a month's notes, group notes and referrals."""
 
     notes = models.PositiveIntegerField(pgettext_lazy("journal", "notes"), default=0)
     conversations = models.PositiveIntegerField(_("conversations"), default=0)
@@ -458,6 +458,9 @@ class MonthCounts(models.Model):
     identity = models.PositiveIntegerField(_("Identity"), default=0)
     meaning = models.PositiveIntegerField(_("Meaning"), default=0)
     empowerment = models.PositiveIntegerField(_("Empowerment"), default=0)
+    # Referrals made in the month (by the local day they were made), and of them accepted.
+    referrals = models.PositiveIntegerField(_("referrals received"), default=0)
+    accepted = models.PositiveIntegerField(_("referrals accepted"), default=0)
 
     class Meta:
         abstract = True
@@ -469,7 +472,8 @@ class PeerMonth(MonthCounts):
     Kept by the services in the same transaction as every change to a final note or a
     group note (`services.peer_months_refresh`), so the figures are exact at once; counted
     again from the notes by `manage.py rebuild_statistics` after a bulk load. Counts only,
-    never a note's text. Referrals are counted from the referrals themselves.
+    never a note's text. The referrals made to the peer worker in the month are kept with
+    every referral made, answered or removed.
     """
 
     peer = models.ForeignKey(
@@ -492,14 +496,10 @@ class PeerMonth(MonthCounts):
 
 
 class ProgrammeMonth(MonthCounts):
-    """The whole programme's month: every peer worker's PeerMonth added up, and the
-    referrals made in the month (by the local date they were made). The programme-wide
-    statistics read these totals; the services keep them with PeerMonth and with every
-    referral they make or answer."""
+    """The whole programme's month: every peer worker's PeerMonth added up. The
+    programme-wide statistics read these totals; the services keep them with PeerMonth."""
 
     month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
-    referrals = models.PositiveIntegerField(_("referrals received"), default=0)
-    accepted = models.PositiveIntegerField(_("referrals accepted"), default=0)
 
     class Meta:
         ordering = ["month"]

@@ -10,13 +10,13 @@ import datetime
 import statistics as pystats
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -30,14 +30,12 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from peerprogram.models import PeerWorker, Unit
+from peerprogram.models import PeerWorker
 
 from .models import (
     CHIME_FIELDS,
@@ -234,12 +232,23 @@ def final_versions(patient: Patient) -> list[NoteVersion]:
 STATISTICS_PER_PAGE = 25
 
 # What PeerMonth keeps of a peer worker's month, in this order (Figures has the same names).
-COUNTED = ("notes", "conversations", "bridge", "other", "minutes", "group_sessions", *CHIME_FIELDS)
+COUNTED = (
+    "notes",
+    "conversations",
+    "bridge",
+    "other",
+    "minutes",
+    "group_sessions",
+    *CHIME_FIELDS,
+    "referrals",
+    "accepted",
+)
 # A month without any activity.
 NOTHING = (0,) * len(COUNTED)
-_NOTES, _CONVERSATIONS, _GROUP_SESSIONS = (
-    COUNTED.index(n) for n in ("notes", "conversations", "group_sessions")
+_NOTES, _CONVERSATIONS, _GROUP_SESSIONS, _REFERRALS, _ACCEPTED = (
+    COUNTED.index(n) for n in ("notes", "conversations", "group_sessions", "referrals", "accepted")
 )
+_CHIME = slice(COUNTED.index(CHIME_FIELDS[0]), COUNTED.index(CHIME_FIELDS[-1]) + 1)
 
 
 def months_back(last: datetime.date, count: int = 12) -> list[datetime.date]:
@@ -290,10 +299,10 @@ class Row:
     """A peer worker or a unit, month by month, with the total of the period."""
 
     label: str
-    unit: Unit
+    unit: UnitRef
     months: list[Figures]
     total: Figures
-    peer: PeerWorker | None = None
+    peer_id: int | None = None
     usual: float | None = None
     flagged: int = 0  # for a unit: its peer workers' months far from the usual level
 
@@ -316,6 +325,8 @@ class Statistics:
     totals: list[Figures]
     total: Figures
     page: Page | None = None
+    # Every unit of the peer workers given, by name (also when one unit was chosen).
+    units: list[UnitRef] = field(default_factory=list)
 
 
 def contracted_hours(peer: PeerWorker, month: datetime.date, today: datetime.date) -> float:
@@ -341,17 +352,22 @@ def count_peer_months(
     start: datetime.date | None = None,
     end: datetime.date | None = None,
 ) -> dict[tuple[int, datetime.date], dict[str, int]]:
-    """Peer workers' months counted from the final notes and group notes themselves (what
-    PeerMonth keeps): {(peer id, first day of the month): {name in COUNTED: count}}."""
+    """Peer workers' months counted from the final notes, the group notes and the referrals
+    themselves (what PeerMonth keeps): {(peer id, first day of the month): {name in
+    COUNTED: count}}. A referral counts in the month of the local day it was made."""
     versions = NoteVersion.objects.filter(current_of__status=Note.Status.FINAL)
     groups = GroupNote.objects.all()
+    referrals = Referral.objects.all()
     if peer_ids is not None:
         versions = versions.filter(current_of__peer_id__in=peer_ids)
         groups = groups.filter(peer_id__in=peer_ids)
+        referrals = referrals.filter(peer_id__in=peer_ids)
     if start is not None:
         versions, groups = versions.filter(date__gte=start), groups.filter(date__gte=start)
+        referrals = referrals.filter(created_at__gte=_local_midnight(start))
     if end is not None:
         versions, groups = versions.filter(date__lt=end), groups.filter(date__lt=end)
+        referrals = referrals.filter(created_at__lt=_local_midnight(end))
     counted: dict[tuple[int, datetime.date], dict[str, int]] = {}
 
     def month_of(peer_id: int, month) -> dict[str, int]:
@@ -387,53 +403,47 @@ def count_peer_months(
         f["minutes"] += r["n_minutes"] or 0
         for name in CHIME_FIELDS:
             f[name] += r[f"n_{name}"]
+    # TruncMonth of a date and time truncates in the current (local) time zone.
+    for r in (
+        referrals.annotate(month=TruncMonth("created_at"))
+        .values("peer_id", "month")
+        .annotate(
+            received=Count("pk"),
+            accepted=Count("pk", filter=Q(status=Referral.Status.ACCEPTED)),
+        )
+        .order_by()
+    ):
+        f = month_of(r["peer_id"], timezone.localtime(r["month"]))
+        f["referrals"] += r["received"]
+        f["accepted"] += r["accepted"]
     return counted
 
 
 def count_programme_months(
     months: Collection[datetime.date] | None = None,
 ) -> dict[datetime.date, dict[str, int]]:
-    """The whole programme's months counted from PeerMonth and from the referrals (by the
-    local day they were made): what ProgrammeMonth keeps. {month: {name: count}} for the
-    names in COUNTED and "referrals", "accepted"; every month given, or every month with
-    any activity."""
-    counted: dict[datetime.date, dict[str, int]] = {}
-
-    def month_of(month: datetime.date) -> dict[str, int]:
-        return counted.setdefault(month, dict.fromkeys((*COUNTED, "referrals", "accepted"), 0))
-
+    """The whole programme's months added up from PeerMonth: what ProgrammeMonth keeps.
+    {month: {name in COUNTED: count}}; every month given, or every month with any
+    activity."""
     stored = (
         PeerMonth.objects.all() if months is None else PeerMonth.objects.filter(month__in=months)
     )
+    counted = {month: dict.fromkeys(COUNTED, 0) for month in months or ()}
     for r in stored.values("month").annotate(**{f"n_{n}": Sum(n) for n in COUNTED}).order_by():
-        month_of(r["month"]).update({n: r[f"n_{n}"] for n in COUNTED})
-    counts = Count("pk"), Count("pk", filter=Q(status=Referral.Status.ACCEPTED))
+        counted[r["month"]] = {n: r[f"n_{n}"] for n in COUNTED}
     if months is None:
-        referrals = (
-            Referral.objects.annotate(month=TruncMonth("created_at"))
-            .values("month")
-            .annotate(received=counts[0], accepted=counts[1])
-            .order_by()
-        )
-        for r in referrals:
-            f = month_of(_month(timezone.localtime(r["month"])))
-            f["referrals"], f["accepted"] = r["received"], r["accepted"]
-    else:
-        for month in months:
-            first, after = _month_ends([month])
-            r = Referral.objects.filter(created_at__gte=first, created_at__lt=after).aggregate(
-                received=counts[0], accepted=counts[1]
-            )
-            f = month_of(month)
-            f["referrals"], f["accepted"] = r["received"], r["accepted"]
-        return counted
-    return {month: f for month, f in counted.items() if any(f.values())}
+        return {month: f for month, f in counted.items() if any(f.values())}
+    return counted
 
 
 def _month(value) -> datetime.date:
     if isinstance(value, datetime.datetime):
         value = value.date()
     return value.replace(day=1)
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _peer_months(peer_ids, start, end) -> dict[tuple[int, datetime.date], tuple[int, ...]]:
@@ -445,106 +455,85 @@ def _peer_months(peer_ids, start, end) -> dict[tuple[int, datetime.date], tuple[
     return {(r[0], r[1]): r[2:] for r in rows}
 
 
-def _month_ends(months: list[datetime.date]) -> list[datetime.datetime]:
-    """Where each of the (consecutive) months ends in local time, and where the first begins."""
-    tz = timezone.get_current_timezone()
-    return [
-        datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
-        for day in [months[0], *(m + relativedelta(months=1) for m in months)]
-    ]
-
-
-def _referral_counts(referrals: QuerySet[Referral], months, *by: str) -> QuerySet:
-    """Referrals received and accepted per month (and per `by`), counted by the database:
-    rows of `by`, i (the month's index in `months`), received and accepted. A month is
-    found by the day a referral was made in local time."""
-    bounds = _month_ends(months)
-    # The month's number with plain comparisons (a function per row is slow on SQLite).
-    index = Case(
-        *[When(created_at__lt=end, then=Value(i)) for i, end in enumerate(bounds[1:])],
-        output_field=IntegerField(),
-    )
-    return (
-        referrals.filter(created_at__gte=bounds[0], created_at__lt=bounds[-1])
-        .annotate(i=index)
-        .values(*by, "i")
-        .annotate(
-            received=Count("pk"),
-            accepted=Count("pk", filter=Q(status=Referral.Status.ACCEPTED)),
-        )
-        .order_by()
-    )
-
-
-def _referrals_per_peer(peer_ids, months) -> dict[tuple[int, datetime.date], tuple[int, int]]:
-    """{(peer id, month): (received, accepted)}. Counted by the database: read one by one,
-    the referrals of a page of units took 3-7 ms to convert and sort into months."""
-    rows = _referral_counts(Referral.objects.filter(peer_id__in=peer_ids), months, "peer_id")
-    return {(r["peer_id"], months[r["i"]]): (r["received"], r["accepted"]) for r in rows}
-
-
-def _referrals_per_month(referrals: QuerySet[Referral], months) -> dict[datetime.date, tuple]:
-    """{month: (received, accepted)}."""
-    rows = _referral_counts(referrals, months)
-    return {months[r["i"]]: (r["received"], r["accepted"]) for r in rows}
-
-
 def _totals(peers: QuerySet[PeerWorker], months: list[datetime.date]) -> list[Figures]:
     """Every selected peer worker's figures added up per month, by the database."""
-    shown = peers.values("pk")
     sums = {
-        r["month"]: r
+        r[0]: r[1:]
         for r in PeerMonth.objects.filter(
-            peer_id__in=shown, month__gte=months[0], month__lt=months[-1] + relativedelta(months=1)
+            peer_id__in=peers.values("pk"),
+            month__gte=months[0],
+            month__lt=months[-1] + relativedelta(months=1),
         )
         .values("month")
         .annotate(**{f"n_{name}": Sum(name) for name in COUNTED})
         .order_by()
+        .values_list("month", *(f"n_{name}" for name in COUNTED))
     }
-    referrals = _referrals_per_month(Referral.objects.filter(peer_id__in=shown), months)
-    totals = []
-    for month in months:
-        f = Figures()
-        if (r := sums.get(month)) is not None:
-            f.notes, f.conversations, f.bridge = r["n_notes"], r["n_conversations"], r["n_bridge"]
-            f.other, f.minutes, f.group_sessions = (
-                r["n_other"],
-                r["n_minutes"],
-                r["n_group_sessions"],
-            )
-            f.chime = {name: r[f"n_{name}"] for name in CHIME_FIELDS}
-        f.referrals, f.accepted = referrals.get(month, (0, 0))
-        totals.append(f)
-    return totals
+    return [_figures(sums.get(month, NOTHING), 0.0) for month in months]
 
 
 def _programme_totals(months: list[datetime.date]) -> list[Figures]:
     """The whole programme's figures per month, as ProgrammeMonth keeps them."""
-    kept = {row.month: row for row in ProgrammeMonth.objects.filter(month__in=months)}
-    totals = []
-    for month in months:
-        f = Figures()
-        if (row := kept.get(month)) is not None:
-            f.notes, f.conversations, f.bridge = row.notes, row.conversations, row.bridge
-            f.other, f.minutes, f.group_sessions = row.other, row.minutes, row.group_sessions
-            f.chime = {name: getattr(row, name) for name in CHIME_FIELDS}
-            f.referrals, f.accepted = row.referrals, row.accepted
-        totals.append(f)
-    return totals
+    kept = {
+        r[0]: r[1:]
+        for r in ProgrammeMonth.objects.filter(month__in=months).values_list("month", *COUNTED)
+    }
+    return [_figures(kept.get(month, NOTHING), 0.0) for month in months]
 
 
-def _peers_to_count(peers, unit_ids, start, end) -> list[PeerWorker]:
+class UnitRef(NamedTuple):
+    """A statistics row's unit: what the page and the export show of it."""
+
+    pk: int
+    name: str
+
+
+class _Peer(NamedTuple):
+    """What the statistics need of a peer worker (read as a tuple: a page reads dozens)."""
+
+    pk: int
+    name: str
+    unit: UnitRef
+    start_date: datetime.date
+    end_date: datetime.date | None
+    hours_per_week: int
+    shown: bool
+
+
+def _peers_to_count(peers, unit_ids, start, end) -> list[_Peer]:
     """The peer workers of the units: those selected (`shown`), and everyone employed in
     the period, whom the unit's usual level is taken from."""
     is_shown = Q(pk__in=peers.values("pk"))
     in_period = Q(start_date__lt=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
-    return list(
+    rows = (
         PeerWorker.objects.filter(staff_member__unit_id__in=unit_ids)
         .filter(is_shown | in_period)
         .annotate(shown=ExpressionWrapper(is_shown, output_field=BooleanField()))
-        .select_related("staff_member__unit")
         .order_by("staff_member__name", "pk")
+        .values_list(
+            "pk",
+            "staff_member__name",
+            "staff_member__unit_id",
+            "staff_member__unit__name",
+            "start_date",
+            "end_date",
+            "hours_per_week",
+            "shown",
+        )
     )
+    units: dict[int, UnitRef] = {}
+    return [
+        _Peer(
+            pk,
+            name,
+            units.setdefault(unit_id, UnitRef(unit_id, unit_name)),
+            start_date,
+            end_date,
+            hours,
+            bool(shown),
+        )
+        for pk, name, unit_id, unit_name, start_date, end_date, hours, shown in rows
+    ]
 
 
 def statistics(
@@ -553,9 +542,11 @@ def statistics(
     *,
     by_unit: bool | None = None,
     page: int | str | None = None,
+    unit: int | None = None,
 ) -> Statistics:
     """Month-by-month figures of the given peer workers (per peer, or summed per unit; by
-    unit when they work in more than one and `by_unit` is None), for consecutive months.
+    unit when they work in more than one and `by_unit` is None), for consecutive months;
+    with `unit`, of those of that unit only.
 
     The usual level of a unit is the median of its peer workers' conversations per
     contracted hour over the complete months shown, counted from each peer worker's first
@@ -574,6 +565,11 @@ def statistics(
         .annotate(n=Count("pk"), everyone=Subquery(every_peer.values("n")[:1]))
         .values_list("staff_member__unit__name", "staff_member__unit_id", "n", "everyone")
     )
+    # Every unit given, for choosing one (read here, where the units are read anyway).
+    choices = [UnitRef(pk, name) for name, pk, _n, _everyone in of_units]
+    if unit is not None:
+        of_units = [u for u in of_units if u[1] == unit]
+        peers = peers.filter(staff_member__unit_id=unit)
     units = [pk for _name, pk, _n, _everyone in of_units]
     whole_programme = bool(of_units) and sum(u[2] for u in of_units) == of_units[0][3]
     if by_unit is None:
@@ -586,12 +582,9 @@ def statistics(
     shown = [p for p in loaded if p.shown]
     if not by_unit and page is not None:
         shown_page = Paginator(shown, STATISTICS_PER_PAGE).get_page(page)
-    ids = [p.pk for p in loaded]
-    stored = _peer_months(ids, start, end)
-    received = _referrals_per_peer(ids, months)
+    stored = _peer_months([p.pk for p in loaded], start, end)
     # Plain tuples per peer worker and month: a page adds up thousands of them.
     counts = {p.pk: [stored.get((p.pk, m), NOTHING) for m in months] for p in loaded}
-    referrals = {p.pk: [received.get((p.pk, m), (0, 0)) for m in months] for p in loaded}
     spans = [(m, _last_day(m)) for m in months]
     hours = {p.pk: [_hours(p, m, last, today) for m, last in spans] for p in loaded}
     first_open = today.replace(day=1)
@@ -602,12 +595,12 @@ def statistics(
     levels: dict[int, list[float]] = {}
     for p in loaded:
         if p.start_date < end and (not p.end_date or p.end_date >= start):
-            levels.setdefault(p.staff_member.unit_id, []).extend(r for _i, r in rates[p.pk])
+            levels.setdefault(p.unit.pk, []).extend(r for _i, r in rates[p.pk])
     usual = {unit: pystats.median(values) for unit, values in levels.items() if values}
     low, high = settings.JOURNAL_LOAD_LOW, settings.JOURNAL_LOAD_HIGH
     flags: dict[int, dict[int, str]] = {}
     for p in shown:
-        level = usual.get(p.staff_member.unit_id)
+        level = usual.get(p.unit.pk)
         if level:
             flags[p.pk] = {
                 i: "low" if rate < level * low else "high"
@@ -615,55 +608,53 @@ def statistics(
                 if rate < level * low or rate > level * high
             }
 
-    def added_up(pks: list[int]) -> list[Figures]:
-        return [
-            _figures(
-                [counts[pk][i] for pk in pks],
-                [referrals[pk][i] for pk in pks],
-                sum(hours[pk][i] for pk in pks),
-            )
-            for i in range(len(months))
-        ]
+    def added_up(pks: list[int]) -> tuple[list[Figures], Figures]:
+        """The peer workers' months added up, column by column: (each month, the period)."""
+        if len(pks) == 1:
+            per_month, month_hours = counts[pks[0]], hours[pks[0]]
+        elif pks:
+            per_month = [
+                tuple(map(sum, zip(*m, strict=True)))
+                for m in zip(*(counts[pk] for pk in pks), strict=True)
+            ]
+            month_hours = [sum(h) for h in zip(*(hours[pk] for pk in pks), strict=True)]
+        else:
+            per_month, month_hours = [NOTHING] * len(months), [0.0] * len(months)
+        figures = [_figures(c, h) for c, h in zip(per_month, month_hours, strict=True)]
+        return figures, _figures(tuple(map(sum, zip(*per_month, strict=True))), sum(month_hours))
 
     rows = []
     if by_unit:
-        of_unit: dict[int, list[PeerWorker]] = {}
+        of_unit: dict[UnitRef, list[int]] = {}
         for p in shown:
-            of_unit.setdefault(p.staff_member.unit_id, []).append(p)
-        for unit_peers in of_unit.values():
-            unit = unit_peers[0].staff_member.unit
-            figures = added_up([p.pk for p in unit_peers])
-            row = Row(unit.name, unit, figures, _sum(figures), usual=usual.get(unit.pk))
-            row.flagged = sum(len(flags.get(p.pk, ())) for p in unit_peers)
+            of_unit.setdefault(p.unit, []).append(p.pk)
+        for unit, pks in of_unit.items():
+            row = Row(unit.name, unit, *added_up(pks), usual=usual.get(unit.pk))
+            row.flagged = sum(len(flags.get(pk, ())) for pk in pks)
             rows.append(row)
         rows.sort(key=lambda r: r.label)
         # A page of units holds some of the peer workers: the rest are added up by the
         # database, or (for the whole programme) were added up by the services.
         totals = _programme_totals(months) if whole_programme else _totals(peers, months)
+        total = _sum(totals)
     else:
         for p in shown_page.object_list if shown_page else shown:
-            figures = added_up([p.pk])
+            figures, period = added_up([p.pk])
             for i, flag in flags.get(p.pk, {}).items():
                 figures[i].flag = flag
             rows.append(
-                Row(
-                    p.name,
-                    p.staff_member.unit,
-                    figures,
-                    _sum(figures),
-                    peer=p,
-                    usual=usual.get(p.staff_member.unit_id),
-                )
+                Row(p.name, p.unit, figures, period, peer_id=p.pk, usual=usual.get(p.unit.pk))
             )
         # Per peer worker, every one selected is loaded (all their units are).
-        totals = added_up([p.pk for p in shown])
+        totals, total = added_up([p.pk for p in shown])
     return Statistics(
         months=months,
         rows=rows,
         by_unit=by_unit,
         totals=totals,
-        total=_sum(totals),
+        total=total,
         page=shown_page,
+        units=choices,
     )
 
 
@@ -679,15 +670,11 @@ def _rates(counts, hours, complete) -> list[tuple[int, float]]:
     ]
 
 
-def _figures(counts: list[tuple], referrals: list[tuple], hours: float) -> Figures:
-    """One month of one or more peer workers, their counts and referrals added up."""
-    if len(counts) == 1:
-        c, r = counts[0], referrals[0]
-    else:
-        c = [sum(column) for column in zip(*counts, strict=True)] if counts else NOTHING
-        r = [sum(column) for column in zip(*referrals, strict=True)] if referrals else (0, 0)
-    chime = dict(zip(CHIME_FIELDS, c[6:], strict=True))
-    return Figures(c[0], c[1], c[2], c[3], c[4], c[5], chime, r[0], r[1], hours)
+def _figures(c: tuple, hours: float) -> Figures:
+    """A month (or a period) from its counts, in the order of COUNTED."""
+    return Figures(
+        *c[:6], dict(zip(CHIME_FIELDS, c[_CHIME], strict=True)), c[_REFERRALS], c[_ACCEPTED], hours
+    )
 
 
 def _sum(months: list[Figures]) -> Figures:

@@ -167,7 +167,7 @@ def referral_create(
     )
     referral.full_clean()
     referral.save()
-    programme_months_refresh(months=[timezone.localdate(referral.created_at)])
+    peer_months_refresh(keys=[(referral.peer_id, timezone.localdate(referral.created_at))])
     audit(by=by, action="referral_create", obj=referral)
     return referral
 
@@ -226,7 +226,7 @@ def referral_accept(
     referral.patient = patient
     referral.decided_at = timezone.now()
     referral.save(update_fields=["status", "patient", "decided_at"])
-    programme_months_refresh(months=[timezone.localdate(referral.created_at)])
+    peer_months_refresh(keys=[(referral.peer_id, timezone.localdate(referral.created_at))])
     audit(by=by, action="referral_accept", obj=referral)
     return patient
 
@@ -243,7 +243,7 @@ def referral_decline(*, referral: Referral, by, reason: str) -> Referral:
     referral.decided_at = timezone.now()
     referral.full_clean()
     referral.save(update_fields=["status", "decline_reason", "decided_at"])
-    programme_months_refresh(months=[timezone.localdate(referral.created_at)])
+    peer_months_refresh(keys=[(referral.peer_id, timezone.localdate(referral.created_at))])
     audit(by=by, action="referral_decline", obj=referral)
     return referral
 
@@ -469,7 +469,8 @@ def group_note_update(*, note: GroupNote, by, expected_version: int, **changes: 
 @transaction.atomic
 def peer_months_refresh(*, keys: Iterable[tuple[int, datetime.date]]) -> None:
     """Count the given months of the given peer workers again ((peer id, any day of the
-    month)); part of every change to a final note or a group note, in its transaction."""
+    month)); part of every change to a final note, a group note or a referral, in its
+    transaction. The programme's months are added up again with them."""
     keys = sorted({(peer_id, day.replace(day=1)) for peer_id, day in keys})
     if not keys:
         return
@@ -500,9 +501,8 @@ def peer_months_refresh(*, keys: Iterable[tuple[int, datetime.date]]) -> None:
 
 @transaction.atomic
 def programme_months_refresh(*, months: Iterable[datetime.date]) -> None:
-    """Add up the whole programme's months again (any day of the month) from PeerMonth and
-    the referrals; part of every change that peer_months_refresh makes, and of every
-    referral made, answered or removed."""
+    """Add up the whole programme's months again (any day of the month) from PeerMonth;
+    part of every change that peer_months_refresh makes."""
     months = sorted({day.replace(day=1) for day in months})
     if not months:
         return
@@ -517,7 +517,7 @@ def programme_months_refresh(*, months: Iterable[datetime.date]) -> None:
     for row in rows:
         for name, value in counted[row.month].items():
             setattr(row, name, value)
-    ProgrammeMonth.objects.bulk_update(rows, [*COUNTED, "referrals", "accepted"])
+    ProgrammeMonth.objects.bulk_update(rows, COUNTED)
 
 
 @transaction.atomic
@@ -596,15 +596,15 @@ def notes_remove_expired(*, today: datetime.date, months: int) -> dict[str, int]
         | Q(status=Referral.Status.PENDING, created_at__date__lt=cutoff)
     )
     counts["referrals"] += declined.count()
-    # The programme's months that lose referrals.
-    referral_days = {
-        timezone.localdate(at)
-        for at in Referral.objects.filter(Q(pk__in=declined) | Q(patient_id__in=ids))
+    # The peer workers' months that lose referrals, and those that lose notes.
+    counted_in = {
+        (peer_id, timezone.localdate(at))
+        for peer_id, at in Referral.objects.filter(Q(pk__in=declined) | Q(patient_id__in=ids))
         .order_by()
-        .values_list("created_at", flat=True)
+        .values_list("peer_id", "created_at")
     }
     declined.delete()
-    counted_in = set(
+    counted_in.update(
         Note.objects.filter(patient_id__in=ids, status=Note.Status.FINAL).values_list(
             "peer_id", "current__date"
         )
@@ -618,5 +618,4 @@ def notes_remove_expired(*, today: datetime.date, months: int) -> dict[str, int]
         Patient.peers.through.objects.filter(patient_id__in=ids).delete()
         Patient.objects.filter(pk__in=ids).delete()
     peer_months_refresh(keys=counted_in)
-    programme_months_refresh(months=referral_days)
     return counts

@@ -658,12 +658,11 @@ def _statistics(request: HttpRequest, *, paginate: bool):
     if form.is_valid():
         unit = form.cleaned_data["unit"]
         last = form.cleaned_data["to"] or last
-    if unit is not None:
-        peers = peers.filter(staff_member__unit=unit)
     figures = selectors.statistics(
         peers,
         selectors.months_back(last),
         page=(request.GET.get("page") or 1) if paginate else None,
+        unit=unit.pk if unit is not None else None,
     )
     return form, figures, unit
 
@@ -678,7 +677,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "journal/statistics.html",
         {
             "form": form,
-            "unit_choices": form.fields["unit"].queryset.values_list("pk", "name"),
+            # The form's units (units_for), from the units the figures were read with.
+            "unit_choices": core_access.units_reached(request.user, figures.units),
             "stats": figures,
             "table": charts.table_rows(figures),
             "unit": unit,

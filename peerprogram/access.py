@@ -9,7 +9,9 @@ Rules (docs/permissions.md has the full matrix):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -20,6 +22,8 @@ from django.shortcuts import get_object_or_404
 from mentoring import selectors as mentoring_selectors
 
 from .models import PeerWorker, StaffMember, Unit
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,15 @@ def units_for(user) -> QuerySet[Unit]:
     if actor.sees_programme:
         return units
     return units.filter(pk__in=actor.led_unit_ids)
+
+
+def units_reached(user, units: Iterable[T]) -> list[T]:
+    """Those of `units` (anything with a pk) that are among units_for(user), decided from
+    the roles alone: for a list of units another query has already read."""
+    actor = get_actor(user)
+    if actor.sees_programme:
+        return list(units)
+    return [unit for unit in units if unit.pk in actor.led_unit_ids]
 
 
 def get_unit_for(user, pk: int) -> Unit:

@@ -6,7 +6,10 @@ two tables of 300 figures each) spent 10-20 ms there, more than the rest of its 
 These functions write such markup directly. Everything that is not already safe HTML is
 escaped here, exactly as Django's autoescaping does (html.escape, quotes included), so
 that this module is the only place where the rule could be broken, and its tests
-(tests/peerprogram/test_html.py) the place that shows it is not.
+(tests/peerprogram/test_html.py) the place that shows it is not. The results are built
+as SafeString directly: Django's marking function first checks every argument for a
+lazy translation, which cost more than writing the element itself, a thousand times a
+page.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from html import escape
 from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import date_format, localize
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 
 def _text(value: object) -> str:
     """A child of an element: safe HTML (anything with __html__) as it is, else escaped."""
+    if type(value) is str:  # the most common child, and never safe HTML
+        return escape(value)
     if hasattr(value, "__html__"):
         return value.__html__()
     return escape(str(value))
@@ -38,20 +43,30 @@ def element(tag: str, *children: object, **attributes: object) -> SafeString:
     written with hyphens for underscores, without a trailing one (class_ -> class,
     aria_label -> aria-label); a value of None or False leaves the attribute out, True
     writes it without a value, anything else is escaped."""
+    items = tuple(attributes.items())
+    try:
+        start = _start_tag(tag, items)
+    except TypeError:  # a value that cannot be a key of the cache
+        start = _start_tag.__wrapped__(tag, items)
+    if tag in VOID:
+        if children:
+            raise ValueError(f"<{tag}> has no content")
+        return SafeString(start)  # escaped by _start_tag
+    inner = "".join([_text(child) for child in children if child is not None])
+    return SafeString(f"{start}{inner}</{tag}>")  # every piece escaped
+
+
+@functools.lru_cache(maxsize=4096)
+def _start_tag(tag: str, attributes: tuple[tuple[str, object], ...]) -> str:
+    """The start tag, kept: a table writes the same few hundreds of times."""
     html = [f"<{tag}"]
-    for name, value in attributes.items():
+    for name, value in attributes:
         if value is None or value is False:
             continue
         name = name.rstrip("_").replace("_", "-")
         html.append(f" {name}" if value is True else f' {name}="{escape(str(value))}"')
     html.append(">")
-    if tag in VOID:
-        if children:
-            raise ValueError(f"<{tag}> has no content")
-    else:
-        html.extend(_text(child) for child in children if child is not None)
-        html.append(f"</{tag}>")
-    return mark_safe("".join(html))  # noqa: S308 - every piece escaped above
+    return "".join(html)
 
 
 # The elements that have no content and no end tag.
@@ -60,7 +75,7 @@ VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "col", "wbr"})
 
 def join(pieces: Iterable[object]) -> SafeString:
     """Pieces one after the other: safe HTML as it is, anything else escaped."""
-    return mark_safe("".join(_text(piece) for piece in pieces if piece is not None))  # noqa: S308
+    return SafeString("".join([_text(piece) for piece in pieces if piece is not None]))
 
 
 def number(value: int) -> str:
@@ -93,10 +108,12 @@ def select_options(choices: Iterable[tuple[object, object]], selected: Iterable 
     A filter of every unit of the country has 600 options: through format_html (or a
     template) each option cost as much as a whole table row, 5-10 ms a page; one string
     escaped piece by piece costs 0.3 ms."""
-    chosen = {str(value) for value in selected}
+    chosen = {escape(str(value)) for value in selected}  # compared as written below
     html = "".join(
-        f'<option value="{escape(str(value))}"{" selected" if str(value) in chosen else ""}>'
+        f'<option value="{text}"{" selected" if text in chosen else ""}>'
         f"{escape(str(label))}</option>"
         for value, label in choices
+        # An integer (a primary key) needs no escaping.
+        for text in [str(value) if type(value) is int else escape(str(value))]
     )
-    return mark_safe(html)  # noqa: S308 - every piece escaped above
+    return SafeString(html)  # every piece escaped above

@@ -19,3 +19,5 @@ def unit_options(choices, selected: int | None):
 register.simple_tag(html.month_rows, name="month_rows")
 register.simple_tag(html.load_rows, name="load_rows")
 register.simple_tag(html.referral_rows, name="referral_rows")
+register.simple_tag(html.month_chart, name="month_chart")
+register.simple_tag(html.chime_chart, name="chime_chart")

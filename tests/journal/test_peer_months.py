@@ -1,8 +1,8 @@
 """The monthly counts behind the statistics (PeerMonth): kept by the services, exact at once.
 
 Every step that changes what the statistics count is followed by a look at the
-statistics and by a recount from the notes themselves: the stored months and the
-recount must agree, row for row.
+statistics and by a recount from the notes and referrals themselves: the stored months
+and the recount must agree, row for row.
 """
 
 import datetime
@@ -82,7 +82,7 @@ def _stored() -> dict:
 
 def _the_same_as_a_recount():
     assert _stored() == selectors.count_peer_months()
-    names = (*selectors.COUNTED, "referrals", "accepted")
+    names = selectors.COUNTED
     programme = {
         row["month"]: {name: row[name] for name in names}
         for row in ProgrammeMonth.objects.values("month", *names)
@@ -276,3 +276,63 @@ def test_the_programme_totals_follow_every_note_and_referral_at_once(cast):
     assert Referral.objects.count() == 1
     assert _programme(months) == [(2, 50, 0, 0), (0, 0, 1, 1)]
     _the_same_as_a_recount()
+
+
+def _refer(cast, peer, i):
+    """A referral to the peer worker from a colleague of their own unit."""
+    return services.referral_create(
+        by=None,
+        referred_by=cast.mentor if peer == cast.peer else cast.outsider,
+        peer=peer,
+        patient_name=f"R{i}",
+        patient_reference=f"R-{i}",
+        reason="Ønsker en samtale.",
+        contact_route="patient",
+    )
+
+
+def test_a_peer_workers_month_keeps_the_referrals_made_to_them(cast):
+    this = TODAY().replace(day=1)
+    first, second = _refer(cast, cast.peer, 1), _refer(cast, cast.peer, 2)
+    _refer(cast, cast.other_peer, 3)
+    services.referral_accept(referral=first, by=None)
+    services.referral_decline(referral=second, by=None, reason="Fuld kalender")
+    pia = PeerMonth.objects.get(peer=cast.peer, month=this)
+    assert (pia.referrals, pia.accepted, pia.notes) == (2, 1, 0)
+    other = PeerMonth.objects.get(peer=cast.other_peer, month=this)
+    assert (other.referrals, other.accepted) == (1, 0)
+    stats = selectors.statistics(PeerWorker.objects.filter(pk=cast.peer.pk), [this])
+    assert (stats.total.referrals, stats.total.accepted) == (2, 1)
+    _the_same_as_a_recount()
+
+
+def test_a_referral_counts_in_the_month_of_the_local_day_it_was_made(cast):
+    """Made at 23:30 UTC on the last day of a month, it is the first of the next in Denmark."""
+    m1 = _m1()
+    referral = _refer(cast, cast.peer, 1)
+    late = datetime.datetime.combine(
+        m1 - datetime.timedelta(days=1), datetime.time(23, 30), tzinfo=datetime.UTC
+    )
+    Referral.objects.filter(pk=referral.pk).update(created_at=late)
+    # Moved past the services: the months it left and came to are counted again.
+    before = m1 - relativedelta(months=1)
+    services.peer_months_refresh(keys=[(cast.peer.pk, day) for day in (before, m1, TODAY())])
+    assert selectors.count_peer_months([cast.peer.pk])[(cast.peer.pk, m1)]["referrals"] == 1
+    assert PeerMonth.objects.get(peer=cast.peer, month=m1).referrals == 1
+    assert PeerMonth.objects.get(peer=cast.peer, month=before).referrals == 0
+    _the_same_as_a_recount()
+
+
+def test_the_referral_migration_counts_the_referrals_already_made(cast):
+    """The data migration's own counting (with the models of its time) equals today's."""
+    m1 = _m1()
+    _approve(_draft(cast.peer, _patient(cast.peer), m1, minutes=30))
+    services.referral_accept(referral=_refer(cast, cast.peer, 1), by=None)
+    _refer(cast, cast.other_peer, 2)
+    expected = _stored()
+    PeerMonth.objects.filter(peer=cast.other_peer).delete()
+    PeerMonth.objects.update(referrals=0, accepted=0)
+    migration = importlib.import_module("journal.migrations.0004_peer_month_referrals")
+    migration.count(apps, None)
+    assert _stored() == expected
+    assert sum(row["referrals"] for row in expected.values()) == 2

@@ -33,6 +33,8 @@ def test_values_are_compared_as_text():
     assert select_options([(7, "A"), (8, "B")], ["8"]).count("selected") == 1
     assert select_options([(7, "A")], [None, ""]).count("selected") == 0
     assert "<script>" not in select_options([(1, "<script>alert(1)</script>")])
+    # A value that needs escaping is still found among the chosen.
+    assert select_options([("a&b", "A")], ["a&b"]) == '<option value="a&amp;b" selected>A</option>'
 
 
 # element, join and the helpers the Python-written tables use -----------------------------
@@ -74,6 +76,17 @@ def test_void_elements_have_no_end_tag_and_no_content():
 def test_lazy_translations_are_text():
     with translation.override("da"):
         assert element("span", gettext_lazy("Progress")) == "<span>Fremdrift</span>"
+
+
+def test_start_tags_are_kept_per_language_and_any_value_is_written():
+    """The start tags are cached: a lazy attribute follows the language, and a value that
+    cannot be a cache key is written all the same."""
+    for language, text in (("da", "Fremdrift"), ("en", "Progress"), ("da", "Fremdrift")):
+        with translation.override(language):
+            assert (
+                element("span", title=gettext_lazy("Progress")) == f'<span title="{text}"></span>'
+            )
+    assert element("td", "x", data_ids=["<1>"]) == ('<td data-ids="[&#x27;&lt;1&gt;&#x27;]">x</td>')
 
 
 def test_join_escapes_what_is_not_safe():
