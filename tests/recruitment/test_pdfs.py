@@ -161,17 +161,25 @@ def test_the_summary_pages_hold_a_fixed_number_of_rows_and_never_overflow():
     assert len(document.pages) == 4
 
 
-def test_the_onboarding_pdf_lists_every_phase_in_one_table(client_for, cast):
+def test_the_onboarding_pdf_lists_every_phase_with_each_tasks_owner_due_date_and_state(
+    client_for, cast
+):
     onboarding = services.onboarding_start_for_peer(peer=cast.peer, by=cast.leader.user)
     text = _text(
         client_for("leader").get(reverse("recruitment:onboarding_pdf", args=[onboarding.pk]))
     )
-    phases = [str(phase) for phase, _s in selectors.onboarding_detail(onboarding).by_phase()]
+    progress = selectors.onboarding_detail(onboarding)
+    phases = [str(phase) for phase, _s in progress.by_phase()]
     assert phases[:3] == ["Før ansættelse", "Forberedelse af teamet", "Opstart"]
-    # The column headings above the first phase, then the phases in their order.
-    position = text.index("Opgave Ansvarlig Frist Status")
-    for phase in phases:
+    # The phases in their order, each followed by its tasks: the title, then who, when
+    # and how far.
+    position = 0
+    for phase, statuses in progress.by_phase():
         position = text.index(f"{phase} ", position)
+        for status in statuses:
+            position = text.index(status.item.title, position)
+            who = status.item.get_responsible_display().lower()
+            position = text.index(f"Ansvarlig: {who} · frist {status.due:%d.%m.%Y} · ", position)
     assert "Mentor Mads Mentor (sygeplejerske)" in text
 
 
