@@ -85,8 +85,9 @@ def unit_people(units: list[Unit]) -> list[UnitPeople]:
     return list(blocks.values())
 
 
-def programme_totals() -> dict[str, int]:
-    """Counts for the Centre's overview, in two queries."""
+def programme_totals(active_units: int | None = None) -> dict[str, int]:
+    """Counts for the Centre's overview, in two queries (one, when the caller has counted
+    the active units already)."""
     today = timezone.localdate()
     peers = PeerWorker.objects.annotate(has_mentor=mentoring_selectors.has_active_mentor())
     employed = employed_now_q()
@@ -98,4 +99,6 @@ def programme_totals() -> dict[str, int]:
         peers_without_mentor=Count("pk", filter=employed & Q(has_mentor=False)),
         peers_starting=Count("pk", filter=Q(start_date__gt=today)),
     )
-    return {"units": Unit.objects.filter(active=True).count(), **totals}
+    if active_units is None:
+        active_units = Unit.objects.filter(active=True).count()
+    return {"units": active_units, **totals}

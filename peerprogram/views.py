@@ -105,12 +105,14 @@ def home(request: HttpRequest) -> HttpResponse:
         led = access.units_for(request.user).filter(pk__in=actor.led_unit_ids)
         context["led_units"] = selectors.unit_people(list(led))
     if actor.sees_programme:
-        context["totals"] = selectors.programme_totals()
-        # A nation's units run to hundreds: a page at a time, like the unit list.
-        context["units"] = _page(
+        # A nation's units run to hundreds: a page at a time, like the unit list. Its
+        # count (every active unit: the programme is seen whole) is the overview's too.
+        units = _page(
             request,
             selectors.units_with_counts(access.units_for(request.user)).filter(active=True),
         )
+        context["units"] = units
+        context["totals"] = selectors.programme_totals(active_units=units.paginator.count)
     if actor.peer:
         own = mentoring_selectors.health_rows(
             mentoring_selectors.active_mentorships().filter(peer=actor.peer)

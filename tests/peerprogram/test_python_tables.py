@@ -1,10 +1,19 @@
-"""The programme-wide tables written in Python (checklists, mentoring, statistics) escape
-every name, and link the rows as before."""
+"""The programme-wide tables written in Python (checklists, mentoring, statistics, peer
+workers) escape every name, and link the rows as before."""
+
+import datetime
+import re
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
+from peerprogram import selectors, tables
+from peerprogram.models import PeerWorker, Unit
 from recruitment import services as recruitment_services
+from tests.education.factories import CohortFactory, EnrolmentFactory, ExternalEnrolmentFactory
+from tests.factories import PeerWorkerFactory, UnitFactory
 
 NASTY = 'Enhed <b>"fed"</b> & co'
 ESCAPED = "Enhed &lt;b&gt;&quot;fed&quot;&lt;/b&gt; &amp; co"
@@ -46,3 +55,108 @@ def test_the_rows_link_to_their_checklist_and_mentorship(client_for, cast, nasty
     mentoring = client.get(reverse("mentoring:overview")).content.decode()
     url = reverse("mentoring:mentorship_detail", args=[mentorship.pk])
     assert f'<a href="{url}">Pia Peer' in mentoring
+
+
+# The peer workers' table: the rows the template wrote, written by peerprogram.tables --------
+
+# The rows as _peer_table.html wrote them before they were written in Python.
+OLD_PEER_ROWS = """{% load i18n humanize %}{% for peer in peers %}
+  <tr>
+    <td><a href="{{ peer.get_absolute_url }}">{{ peer.name }}</a></td>
+    {% if show_unit %}<td>{{ peer.unit.name }}</td>{% endif %}
+    <td class="text-nowrap">{{ peer.start_date|date:"SHORT_DATE_FORMAT" }}</td>
+    <td class="text-end">{{ peer.hours_per_week }}{% if peer.hours_warning %} <span class="badge text-bg-warning" title="{{ peer.hours_warning }}">{% translate "low" %}</span>{% endif %}</td>
+    <td>{{ peer.get_employment_form_display }}</td>
+    <td class="text-end text-nowrap">{{ peer.yearly_cost|intcomma }} kr.</td>
+    <td>{{ peer.current_mentor|default:_("none yet") }}</td>
+    <td>{{ peer.status_label }}</td>
+  </tr>
+  {% endfor %}"""  # noqa: E501
+
+
+def _squeezed(html: str) -> str:
+    return re.sub(r">\s+<", "><", html.strip())
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize("show_unit", [True, False])
+def test_the_peer_rows_are_what_the_template_wrote(cast, nasty, language, show_unit):
+    today = datetime.date.today()
+    PeerWorkerFactory(  # few hours, no mentor, not started yet
+        staff_member__name="Åse <Lav> Timer",
+        staff_member__unit=cast.unit,
+        hours_per_week=12,
+        start_date=today + datetime.timedelta(days=30),
+        employment_form=PeerWorker.EmploymentForm.FLEX_JOB,
+    )
+    PeerWorkerFactory(  # ended, 37 hours: a yearly cost with thousands
+        staff_member__unit=cast.other_unit,
+        hours_per_week=37,
+        end_date=today - datetime.timedelta(days=1),
+    )
+    peers = list(selectors.peers_with_mentors(PeerWorker.objects.order_by("pk")))
+    with translation.override(language):
+        old = Template(OLD_PEER_ROWS).render(Context({"peers": peers, "show_unit": show_unit}))
+        new = tables.peer_rows(peers, show_unit=show_unit)
+    assert _squeezed(new) == _squeezed(old)
+    assert "&lt;Lav&gt;" in new and ESCAPED in new
+
+
+def test_the_peer_list_escapes_and_links_its_rows(client_for, cast, nasty):
+    html = client_for("centre").get(reverse("peerprogram:peer_list")).content.decode()
+    table = html[html.index('data-testid="peer-table"') :]
+    assert ESCAPED in table and "<b>" not in html
+    url = reverse("peerprogram:peer_detail", args=[cast.peer.pk])
+    assert f'<a href="{url}">Pia Peer {ESCAPED}</a>' in table
+
+
+OLD_UNIT_ROWS = """{% load i18n %}{% for unit in page %}
+  <tr><td><a href="{{ unit.get_absolute_url }}">{{ unit.name }}</a></td><td>{{ unit.get_kind_display }}</td>{% if full %}<td>{{ unit.organisation }}</td>{% endif %}<td>{{ unit.leader|default:"–" }}</td><td class="text-end">{{ unit.staff_count }}</td><td class="text-end">{{ unit.peer_count }}</td>{% if full %}<td>{{ unit.active|yesno:_("yes,no") }}</td>{% endif %}</tr>
+  {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize("full", [True, False])
+def test_the_unit_rows_are_what_the_templates_wrote(cast, nasty, language, full):
+    """The unit list's rows (full) and the Centre's home page's."""
+    UnitFactory(name="Lukket <enhed>", active=False, organisation="Region & Co")
+    units = list(selectors.units_with_counts(Unit.objects.select_related("leader")))
+    assert any(u.leader is None for u in units) and any(u.peer_count for u in units)
+    with translation.override(language):
+        old = Template(OLD_UNIT_ROWS).render(Context({"page": units, "full": full}))
+        new = tables.unit_rows(units, with_organisation_and_state=full)
+    assert _squeezed(new) == _squeezed(old)
+    assert "Lukket &lt;enhed&gt;" in new and ESCAPED in new
+
+
+def test_the_unit_list_and_the_centres_home_page_link_their_rows(client_for, cast, nasty):
+    client = client_for("centre")
+    url = reverse("peerprogram:unit_detail", args=[cast.unit.pk])
+    for page in ("peerprogram:unit_list", "peerprogram:home"):
+        html = client.get(reverse(page)).content.decode()
+        assert f'<a href="{url}">{ESCAPED}</a>' in html and "<b>" not in html
+
+
+def test_a_cohorts_participants_are_escaped_and_each_row_has_its_actions(client_for, cast, nasty):
+    cohort = CohortFactory()
+    seat = EnrolmentFactory(cohort=cohort, peer=cast.peer)
+    outside = ExternalEnrolmentFactory(
+        cohort=cohort, external_name=f"Eva {NASTY}", external_organisation=NASTY
+    )
+    url = reverse("education:cohort_detail", args=[cohort.pk])
+    centre = client_for("centre").get(url).content.decode()
+    rows = centre[centre.index('data-testid="participants"') :]
+    assert f"Eva {ESCAPED} <span" in rows and "<b>" not in centre
+    peer_url = reverse("peerprogram:peer_detail", args=[cast.peer.pk])
+    assert f'<a href="{peer_url}">Pia Peer {ESCAPED}</a>' in rows
+    for enrolment in (seat, outside):  # the Centre runs the education: every action
+        cancel = reverse("education:enrolment_cancel", args=[enrolment.pk])
+        assert f'<form method="post" action="{cancel}" class="d-inline">' in rows
+        assert reverse("education:enrolment_complete", args=[enrolment.pk]) in rows
+    assert rows.count('name="csrfmiddlewaretoken"') == 2
+    # The peer worker's leader acts on their own seat only, and completes nothing.
+    leader = client_for("leader").get(url).content.decode()
+    rows = leader[leader.index('data-testid="participants"') :]
+    assert reverse("education:enrolment_mentor", args=[seat.pk]) in rows
+    assert reverse("education:enrolment_cancel", args=[outside.pk]) not in rows
+    assert reverse("education:enrolment_complete", args=[seat.pk]) not in rows
