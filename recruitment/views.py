@@ -541,7 +541,7 @@ def checklist_item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "recruitment/_checklist_row.html",
-            {"s": status, "error": error, "progress": progress, "oob": True},
+            {"statuses": [status], "error": error, "progress": progress, "oob": True},
         )
     if error:
         messages.error(request, error)

@@ -8,3 +8,4 @@ register = template.Library()
 
 register.simple_tag(html.progress_bar, name="progress_bar")
 register.simple_tag(html.overview_rows, name="checklist_overview_rows")
+register.simple_tag(html.checklist_rows, name="checklist_rows")

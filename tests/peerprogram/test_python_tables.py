@@ -7,11 +7,15 @@ import re
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from mentoring.models import Mentorship
 from peerprogram import selectors, tables
 from peerprogram.models import PeerWorker, Unit
+from recruitment import html as recruitment_html
+from recruitment import selectors as recruitment_selectors
 from recruitment import services as recruitment_services
+from recruitment.models import ChecklistItem
 from tests.education.factories import CohortFactory, EnrolmentFactory, ExternalEnrolmentFactory
 from tests.factories import PeerWorkerFactory, UnitFactory
 
@@ -160,3 +164,78 @@ def test_a_cohorts_participants_are_escaped_and_each_row_has_its_actions(client_
     assert reverse("education:enrolment_mentor", args=[seat.pk]) in rows
     assert reverse("education:enrolment_cancel", args=[outside.pk]) not in rows
     assert reverse("education:enrolment_complete", args=[seat.pk]) not in rows
+
+
+# The checklist's rows as _checklist_row.html wrote them before they were written in Python.
+OLD_CHECKLIST_ROW = """{% load i18n %}{% for s in statuses %}<tr id="item-{{ s.item.pk }}" class="state-{{ s.state }}" data-testid="item">
+  <td>
+    {% if s.derived or s.state == "na" %}
+      <span class="small text-body-secondary" title="{% translate 'Read from the fact; not ticked by hand.' %}">{% if s.state == "done" %}✓ {% translate "recorded" %}{% else %}{% translate "automatic" %}{% endif %}</span>
+    {% else %}
+    <form method="post" action="{% url 'recruitment:checklist_item_toggle' s.item.pk %}" hx-post="{% url 'recruitment:checklist_item_toggle' s.item.pk %}" hx-target="#item-{{ s.item.pk }}" hx-swap="outerHTML">
+      {% csrf_token %}
+      <input type="hidden" name="version" value="{{ s.item.version }}">
+      {% if s.done_on %}
+      <input type="hidden" name="done" value="0">
+      <button type="submit" class="btn btn-sm btn-success" aria-pressed="true" aria-label="{% blocktranslate with t=s.item.title %}Mark “{{ t }}” as not done{% endblocktranslate %}">✓ {% translate "Done" %}</button>
+      {% else %}
+      <input type="hidden" name="done" value="1">
+      <button type="submit" class="btn btn-sm btn-outline-secondary" aria-pressed="false" aria-label="{% blocktranslate with t=s.item.title %}Mark “{{ t }}” as done{% endblocktranslate %}">{% translate "Tick" %}</button>
+      {% endif %}
+    </form>
+    {% endif %}
+  </td>
+  <td>
+    <span class="fw-semibold">{{ s.item.title }}</span>{% if s.item.unit_specific %} <span class="badge text-bg-light">{% translate "unit task" %}</span>{% endif %}
+    {% if s.item.description %}<div class="small text-body-secondary">{{ s.item.description }}</div>{% endif %}
+    {% if s.item.guide_reference %}<div class="small"><em>{% translate "Read more:" %}</em> {{ s.item.guide_reference }}</div>{% endif %}
+    {% if s.item.note %}<div class="small">📝 {{ s.item.note }}</div>{% endif %}
+    {% if error %}<div class="small text-danger" role="alert">{{ error }}</div>{% endif %}
+  </td>
+  <td class="small">{{ s.item.get_responsible_display }}</td>
+  <td class="text-nowrap small">{{ s.due|date:"SHORT_DATE_FORMAT" }}{% if s.item.due_override %} <span title="{% translate 'Changed by hand' %}">✎</span>{% endif %}</td>
+  <td class="small">
+    {% if s.state == "done" %}<span class="text-success">{% blocktranslate with date=s.done_on|date:"SHORT_DATE_FORMAT" %}Done {{ date }}{% endblocktranslate %}</span>{% if s.done_by %}<br><span class="text-body-secondary">{{ s.done_by }}</span>{% endif %}
+    {% elif s.state == "overdue" %}<span class="badge text-bg-danger">{% translate "Overdue" %}</span>
+    {% elif s.state == "na" %}<span class="text-body-secondary">{% translate "Not relevant: hired outside Peerprogram" %}</span>
+    {% else %}<span class="text-body-secondary">{% translate "Open" %}</span>{% endif %}
+    {% if s.derived and s.state != "done" and s.state != "na" %}<br><span class="text-body-secondary">{{ s.derived_hint }}</span>
+      {% if s.item.derived_from == "mentor_appointed" and onboarding.peer_id %}<br><a href="{% url 'mentoring:mentor_assign' onboarding.peer_id %}">{% translate "Appoint mentor" %}</a>{% endif %}{% endif %}
+  </td>
+  <td><a class="small" href="{% url 'recruitment:checklist_item_edit' s.item.pk %}">{% translate "Edit" %}<span class="visually-hidden">: {{ s.item.title }}</span></a></td>
+</tr>{% endfor %}"""  # noqa: E501
+
+
+def _squashed(html: str) -> str:
+    """White space as the browser treats it: between tags and inside them."""
+    return re.sub(r"\s+", " ", _squeezed(html))
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize("error", ["", "Nogen <andre> ændrede den"])
+def test_the_checklist_rows_are_what_the_template_wrote(cast, nasty, language, error):
+    onboarding = nasty
+    Mentorship.objects.filter(peer=cast.peer).delete()  # the mentor task: open, with a link
+    onboarding.created_at = timezone.now() - datetime.timedelta(days=1200)
+    onboarding.save()
+    items = list(onboarding.items.order_by("pk"))
+    recruitment_services.checklist_item_set_done(
+        item=items[3], by=cast.leader.user, done=True, expected_version=items[3].version
+    )
+    ChecklistItem.objects.filter(pk=items[4].pk).update(
+        note=f"Husk {NASTY}",
+        description="Beskrivelse & mere",
+        due_override=datetime.date(2030, 1, 1),
+        unit_specific=True,
+    )
+    statuses = recruitment_selectors.onboarding_detail(onboarding).statuses
+    states = {s.state for s in statuses}
+    assert {"done", "overdue", "na", "open"} <= states and any(s.derived for s in statuses)
+    context = {"statuses": statuses, "onboarding": onboarding, "error": error}
+    with translation.override(language):
+        old = Template(OLD_CHECKLIST_ROW).render(Context({**context, "csrf_token": "TOKEN"}))
+        new = recruitment_html.checklist_rows(
+            statuses, onboarding=onboarding, csrf_token="TOKEN", error=error
+        )
+    assert _squashed(new) == _squashed(old)
+    assert reverse("mentoring:mentor_assign", args=[cast.peer.pk]) in new
