@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
+
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -23,10 +27,27 @@ def pdf_response(request: HttpRequest, template: str, context: dict, filename: s
             {**context, "generated_at": timezone.localtime(), "generated_by": actor_name},
             request=request,
         )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    with _collector_paused():
+        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while WeasyPrint lays out a document. It makes some
+    hundred thousand objects that live for the render only; with the collector running they
+    were promoted to the older generations, and the full collections over them made one
+    onboarding PDF in ten 60-90 ms slower. Objects freed by reference counting go at once
+    as always; the cycles left over are collected by the next ordinary collection."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # The summary of many checklists ----------------------------------------------------------

@@ -2,6 +2,7 @@
 the unit filter of the overview they are reached from."""
 
 import datetime
+import gc
 import io
 from types import SimpleNamespace
 
@@ -192,3 +193,28 @@ def test_the_overview_offers_the_units_with_the_chosen_one_selected(client_for, 
     assert f'<option value="{second.pk}" selected>Enhed &lt;Nord&gt; &amp; Co</option>' in html
     assert f'<option value="{cast.unit.pk}">F-ACT Øst</option>' in html
     assert html.index("Enhed &lt;Nord&gt;") < html.index(">F-ACT Øst<")
+
+
+def test_the_garbage_collector_is_paused_while_a_pdf_is_laid_out_and_runs_again_after(
+    client_for, cast, monkeypatch
+):
+    seen = []
+    real_write_pdf = HTML.write_pdf
+
+    def write_pdf(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(HTML, "write_pdf", write_pdf)
+    onboarding = services.onboarding_start_for_peer(peer=cast.peer, by=cast.leader.user)
+    url = reverse("recruitment:onboarding_pdf", args=[onboarding.pk])
+    assert client_for("leader").get(url).status_code == 200
+    assert seen == [False] and gc.isenabled()
+
+    def fails(self, *args, **kwargs):
+        raise RuntimeError("the layout failed")
+
+    monkeypatch.setattr(HTML, "write_pdf", fails)
+    with pytest.raises(RuntimeError):
+        client_for("leader").get(url)
+    assert gc.isenabled()
