@@ -85,34 +85,27 @@ def referral_rows(table: list[TableRow]) -> str:
     )
 
 
+def _rect(b: Bar, value: int, y: float, height: float, css_class: str) -> str:
+    """A bar of a chart, with its figure as the tooltip."""
+    return element(
+        "rect",
+        element("title", f"{b.label}: {value}"),
+        x=b.x,
+        y=y,
+        width=b.width,
+        height=height,
+        class_=css_class,
+    )
+
+
 def month_chart(bars: list[Bar]) -> str:
     """The bars of the month chart (charts.month_bars): individual notes, group sessions
     stacked on top, the month below and the sum above. SVG numbers are never localised."""
     pieces = []
     for b in bars:
-        pieces.append(
-            element(
-                "rect",
-                element("title", f"{b.label}: {b.value}"),
-                x=b.x,
-                y=b.y,
-                width=b.width,
-                height=b.height,
-                class_="chart-bar",
-            )
-        )
+        pieces.append(_rect(b, b.value, b.y, b.height, "chart-bar"))
         if b.second:
-            pieces.append(
-                element(
-                    "rect",
-                    element("title", f"{b.label}: {b.second}"),
-                    x=b.x,
-                    y=b.stacked_y,
-                    width=b.width,
-                    height=b.stacked_height,
-                    class_="chart-bar-2",
-                )
-            )
+            pieces.append(_rect(b, b.second, b.stacked_y, b.stacked_height, "chart-bar-2"))
         pieces.append(element("text", b.label, x=b.text_x, y=212, class_="chart-label"))
         if b.value or b.second:
             pieces.append(
@@ -129,15 +122,7 @@ def chime_chart(bars: list[Bar]) -> str:
         join(
             [
                 element("text", b.label, x=0, y=b.text_y, class_="chart-label-lg"),
-                element(
-                    "rect",
-                    element("title", f"{b.label}: {b.value}"),
-                    x=b.x,
-                    y=b.y,
-                    width=b.width,
-                    height=b.height,
-                    class_="chart-bar",
-                ),
+                _rect(b, b.value, b.y, b.height, "chart-bar"),
                 element("text", str(b.value), x=b.text_x, y=b.text_y, class_="chart-label-lg"),
             ]
         )
