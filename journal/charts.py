@@ -1,4 +1,4 @@
-"""Geometry of the statistics charts, drawn as inline SVG by the template (no scripts, no
+"""Geometry of the statistics charts, drawn as inline SVG by journal.html (no scripts, no
 CDN), and the texts of the statistics tables' cells, written out once in Python: a page of
 units holds hundreds of them, too many to pass through template filters one by one."""
 

@@ -283,6 +283,9 @@ def _referrals(peer, today) -> int:
     )
     earlier = timezone.now() - datetime.timedelta(days=20)
     Referral.objects.filter(pk__in=[accepted.pk, declined.pk]).update(created_at=earlier)
-    # Made earlier than the services saw: the programme's referral months are added up again.
-    services.programme_months_refresh(months=[timezone.localdate(), timezone.localdate(earlier)])
+    # Made earlier than the services saw: the peer worker's months (and with them the
+    # programme's) are counted again.
+    services.peer_months_refresh(
+        keys=[(peer.pk, timezone.localdate()), (peer.pk, timezone.localdate(earlier))]
+    )
     return 3

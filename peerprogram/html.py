@@ -43,7 +43,8 @@ def element(tag: str, *children: object, **attributes: object) -> SafeString:
     written with hyphens for underscores, without a trailing one (class_ -> class,
     aria_label -> aria-label); a value of None or False leaves the attribute out, True
     writes it without a value, anything else is escaped."""
-    items = tuple(attributes.items())
+    # The value's type is part of the key: True == 1 and 0 == False as keys, not as HTML.
+    items = tuple((name, type(value), value) for name, value in attributes.items())
     try:
         start = _start_tag(tag, items)
     except TypeError:  # a value that cannot be a key of the cache
@@ -57,10 +58,10 @@ def element(tag: str, *children: object, **attributes: object) -> SafeString:
 
 
 @functools.lru_cache(maxsize=4096)
-def _start_tag(tag: str, attributes: tuple[tuple[str, object], ...]) -> str:
+def _start_tag(tag: str, attributes: tuple[tuple[str, type, object], ...]) -> str:
     """The start tag, kept: a table writes the same few hundreds of times."""
     html = [f"<{tag}"]
-    for name, value in attributes:
+    for name, _type, value in attributes:
         if value is None or value is False:
             continue
         name = name.rstrip("_").replace("_", "-")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Iterator
 
 from django.http import HttpRequest, HttpResponse
@@ -34,20 +35,31 @@ def pdf_response(request: HttpRequest, template: str, context: dict, filename: s
     return response
 
 
+_paused = {"depth": 0, "was_enabled": False}
+_paused_lock = threading.Lock()
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while WeasyPrint lays out a document. It makes some
     hundred thousand objects that live for the render only; with the collector running they
     were promoted to the older generations, and the full collections over them made one
     onboarding PDF in ten 60-90 ms slower. Objects freed by reference counting go at once
-    as always; the cycles left over are collected by the next ordinary collection."""
-    enabled = gc.isenabled()
-    gc.disable()
+    as always; the cycles left over are collected by the next ordinary collection. The
+    switch is the whole process's: with several threads rendering, the first one in turns
+    the collector off and the last one out turns it back on (if it was on)."""
+    with _paused_lock:
+        if _paused["depth"] == 0:
+            _paused["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _paused["depth"] += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _paused_lock:
+            _paused["depth"] -= 1
+            if _paused["depth"] == 0 and _paused["was_enabled"]:
+                gc.enable()
 
 
 # The summary of many checklists ----------------------------------------------------------

@@ -89,6 +89,14 @@ def test_start_tags_are_kept_per_language_and_any_value_is_written():
     assert element("td", "x", data_ids=["<1>"]) == ('<td data-ids="[&#x27;&lt;1&gt;&#x27;]">x</td>')
 
 
+def test_kept_start_tags_tell_true_from_one_and_false_from_zero():
+    assert element("input", name="x", value=False) == '<input name="x">'
+    assert element("input", name="x", value=0) == '<input name="x" value="0">'
+    assert element("td", data_n=True) == "<td data-n></td>"
+    assert element("td", data_n=1) == '<td data-n="1"></td>'
+    assert element("td", data_n=1.0) == '<td data-n="1.0"></td>'
+
+
 def test_join_escapes_what_is_not_safe():
     assert join(["a & b", element("br"), None, 3]) == "a &amp; b<br>3"
 

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from journal import selectors as journal_selectors
+from journal.models import PeerMonth, ProgrammeMonth
 from mentoring.models import Mentorship
 from peerprogram.access import get_actor
 from peerprogram.models import PeerWorker, StaffMember, Unit
@@ -49,3 +51,26 @@ def test_demo_logins_hold_the_documented_roles(settings):
     assert get_actor(users["peer2"]).peer.unit == Unit.objects.get(
         pk__in=get_actor(users["leder2"]).led_unit_ids
     )
+
+
+def test_the_demos_statistics_months_are_what_a_recount_gives(settings, monkeypatch):
+    """The demo moves two referrals 20 days back past the services: on the 10th of a month
+    into the month before. The kept months must still equal a recount."""
+    settings.DEBUG = True
+    tenth = timezone.now().replace(day=10, hour=12)
+    monkeypatch.setattr(timezone, "now", lambda: tenth)
+    call_command("seed_demo")
+    names = journal_selectors.COUNTED
+    stored = {
+        (row["peer_id"], row["month"]): {name: row[name] for name in names}
+        for row in PeerMonth.objects.values("peer_id", "month", *names)
+        if any(row[name] for name in names)
+    }
+    assert stored == journal_selectors.count_peer_months()
+    assert sum(row["referrals"] for row in stored.values()) >= 3
+    programme = {
+        row["month"]: {name: row[name] for name in names}
+        for row in ProgrammeMonth.objects.values("month", *names)
+        if any(row[name] for name in names)
+    }
+    assert programme == journal_selectors.count_programme_months()

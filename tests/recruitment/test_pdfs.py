@@ -17,6 +17,7 @@ from recruitment import selectors, services
 from recruitment.pdf import (
     SUMMARY_ROWS_FIRST_PAGE,
     SUMMARY_ROWS_PER_PAGE,
+    _collector_paused,
     summary_columns,
     summary_pages,
 )
@@ -218,3 +219,22 @@ def test_the_garbage_collector_is_paused_while_a_pdf_is_laid_out_and_runs_again_
     with pytest.raises(RuntimeError):
         client_for("leader").get(url)
     assert gc.isenabled()
+
+
+def test_overlapping_renders_turn_the_collector_on_again_only_when_the_last_one_ends():
+    """Two threads rendering at once: the collector is the whole process's."""
+    first, second = _collector_paused(), _collector_paused()
+    first.__enter__()
+    second.__enter__()
+    assert not gc.isenabled()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # the second render is still laying out
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+    gc.disable()  # a process that runs without the collector keeps it off
+    try:
+        with _collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
