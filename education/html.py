@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from peerprogram.html import element, join, short_date, url_of
+from peerprogram.html import csrf_input, element, join, short_date, url_of
 
 from .models import Cohort, Enrolment
 from .selectors import Participation
@@ -34,7 +34,7 @@ def participant_rows(
     )
     attended_label, by_hand = _("Modules attended"), f"({_('marked by hand')})"
     mentor_text, completion_text = _("Mentor on modules"), _("Completion")
-    token = element("input", type="hidden", name="csrfmiddlewaretoken", value=str(csrf_token))
+    token = csrf_input(csrf_token)
     cancel_button = element(
         "button", _("Cancel seat"), class_="btn btn-sm btn-outline-danger", type="submit"
     )
@@ -109,16 +109,7 @@ def participant_rows(
                 ),
                 element("td", *completed),
                 # The buttons apart as the browser spaces inline elements.
-                element("td", join(_spaced(actions)), class_="text-end text-nowrap"),
+                element("td", join(actions, " "), class_="text-end text-nowrap"),
             )
         )
     return join(html)
-
-
-def _spaced(pieces: list) -> list:
-    spaced = []
-    for piece in pieces:
-        if spaced:
-            spaced.append(" ")
-        spaced.append(piece)
-    return spaced

@@ -74,9 +74,17 @@ def _start_tag(tag: str, attributes: tuple[tuple[str, type, object], ...]) -> st
 VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "col", "wbr"})
 
 
-def join(pieces: Iterable[object]) -> SafeString:
-    """Pieces one after the other: safe HTML as it is, anything else escaped."""
-    return SafeString("".join([_text(piece) for piece in pieces if piece is not None]))
+def join(pieces: Iterable[object], separator: str = "") -> SafeString:
+    """Pieces one after the other (with `separator`, plain text, between them): safe HTML
+    as it is, anything else escaped."""
+    return SafeString(
+        escape(separator).join([_text(piece) for piece in pieces if piece is not None])
+    )
+
+
+def csrf_input(token: object) -> SafeString:
+    """The hidden field {% csrf_token %} writes, for forms in rows written here."""
+    return element("input", type="hidden", name="csrfmiddlewaretoken", value=str(token))
 
 
 def number(value: int) -> str:

@@ -265,8 +265,8 @@ class PeerWorker(VersionedModel):
             return "probation"
         return "employed"
 
-    def status_label(self) -> str:
-        return str(PEER_STATUS_LABELS[self.status()])
+    def status_label(self, today: datetime.date | None = None) -> str:
+        return str(PEER_STATUS_LABELS[self.status(today)])
 
 
 PEER_STATUS_LABELS = {

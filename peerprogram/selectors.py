@@ -85,9 +85,9 @@ def unit_people(units: list[Unit]) -> list[UnitPeople]:
     return list(blocks.values())
 
 
-def programme_totals(active_units: int | None = None) -> dict[str, int]:
-    """Counts for the Centre's overview, in two queries (one, when the caller has counted
-    the active units already)."""
+def programme_totals(active_units: int) -> dict[str, int]:
+    """Counts for the Centre's overview in one query, with the number of active units the
+    caller has counted (the home page's units list does)."""
     today = timezone.localdate()
     peers = PeerWorker.objects.annotate(has_mentor=mentoring_selectors.has_active_mentor())
     employed = employed_now_q()
@@ -99,6 +99,4 @@ def programme_totals(active_units: int | None = None) -> dict[str, int]:
         peers_without_mentor=Count("pk", filter=employed & Q(has_mentor=False)),
         peers_starting=Count("pk", filter=Q(start_date__gt=today)),
     )
-    if active_units is None:
-        active_units = Unit.objects.filter(active=True).count()
     return {"units": active_units, **totals}

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .html import element, join, number, short_date, url_of
-from .models import PEER_STATUS_LABELS, PeerWorker, Unit, hours_warning
+from .models import PeerWorker, Unit, hours_warning
 
 
 def peer_rows(peers: Iterable[PeerWorker], *, show_unit: bool = False) -> str:
@@ -44,7 +44,7 @@ def peer_rows(peers: Iterable[PeerWorker], *, show_unit: bool = False) -> str:
             element("td", peer.get_employment_form_display()),
             element("td", f"{intcomma(peer.yearly_cost)} kr.", class_="text-end text-nowrap"),
             element("td", peer.current_mentor or none_yet),
-            element("td", str(PEER_STATUS_LABELS[peer.status(today)])),
+            element("td", peer.status_label(today)),
         ]
         html.append(element("tr", *cells))
     return join(html)

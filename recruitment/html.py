@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from peerprogram.html import element, join, number, short_date, url_of
+from peerprogram.html import csrf_input, element, join, number, short_date, url_of
 
 from .selectors import ItemStatus, Progress
 
@@ -79,7 +79,7 @@ def checklist_rows(
     row given (the toggle answers with its own row only)."""
     toggle_url = url_of("recruitment:checklist_item_toggle")
     edit_url = url_of("recruitment:checklist_item_edit")
-    token = element("input", type="hidden", name="csrfmiddlewaretoken", value=str(csrf_token))
+    token = csrf_input(csrf_token)
     fact_title = _("Read from the fact; not ticked by hand.")
     recorded, automatic = f"✓ {_('recorded')}", _("automatic")
     unit_task = element("span", _("unit task"), class_="badge text-bg-light")

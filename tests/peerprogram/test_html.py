@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
-from peerprogram.html import element, join, number, select_options, short_date, url_of
+from peerprogram.html import csrf_input, element, join, number, select_options, short_date, url_of
 
 
 def test_options_are_escaped_like_format_html_and_the_chosen_one_is_selected():
@@ -95,6 +95,16 @@ def test_kept_start_tags_tell_true_from_one_and_false_from_zero():
     assert element("td", data_n=True) == "<td data-n></td>"
     assert element("td", data_n=1) == '<td data-n="1"></td>'
     assert element("td", data_n=1.0) == '<td data-n="1.0"></td>'
+
+
+def test_join_puts_its_separator_between_the_pieces_and_escapes_it():
+    assert join(["a", None, element("b", "c")], " & ") == "a &amp; <b>c</b>"
+    assert join([], " ") == ""
+
+
+def test_csrf_input_is_what_the_csrf_token_tag_writes():
+    tag = Template("{% csrf_token %}").render(Context({"csrf_token": 'T"<1>'}))
+    assert csrf_input('T"<1>') == tag.replace(" >", ">")
 
 
 def test_join_escapes_what_is_not_safe():
