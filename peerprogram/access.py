@@ -96,6 +96,11 @@ _MENTEE_IDS = Subquery(
     .annotate(ids=IdList("peer_id"))
     .values("ids")
 )
+# The staff row with both, built once: annotating with the subqueries (they are resolved
+# and copied into the query) cost a third of a millisecond of every request.
+_ACTOR_STAFF = StaffMember.objects.select_related("unit", "peer").annotate(
+    led_ids=_LED_UNIT_IDS, mentee_ids=_MENTEE_IDS
+)
 
 
 def get_actor(user: AbstractBaseUser | AnonymousUser) -> Actor:
@@ -107,12 +112,7 @@ def get_actor(user: AbstractBaseUser | AnonymousUser) -> Actor:
     if not user.is_authenticated:
         actor = Actor(user, None, False, False, frozenset(), None, frozenset())
     else:
-        staff = (
-            StaffMember.objects.filter(user=user, active=True)
-            .select_related("unit", "peer")
-            .annotate(led_ids=_LED_UNIT_IDS, mentee_ids=_MENTEE_IDS)
-            .first()
-        )
+        staff = _ACTOR_STAFF.filter(user=user, active=True).first()
         actor = Actor(
             user=user,
             staff=staff,

@@ -1,6 +1,7 @@
 """The rows of the core's long tables, written in Python (see peerprogram.html for why):
 the peer workers (the programme's peer list, the leaders' home pages, a unit's page) and
-the units (the unit list and the Centre's home page), 25-50 rows a page."""
+the units (the unit list and the Centre's home page) and the staff (the staff list, a
+unit's page, a leader's home page), 25-50 rows a page."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .html import element, join, number, short_date, url_of
-from .models import PeerWorker, Unit, hours_warning
+from .models import PeerWorker, StaffMember, Unit, hours_warning
 
 
 def peer_rows(peers: Iterable[PeerWorker], *, show_unit: bool = False) -> str:
@@ -70,5 +71,37 @@ def unit_rows(units: Iterable[Unit], *, with_organisation_and_state: bool = Fals
         ]
         if with_organisation_and_state:
             cells.append(element("td", yes if unit.active else no))
+        html.append(element("tr", *cells))
+    return join(html)
+
+
+def staff_rows(
+    staff: Iterable[StaffMember], *, show_unit: bool = False, leader_id: int | None = None
+) -> str:
+    """A staff member a row: name (linked; marked if Centre staff or the unit's leader),
+    (unit,) profession, e-mail, phone and whether active."""
+    detail_url = url_of("peerprogram:staff_detail")
+    # The labels of the professions once per table: get_profession_display() hashed every
+    # choice (translating each label) for every row.
+    professions = {value: str(label) for value, label in StaffMember.Profession.choices}
+    yes, no = _("yes,no").split(",")[:2]
+    centre = element("span", _("Centre"), class_="badge text-bg-info")
+    leader = element("span", _("Leader"), class_="badge text-bg-secondary")
+    html = []
+    for member in staff:
+        name = [element("a", member.name, href=detail_url(member.pk))]
+        if member.is_centre_staff:
+            name += [" ", centre]
+        if leader_id and member.pk == leader_id:
+            name += [" ", leader]
+        cells = [element("td", *name)]
+        if show_unit:
+            cells.append(element("td", member.unit.name))
+        cells += [
+            element("td", professions.get(member.profession, member.profession)),
+            element("td", element("a", member.email, href=f"mailto:{member.email}")),
+            element("td", member.phone or "–"),
+            element("td", yes if member.active else no),
+        ]
         html.append(element("tr", *cells))
     return join(html)

@@ -10,3 +10,4 @@ register = template.Library()
 
 register.simple_tag(tables.peer_rows, name="peer_rows")
 register.simple_tag(tables.unit_rows, name="unit_rows")
+register.simple_tag(tables.staff_rows, name="staff_rows")

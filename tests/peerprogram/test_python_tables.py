@@ -11,13 +11,13 @@ from django.utils import timezone, translation
 
 from mentoring.models import Mentorship
 from peerprogram import selectors, tables
-from peerprogram.models import PeerWorker, Unit
+from peerprogram.models import PeerWorker, StaffMember, Unit
 from recruitment import html as recruitment_html
 from recruitment import selectors as recruitment_selectors
 from recruitment import services as recruitment_services
 from recruitment.models import ChecklistItem
 from tests.education.factories import CohortFactory, EnrolmentFactory, ExternalEnrolmentFactory
-from tests.factories import PeerWorkerFactory, UnitFactory
+from tests.factories import PeerWorkerFactory, StaffMemberFactory, UnitFactory
 
 NASTY = 'Enhed <b>"fed"</b> & co'
 ESCAPED = "Enhed &lt;b&gt;&quot;fed&quot;&lt;/b&gt; &amp; co"
@@ -131,6 +131,55 @@ def test_the_unit_rows_are_what_the_templates_wrote(cast, nasty, language, full)
         new = tables.unit_rows(units, with_organisation_and_state=full)
     assert _squeezed(new) == _squeezed(old)
     assert "Lukket &lt;enhed&gt;" in new and ESCAPED in new
+
+
+OLD_STAFF_ROWS = """{% load i18n %}{% for member in staff %}
+  <tr>
+    <td><a href="{{ member.get_absolute_url }}">{{ member.name }}</a>{% if member.is_centre_staff %} <span class="badge text-bg-info">{% translate "Centre" %}</span>{% endif %}{% if leader_id and member.pk == leader_id %} <span class="badge text-bg-secondary">{% translate "Leader" %}</span>{% endif %}</td>
+    {% if show_unit %}<td>{{ member.unit.name }}</td>{% endif %}
+    <td>{{ member.get_profession_display }}</td>
+    <td><a href="mailto:{{ member.email }}">{{ member.email }}</a></td>
+    <td>{{ member.phone|default:"–" }}</td>
+    <td>{{ member.active|yesno:_("yes,no") }}</td>
+  </tr>
+  {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize(("show_unit", "leader"), [(True, False), (False, True)])
+def test_the_staff_rows_are_what_the_template_wrote(cast, nasty, language, show_unit, leader):
+    """The staff list's rows (with the unit) and a unit's page's (its leader marked)."""
+    StaffMemberFactory(
+        name="Ib <Inaktiv>",
+        unit=cast.unit,
+        active=False,
+        phone="",
+        email="ib+x@example.org",
+        profession=StaffMember.Profession.OTHER,
+    )
+    staff = list(StaffMember.objects.select_related("unit").order_by("pk"))
+    assert any(m.is_centre_staff for m in staff) and any(not m.phone for m in staff)
+    leader_id = cast.unit.leader_id if leader else None
+    with translation.override(language):
+        context = {"staff": staff, "show_unit": show_unit, "leader_id": leader_id}
+        old = Template(OLD_STAFF_ROWS).render(Context(context))
+        new = tables.staff_rows(staff, show_unit=show_unit, leader_id=leader_id)
+    assert _squeezed(new) == _squeezed(old)
+    assert "Ib &lt;Inaktiv&gt;" in new and ESCAPED in new
+    assert ("text-bg-secondary" in new) is leader
+
+
+def test_the_staff_list_the_unit_and_the_leaders_home_page_link_their_staff(client_for, cast):
+    url = reverse("peerprogram:staff_detail", args=[cast.mentor.pk])
+    client = client_for("leader")
+    for page in (
+        reverse("peerprogram:staff_list"),
+        reverse("peerprogram:unit_detail", args=[cast.unit.pk]),
+        reverse("peerprogram:home"),
+    ):
+        html = client.get(page).content.decode()
+        table = html[html.index('data-testid="staff-table"') :]
+        assert f'<a href="{url}">Mads Mentor</a>' in table, page
 
 
 def test_the_unit_list_and_the_centres_home_page_link_their_rows(client_for, cast, nasty):
