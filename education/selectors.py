@@ -627,9 +627,12 @@ def _meetings_of(found: dict[int, list[Entry]], ids: set[int], start, end) -> No
             audience = members[meeting.group_id]
         if meeting.facilitator_id:
             audience = audience | {meeting.facilitator_id}
-        entry = meeting_entry(meeting)
-        for person_id in audience & ids:
-            found[person_id].append(entry)
+        # The entry only for a meeting someone asked about takes part in: it reverses the
+        # meeting's URL, and one person's calendar meets every meeting of the programme.
+        if taking_part_here := audience & ids:
+            entry = meeting_entry(meeting)
+            for person_id in taking_part_here:
+                found[person_id].append(entry)
 
 
 def entries_for(person: StaffMember, start, end) -> list[Entry]:

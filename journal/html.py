@@ -7,18 +7,19 @@ from __future__ import annotations
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from peerprogram.html import element, join, number
+from peerprogram.html import element, join, number, wrap_in
 
 from .charts import Bar, TableRow
 
 
 def month_rows(rows: list[tuple]) -> str:
     """The month-by-month table of the totals: a month a row (charts.month_rows)."""
+    cell = wrap_in("td", class_="text-end")
     return join(
         element(
             "tr",
             element("th", date_format(month, "M Y"), scope="row", class_="fw-normal text-nowrap"),
-            *(element("td", number(n), class_="text-end") for n in cells),
+            *(cell(number(n)) for n in cells),
         )
         for month, cells in rows
     )
@@ -38,6 +39,7 @@ def load_rows(table: list[TableRow], *, by_unit: bool, unit_query: str) -> str:
     """Conversations per contracted hour: a unit (linked to its own figures) or a peer
     worker a row, a month a column, months far from the usual level marked."""
     flags = {"low": _flag("low"), "high": _flag("high")}
+    cell = wrap_in("td", class_="text-end")
     html = []
     for t in table:
         if by_unit:
@@ -52,12 +54,7 @@ def load_rows(table: list[TableRow], *, by_unit: bool, unit_query: str) -> str:
             )
         cells = [element("th", name, scope="row", class_="fw-normal")]
         cells += [
-            element(
-                "td",
-                text,
-                flags[flag] if flag else None,
-                class_=f"text-end load-{flag}" if flag else "text-end",
-            )
+            element("td", text, flags[flag], class_=f"text-end load-{flag}") if flag else cell(text)
             for text, flag in t.load
         ]
         cells.append(element("td", t.usual, class_="text-end"))
@@ -70,11 +67,12 @@ def load_rows(table: list[TableRow], *, by_unit: bool, unit_query: str) -> str:
 
 def referral_rows(table: list[TableRow]) -> str:
     """Referrals received / accepted: a unit or peer worker a row, a month a column."""
+    cell = wrap_in("td", class_="text-end")
     return join(
         element(
             "tr",
             element("th", t.row.label, scope="row", class_="fw-normal"),
-            *(element("td", text, class_="text-end") for text in t.referrals),
+            *map(cell, t.referrals),
             element(
                 "td",
                 f"{number(t.row.total.referrals)} / {number(t.row.total.accepted)}",

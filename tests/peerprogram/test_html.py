@@ -10,7 +10,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
-from peerprogram.html import csrf_input, element, join, number, select_options, short_date, url_of
+from peerprogram.html import (
+    csrf_input,
+    element,
+    join,
+    number,
+    select_options,
+    short_date,
+    url_of,
+    wrap_in,
+)
 
 
 def test_options_are_escaped_like_format_html_and_the_chosen_one_is_selected():
@@ -95,6 +104,16 @@ def test_kept_start_tags_tell_true_from_one_and_false_from_zero():
     assert element("td", data_n=True) == "<td data-n></td>"
     assert element("td", data_n=1) == '<td data-n="1"></td>'
     assert element("td", data_n=1.0) == '<td data-n="1.0"></td>'
+
+
+def test_wrap_in_writes_what_element_writes_for_each_child():
+    cell = wrap_in("td", class_='a "b"', data_n=3)
+    for child in ["1,23", "<b>&", mark_safe("<i>x</i>"), 7, gettext_lazy("Name")]:
+        assert cell(child) == element("td", child, class_='a "b"', data_n=3)
+        assert isinstance(cell(child), SafeString)
+    assert cell("<b>") == '<td class="a &quot;b&quot;" data-n="3">&lt;b&gt;</td>'
+    with pytest.raises(ValueError):
+        wrap_in("br")
 
 
 def test_join_puts_its_separator_between_the_pieces_and_escapes_it():
