@@ -20,10 +20,12 @@ from collections.abc import Callable, Iterable
 from html import escape
 
 from django.conf import settings
+from django.db.models import Choices
 from django.urls import reverse
 from django.utils.formats import date_format, localize
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 
 def _text(value: object) -> str:
@@ -108,6 +110,25 @@ def url_of(viewname: str) -> Callable[[int], str]:
     marker = "2147483647"
     before, after = reverse(viewname, args=[marker]).split(marker)
     return lambda pk: f"{before}{int(pk)}{after}"
+
+
+def choice_label(choices: type[Choices], value: str) -> str:
+    """The label of a choice as get_FOO_display() gives it (the value itself when it is not
+    a choice), in the active language. get_FOO_display() translates every label of the
+    field on each call to look one up; a table asks once per row."""
+    return _labels(choices, get_language()).get(value, value)
+
+
+@functools.lru_cache(maxsize=256)
+def _labels(choices: type[Choices], language: str | None) -> dict[str, str]:
+    # The language is part of the key: str() translates into the active language.
+    return {value: str(label) for value, label in choices.choices}
+
+
+def yes_no(value: object) -> str:
+    """ "yes" or "no" as {{ value|yesno:_("yes,no") }} writes it."""
+    yes, no = _("yes,no").split(",")[:2]
+    return yes if value else no
 
 
 def short_date(day: datetime.date) -> str:

@@ -11,7 +11,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .html import element, join, number, short_date, url_of
+from .html import choice_label, element, join, number, short_date, url_of, yes_no
 from .models import PeerWorker, StaffMember, Unit, hours_warning
 
 
@@ -42,7 +42,7 @@ def peer_rows(peers: Iterable[PeerWorker], *, show_unit: bool = False) -> str:
                 else None,
                 class_="text-end",
             ),
-            element("td", peer.get_employment_form_display()),
+            element("td", choice_label(PeerWorker.EmploymentForm, peer.employment_form)),
             element("td", f"{intcomma(peer.yearly_cost)} kr.", class_="text-end text-nowrap"),
             element("td", peer.current_mentor or none_yet),
             element("td", peer.status_label(today)),
@@ -55,12 +55,11 @@ def unit_rows(units: Iterable[Unit], *, with_organisation_and_state: bool = Fals
     """A unit a row: name (linked), kind, (region or organisation,) leader, active staff
     and peer workers employed now (selectors.units_with_counts)(, whether active)."""
     detail_url = url_of("peerprogram:unit_detail")
-    yes, no = _("yes,no").split(",")[:2]
     html = []
     for unit in units:
         cells = [
             element("td", element("a", unit.name, href=detail_url(unit.pk))),
-            element("td", unit.get_kind_display()),
+            element("td", choice_label(Unit.Kind, unit.kind)),
         ]
         if with_organisation_and_state:
             cells.append(element("td", unit.organisation))
@@ -70,7 +69,7 @@ def unit_rows(units: Iterable[Unit], *, with_organisation_and_state: bool = Fals
             element("td", number(unit.peer_count), class_="text-end"),
         ]
         if with_organisation_and_state:
-            cells.append(element("td", yes if unit.active else no))
+            cells.append(element("td", yes_no(unit.active)))
         html.append(element("tr", *cells))
     return join(html)
 
@@ -81,10 +80,6 @@ def staff_rows(
     """A staff member a row: name (linked; marked if Centre staff or the unit's leader),
     (unit,) profession, e-mail, phone and whether active."""
     detail_url = url_of("peerprogram:staff_detail")
-    # The labels of the professions once per table: get_profession_display() hashed every
-    # choice (translating each label) for every row.
-    professions = {value: str(label) for value, label in StaffMember.Profession.choices}
-    yes, no = _("yes,no").split(",")[:2]
     centre = element("span", _("Centre"), class_="badge text-bg-info")
     leader = element("span", _("Leader"), class_="badge text-bg-secondary")
     html = []
@@ -98,10 +93,10 @@ def staff_rows(
         if show_unit:
             cells.append(element("td", member.unit.name))
         cells += [
-            element("td", professions.get(member.profession, member.profession)),
+            element("td", choice_label(StaffMember.Profession, member.profession)),
             element("td", element("a", member.email, href=f"mailto:{member.email}")),
             element("td", member.phone or "–"),
-            element("td", yes if member.active else no),
+            element("td", yes_no(member.active)),
         ]
         html.append(element("tr", *cells))
     return join(html)

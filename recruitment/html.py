@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from peerprogram.html import csrf_input, element, join, number, short_date, url_of
+from peerprogram.html import choice_label, csrf_input, element, join, number, short_date, url_of
 
+from .models import Responsible
 from .selectors import ItemStatus, Progress
 
 
@@ -184,7 +185,7 @@ def checklist_rows(
                 "tr",
                 element("td", tick),
                 element("td", *task),
-                element("td", item.get_responsible_display(), class_="small"),
+                element("td", choice_label(Responsible, item.responsible), class_="small"),
                 element("td", *due, class_="text-nowrap small"),
                 element("td", *status, class_="small"),
                 element(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from django import template
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
@@ -25,7 +26,9 @@ def main_menu(context) -> str:
     request = context["request"]
     actor = get_actor(request.user)
     match = request.resolver_match
-    return _menu(
+    # While developing, every page renders it afresh: an edited template shows at once.
+    menu = _menu.__wrapped__ if settings.DEBUG else _menu
+    return menu(
         get_language(),
         match.url_name if match else None,
         match.app_name if match else None,

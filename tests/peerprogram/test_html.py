@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
 from peerprogram.html import (
+    choice_label,
     csrf_input,
     element,
     join,
@@ -19,7 +20,9 @@ from peerprogram.html import (
     short_date,
     url_of,
     wrap_in,
+    yes_no,
 )
+from peerprogram.models import StaffMember, Unit
 
 
 def test_options_are_escaped_like_format_html_and_the_chosen_one_is_selected():
@@ -145,3 +148,20 @@ def test_short_date_and_number_write_what_the_template_writes(language):
         assert f"{short_date(day)}|{number(12345)}" == template.render(
             Context({"day": day, "n": 12345})
         )
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_choice_labels_and_yes_no_are_what_the_model_and_the_template_give(language):
+    member = StaffMember(profession=StaffMember.Profession.NURSE)
+    with translation.override(language):
+        assert choice_label(StaffMember.Profession, member.profession) == str(
+            member.get_profession_display()
+        )
+        assert choice_label(Unit.Kind, "not-a-kind") == "not-a-kind"
+        template = Template('{{ a|yesno:_("yes,no") }}/{{ b|yesno:_("yes,no") }}')
+        assert f"{yes_no(True)}/{yes_no(0)}" == template.render(Context({"a": True, "b": 0}))
+    with translation.override("da"):
+        danish = choice_label(StaffMember.Profession, StaffMember.Profession.NURSE)
+    with translation.override("en"):
+        english = choice_label(StaffMember.Profession, StaffMember.Profession.NURSE)
+    assert danish != english  # kept per language

@@ -145,3 +145,14 @@ def test_each_peer_worker_gets_their_own_page_in_the_menu(cast):
             menu = peerprogram_layout.main_menu({"request": request})
             urls.append(re.search(r'href="([^"]+)">My page', menu).group(1))
     assert urls == [cast.peer.get_absolute_url(), cast.other_peer.get_absolute_url()]
+
+
+def test_while_developing_the_menu_is_rendered_afresh(cast, settings):
+    settings.DEBUG = True
+    peerprogram_layout._menu.cache_clear()
+    user = cast.user("leader")
+    request = _request(user, reverse("peerprogram:home"))
+    with translation.override("en"):
+        menu = peerprogram_layout.main_menu({"request": request})
+    assert 'href="/staff/"' in menu
+    assert peerprogram_layout._menu.cache_info().currsize == 0
