@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import (
     AwayPeriod,
     CheckIn,
@@ -27,6 +28,23 @@ class CheckInAdmin(admin.ModelAdmin):
     fields = ["mentorship", "date", "time", "moved_from", "status", "duration_minutes", "topics"]
     list_select_related = ["mentorship__peer__staff_member", "mentorship__mentor"]
     raw_id_fields = ["mentorship"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Moving a check-in to another mentorship changes the last held date of both.
+        touched = {obj.mentorship_id}
+        if change and "mentorship" in form.changed_data:
+            touched.add(form.initial["mentorship"])
+        services.last_held_refresh(Mentorship.objects.filter(pk__in=touched))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.last_held_refresh(Mentorship.objects.filter(pk=obj.mentorship_id))
+
+    def delete_queryset(self, request, queryset):
+        touched = set(queryset.values_list("mentorship_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.last_held_refresh(Mentorship.objects.filter(pk__in=touched))
 
     def lookup_allowed(self, lookup, value, request=None):
         # No filtering on the note either (?note__icontains=… would reveal it).

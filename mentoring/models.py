@@ -65,6 +65,9 @@ class Mentorship(models.Model):
         blank=True,
         related_name="+",
     )
+    # The date of the newest held check-in, kept by services.last_held_refresh wherever
+    # check-ins are written: the overview orders every active mentorship by it.
+    last_held_on = models.DateField(_("last check-in held"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-start_date"]

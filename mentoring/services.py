@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,23 @@ from peerprogram.models import PeerWorker, StaffMember
 from peerprogram.services import ConcurrentEditError, audit, save_versioned
 
 from .models import AwayPeriod, CheckIn, Mentorship, MentorshipTask, MentorTask, Topic
+
+
+def last_held_on() -> Subquery:
+    """The date of a mentorship's newest held check-in (OuterRef("pk") is the mentorship).
+    Newest first and the first row, not MAX(): one step down the index
+    (mentorship, status, date)."""
+    return Subquery(
+        CheckIn.objects.filter(mentorship=OuterRef("pk"), status=CheckIn.Status.HELD)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+
+
+def last_held_refresh(mentorships: QuerySet[Mentorship]) -> None:
+    """Set `Mentorship.last_held_on` again from the check-ins, in one UPDATE. Called by
+    every write of check-ins (logging, the admin, the seed commands)."""
+    mentorships.order_by().update(last_held_on=last_held_on())
 
 
 def _away_days(mentor: StaffMember) -> list[tuple[datetime.date, datetime.date]]:
@@ -289,6 +307,7 @@ def checkin_log(
         summary = save_versioned(checkin, expected_version=expected_version, changes=changes)
     except ConcurrentEditError:
         raise
+    last_held_refresh(Mentorship.objects.filter(pk=checkin.mentorship_id))
     audit(by=by, action=f"checkin_{outcome}", obj=checkin, summary=summary)
     return checkin
 

@@ -17,7 +17,8 @@ from education.models import (
     Meeting,
     local_datetime,
 )
-from mentoring.models import CheckIn
+from mentoring.models import CheckIn, Mentorship
+from mentoring.services import last_held_refresh
 from tests.factories import MentorshipFactory, PeerWorkerFactory
 
 
@@ -135,3 +136,10 @@ class CheckInFactory(factory.django.DjangoModelFactory):
     date = datetime.date(2027, 1, 5)
     time = datetime.time(10, 0)
     duration_minutes = 30
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As the services do: the mentorship's last held date follows its check-ins.
+        checkin = super()._create(model_class, *args, **kwargs)
+        last_held_refresh(Mentorship.objects.filter(pk=checkin.mentorship_id))
+        return checkin

@@ -26,6 +26,7 @@ from peerprogram.scale import NATION, REGION, Scale
 from recruitment.models import Applicant, Assessment, Onboarding, ReferenceCheck, Vacancy
 
 from ..factories import UnitFactory
+from ..mentoring.test_last_held import assert_kept
 
 pytestmark = pytest.mark.django_db
 
@@ -210,6 +211,11 @@ def test_check_ins_are_mostly_held_and_the_future_ones_planned(tiny):
     assert set(CheckIn.objects.filter(date__gte=today).values_list("status", flat=True)) == {
         CheckIn.Status.PLANNED
     }
+
+
+def test_every_mentorship_keeps_the_date_of_its_last_held_check_in(tiny):
+    assert Mentorship.objects.filter(last_held_on__isnull=False).exists()
+    assert_kept()
 
 
 def test_cohorts_hold_no_more_seats_than_they_have(tiny):

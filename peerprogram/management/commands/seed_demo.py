@@ -222,7 +222,7 @@ class Command(BaseCommand):
     def _mentorship(self, peer, mentor_name: str, start: datetime.date, today) -> None:
         """A mentorship with a believable record: most past check-ins held."""
         from mentoring import services as mentoring
-        from mentoring.models import CheckIn
+        from mentoring.models import CheckIn, Mentorship
 
         admin = get_user_model().objects.get(username="admin")
         mentorship = mentoring.mentor_assign(
@@ -263,6 +263,7 @@ class Command(BaseCommand):
                 for day in history
                 if day < today
             )
+        mentoring.last_held_refresh(Mentorship.objects.filter(pk=mentorship.pk))
         self.created += 1
 
     def _recruitment(self, today: datetime.date, units: list[Unit]) -> None:
