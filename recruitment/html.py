@@ -53,7 +53,7 @@ def overview_rows(rows: list[Progress]) -> str:
             element(
                 "tr",
                 element("td", name, None if onboarding.peer_id else join([" ", vacancy])),
-                element("td", onboarding.unit.name),
+                element("td", onboarding.unit_name),
                 element(
                     "td",
                     short_date(onboarding.start_date),

@@ -485,9 +485,17 @@ class Onboarding(models.Model):
             return self.peer.start_date
         return self.vacancy.planned_start_date
 
+    # Until the hire, the usual probation is planned for.
+    VACANCY_PROBATION_MONTHS = 3
+
     @property
     def probation_months(self) -> int:
-        return self.peer.probation_months if self.peer_id else 3
+        return self.peer.probation_months if self.peer_id else self.VACANCY_PROBATION_MONTHS
+
+    @property
+    def published_on(self) -> datetime.date | None:
+        """The day the vacancy's posting was published (None without a vacancy)."""
+        return self.vacancy.published_on if self.vacancy_id else None
 
     # A task whose date had passed before the checklist existed gets this long to catch up,
     # instead of being overdue from the first day.

@@ -117,7 +117,7 @@ def summary_row(progress, columns: list[tuple[str, int, bool]]) -> str:
     next_open = progress.next_open
     cells = [label]
     if "Enhed" in widths:
-        cells.append(_cut(onboarding.unit.name, widths["Enhed"]))
+        cells.append(_cut(onboarding.unit_name, widths["Enhed"]))
     cells += [
         onboarding.start_date.strftime("%d.%m.%Y"),
         f"{progress.done:>2}/{progress.total:<2} {progress.percent:>3} %",

@@ -38,7 +38,7 @@ def _row(name: str, *, unit="F-ACT Øst", peer=True, done=3, total=30, overdue=0
     onboarding = SimpleNamespace(
         label=name,
         peer_id=1 if peer else None,
-        unit=SimpleNamespace(name=unit),
+        unit_name=unit,
         start_date=datetime.date(2026, 3, 2),
     )
     next_open = (

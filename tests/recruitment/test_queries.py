@@ -19,7 +19,7 @@ from education import services as education_services
 from education.models import MandatoryCourse
 from mentoring.services import mentor_assign
 from recruitment import selectors, services
-from recruitment.models import Applicant, CommitteeMember, Onboarding, Vacancy
+from recruitment.models import Anchor, Applicant, CommitteeMember, Onboarding, Vacancy
 from tests.education.factories import CohortFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,13 +153,33 @@ def test_the_lists_summary_agrees_with_the_checklist_of_each_onboarding(cast, si
         contact_person=cast.leader,
     )
     # The lists read the committee seats in a query, one checklist with its onboarding.
-    summaries = selectors.onboarding_progress(selectors.with_relations(Onboarding.objects.all()))
+    summaries = selectors.onboarding_progress(selectors.for_lists(Onboarding.objects.all()))
     one_by_one = selectors.with_committee_seats(selectors.with_relations(Onboarding.objects.all()))
     details = {o.pk: selectors.onboarding_detail(o) for o in one_by_one}
     assert len(summaries) == len(details) == 2 * size + 1
     committee = []
     for summary in summaries:
         detail = details[summary.onboarding.pk]
+        # The list's row says what the model says.
+        listed, model = summary.onboarding, detail.onboarding
+        assert isinstance(listed, selectors.ListedOnboarding)
+        assert [
+            listed.label,
+            listed.unit_name,
+            listed.start_date,
+            listed.probation_months,
+            listed.published_on,
+            listed.created_at,
+            [listed.anchor_date(a) for a in Anchor.values if a != Anchor.EDUCATION_COMPLETED],
+        ] == [
+            model.label,
+            model.unit.name,
+            model.start_date,
+            model.probation_months,
+            model.published_on,
+            model.created_at,
+            [model.anchor_date(a) for a in Anchor.values if a != Anchor.EDUCATION_COMPLETED],
+        ]
         assert (summary.done, summary.total, summary.overdue, summary.percent) == (
             detail.done,
             detail.total,
