@@ -14,6 +14,8 @@ from mentoring import selectors, services
 from mentoring.models import CheckIn, Mentorship
 from tests.education.factories import CheckInFactory
 
+from .helpers import fresh_mentorship
+
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
@@ -33,15 +35,7 @@ def assert_kept():
 
 
 def _mentorship(cast, started_days_ago=60) -> Mentorship:
-    cast.peer.mentorships.all().delete()
-    weekday = (TODAY() - datetime.timedelta(days=7)).weekday()
-    return services.mentor_assign(
-        peer=cast.peer,
-        mentor=cast.mentor,
-        by=cast.leader.user,
-        start_date=TODAY() - datetime.timedelta(days=started_days_ago),
-        weekday=min(weekday, 4),
-    )
+    return fresh_mentorship(cast, started_days_ago)
 
 
 def _log(checkin: CheckIn, outcome: str, **kwargs) -> None:

@@ -11,20 +11,10 @@ from mentoring.models import MentorIntroduction, ReminderSent
 from tests.education.factories import CheckInFactory
 from tests.factories import MentorshipFactory, PeerWorkerFactory, StaffMemberFactory
 
+from .helpers import fresh_mentorship as _fresh_mentorship
+
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-
-
-def _fresh_mentorship(cast, started_days_ago=21):
-    cast.peer.mentorships.all().delete()
-    weekday = (TODAY() - datetime.timedelta(days=7)).weekday()
-    return services.mentor_assign(
-        peer=cast.peer,
-        mentor=cast.mentor,
-        by=cast.leader.user,
-        start_date=TODAY() - datetime.timedelta(days=started_days_ago),
-        weekday=min(weekday, 4),
-    )
 
 
 def test_candidates_are_ranked_with_their_reasons(cast):
