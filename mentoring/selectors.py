@@ -72,7 +72,6 @@ def with_health(mentorships: QuerySet[Mentorship], today: datetime.date) -> Quer
         due_count=_count(checkins.filter(date__lte=today)),
         held_count=_count(checkins.filter(status=CheckIn.Status.HELD)),
         planned_count=_count(checkins),
-        last_held=F("last_held_on"),
         next_date=Subquery(
             checkins.filter(status=CheckIn.Status.PLANNED, date__gte=today)
             .order_by("date")
@@ -130,7 +129,7 @@ class Health:
 
     @property
     def last_held(self) -> datetime.date | None:
-        return self.mentorship.last_held
+        return self.mentorship.last_held_on  # kept by services.last_held_refresh
 
     @property
     def next_date(self) -> datetime.date | None:
@@ -176,12 +175,10 @@ def health_of(
     """The same figures as `with_health`, from the mentorship's check-ins already read (its
     page lists them all): no query of its own."""
     today = today or timezone.localdate()
-    held = [c.date for c in checkins if c.status == CheckIn.Status.HELD]
     coming = [c.date for c in checkins if c.status == CheckIn.Status.PLANNED and c.date >= today]
     mentorship.due_count = sum(1 for c in checkins if c.date <= today)
-    mentorship.held_count = len(held)
+    mentorship.held_count = sum(1 for c in checkins if c.status == CheckIn.Status.HELD)
     mentorship.planned_count = len(checkins)
-    mentorship.last_held = max(held, default=None)
     mentorship.next_date = min(coming, default=None)
     return Health(mentorship, today)
 
