@@ -97,7 +97,7 @@ class Progress:
     two in three tasks of a programme are, and working out their due dates (which change
     nothing once a task is done) was a third of a programme list's time."""
 
-    onboarding: Onboarding | ListedOnboarding
+    onboarding: Onboarding | ListedOnboarding  # the checklist page's, or a list's
     statuses: list[ItemStatus]
     ticked: int = 0
 
@@ -165,7 +165,9 @@ def _committee(onboardings: list[Onboarding]) -> dict[int, dict[str, datetime.da
     return committee
 
 
-def _derived_facts(onboardings: list[Onboarding]) -> dict[int, dict[str, tuple]]:
+def _derived_facts(
+    onboardings: list[Onboarding] | list[ListedOnboarding],
+) -> dict[int, dict[str, tuple]]:
     """For each onboarding: derived kind -> (date or None, who/what), or absent if n/a.
     A peer's education and mentor come from one query (education.checklist_facts)."""
     facts: dict[int, dict[str, tuple]] = {o.pk: {} for o in onboardings}
@@ -239,14 +241,13 @@ def _statuses(onboarding: Onboarding, items, facts, today) -> list[ItemStatus]:
     return statuses
 
 
-def onboarding_progress(onboardings) -> list[Progress]:
+def onboarding_progress(rows) -> list[Progress]:
     """The checklist status of many onboardings (counts, overdue, the next task) in a
     fixed number of queries. The statuses hold ItemRows of the tasks that are open, derived
     or shown only after the education (enough for lists and summaries, not for the
     checklist page: see onboarding_detail); the tasks ticked by hand are counted.
-    `onboardings`: the rows of for_lists(), or Onboarding models with their vacancy and
-    peer."""
-    onboardings = [ListedOnboarding(*o) if isinstance(o, tuple) else o for o in onboardings]
+    `rows`: the rows of for_lists()."""
+    onboardings = [ListedOnboarding(*row) for row in rows]
     if not onboardings:
         return []
     today = timezone.localdate()
@@ -354,6 +355,12 @@ class ListedOnboarding:
     anchor_date = Onboarding.anchor_date
 
 
+# The order of the checklist overview and the summary PDF. The id decides between
+# checklists made at the same moment (a seeded or imported programme has many): without
+# it the database may order them differently for each page, showing one twice.
+LIST_ORDER = ("unit__name", "-created_at", "-pk")
+
+
 def for_lists(onboardings: QuerySet[Onboarding]) -> QuerySet:
     """The onboardings as rows of LIST_FIELDS (onboarding_progress makes them
     ListedOnboardings)."""
@@ -410,7 +417,7 @@ def vacancy_list(vacancies: QuerySet[Vacancy]) -> QuerySet[Vacancy]:
     return vacancies.annotate(
         applicant_count=_count_of(applicants),
         active_applicant_count=_count_of(applicants.exclude(stage__in=Applicant.FINAL)),
-    ).order_by("-created_at")
+    ).order_by("-created_at", "-pk")  # the id decides between the same moment
 
 
 def paginate(rows: QuerySet, number, per_page: int) -> Page:
@@ -475,6 +482,6 @@ def leader_overview(unit_ids) -> dict:
     )
     onboardings = for_lists(
         without_cancelled(Onboarding.objects.filter(unit_id__in=unit_ids))
-    ).order_by("-created_at")[:20]
+    ).order_by("-created_at", "-pk")[:20]
     progress = [p for p in onboarding_progress(onboardings) if p.done < p.total]
     return {"vacancies": vacancies, "checklists": progress}

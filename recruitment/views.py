@@ -490,7 +490,7 @@ def checklist_overview(request: HttpRequest) -> HttpResponse:
     unit = request.GET.get("unit", "")
     if unit.isdigit():
         onboardings = onboardings.filter(unit_id=unit)
-    onboardings = selectors.for_lists(onboardings).order_by("unit__name", "-created_at")
+    onboardings = selectors.for_lists(onboardings).order_by(*selectors.LIST_ORDER)
     page = Paginator(onboardings, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -640,7 +640,7 @@ def onboarding_summary_pdf(request: HttpRequest) -> HttpResponse:
         onboardings = onboardings.filter(unit=unit)
     else:
         core_access.require(actor.sees_programme)
-    onboardings = selectors.for_lists(onboardings).order_by("unit__name", "-created_at")
+    onboardings = selectors.for_lists(onboardings).order_by(*selectors.LIST_ORDER)
     rows = selectors.onboarding_progress(onboardings)
     heading, pages = summary_pages(rows, with_unit=unit is None)
     name = slugify(unit.name) if unit else "programmet"

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from mentoring.services import mentor_assign
 from recruitment import services
-from recruitment.models import Applicant, PostingTemplate, Vacancy
+from recruitment.models import Applicant, Onboarding, PostingTemplate, Vacancy
 from tests.factories import PeerWorkerFactory, StaffMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -336,3 +336,28 @@ def test_the_checklist_links_to_appointing_a_mentor_after_the_hire(client_for, c
         .content.decode()
     )
     assert reverse("mentoring:mentor_assign", args=[cast.peer.pk]) in content
+
+
+def test_lists_order_what_was_made_at_the_same_moment_by_its_id(client_for, cast):
+    # A seeded or imported programme makes many at the same moment: the id decides, so
+    # that every page of a list is cut from the same order.
+    for n in range(3):
+        services.vacancy_create(
+            by=cast.leader.user,
+            unit=cast.unit,
+            title=f"Samtidig {n}",
+            hours_per_week=25,
+            employment_form="permanent",
+            planned_start_date=TODAY() + datetime.timedelta(days=45),
+            application_deadline=TODAY() + datetime.timedelta(days=10),
+            contact_person=cast.leader,
+        )
+    moment = timezone.now()
+    Vacancy.objects.update(created_at=moment)
+    Onboarding.objects.update(created_at=moment)
+    newest_id_first = list(Vacancy.objects.order_by("-pk").values_list("pk", flat=True))
+    client = client_for("centre")
+    page = client.get(reverse("recruitment:vacancy_list")).context["page"]
+    assert [v.pk for v in page] == newest_id_first
+    rows = client.get(reverse("recruitment:checklist_overview")).context["rows"]
+    assert [p.onboarding.vacancy_id for p in rows] == newest_id_first
