@@ -206,7 +206,8 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_list(request: HttpRequest) -> HttpResponse:
     access.require(access.get_actor(request.user).manages_units)
     units = access.units_for(request.user)
-    staff = access.staff_for(request.user).filter(unit__in=units)
+    # Names repeat: the id decides between namesakes, so that pages do not overlap.
+    staff = access.staff_for(request.user).filter(unit__in=units).order_by("name", "pk")
     staff_filter = StaffFilter(request.GET, queryset=staff, units=units)
     return render(
         request,
