@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from mentoring import selectors as mentoring_selectors
 from mentoring.models import CheckIn, Mentorship
 from peerprogram.models import PeerWorker, StaffMember
+from peerprogram.prepared import Ids, Prepared
 from peerprogram.selectors import count_of, employed_now_q
 
 from .models import (
@@ -198,13 +199,21 @@ def _checklist_facts_rows() -> QuerySet:
     )
 
 
+# Its SQL written once per number of peers (peerprogram.prepared): 0.8 ms to compile.
+_CHECKLIST_FACTS = Prepared(
+    "peers' checklist facts",
+    lambda peer_ids: _checklist_facts_rows().filter(pk__in=peer_ids),
+    peer_ids=Ids,
+)
+
+
 def checklist_facts(peer_ids: list[int]) -> dict[int, ChecklistFacts]:
     """What the onboarding checklist reads about peers, for many peers in one query: the
     seat on a cohort, completion (from attendance or marked by hand), the day the last
     mandatory course was completed, and the mentor appointed now."""
     if not peer_ids:
         return {}
-    rows = _checklist_facts_rows().filter(pk__in=peer_ids)
+    rows = _CHECKLIST_FACTS.rows(peer_ids=peer_ids)
     latest = {row["pk"]: row for row in rows}  # a peer's most recent seat wins
     facts = {}
     for peer_id in peer_ids:

@@ -36,6 +36,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from peerprogram.models import PeerWorker
+from peerprogram.prepared import Ids, Prepared
 
 from .models import (
     CHIME_FIELDS,
@@ -127,16 +128,14 @@ def waiting_for(peer: PeerWorker) -> Waiting:
     )
 
 
-def waiting_counts(peer: PeerWorker) -> dict[str, int]:
-    """The same as `waiting_for`, counted in one query (for the home page)."""
-
+def _waiting_counts(peer_id: int) -> QuerySet:
     def count(queryset) -> Coalesce:
         counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
         return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
 
     on_caseload = Note.objects.filter(patient__peers=OuterRef("pk"))
     return (
-        PeerWorker.objects.filter(pk=peer.pk)
+        PeerWorker.objects.filter(pk=peer_id)
         .annotate(
             n_referrals=count(
                 Referral.objects.filter(peer=OuterRef("pk"), status=Referral.Status.PENDING)
@@ -145,8 +144,16 @@ def waiting_counts(peer: PeerWorker) -> dict[str, int]:
             n_concerns=count(on_caseload.filter(OPEN_CONCERN)),
         )
         .values("n_referrals", "n_drafts", "n_concerns")
-        .get()
     )
+
+
+# Its SQL written once (peerprogram.prepared): 1.2 ms to compile, 0.05 ms to run.
+_WAITING_COUNTS = Prepared("a peer worker's waiting counts", _waiting_counts, peer_id=int)
+
+
+def waiting_counts(peer: PeerWorker) -> dict[str, int]:
+    """The same as `waiting_for`, counted in one query (for the home page)."""
+    return _WAITING_COUNTS.rows(peer_id=peer.pk)[0]
 
 
 # Notes per page of a patient's page: a long course of peer support has hundreds.
@@ -446,12 +453,33 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _peer_months(peer_ids, start, end) -> dict[tuple[int, datetime.date], tuple[int, ...]]:
-    rows = (
+# The statistics' reads of PeerMonth and ProgrammeMonth, their SQL written once (per
+# number of peer workers; peerprogram.prepared).
+_PEER_MONTHS = Prepared(
+    "peer workers' stored months",
+    lambda peer_ids, start, end: (
         PeerMonth.objects.filter(peer_id__in=peer_ids, month__gte=start, month__lt=end)
         .order_by()
         .values_list("peer_id", "month", *COUNTED)
-    )
+    ),
+    peer_ids=Ids,
+    start=datetime.date,
+    end=datetime.date,
+)
+_PROGRAMME_MONTHS = Prepared(
+    "the programme's stored months",
+    lambda start, end: (
+        ProgrammeMonth.objects.filter(month__gte=start, month__lt=end)
+        .order_by()
+        .values_list("month", *COUNTED)
+    ),
+    start=datetime.date,
+    end=datetime.date,
+)
+
+
+def _peer_months(peer_ids, start, end) -> dict[tuple[int, datetime.date], tuple[int, ...]]:
+    rows = _PEER_MONTHS.rows(peer_ids=peer_ids, start=start, end=end)
     return {(r[0], r[1]): r[2:] for r in rows}
 
 
@@ -474,10 +502,8 @@ def _totals(peers: QuerySet[PeerWorker], months: list[datetime.date]) -> list[Fi
 
 def _programme_totals(months: list[datetime.date]) -> list[Figures]:
     """The whole programme's figures per month, as ProgrammeMonth keeps them."""
-    kept = {
-        r[0]: r[1:]
-        for r in ProgrammeMonth.objects.filter(month__in=months).values_list("month", *COUNTED)
-    }
+    end = months[-1] + relativedelta(months=1)
+    kept = {r[0]: r[1:] for r in _PROGRAMME_MONTHS.rows(start=months[0], end=end)}
     return [_figures(kept.get(month, NOTHING), 0.0) for month in months]
 
 

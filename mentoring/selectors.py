@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from peerprogram.models import PeerWorker, StaffMember
+from peerprogram.prepared import Prepared
 
 from .models import CheckIn, MentorIntroduction, Mentorship
 
@@ -163,6 +164,36 @@ class Health:
 def health_rows(mentorships: QuerySet[Mentorship], today: datetime.date | None = None):
     today = today or timezone.localdate()
     return [Health(m, today) for m in with_health(mentorships, today)]
+
+
+# The home page's two lists, their SQL written once (peerprogram.prepared): four
+# correlated subqueries took 1.3 ms to compile and 0.1 ms to run.
+_OF_PEER = Prepared(
+    "a peer worker's active mentorships with their health",
+    lambda peer_id, today: with_health(active_mentorships().filter(peer_id=peer_id), today),
+    peer_id=int,
+    today=datetime.date,
+)
+_OF_MENTOR = Prepared(
+    "a mentor's active mentorships with their health",
+    lambda mentor_id, today: with_health(
+        active_mentorships().filter(mentor_id=mentor_id), today
+    ).order_by("start_date", "pk"),
+    mentor_id=int,
+    today=datetime.date,
+)
+
+
+def health_of_peer(peer: PeerWorker, today: datetime.date | None = None) -> list[Health]:
+    """The peer worker's active mentorship (there is at most one) and how it is going."""
+    today = today or timezone.localdate()
+    return [Health(m, today) for m in _OF_PEER.rows(peer_id=peer.pk, today=today)]
+
+
+def health_of_mentees(mentor: StaffMember, today: datetime.date | None = None) -> list[Health]:
+    """The mentor's active mentorships, the longest running first, and how each is going."""
+    today = today or timezone.localdate()
+    return [Health(m, today) for m in _OF_MENTOR.rows(mentor_id=mentor.pk, today=today)]
 
 
 def health_for(mentorship: Mentorship) -> Health:

@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404
 from mentoring import selectors as mentoring_selectors
 
 from .models import PeerWorker, StaffMember, Unit
+from .prepared import Prepared
 
 T = TypeVar("T")
 
@@ -96,10 +97,17 @@ _MENTEE_IDS = Subquery(
     .annotate(ids=IdList("peer_id"))
     .values("ids")
 )
-# The staff row with both, built once: annotating with the subqueries (they are resolved
-# and copied into the query) cost a third of a millisecond of every request.
-_ACTOR_STAFF = StaffMember.objects.select_related("unit", "peer").annotate(
-    led_ids=_LED_UNIT_IDS, mentee_ids=_MENTEE_IDS
+# The staff row with both, its SQL written once (prepared): building and compiling it
+# cost 0.7 ms of every request, the database 0.02 ms.
+_ACTOR_STAFF = Prepared(
+    "actor staff",
+    lambda user_id: (
+        StaffMember.objects.select_related("unit", "peer")
+        .annotate(led_ids=_LED_UNIT_IDS, mentee_ids=_MENTEE_IDS)
+        .filter(user_id=user_id, active=True)
+        .order_by("pk")[:1]
+    ),
+    user_id=int,
 )
 
 
@@ -112,7 +120,7 @@ def get_actor(user: AbstractBaseUser | AnonymousUser) -> Actor:
     if not user.is_authenticated:
         actor = Actor(user, None, False, False, frozenset(), None, frozenset())
     else:
-        staff = _ACTOR_STAFF.filter(user=user, active=True).first()
+        staff = _ACTOR_STAFF.first(user_id=user.pk)
         actor = Actor(
             user=user,
             staff=staff,

@@ -114,16 +114,12 @@ def home(request: HttpRequest) -> HttpResponse:
         context["units"] = units
         context["totals"] = selectors.programme_totals(active_units=units.paginator.count)
     if actor.peer:
-        own = mentoring_selectors.health_rows(
-            mentoring_selectors.active_mentorships().filter(peer=actor.peer)
-        )
+        own = mentoring_selectors.health_of_peer(actor.peer)
         context["own_peer"] = actor.peer
         context["own_mentoring"] = own
         context["own_mentor"] = own[0].mentorship.mentor if own else None
     if actor.is_mentor:
-        context["mentees"] = mentoring_selectors.health_rows(
-            mentoring_selectors.active_mentorships().filter(mentor=actor.staff)
-        )
+        context["mentees"] = mentoring_selectors.health_of_mentees(actor.staff)
     if actor.staff:
         context["committee_seats"] = recruitment_selectors.open_committee_seats(actor.staff)
     if actor.is_leader:

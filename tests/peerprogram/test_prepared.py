@@ -1,0 +1,193 @@
+"""Prepared queries (peerprogram.prepared): the SQL written once is the SQL the ORM would
+write, with the values in their places, and the rows are the ORM's rows."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+# Every module that prepares queries, so that the registry holds them all.
+import education.selectors  # noqa: F401
+import journal.selectors  # noqa: F401
+import mentoring.selectors  # noqa: F401
+import peerprogram.access
+import recruitment.selectors  # noqa: F401
+from mentoring.models import Mentorship
+from peerprogram import prepared
+from peerprogram.models import StaffMember, Unit
+from peerprogram.prepared import Ids, Prepared
+
+from ..factories import MentorshipFactory, StaffMemberFactory, UnitFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PREPARED = [p for p in Prepared.every if not p.name.startswith("test:")]
+
+
+def _values(query: Prepared, cast) -> dict:
+    """Values of the query's kinds, from the standard cast where the name says what."""
+    known = {
+        "user_id": cast.peer.staff_member.user_id,
+        "peer_id": cast.peer.pk,
+        "mentor_id": cast.mentor.pk,
+        "peer_ids": [cast.peer.pk, cast.other_peer.pk],
+        "today": timezone.localdate(),
+        "start": datetime.date(2026, 1, 1),
+        "end": datetime.date(2027, 1, 1),
+    }
+    by_kind = {int: 7, Ids: [3, 5, 8], datetime.date: datetime.date(2026, 3, 1)}
+    return {name: known.get(name, by_kind.get(kind)) for name, kind in query.kinds.items()}
+
+
+def _facts(row, depth: int = 0):
+    """What a row holds: a tuple or dict as it is; a model instance's fields, annotations
+    and the related objects read with it (a one-to-one caches both ends: three deep)."""
+    if not hasattr(row, "_state"):
+        return row
+    related = row._state.fields_cache.items() if depth < 3 else ()
+    return (
+        type(row),
+        {k: v for k, v in vars(row).items() if not k.startswith("_")},
+        {name: _facts(obj, depth + 1) for name, obj in related if obj is not None},
+    )
+
+
+def test_every_module_prepares_its_queries():
+    names = {p.name for p in PREPARED}
+    assert "actor staff" in names
+    assert "a peer worker's waiting counts" in names
+    assert len(PREPARED) >= 9
+
+
+@pytest.mark.parametrize("query", PREPARED, ids=lambda p: p.name)
+def test_the_sql_is_the_orms_with_the_values_in_place(query, cast):
+    values = _values(query, cast)
+    expected_sql, expected_params = query.build(**values).query.sql_with_params()
+    assert query.sql_with_params(**values) == (expected_sql, tuple(expected_params))
+
+
+@pytest.mark.parametrize("query", PREPARED, ids=lambda p: p.name)
+def test_the_rows_are_the_orms_rows_in_one_query(query, cast):
+    MentorshipFactory(peer=cast.other_peer, mentor=cast.mentor)
+    values = _values(query, cast)
+    expected = [_facts(row) for row in query.build(**values)]
+    query.rows(**values)  # written now, so that the count below is a later run's
+    with CaptureQueriesContext(connection) as captured:
+        rows = query.rows(**values)
+    assert [_facts(row) for row in rows] == expected
+    assert len(captured) == 1
+
+
+def test_the_actor_is_read_with_the_prepared_staff_row(cast):
+    user = cast.mentor.user
+    actor = peerprogram.access.get_actor(user)
+    assert actor.staff == cast.mentor
+    assert actor.staff.unit == cast.mentor.unit
+    assert actor.mentee_ids == {cast.peer.pk}
+    assert peerprogram.access.get_actor(cast.leader.user).led_unit_ids == {cast.unit.pk}
+
+
+def test_values_change_the_rows_not_the_sql():
+    units = UnitFactory.create_batch(3)
+    query = Prepared(
+        "test: units by id",
+        lambda ids, name: Unit.objects.filter(pk__in=ids).exclude(name=name).order_by("pk"),
+        ids=Ids,
+        name=str,
+    )
+    first, second = (
+        query.sql_with_params(ids=[u.pk for u in pair], name="") for pair in (units[:2], units[1:])
+    )
+    assert first[0] == second[0] and first[1] != second[1]
+    assert query.rows(ids=[units[2].pk, units[0].pk], name="") == [units[0], units[2]]
+    assert query.rows(ids=[units[1].pk, units[1].pk], name="") == [units[1]]
+    assert query.rows(ids=[units[1].pk], name=units[1].name) == []
+
+
+def test_an_empty_list_and_lengths_beyond_those_kept_run_through_the_orm(monkeypatch):
+    units = UnitFactory.create_batch(3)
+    query = Prepared(
+        "test: units of a list",
+        lambda ids: Unit.objects.filter(pk__in=ids).order_by("pk"),
+        ids=Ids,
+    )
+    assert query.rows(ids=[]) == []
+    assert query.sql_with_params(ids=[]) is None  # Django finds the result empty unasked
+    monkeypatch.setattr(prepared, "SHAPES", 1)
+    assert query.rows(ids=[units[0].pk]) == [units[0]]
+    assert query.sql_with_params(ids=[units[0].pk, units[1].pk]) is None
+    assert query.rows(ids=[u.pk for u in units]) == units
+
+
+def test_dates_and_times_go_in_as_the_orm_adapts_them():
+    today = datetime.date(2026, 11, 24)
+    mentorship = MentorshipFactory(start_date=today)
+    user = UserFactory()
+    started = Prepared(
+        "test: mentorships started",
+        lambda day: Mentorship.objects.filter(start_date=day),
+        day=datetime.date,
+    )
+    joined = Prepared(
+        "test: users joined since",
+        lambda since, pk: type(user).objects.filter(date_joined__gte=since, pk=pk),
+        since=datetime.datetime,
+        pk=int,
+    )
+    since = timezone.now() - datetime.timedelta(hours=1)
+    for query, values in ((started, {"day": today}), (joined, {"since": since, "pk": user.pk})):
+        expected_sql, expected_params = query.build(**values).query.sql_with_params()
+        assert query.sql_with_params(**values) == (expected_sql, tuple(expected_params))
+    assert started.rows(day=today) == [mentorship]
+    assert started.rows(day=today + datetime.timedelta(days=1)) == []
+    assert joined.rows(since=since, pk=user.pk) == [user]
+    assert joined.rows(since=since + datetime.timedelta(days=1), pk=user.pk) == []
+
+
+def test_a_value_the_orm_rewrites_cannot_be_prepared():
+    query = Prepared(
+        "test: names containing",
+        lambda text: StaffMember.objects.filter(name__contains=text),
+        text=str,
+    )
+    with pytest.raises(ImproperlyConfigured, match="not one of the values"):
+        query.rows(text="Pia")
+
+
+def test_a_value_missing_from_the_sql_cannot_be_prepared():
+    query = Prepared("test: all staff", lambda staff_id: StaffMember.objects.all(), staff_id=int)
+    with pytest.raises(ImproperlyConfigured, match="staff_id is not all in the SQL"):
+        query.rows(staff_id=1)
+
+
+def test_wrong_values_are_refused():
+    query = Prepared("test: one staff member", lambda pk: StaffMember.objects.filter(pk=pk), pk=int)
+    with pytest.raises(TypeError, match="must be int"):
+        query.rows(pk="1")
+    with pytest.raises(TypeError, match="must be int"):
+        query.rows(pk=True)
+    with pytest.raises(TypeError, match="takes pk"):
+        query.rows(id=1)
+    with pytest.raises(ImproperlyConfigured, match="must be one of"):
+        Prepared("test: lists", lambda pks: StaffMember.objects.all(), pks=list)
+    with pytest.raises(ImproperlyConfigured, match="must be one of"):
+        Prepared("test: booleans", lambda on: StaffMember.objects.filter(active=on), on=bool)
+
+
+def test_the_querysets_built_stay_ordinary(cast):
+    StaffMemberFactory(unit=cast.unit, name="Anden")
+    query = Prepared(
+        "test: a unit's staff",
+        lambda unit_id: StaffMember.objects.filter(unit_id=unit_id).order_by("name"),
+        unit_id=int,
+    )
+    names = [s.name for s in query.rows(unit_id=cast.unit.pk)]
+    # The kept queryset is never chained into anything else; a fresh build counts,
+    # filters and reads as usual.
+    built = query.build(unit_id=cast.unit.pk)
+    assert built.count() == len(names)
+    assert [s.name for s in built.filter(name="Anden")] == ["Anden"]
+    assert [s.name for s in query.rows(unit_id=cast.unit.pk)] == names
