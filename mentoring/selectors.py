@@ -178,7 +178,7 @@ _OF_MENTOR = Prepared(
     "a mentor's active mentorships with their health",
     lambda mentor_id, today: with_health(
         active_mentorships().filter(mentor_id=mentor_id), today
-    ).order_by("start_date", "pk"),
+    ).order_by("-start_date", "-pk"),
     mentor_id=int,
     today=datetime.date,
 )
@@ -191,7 +191,8 @@ def health_of_peer(peer: PeerWorker, today: datetime.date | None = None) -> list
 
 
 def health_of_mentees(mentor: StaffMember, today: datetime.date | None = None) -> list[Health]:
-    """The mentor's active mentorships, the longest running first, and how each is going."""
+    """The mentor's active mentorships, the newest first (as Mentorship orders them), and
+    how each is going."""
     today = today or timezone.localdate()
     return [Health(m, today) for m in _OF_MENTOR.rows(mentor_id=mentor.pk, today=today)]
 

@@ -16,9 +16,13 @@ passes them, and Django's own iterables turn the rows into model instances or tu
 (select_related and annotations included). An empty list, or lengths beyond the
 SHAPES kept, run through the ORM as usual.
 
-What cannot be a prepared value: a queryset, or anything the ORM rewrites (a
-`__contains` pattern). A value the function reads for itself (today's date, a setting) is
-written into the SQL once: pass it as a value instead.
+What cannot be a prepared value: a queryset, a boolean (the ORM writes `x` and `NOT x`),
+or anything the ORM rewrites (a `__contains` or `__iexact` pattern); the stand-ins are
+chosen so that such a rewrite shows and is refused. The function must use its values as
+they are: a value it rounds (to the first of the month) or branches on would be written
+into the SQL as the stand-in was. Integers are ids: the stand-ins are about two thousand
+million. A value the function reads for itself (today's date, a setting) is written into
+the SQL once: pass it as a value instead.
 tests/peerprogram/test_prepared.py compares every prepared query with the ORM's own SQL
 on the database the tests run on (SQLite and PostgreSQL in CI).
 """
@@ -31,9 +35,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, FullResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.utils import timezone
 
 
 class Ids(list):
@@ -56,14 +61,18 @@ def _stand_ins(kind: type, n: int, length: int) -> tuple[Any, Any]:
         first = 1_800_000_001 + 10_000 * n
         return list(range(first, first + length)), list(range(-first, -first - length, -1))
     if kind is str:
-        return f"\x01prepared-a-{n}\x01", f"\x01prepared-b-{n}\x01"
+        # With the characters a LIKE pattern escapes: a lookup that escapes them (iexact
+        # on SQLite, contains) changes the stand-in, and is refused.
+        return f"\x01%_\\a{n}\x01", f"\x01%_\\b{n}\x01"
+    # Neither the first of a month nor a whole minute: a function that rounds its value
+    # changes the stand-in, and is refused.
     if kind is datetime.datetime:
         utc = datetime.UTC
         return (
-            datetime.datetime(1901, 1, 1, 1, n, tzinfo=utc),
-            datetime.datetime(1902, 2, 2, 2, n, tzinfo=utc),
+            datetime.datetime(1901, 3, 17, 1, n, 7, 123457, tzinfo=utc),
+            datetime.datetime(1902, 5, 23, 2, n, 11, 654321, tzinfo=utc),
         )
-    return datetime.date(1901, 1, 1 + n), datetime.date(1902, 2, 1 + n)
+    return datetime.date(1901, 3, 5 + n), datetime.date(1902, 5, 9 + n)
 
 
 def _adapt(value: Any, connection) -> Any:
@@ -120,19 +129,26 @@ class Prepared:
         for name, kind in self.kinds.items():
             value = values[name]
             if kind is Ids:
-                if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+                if not isinstance(value, list) or not all(
+                    isinstance(item, int) and not isinstance(item, bool) for item in value
+                ):
                     raise TypeError(f"{self.name}: {name} must be a list of ids")
                 shape.append(len(value))
             elif not isinstance(value, kind) or isinstance(value, bool):
                 raise TypeError(f"{self.name}: {name} must be {kind.__name__}")
             elif kind is datetime.date and isinstance(value, datetime.datetime):
                 raise TypeError(f"{self.name}: {name} must be a date, not a date and time")
+            elif kind is datetime.datetime and timezone.is_naive(value):
+                # The ORM would read it in the current time zone; the adaptation as UTC.
+                raise TypeError(f"{self.name}: {name} must be an aware date and time")
         return tuple(shape)
 
     def _distinct(self, values: dict[str, Any]) -> dict[str, Any]:
         """Lists without repeats, in their order, as the ORM writes them into IN (...)."""
         return {
-            name: list(dict.fromkeys(value)) if self.kinds.get(name) is Ids else value
+            name: list(dict.fromkeys(value))
+            if self.kinds.get(name) is Ids and isinstance(value, (list, tuple, set, frozenset))
+            else value
             for name, value in values.items()
         }
 
@@ -147,7 +163,13 @@ class Prepared:
         for side in (0, 1):
             queryset = self.build(**{name: pair[side] for name, pair in pairs.items()})
             compiler = queryset.query.get_compiler(using=alias)
-            sql, params = compiler.as_sql()
+            try:
+                sql, params = compiler.as_sql()
+            except (EmptyResultSet, FullResultSet) as exc:
+                # An integer beyond its column's range, say (PostgreSQL's small integers).
+                raise ImproperlyConfigured(
+                    f"{self.name}: the ORM writes no SQL for the stand-ins ({exc!r})"
+                ) from exc
             built.append((queryset, compiler, sql, tuple(params)))
         (queryset, compiler, sql, params), (_q, _c, sql_b, params_b) = built
         if sql != sql_b or len(params) != len(params_b):

@@ -15,10 +15,13 @@ import journal.selectors  # noqa: F401
 import mentoring.selectors  # noqa: F401
 import peerprogram.access
 import recruitment.selectors  # noqa: F401
+from journal.models import PeerMonth, ProgrammeMonth
 from mentoring.models import Mentorship
 from peerprogram import prepared
 from peerprogram.models import StaffMember, Unit
 from peerprogram.prepared import Ids, Prepared
+from recruitment import services as recruitment_services
+from recruitment.models import Anchor, CommitteeMember, Onboarding
 
 from ..factories import MentorshipFactory, StaffMemberFactory, UnitFactory, UserFactory
 
@@ -27,7 +30,38 @@ pytestmark = pytest.mark.django_db
 PREPARED = [p for p in Prepared.every if not p.name.startswith("test:")]
 
 
-def _values(query: Prepared, cast) -> dict:
+@pytest.fixture
+def rows_to_read(cast):
+    """Something for every prepared query to read: two mentorships of the mentor, a
+    vacancy with a committee and its checklist with a task ticked, stored months."""
+    MentorshipFactory(peer=cast.other_peer, mentor=cast.mentor)
+    today = timezone.localdate()
+    vacancy = recruitment_services.vacancy_create(
+        by=cast.leader.user,
+        unit=cast.unit,
+        title="Peermedarbejder",
+        hours_per_week=25,
+        employment_form="permanent",
+        planned_start_date=today + datetime.timedelta(days=60),
+        application_deadline=today + datetime.timedelta(days=14),
+        contact_person=cast.leader,
+    )
+    recruitment_services.committee_add(
+        vacancy=vacancy,
+        by=cast.leader.user,
+        staff_member=cast.centre,
+        seat=CommitteeMember.Seat.CENTRE,
+    )
+    onboarding = Onboarding.objects.get(vacancy=vacancy)  # the vacancy's checklist
+    by_hand = onboarding.items.filter(derived_from="").exclude(anchor=Anchor.EDUCATION_COMPLETED)
+    by_hand.filter(pk=by_hand.first().pk).update(done_on=today)
+    for month, notes in ((datetime.date(2026, 3, 1), 4), (datetime.date(2026, 4, 1), 2)):
+        PeerMonth.objects.create(peer=cast.peer, month=month, notes=notes, conversations=notes)
+        ProgrammeMonth.objects.create(month=month, notes=notes, conversations=notes)
+    return {"ids": [onboarding.pk], "vacancy_ids": [vacancy.pk]}
+
+
+def _values(query: Prepared, cast, rows_to_read: dict | None = None) -> dict:
     """Values of the query's kinds, from the standard cast where the name says what."""
     known = {
         "user_id": cast.peer.staff_member.user_id,
@@ -37,6 +71,7 @@ def _values(query: Prepared, cast) -> dict:
         "today": timezone.localdate(),
         "start": datetime.date(2026, 1, 1),
         "end": datetime.date(2027, 1, 1),
+        **(rows_to_read or {}),
     }
     by_kind = {int: 7, Ids: [3, 5, 8], datetime.date: datetime.date(2026, 3, 1)}
     return {name: known.get(name, by_kind.get(kind)) for name, kind in query.kinds.items()}
@@ -70,10 +105,10 @@ def test_the_sql_is_the_orms_with_the_values_in_place(query, cast):
 
 
 @pytest.mark.parametrize("query", PREPARED, ids=lambda p: p.name)
-def test_the_rows_are_the_orms_rows_in_one_query(query, cast):
-    MentorshipFactory(peer=cast.other_peer, mentor=cast.mentor)
-    values = _values(query, cast)
+def test_the_rows_are_the_orms_rows_in_one_query(query, cast, rows_to_read):
+    values = _values(query, cast, rows_to_read)
     expected = [_facts(row) for row in query.build(**values)]
+    assert expected, "the data gives the query something to read"
     query.rows(**values)  # written now, so that the count below is a later run's
     with CaptureQueriesContext(connection) as captured:
         rows = query.rows(**values)
@@ -157,6 +192,37 @@ def test_a_value_the_orm_rewrites_cannot_be_prepared():
         query.rows(text="Pia")
 
 
+@pytest.mark.parametrize(
+    ("kinds", "build"),
+    [
+        ({"text": str}, lambda text: StaffMember.objects.filter(name__iexact=text)),
+        (
+            {"day": datetime.date},
+            lambda day: Mentorship.objects.filter(start_date__gte=day.replace(day=1)),
+        ),
+        (
+            {"at": datetime.datetime},
+            lambda at: StaffMember.objects.filter(
+                user__date_joined__gte=at.replace(second=0, microsecond=0)
+            ),
+        ),
+    ],
+    ids=["escaped on SQLite", "a date rounded", "a time rounded"],
+)
+def test_a_value_changed_on_its_way_into_the_sql_cannot_be_prepared(kinds, build):
+    query = Prepared("test: changed", build, **kinds)
+    values = {
+        str: "a_b",
+        datetime.date: datetime.date(2026, 11, 24),
+        datetime.datetime: timezone.now(),
+    }
+    (name, kind), *_ = kinds.items()
+    if kind is str and connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL compares UPPER(%s): the text goes in as it is")
+    with pytest.raises(ImproperlyConfigured, match="not one of the values"):
+        query.rows(**{name: values[kind]})
+
+
 def test_a_value_missing_from_the_sql_cannot_be_prepared():
     query = Prepared("test: all staff", lambda staff_id: StaffMember.objects.all(), staff_id=int)
     with pytest.raises(ImproperlyConfigured, match="staff_id is not all in the SQL"):
@@ -171,6 +237,26 @@ def test_wrong_values_are_refused():
         query.rows(pk=True)
     with pytest.raises(TypeError, match="takes pk"):
         query.rows(id=1)
+    of_list = Prepared(
+        "test: staff of a list", lambda pks: StaffMember.objects.filter(pk__in=pks), pks=Ids
+    )
+    for wrong in ("12", [1, "2"], [True], 5):
+        with pytest.raises(TypeError, match="must be a list of ids"):
+            of_list.rows(pks=wrong)
+    since = Prepared(
+        "test: staff since",
+        lambda at: StaffMember.objects.filter(user__date_joined__gte=at),
+        at=datetime.datetime,
+    )
+    with pytest.raises(TypeError, match="must be an aware date and time"):
+        since.rows(at=datetime.datetime(2026, 1, 1))
+    on_day = Prepared(
+        "test: mentorships of a day",
+        lambda day: Mentorship.objects.filter(start_date=day),
+        day=datetime.date,
+    )
+    with pytest.raises(TypeError, match="must be a date, not a date and time"):
+        on_day.rows(day=timezone.now())
     with pytest.raises(ImproperlyConfigured, match="must be one of"):
         Prepared("test: lists", lambda pks: StaffMember.objects.all(), pks=list)
     with pytest.raises(ImproperlyConfigured, match="must be one of"):
@@ -191,3 +277,13 @@ def test_the_querysets_built_stay_ordinary(cast):
     assert built.count() == len(names)
     assert [s.name for s in built.filter(name="Anden")] == ["Anden"]
     assert [s.name for s in query.rows(unit_id=cast.unit.pk)] == names
+
+
+def test_a_mentors_home_page_lists_the_newest_mentorship_first(cast):
+    older = Mentorship.objects.get(mentor=cast.mentor)
+    newer = MentorshipFactory(
+        peer=cast.other_peer, mentor=cast.mentor, start_date=older.start_date.replace(year=2099)
+    )
+    rows = mentoring.selectors.health_of_mentees(cast.mentor)
+    assert [h.mentorship for h in rows] == [newer, older]
+    assert list(Mentorship.objects.filter(mentor=cast.mentor)) == [newer, older]
