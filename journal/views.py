@@ -663,6 +663,7 @@ def _statistics(request: HttpRequest, *, paginate: bool):
         selectors.months_back(last),
         page=(request.GET.get("page") or 1) if paginate else None,
         unit=unit.pk if unit is not None else None,
+        programme=core_access.get_actor(request.user).sees_programme,
     )
     return form, figures, unit
 

@@ -68,6 +68,7 @@ def _values(query: Prepared, cast, rows_to_read: dict | None = None) -> dict:
         "peer_id": cast.peer.pk,
         "mentor_id": cast.mentor.pk,
         "peer_ids": [cast.peer.pk, cast.other_peer.pk],
+        "unit_ids": [cast.unit.pk, cast.other_unit.pk],
         "today": timezone.localdate(),
         "start": datetime.date(2026, 1, 1),
         "end": datetime.date(2027, 1, 1),
