@@ -3,14 +3,17 @@
 Unit A holds the leader, the peer and the peer's mentor. The outsider leads unit B.
 """
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
-from django.utils import translation
+from django.utils import timezone, translation
 
 from peerprogram.models import PeerWorker, StaffMember, Unit
+from recruitment import services as recruitment_services
+from recruitment.models import CommitteeMember
 
 from .factories import (
     MentorshipFactory,
@@ -117,3 +120,36 @@ def client_for(client, cast):
         return client
 
     return make
+
+
+@pytest.fixture
+def vacancy(cast):
+    """A published vacancy in the leader's unit, with a full committee."""
+    today = timezone.localdate()
+    vacancy = recruitment_services.vacancy_create(
+        by=cast.leader.user,
+        unit=cast.unit,
+        title="Peermedarbejder",
+        hours_per_week=25,
+        employment_form="permanent",
+        planned_start_date=today + datetime.timedelta(days=60),
+        application_deadline=today + datetime.timedelta(days=14),
+        contact_person=cast.leader,
+    )
+    recruitment_services.vacancy_set_status(
+        vacancy=vacancy, by=cast.leader.user, status="published"
+    )
+    recruitment_services.committee_add(
+        vacancy=vacancy,
+        by=cast.leader.user,
+        staff_member=cast.mentor,
+        seat=CommitteeMember.Seat.STAFF_REP,
+    )
+    recruitment_services.committee_add(
+        vacancy=vacancy,
+        by=cast.leader.user,
+        staff_member=cast.centre,
+        seat=CommitteeMember.Seat.CENTRE,
+    )
+    vacancy.refresh_from_db()
+    return vacancy

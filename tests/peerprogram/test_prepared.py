@@ -20,8 +20,7 @@ from mentoring.models import Mentorship
 from peerprogram import prepared
 from peerprogram.models import StaffMember, Unit
 from peerprogram.prepared import Ids, Prepared
-from recruitment import services as recruitment_services
-from recruitment.models import Anchor, CommitteeMember, Onboarding
+from recruitment.models import Anchor, Onboarding
 
 from ..factories import MentorshipFactory, StaffMemberFactory, UnitFactory, UserFactory
 
@@ -31,27 +30,11 @@ PREPARED = [p for p in Prepared.every if not p.name.startswith("test:")]
 
 
 @pytest.fixture
-def rows_to_read(cast):
+def rows_to_read(cast, vacancy):
     """Something for every prepared query to read: two mentorships of the mentor, a
     vacancy with a committee and its checklist with a task ticked, stored months."""
     MentorshipFactory(peer=cast.other_peer, mentor=cast.mentor)
     today = timezone.localdate()
-    vacancy = recruitment_services.vacancy_create(
-        by=cast.leader.user,
-        unit=cast.unit,
-        title="Peermedarbejder",
-        hours_per_week=25,
-        employment_form="permanent",
-        planned_start_date=today + datetime.timedelta(days=60),
-        application_deadline=today + datetime.timedelta(days=14),
-        contact_person=cast.leader,
-    )
-    recruitment_services.committee_add(
-        vacancy=vacancy,
-        by=cast.leader.user,
-        staff_member=cast.centre,
-        seat=CommitteeMember.Seat.CENTRE,
-    )
     onboarding = Onboarding.objects.get(vacancy=vacancy)  # the vacancy's checklist
     by_hand = onboarding.items.filter(derived_from="").exclude(anchor=Anchor.EDUCATION_COMPLETED)
     by_hand.filter(pk=by_hand.first().pk).update(done_on=today)
