@@ -578,7 +578,7 @@ def _peers_to_count(peers, unit_ids, start, end, *, programme: bool = False) -> 
     """The peer workers of the units: those selected (`shown`), and everyone employed in
     the period, whom the unit's usual level is taken from."""
     if programme:
-        rows = _PROGRAMME_PEERS.rows(unit_ids=list(unit_ids), start=start, end=end)
+        rows = _PROGRAMME_PEERS.rows(unit_ids=unit_ids, start=start, end=end)
     else:
         rows = _peers_to_count_query(peers, unit_ids, start, end)
     units: dict[int, UnitRef] = {}
@@ -597,13 +597,12 @@ def _peers_to_count(peers, unit_ids, start, end, *, programme: bool = False) -> 
 
 
 def statistics(
-    peers: QuerySet[PeerWorker],
+    peers: QuerySet[PeerWorker] | None,
     months: list[datetime.date],
     *,
     by_unit: bool | None = None,
     page: int | str | None = None,
     unit: int | None = None,
-    programme: bool = False,
 ) -> Statistics:
     """Month-by-month figures of the given peer workers (per peer, or summed per unit; by
     unit when they work in more than one and `by_unit` is None), for consecutive months;
@@ -614,12 +613,15 @@ def statistics(
     recorded activity; a month far below or above it is flagged (JOURNAL_LOAD_LOW / _HIGH).
     With `page`, the rows are that page of STATISTICS_PER_PAGE units (or peer workers);
     the totals always cover every peer worker given. The counts come from PeerMonth.
-    `programme`: `peers` are every peer worker of the programme (read by prepared queries).
+    `peers` None: every peer worker of the programme (read by prepared queries).
     """
     today = timezone.localdate()
     start, end = months[0], months[-1] + relativedelta(months=1)
     # The units, in the order of their names as Python sorts them on every database; and
     # whether the peer workers given are all there are (the programme's totals are kept).
+    programme = peers is None
+    if programme:
+        peers = PeerWorker.objects.all()
     of_units = sorted(_PROGRAMME_UNITS.rows() if programme else _units_of(peers))
     # Every unit given, for choosing one (read here, where the units are read anyway).
     choices = [UnitRef(pk, name) for name, pk, _n, _everyone in of_units]

@@ -659,11 +659,11 @@ def _statistics(request: HttpRequest, *, paginate: bool):
         unit = form.cleaned_data["unit"]
         last = form.cleaned_data["to"] or last
     figures = selectors.statistics(
-        peers,
+        # Centre staff and administrators follow every peer worker (None: the programme).
+        None if core_access.get_actor(request.user).sees_programme else peers,
         selectors.months_back(last),
         page=(request.GET.get("page") or 1) if paginate else None,
         unit=unit.pk if unit is not None else None,
-        programme=core_access.get_actor(request.user).sees_programme,
     )
     return form, figures, unit
 

@@ -94,7 +94,8 @@ class _Template:
 
 
 class Prepared:
-    """A queryset of named scalar values with its SQL written once per database."""
+    """A queryset built from named values, its SQL written once per database (and per
+    length of its lists)."""
 
     every: list[Prepared] = []  # noqa: RUF012 - the registry the tests go through
 
@@ -198,12 +199,17 @@ class Prepared:
                 raise ImproperlyConfigured(f"{self.name}: {name} is not all in the SQL")
         return _Template(queryset, compiler, sql, params, {n: tuple(p) for n, p in places.items()})
 
-    def sql_with_params(self, **values: Any) -> tuple[str, tuple] | None:
-        """The SQL and parameters a run with these values executes; None when the ORM
-        writes it (an empty list, a length beyond those kept)."""
+    def _resolve(self, values: dict[str, Any]) -> tuple[dict[str, Any], _Template | None]:
+        """The values checked (lists without repeats) and the SQL for them, or None when
+        the ORM writes it: an empty list, or a length beyond those kept."""
         values = self._distinct(values)
         shape = self._shape(values)
-        template = None if 0 in shape else self._template(DEFAULT_DB_ALIAS, shape)
+        return values, None if 0 in shape else self._template(DEFAULT_DB_ALIAS, shape)
+
+    def sql_with_params(self, **values: Any) -> tuple[str, tuple] | None:
+        """The SQL and parameters a run with these values executes; None when the ORM
+        writes it."""
+        values, template = self._resolve(values)
         return None if template is None else self._sql_with_params(template, values)
 
     def _sql_with_params(self, template: _Template, values: dict[str, Any]) -> tuple[str, tuple]:
@@ -212,9 +218,8 @@ class Prepared:
         for name, places in template.places.items():
             value = values[name]
             if self.kinds[name] is Ids:
-                items = list(value)
                 for i, j in places:
-                    params[i] = items[j]
+                    params[i] = value[j]
             else:
                 value = _adapt(value, connection)
                 for i, _j in places:
@@ -223,9 +228,7 @@ class Prepared:
 
     def rows(self, **values: Any) -> list:
         """The query's results (model instances or tuples, as the queryset gives them)."""
-        values = self._distinct(values)
-        shape = self._shape(values)
-        template = None if 0 in shape else self._template(DEFAULT_DB_ALIAS, shape)
+        values, template = self._resolve(values)
         if template is None:
             return list(self.build(**values))
         sql, params = self._sql_with_params(template, values)
