@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -27,7 +26,6 @@ from django.utils.translation import gettext as _
 from mentoring import selectors as mentoring_selectors
 from mentoring.models import CheckIn, Mentorship
 from peerprogram.models import PeerWorker, StaffMember
-from peerprogram.prepared import Ids, Prepared
 from peerprogram.selectors import count_of, employed_now_q
 
 from .models import (
@@ -149,10 +147,8 @@ class ChecklistFacts:
     mentor_since: datetime.date | None = None
 
 
-@functools.cache
-def _checklist_facts_rows() -> QuerySet:
-    """The query checklist_facts filters by peer: built once, because building its seven
-    subqueries in the ORM costs some 3 ms, thirty times what running them does."""
+def _checklist_facts_rows(peer_ids: list[int]) -> QuerySet:
+    """The rows checklist_facts reads: each peer's seats with the derived counts."""
     # No ordering in the subqueries: PostgreSQL refuses an ORDER BY column outside an
     # aggregate.
     sessions = CohortModule.objects.filter(cohort=OuterRef("seat__cohort_id")).order_by()
@@ -162,7 +158,8 @@ def _checklist_facts_rows() -> QuerySet:
     # At most one (a constraint): read here, the checklist needs no query of its own.
     mentorship = mentoring_selectors.active_mentorships().filter(peer=OuterRef("pk")).order_by()
     return (
-        PeerWorker.objects.annotate(
+        PeerWorker.objects.filter(pk__in=peer_ids)
+        .annotate(
             seat=FilteredRelation(
                 "enrolments", condition=Q(enrolments__status=Enrolment.Status.ENROLLED)
             )
@@ -199,21 +196,13 @@ def _checklist_facts_rows() -> QuerySet:
     )
 
 
-# Its SQL written once per number of peers (peerprogram.prepared): 0.8 ms to compile.
-_CHECKLIST_FACTS = Prepared(
-    "peers' checklist facts",
-    lambda peer_ids: _checklist_facts_rows().filter(pk__in=peer_ids),
-    peer_ids=Ids,
-)
-
-
 def checklist_facts(peer_ids: list[int]) -> dict[int, ChecklistFacts]:
     """What the onboarding checklist reads about peers, for many peers in one query: the
     seat on a cohort, completion (from attendance or marked by hand), the day the last
     mandatory course was completed, and the mentor appointed now."""
     if not peer_ids:
         return {}
-    rows = _CHECKLIST_FACTS.rows(peer_ids=peer_ids)
+    rows = _checklist_facts_rows(peer_ids)
     latest = {row["pk"]: row for row in rows}  # a peer's most recent seat wins
     facts = {}
     for peer_id in peer_ids:

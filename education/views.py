@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring import selectors as mentoring_selectors
-from mentoring.calendar import danish_ascii, ics_response
 from peerprogram import access as core_access
+from peerprogram.calendar import danish_ascii, ics_response
 from peerprogram.models import StaffMember
+from peerprogram.pdf import pdf_response
 from peerprogram.services import ConcurrentEditError
 from peerprogram.views import (
     PAGE_SIZE,
@@ -31,7 +32,6 @@ from peerprogram.views import (
     int_or_zero,
     spreadsheet_response,
 )
-from recruitment.pdf import pdf_response
 
 from . import access, exports, selectors, services
 from .calendar import calendar_bytes

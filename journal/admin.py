@@ -6,7 +6,7 @@ administrators follow the journal through the statistics, never its content.
 
 from django.contrib import admin
 
-from .models import NoteAccess, PeerMonth, ProgrammeMonth
+from .models import NoteAccess, PeerMonth
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -35,12 +35,4 @@ class PeerMonthAdmin(ReadOnlyAdmin):
     list_display = ["month", "peer", "notes", "conversations", "group_sessions", "minutes"]
     list_select_related = ["peer__staff_member"]
     search_fields = ["peer__staff_member__name"]
-    date_hierarchy = "month"
-
-
-@admin.register(ProgrammeMonth)
-class ProgrammeMonthAdmin(ReadOnlyAdmin):
-    """The whole programme's months, added up by the journal's services."""
-
-    list_display = ["month", "notes", "conversations", "group_sessions", "minutes", "referrals"]
     date_hierarchy = "month"

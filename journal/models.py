@@ -495,21 +495,6 @@ class PeerMonth(MonthCounts):
         return f"{self.peer} {self.month:%Y-%m}"
 
 
-class ProgrammeMonth(MonthCounts):
-    """The whole programme's month: every peer worker's PeerMonth added up. The
-    programme-wide statistics read these totals; the services keep them with PeerMonth."""
-
-    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
-
-    class Meta:
-        ordering = ["month"]
-        verbose_name = _("month of the programme")
-        verbose_name_plural = _("months of the programme")
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m}"
-
-
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("The access log cannot be changed.")

@@ -36,7 +36,6 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from peerprogram.models import PeerWorker
-from peerprogram.prepared import Ids, Prepared
 
 from .models import (
     CHIME_FIELDS,
@@ -46,7 +45,6 @@ from .models import (
     NoteVersion,
     Patient,
     PeerMonth,
-    ProgrammeMonth,
     Referral,
 )
 
@@ -128,14 +126,16 @@ def waiting_for(peer: PeerWorker) -> Waiting:
     )
 
 
-def _waiting_counts(peer_id: int) -> QuerySet:
+def waiting_counts(peer: PeerWorker) -> dict[str, int]:
+    """The same as `waiting_for`, counted in one query (for the home page)."""
+
     def count(queryset) -> Coalesce:
         counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
         return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
 
     on_caseload = Note.objects.filter(patient__peers=OuterRef("pk"))
     return (
-        PeerWorker.objects.filter(pk=peer_id)
+        PeerWorker.objects.filter(pk=peer.pk)
         .annotate(
             n_referrals=count(
                 Referral.objects.filter(peer=OuterRef("pk"), status=Referral.Status.PENDING)
@@ -144,16 +144,8 @@ def _waiting_counts(peer_id: int) -> QuerySet:
             n_concerns=count(on_caseload.filter(OPEN_CONCERN)),
         )
         .values("n_referrals", "n_drafts", "n_concerns")
+        .get()
     )
-
-
-# Its SQL written once (peerprogram.prepared): 1.2 ms to compile, 0.05 ms to run.
-_WAITING_COUNTS = Prepared("a peer worker's waiting counts", _waiting_counts, peer_id=int)
-
-
-def waiting_counts(peer: PeerWorker) -> dict[str, int]:
-    """The same as `waiting_for`, counted in one query (for the home page)."""
-    return _WAITING_COUNTS.rows(peer_id=peer.pk)[0]
 
 
 # Notes per page of a patient's page: a long course of peer support has hundreds.
@@ -426,23 +418,6 @@ def count_peer_months(
     return counted
 
 
-def count_programme_months(
-    months: Collection[datetime.date] | None = None,
-) -> dict[datetime.date, dict[str, int]]:
-    """The whole programme's months added up from PeerMonth: what ProgrammeMonth keeps.
-    {month: {name in COUNTED: count}}; every month given, or every month with any
-    activity."""
-    stored = (
-        PeerMonth.objects.all() if months is None else PeerMonth.objects.filter(month__in=months)
-    )
-    counted = {month: dict.fromkeys(COUNTED, 0) for month in months or ()}
-    for r in stored.values("month").annotate(**{f"n_{n}": Sum(n) for n in COUNTED}).order_by():
-        counted[r["month"]] = {n: r[f"n_{n}"] for n in COUNTED}
-    if months is None:
-        return {month: f for month, f in counted.items() if any(f.values())}
-    return counted
-
-
 def _month(value) -> datetime.date:
     if isinstance(value, datetime.datetime):
         value = value.date()
@@ -453,33 +428,12 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-# The statistics' reads of PeerMonth and ProgrammeMonth, their SQL written once (per
-# number of peer workers; peerprogram.prepared).
-_PEER_MONTHS = Prepared(
-    "peer workers' stored months",
-    lambda peer_ids, start, end: (
+def _peer_months(peer_ids, start, end) -> dict[tuple[int, datetime.date], tuple[int, ...]]:
+    rows = (
         PeerMonth.objects.filter(peer_id__in=peer_ids, month__gte=start, month__lt=end)
         .order_by()
         .values_list("peer_id", "month", *COUNTED)
-    ),
-    peer_ids=Ids,
-    start=datetime.date,
-    end=datetime.date,
-)
-_PROGRAMME_MONTHS = Prepared(
-    "the programme's stored months",
-    lambda start, end: (
-        ProgrammeMonth.objects.filter(month__gte=start, month__lt=end)
-        .order_by()
-        .values_list("month", *COUNTED)
-    ),
-    start=datetime.date,
-    end=datetime.date,
-)
-
-
-def _peer_months(peer_ids, start, end) -> dict[tuple[int, datetime.date], tuple[int, ...]]:
-    rows = _PEER_MONTHS.rows(peer_ids=peer_ids, start=start, end=end)
+    )
     return {(r[0], r[1]): r[2:] for r in rows}
 
 
@@ -498,13 +452,6 @@ def _totals(peers: QuerySet[PeerWorker], months: list[datetime.date]) -> list[Fi
         .values_list("month", *(f"n_{name}" for name in COUNTED))
     }
     return [_figures(sums.get(month, NOTHING), 0.0) for month in months]
-
-
-def _programme_totals(months: list[datetime.date]) -> list[Figures]:
-    """The whole programme's figures per month, as ProgrammeMonth keeps them."""
-    end = months[-1] + relativedelta(months=1)
-    kept = {r[0]: r[1:] for r in _PROGRAMME_MONTHS.rows(start=months[0], end=end)}
-    return [_figures(kept.get(month, NOTHING), 0.0) for month in months]
 
 
 class UnitRef(NamedTuple):
@@ -548,39 +495,16 @@ def _peers_to_count_query(peers, unit_ids, start, end) -> QuerySet:
 
 
 def _units_of(peers) -> QuerySet:
-    """(unit name, unit id, the peer workers given there, every peer worker there is)."""
-    every_peer = PeerWorker.objects.order_by().annotate(n=Func(F("pk"), function="COUNT"))
+    """(unit name, unit id) of the units of the peer workers given."""
     return (
-        peers.order_by()
-        .values("staff_member__unit_id", "staff_member__unit__name")
-        .annotate(n=Count("pk"), everyone=Subquery(every_peer.values("n")[:1]))
-        .values_list("staff_member__unit__name", "staff_member__unit_id", "n", "everyone")
+        peers.order_by().values_list("staff_member__unit__name", "staff_member__unit_id").distinct()
     )
 
 
-# The programme-wide statistics (Centre staff, administrators) read every peer worker:
-# their two queries prepared (peerprogram.prepared), 0.8 ms of compiling a page.
-_PROGRAMME_UNITS = Prepared(
-    "the units of every peer worker", lambda: _units_of(PeerWorker.objects.all())
-)
-_PROGRAMME_PEERS = Prepared(
-    "every peer worker of a page of units",
-    lambda unit_ids, start, end: _peers_to_count_query(
-        PeerWorker.objects.all(), unit_ids, start, end
-    ),
-    unit_ids=Ids,
-    start=datetime.date,
-    end=datetime.date,
-)
-
-
-def _peers_to_count(peers, unit_ids, start, end, *, programme: bool = False) -> list[_Peer]:
+def _peers_to_count(peers, unit_ids, start, end) -> list[_Peer]:
     """The peer workers of the units: those selected (`shown`), and everyone employed in
     the period, whom the unit's usual level is taken from."""
-    if programme:
-        rows = _PROGRAMME_PEERS.rows(unit_ids=unit_ids, start=start, end=end)
-    else:
-        rows = _peers_to_count_query(peers, unit_ids, start, end)
+    rows = _peers_to_count_query(peers, unit_ids, start, end)
     units: dict[int, UnitRef] = {}
     return [
         _Peer(
@@ -597,7 +521,7 @@ def _peers_to_count(peers, unit_ids, start, end, *, programme: bool = False) -> 
 
 
 def statistics(
-    peers: QuerySet[PeerWorker] | None,
+    peers: QuerySet[PeerWorker],
     months: list[datetime.date],
     *,
     by_unit: bool | None = None,
@@ -613,31 +537,24 @@ def statistics(
     recorded activity; a month far below or above it is flagged (JOURNAL_LOAD_LOW / _HIGH).
     With `page`, the rows are that page of STATISTICS_PER_PAGE units (or peer workers);
     the totals always cover every peer worker given. The counts come from PeerMonth.
-    `peers` None: every peer worker of the programme (read by prepared queries).
     """
     today = timezone.localdate()
     start, end = months[0], months[-1] + relativedelta(months=1)
-    # The units, in the order of their names as Python sorts them on every database; and
-    # whether the peer workers given are all there are (the programme's totals are kept).
-    programme = peers is None
-    if programme:
-        peers = PeerWorker.objects.all()
-    of_units = sorted(_PROGRAMME_UNITS.rows() if programme else _units_of(peers))
+    # The units, in the order of their names as Python sorts them on every database.
+    of_units = sorted(_units_of(peers))
     # Every unit given, for choosing one (read here, where the units are read anyway).
-    choices = [UnitRef(pk, name) for name, pk, _n, _everyone in of_units]
+    choices = [UnitRef(pk, name) for name, pk in of_units]
     if unit is not None:
         of_units = [u for u in of_units if u[1] == unit]
         peers = peers.filter(staff_member__unit_id=unit)
-        programme = False
-    units = [pk for _name, pk, _n, _everyone in of_units]
-    whole_programme = bool(of_units) and sum(u[2] for u in of_units) == of_units[0][3]
+    units = [pk for _name, pk in of_units]
     if by_unit is None:
         by_unit = len(units) > 1
     shown_page = None
     if by_unit and page is not None:
         shown_page = Paginator(units, STATISTICS_PER_PAGE).get_page(page)
         units = list(shown_page)
-    loaded = _peers_to_count(peers, units, start, end, programme=programme)
+    loaded = _peers_to_count(peers, units, start, end)
     shown = [p for p in loaded if p.shown]
     if not by_unit and page is not None:
         shown_page = Paginator(shown, STATISTICS_PER_PAGE).get_page(page)
@@ -702,8 +619,8 @@ def statistics(
             rows.append(row)
         rows.sort(key=lambda r: r.label)
         # A page of units holds some of the peer workers: the rest are added up by the
-        # database, or (for the whole programme) were added up by the services.
-        totals = _programme_totals(months) if whole_programme else _totals(peers, months)
+        # database.
+        totals = _totals(peers, months)
         total = _sum(totals)
     else:
         for p in shown_page.object_list if shown_page else shown:

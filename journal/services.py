@@ -29,10 +29,9 @@ from .models import (
     NoteVersion,
     Patient,
     PeerMonth,
-    ProgrammeMonth,
     Referral,
 )
-from .selectors import COUNTED, count_peer_months, count_programme_months
+from .selectors import COUNTED, count_peer_months
 
 # The facts of a conversation that are edited in the first step of co-writing.
 FACT_FIELDS = ("date", "place", "activity", "minutes")
@@ -467,18 +466,26 @@ def group_note_update(*, note: GroupNote, by, expected_version: int, **changes: 
 
 
 @transaction.atomic
-def peer_months_refresh(*, keys: Iterable[tuple[int, datetime.date]]) -> None:
+def peer_months_refresh(*, keys: Iterable[tuple[int, datetime.date]] | None = None) -> int:
     """Count the given months of the given peer workers again ((peer id, any day of the
     month)); part of every change to a final note, a group note or a referral, in its
-    transaction. The programme's months are added up again with them."""
-    keys = sorted({(peer_id, day.replace(day=1)) for peer_id, day in keys})
-    if not keys:
-        return
+    transaction. Without `keys`, every month of every peer worker (`manage.py
+    rebuild_statistics`, after a bulk load or a repair). Returns the months written."""
+    if keys is None:
+        counted = count_peer_months()
+        stored = PeerMonth.objects.values_list("peer_id", "month")
+        keys = sorted(set(counted) | set(stored))
+    else:
+        keys = sorted({(peer_id, day.replace(day=1)) for peer_id, day in keys})
+        if not keys:
+            return 0
+        counted = None
     # The rows first, then their locks, then the counting: a second change to the same
     # month waits for the first to commit, and then counts what the first wrote.
     PeerMonth.objects.bulk_create(
         [PeerMonth(peer_id=peer_id, month=month) for peer_id, month in keys],
         ignore_conflicts=True,
+        batch_size=2000,
     )
     peer_ids, months = {k[0] for k in keys}, {k[1] for k in keys}
     rows = {
@@ -487,7 +494,8 @@ def peer_months_refresh(*, keys: Iterable[tuple[int, datetime.date]]) -> None:
         .filter(peer_id__in=peer_ids, month__in=months)
         .order_by("peer_id", "month")
     }
-    counted = count_peer_months(peer_ids, min(months), max(months) + relativedelta(months=1))
+    if counted is None:
+        counted = count_peer_months(peer_ids, min(months), max(months) + relativedelta(months=1))
     empty = dict.fromkeys(COUNTED, 0)
     changed = []
     for key in keys:
@@ -495,51 +503,8 @@ def peer_months_refresh(*, keys: Iterable[tuple[int, datetime.date]]) -> None:
         for name, value in counted.get(key, empty).items():
             setattr(row, name, value)
         changed.append(row)
-    PeerMonth.objects.bulk_update(changed, COUNTED)
-    programme_months_refresh(months=months)
-
-
-@transaction.atomic
-def programme_months_refresh(*, months: Iterable[datetime.date]) -> None:
-    """Add up the whole programme's months again (any day of the month) from PeerMonth;
-    part of every change that peer_months_refresh makes."""
-    months = sorted({day.replace(day=1) for day in months})
-    if not months:
-        return
-    # As above: the rows, their locks, then the counting, so changes wait for each other.
-    ProgrammeMonth.objects.bulk_create(
-        [ProgrammeMonth(month=month) for month in months], ignore_conflicts=True
-    )
-    rows = list(
-        ProgrammeMonth.objects.select_for_update().filter(month__in=months).order_by("month")
-    )
-    counted = count_programme_months(months)
-    for row in rows:
-        for name, value in counted[row.month].items():
-            setattr(row, name, value)
-    ProgrammeMonth.objects.bulk_update(rows, COUNTED)
-
-
-@transaction.atomic
-def peer_months_rebuild() -> int:
-    """Count every peer worker's months (and the programme's) again from the notes and the
-    referrals, after a bulk load or a repair; returns the peer workers' months with any
-    activity."""
-    PeerMonth.objects.all().delete()
-    rows = [
-        PeerMonth(peer_id=peer_id, month=month, **values)
-        for (peer_id, month), values in sorted(count_peer_months().items())
-    ]
-    PeerMonth.objects.bulk_create(rows, batch_size=2000)
-    ProgrammeMonth.objects.all().delete()
-    ProgrammeMonth.objects.bulk_create(
-        [
-            ProgrammeMonth(month=month, **values)
-            for month, values in sorted(count_programme_months().items())
-        ],
-        batch_size=2000,
-    )
-    return len(rows)
+    PeerMonth.objects.bulk_update(changed, COUNTED, batch_size=500)
+    return len(changed)
 
 
 # The access log ----------------------------------------------------------------

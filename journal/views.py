@@ -19,9 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerprogram import access as core_access
+from peerprogram.pdf import pdf_response
 from peerprogram.services import ConcurrentEditError
 from peerprogram.views import apply_service, handle_form, int_or_zero, spreadsheet_response
-from recruitment.pdf import pdf_response
 
 from . import access, charts, exports, selectors, services
 from .forms import (
@@ -659,8 +659,7 @@ def _statistics(request: HttpRequest, *, paginate: bool):
         unit = form.cleaned_data["unit"]
         last = form.cleaned_data["to"] or last
     figures = selectors.statistics(
-        # Centre staff and administrators follow every peer worker (None: the programme).
-        None if core_access.get_actor(request.user).sees_programme else peers,
+        peers,
         selectors.months_back(last),
         page=(request.GET.get("page") or 1) if paginate else None,
         unit=unit.pk if unit is not None else None,

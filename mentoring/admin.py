@@ -29,22 +29,19 @@ class CheckInAdmin(admin.ModelAdmin):
     list_select_related = ["mentorship__peer__staff_member", "mentorship__mentor"]
     raw_id_fields = ["mentorship"]
 
+    # Every write goes through the mentoring services, which keep the mentorships' last
+    # held date (a check-in moved to another mentorship changes both).
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Moving a check-in to another mentorship changes the last held date of both.
-        touched = {obj.mentorship_id}
+        moved_from = None
         if change and "mentorship" in form.changed_data:
-            touched.add(form.initial["mentorship"])
-        services.last_held_refresh(Mentorship.objects.filter(pk__in=touched))
+            moved_from = form.initial["mentorship"]
+        services.checkin_change(checkin=obj, by=request.user, moved_from=moved_from)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.last_held_refresh(Mentorship.objects.filter(pk=obj.mentorship_id))
+        services.checkins_delete(checkins=CheckIn.objects.filter(pk=obj.pk), by=request.user)
 
     def delete_queryset(self, request, queryset):
-        touched = set(queryset.values_list("mentorship_id", flat=True))
-        super().delete_queryset(request, queryset)
-        services.last_held_refresh(Mentorship.objects.filter(pk__in=touched))
+        services.checkins_delete(checkins=queryset, by=request.user)
 
     def lookup_allowed(self, lookup, value, request=None):
         # No filtering on the note either (?note__icontains=… would reveal it).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerprogram.models import PeerWorker, StaffMember
-from peerprogram.services import ConcurrentEditError, audit, save_versioned
+from peerprogram.services import audit, save_versioned
 
 from .models import AwayPeriod, CheckIn, Mentorship, MentorshipTask, MentorTask, Topic
 
@@ -29,10 +30,44 @@ def last_held_on() -> Subquery:
     )
 
 
-def last_held_refresh(mentorships: QuerySet[Mentorship]) -> None:
-    """Set `Mentorship.last_held_on` again from the check-ins, in one UPDATE. Called by
-    every write of check-ins (logging, the admin, the seed commands)."""
-    mentorships.order_by().update(last_held_on=last_held_on())
+def _last_held_refresh(mentorship_ids: Iterable[int | None]) -> None:
+    """Set `Mentorship.last_held_on` again from the check-ins, in one UPDATE: the end of
+    every service below that writes check-ins, and nowhere else."""
+    ids = {pk for pk in mentorship_ids if pk is not None}
+    if ids:
+        Mentorship.objects.filter(pk__in=ids).order_by().update(last_held_on=last_held_on())
+
+
+@transaction.atomic
+def checkin_change(*, checkin: CheckIn, by, moved_from: int | None = None) -> CheckIn:
+    """A check-in changed by an administrator (the admin's form): saved, and the last held
+    date of its mentorship, and of the one it was moved away from, counted again."""
+    checkin.full_clean()
+    checkin.save()
+    _last_held_refresh([checkin.mentorship_id, moved_from])
+    audit(by=by, action="checkin_change", obj=checkin)
+    return checkin
+
+
+@transaction.atomic
+def checkins_load(*, checkins: Iterable[CheckIn]) -> list[CheckIn]:
+    """A history of check-ins written in one INSERT (the demo and scale seeds); the last
+    held date of every mentorship touched counted again."""
+    created = CheckIn.objects.bulk_create(checkins, batch_size=2000)
+    _last_held_refresh({c.mentorship_id for c in created})
+    return created
+
+
+@transaction.atomic
+def checkins_delete(*, checkins: QuerySet[CheckIn], by) -> int:
+    """Remove check-ins (the admin); their mentorships' last held date is counted again."""
+    touched = set(checkins.values_list("mentorship_id", flat=True))
+    removed = list(checkins)
+    for checkin in removed:
+        audit(by=by, action="checkin_delete", obj=checkin)
+    count, _per_model = CheckIn.objects.filter(pk__in=[c.pk for c in removed]).delete()
+    _last_held_refresh(touched)
+    return count
 
 
 def _away_days(mentor: StaffMember) -> list[tuple[datetime.date, datetime.date]]:
@@ -303,11 +338,8 @@ def checkin_log(
         )
     else:
         raise ValidationError(_("Unknown outcome."))
-    try:
-        summary = save_versioned(checkin, expected_version=expected_version, changes=changes)
-    except ConcurrentEditError:
-        raise
-    last_held_refresh(Mentorship.objects.filter(pk=checkin.mentorship_id))
+    summary = save_versioned(checkin, expected_version=expected_version, changes=changes)
+    _last_held_refresh([checkin.mentorship_id])
     audit(by=by, action=f"checkin_{outcome}", obj=checkin, summary=summary)
     return checkin
 

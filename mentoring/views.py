@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerprogram import access as core_access
+from peerprogram.calendar import ics_response
 from peerprogram.models import StaffMember
 from peerprogram.services import ConcurrentEditError
 from peerprogram.views import PAGE_SIZE, apply_service, handle_form, int_or_zero
 
 from . import access, selectors, services
-from .calendar import ics_response, mentorship_calendar
+from .calendar import mentorship_calendar
 from .forms import AwayForm, CheckInLogForm, MentorAssignForm
 from .models import CheckIn, Mentorship
 

@@ -7,11 +7,9 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.selectors import has_active_mentor
-
 from .html import select_options
 from .models import PeerWorker, StaffMember, Unit
-from .selectors import employed_now_q
+from .selectors import employed_now_q, has_mentor_now
 
 ALL = _("All")
 
@@ -89,7 +87,7 @@ class PeerFilter(django_filters.FilterSet):
     def filter_without_mentor(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.annotate(has_mentor=has_active_mentor()).filter(has_mentor=False)
+        return queryset.annotate(has_mentor=has_mentor_now()).filter(has_mentor=False)
 
 
 class StaffFilter(django_filters.FilterSet):

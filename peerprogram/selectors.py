@@ -5,10 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
-
-from mentoring import selectors as mentoring_selectors
 
 from .models import PeerWorker, StaffMember, Unit
 
@@ -39,13 +47,35 @@ def count_of(rows: QuerySet) -> Subquery:
     )
 
 
-def mentor_name(peer: str = "peer") -> Subquery:
-    """For annotating: the name of the mentor appointed now (None if none); `peer` is the
-    path from a mentorship to the annotated row."""
+# Who mentors whom. The mentorships belong to the mentoring app, which builds on the core;
+# the core's pages and access rules read them through the reverse relation Django gives
+# StaffMember and PeerWorker ("mentorships"), with the mentoring app's rule for a
+# mentorship that runs now: it has no end date.
+
+
+def mentor_name(path: str = "peer") -> Subquery:
+    """For annotating: the name of the mentor appointed now (None if none); `path` leads
+    from a mentorship to the annotated row ("peer", or "peer__staff_member")."""
     return Subquery(
-        mentoring_selectors.active_mentorships()
-        .filter(**{peer: OuterRef("pk")})
-        .values("mentor__name")[:1]
+        StaffMember.objects.filter(
+            **{f"mentorships__{path}": OuterRef("pk"), "mentorships__end_date__isnull": True}
+        ).values("name")[:1]
+    )
+
+
+def mentees_now(mentor: StaffMember) -> QuerySet[PeerWorker]:
+    """The peer workers the staff member mentors now."""
+    return PeerWorker.objects.filter(
+        mentorships__mentor=mentor, mentorships__end_date__isnull=True
+    ).select_related("staff_member__unit")
+
+
+def has_mentor_now() -> Exists:
+    """For annotating peer workers: True when a mentor is appointed now."""
+    return Exists(
+        StaffMember.objects.filter(
+            mentorships__peer=OuterRef("pk"), mentorships__end_date__isnull=True
+        )
     )
 
 
@@ -89,7 +119,7 @@ def programme_totals(active_units: int) -> dict[str, int]:
     """Counts for the Centre's overview in one query, with the number of active units the
     caller has counted (the home page's units list does)."""
     today = timezone.localdate()
-    peers = PeerWorker.objects.annotate(has_mentor=mentoring_selectors.has_active_mentor())
+    peers = PeerWorker.objects.annotate(has_mentor=has_mentor_now())
     employed = employed_now_q()
     totals = peers.aggregate(
         peers=Count("pk", filter=employed),

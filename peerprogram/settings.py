@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "mentoring",
     "education",
     "journal",
+    # The top layer: apps of their own for their management commands.
+    "peerprogram.demo",
+    "peerprogram.backup",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from . import views
+from .home import views as home_views
 
 
 class ImportKindConverter:
@@ -25,7 +26,7 @@ register_converter(ImportKindConverter, "datakind")
 handler500 = "peerprogram.views.server_error"
 
 programme_patterns = [
-    path("", views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/new/", views.unit_create, name="unit_create"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
@@ -36,7 +37,7 @@ programme_patterns = [
     path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
     path("peers/", views.peer_list, name="peer_list"),
     path("peers/new/", views.peer_create, name="peer_create"),
-    path("peers/<int:pk>/", views.peer_detail, name="peer_detail"),
+    path("peers/<int:pk>/", home_views.peer_detail, name="peer_detail"),
     path("peers/<int:pk>/edit/", views.peer_edit, name="peer_edit"),
     path("<datakind:kind>/import/", views.data_import, name="data_import"),
     path("<datakind:kind>/export/", views.data_export, name="data_export"),

@@ -1,4 +1,4 @@
-"""Pages of the shared programme model: role home, units, staff, peer workers."""
+"""Pages of the shared programme model: units, staff, peer workers, imports and exports."""
 
 from __future__ import annotations
 
@@ -12,11 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
-
-from education import selectors as education_selectors
-from journal import selectors as journal_selectors
-from mentoring import selectors as mentoring_selectors
-from recruitment import selectors as recruitment_selectors
 
 from . import access, selectors, services
 from .filters import PeerFilter, StaffFilter, UnitFilter
@@ -35,7 +30,8 @@ from .resources import StaffResource, UnitResource
 PAGE_SIZE = 50
 
 
-def _page(request: HttpRequest, queryset):
+def page_of(request: HttpRequest, queryset):
+    """The page of a list asked for by ?page= (PAGE_SIZE rows)."""
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
@@ -94,45 +90,6 @@ def handle_form(
     return render(request, template, {"form": form, **context})
 
 
-# Home --------------------------------------------------------------------------
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    actor = access.get_actor(request.user)
-    context: dict = {"actor": actor}
-    if actor.is_leader:
-        led = access.units_for(request.user).filter(pk__in=actor.led_unit_ids)
-        context["led_units"] = selectors.unit_people(list(led))
-    if actor.sees_programme:
-        # A nation's units run to hundreds: a page at a time, like the unit list. Its
-        # count (every active unit: the programme is seen whole) is the overview's too.
-        units = _page(
-            request,
-            selectors.units_with_counts(access.units_for(request.user)).filter(active=True),
-        )
-        context["units"] = units
-        context["totals"] = selectors.programme_totals(active_units=units.paginator.count)
-    if actor.peer:
-        own = mentoring_selectors.health_of_peer(actor.peer)
-        context["own_peer"] = actor.peer
-        context["own_mentoring"] = own
-        context["own_mentor"] = own[0].mentorship.mentor if own else None
-    if actor.is_mentor:
-        context["mentees"] = mentoring_selectors.health_of_mentees(actor.staff)
-    if actor.staff:
-        context["committee_seats"] = recruitment_selectors.open_committee_seats(actor.staff)
-    if actor.is_leader:
-        context["leader_recruitment"] = recruitment_selectors.leader_overview(actor.led_unit_ids)
-    if actor.peer:
-        context["journal"] = journal_selectors.waiting_counts(actor.peer)
-    if actor.staff and (actor.peer or actor.is_mentor):
-        context["schedule"] = education_selectors.coming_for(actor.staff, limit=5)
-    if actor.sees_programme:
-        context["education"] = education_selectors.centre_overview()
-    return render(request, "peerprogram/home.html", context)
-
-
 # Units -------------------------------------------------------------------------
 
 
@@ -146,7 +103,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         "peerprogram/unit_list.html",
         {
             "filter": unit_filter,
-            "page": _page(request, unit_filter.qs),
+            "page": page_of(request, unit_filter.qs),
             "may_create": access.can_create_unit(request.user),
         },
     )
@@ -208,7 +165,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "peerprogram/staff_list.html",
-        {"filter": staff_filter, "page": _page(request, staff_filter.qs)},
+        {"filter": staff_filter, "page": page_of(request, staff_filter.qs)},
     )
 
 
@@ -236,7 +193,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_staff_for(request.user, pk)
     may_edit = access.may_edit_staff(request.user, member)
     # Only the mentees the viewer may see themselves.
-    mentees = mentoring_selectors.mentees_of(member).filter(
+    mentees = selectors.mentees_now(member).filter(
         pk__in=access.peers_for(request.user).values("pk")
     )
     return render(
@@ -285,7 +242,7 @@ def peer_list(request: HttpRequest) -> HttpResponse:
         ),
         units=units,
     )
-    page = _page(request, peer_filter.qs)
+    page = page_of(request, peer_filter.qs)
     return render(
         request,
         "peerprogram/peer_list.html",
@@ -316,27 +273,6 @@ def peer_create(request: HttpRequest) -> HttpResponse:
             return redirect(peer)
     return render(
         request, "peerprogram/peer_form.html", {"person": person, "employment": employment}
-    )
-
-
-@require_GET
-def peer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    peer = access.get_peer_for(request.user, pk)
-    actor = access.get_actor(request.user)
-    may_edit = actor.sees_programme or peer.staff_member.unit_id in actor.led_unit_ids
-    mentorship = mentoring_selectors.current_mentorship_of(peer)
-    return render(
-        request,
-        "peerprogram/peer_detail.html",
-        {
-            "peer": peer,
-            "may_edit": may_edit,
-            "mentor": mentorship.mentor if mentorship else None,
-            "is_self": actor.peer is not None and actor.peer.pk == peer.pk,
-            "onboarding": recruitment_selectors.onboarding_of(peer) if may_edit else None,
-            "mentorship": mentorship,
-            "education": education_selectors.education_summary(peer),
-        },
     )
 
 

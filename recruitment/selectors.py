@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from education import selectors as education_selectors
-from peerprogram.prepared import Ids, Prepared
 
 from .models import (
     Anchor,
@@ -139,40 +138,8 @@ class Progress:
 SEAT_ANNOTATIONS = {seat: f"committee_{seat}_since" for seat in CommitteeMember.RECOMMENDED}
 
 
-# The lists' queries, their SQL written once per number of rows (peerprogram.prepared):
-# a page of 50 checklists spent 1.5 ms writing them, the database 0.5 ms answering.
-_COMMITTEE_SEATS = Prepared(
-    "the first day each seat of the vacancies' committees was filled",
-    lambda vacancy_ids: (
-        CommitteeMember.objects.filter(vacancy_id__in=vacancy_ids)
-        .values("vacancy_id", "seat")
-        .annotate(first=Min("added_on"))
-        .order_by()
-    ),
-    vacancy_ids=Ids,
-)
 # Tasks ticked by hand are counted, not read (see onboarding_progress).
 _BY_HAND = Q(done_on__isnull=False, derived_from="") & ~Q(anchor=Anchor.EDUCATION_COMPLETED)
-_TICKED = Prepared(
-    "the tasks ticked by hand on each checklist",
-    lambda ids: (
-        ChecklistItem.objects.filter(_BY_HAND, onboarding_id__in=ids)
-        .values("onboarding_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("onboarding_id", "n")
-    ),
-    ids=Ids,
-)
-_ITEM_ROWS = Prepared(
-    "the checklists' other tasks, as rows",
-    lambda ids: (
-        ChecklistItem.objects.filter(~_BY_HAND, onboarding_id__in=ids)
-        .order_by("order", "pk")
-        .values_list("onboarding_id", *ITEM_ROW_FIELDS)
-    ),
-    ids=Ids,
-)
 
 
 def _committee(onboardings: list[Onboarding]) -> dict[int, dict[str, datetime.date]]:
@@ -189,8 +156,14 @@ def _committee(onboardings: list[Onboarding]) -> dict[int, dict[str, datetime.da
         for seat, name in SEAT_ANNOTATIONS.items():
             if (since := getattr(o, name)) is not None:
                 committee[o.vacancy_id][seat] = since
-    for row in _COMMITTEE_SEATS.rows(vacancy_ids=unread) if unread else []:
-        committee[row["vacancy_id"]][row["seat"]] = row["first"]
+    if unread:
+        for row in (
+            CommitteeMember.objects.filter(vacancy_id__in=unread)
+            .values("vacancy_id", "seat")
+            .annotate(first=Min("added_on"))
+            .order_by()
+        ):
+            committee[row["vacancy_id"]][row["seat"]] = row["first"]
     return committee
 
 
@@ -284,9 +257,20 @@ def onboarding_progress(rows) -> list[Progress]:
     ids = [o.pk for o in onboardings]
     # The tasks done by hand are counted, not read: about two in three tasks of a
     # programme, and their due dates change nothing any more.
-    ticked = dict(_TICKED.rows(ids=ids))
+    ticked = dict(
+        ChecklistItem.objects.filter(_BY_HAND, onboarding_id__in=ids)
+        .values("onboarding_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("onboarding_id", "n")
+    )
     items: dict[int, list[ItemRow]] = defaultdict(list)
-    for onboarding_id, *values in _ITEM_ROWS.rows(ids=ids):
+    rows = (
+        ChecklistItem.objects.filter(~_BY_HAND, onboarding_id__in=ids)
+        .order_by("order", "pk")
+        .values_list("onboarding_id", *ITEM_ROW_FIELDS)
+    )
+    for onboarding_id, *values in rows:
         items[onboarding_id].append(ItemRow(*values))
     return [
         Progress(o, _statuses(o, items[o.pk], facts[o.pk], today), ticked.get(o.pk, 0))

@@ -17,6 +17,7 @@ from mentoring import selectors as mentoring_selectors
 from peerprogram import access as core_access
 from peerprogram.html import select_options
 from peerprogram.models import hours_warning
+from peerprogram.pdf import pdf_response
 from peerprogram.views import apply_service, handle_form, import_page, int_or_zero
 
 from . import access, selectors, services
@@ -39,8 +40,8 @@ from .forms import (
     VacancyForm,
 )
 from .models import ChecklistTemplateItem, CommitteeMember, PostingTemplate, Vacancy
-from .pdf import pdf_response, summary_pages
 from .resources import ApplicantResource
+from .summary import summary_pages
 
 # Vacancies -----------------------------------------------------------------------
 

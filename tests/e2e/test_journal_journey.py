@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import Browser, Page, expect
 
-from journal import demo as journal_demo
 from journal.models import Note, NoteVersion, Patient, Referral
+from peerprogram.demo import journal as journal_demo
 
 from .conftest import DESKTOP, TABLET, login
 

@@ -17,8 +17,8 @@ from education.models import (
     Meeting,
     local_datetime,
 )
-from mentoring.models import CheckIn, Mentorship
-from mentoring.services import last_held_refresh
+from mentoring.models import CheckIn
+from mentoring.services import checkins_load
 from tests.factories import MentorshipFactory, PeerWorkerFactory
 
 
@@ -139,7 +139,5 @@ class CheckInFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        # As the services do: the mentorship's last held date follows its check-ins.
-        checkin = super()._create(model_class, *args, **kwargs)
-        last_held_refresh(Mentorship.objects.filter(pk=checkin.mentorship_id))
-        return checkin
+        # Written by the mentoring services, which keep the mentorship's last held date.
+        return checkins_load(checkins=[model_class(*args, **kwargs)])[0]

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from journal import services
-from journal.models import CONTENT_FIELDS, NoteAccess, PeerMonth, ProgrammeMonth
+from journal.models import CONTENT_FIELDS, NoteAccess, PeerMonth
 from tests.conftest import ROLES
 from tests.factories import PeerWorkerFactory, UserFactory
 
@@ -228,7 +228,7 @@ def test_a_peer_worker_not_on_the_caseload_reads_nothing(client, cast, secret):
 
 def test_the_admin_registers_no_journal_model_but_the_access_log_and_the_monthly_counts(cast):
     journal = [m for m in admin.site._registry if m._meta.app_label == "journal"]
-    assert journal == [NoteAccess, PeerMonth, ProgrammeMonth]
+    assert journal == [NoteAccess, PeerMonth]
     inlines = [
         inline.model._meta.label
         for model_admin in admin.site._registry.values()
@@ -248,13 +248,16 @@ def test_the_admin_registers_no_journal_model_but_the_access_log_and_the_monthly
     assert not log_admin.has_change_permission(request)
     assert not log_admin.has_delete_permission(request)
     # The counts behind the statistics: read only, and nothing in them but numbers.
-    for model, facts in ((PeerMonth, ["id", "peer", "month"]), (ProgrammeMonth, ["id", "month"])):
-        counts_admin = admin.site._registry[model]
-        assert not counts_admin.has_add_permission(request)
-        assert not counts_admin.has_change_permission(request)
-        assert not counts_admin.has_delete_permission(request)
-        fields = model._meta.get_fields()
-        assert [f.name for f in fields if f.get_internal_type() != "PositiveIntegerField"] == facts
+    counts_admin = admin.site._registry[PeerMonth]
+    assert not counts_admin.has_add_permission(request)
+    assert not counts_admin.has_change_permission(request)
+    assert not counts_admin.has_delete_permission(request)
+    fields = PeerMonth._meta.get_fields()
+    assert [f.name for f in fields if f.get_internal_type() != "PositiveIntegerField"] == [
+        "id",
+        "peer",
+        "month",
+    ]
 
 
 # The autosave -----------------------------------------------------------------------

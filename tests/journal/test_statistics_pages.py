@@ -4,7 +4,6 @@ Programme-wide the rows are units; the database adds up the totals of every unit
 they must equal what the rows add up to when all of them are read.
 """
 
-import dataclasses
 import datetime
 import re
 from io import StringIO
@@ -146,28 +145,6 @@ def test_the_totals_added_up_by_the_database_equal_the_rows(cast, programme):
     # Each month receives one at 00:30 on its first day, and the one made late the evening
     # before the next month's first day; the current month none.
     assert [(f.referrals, f.accepted) for f in by_unit.totals] == ([(2, 1)] * 10 + [(1, 1), (0, 0)])
-
-
-def test_the_programme_wide_figures_read_by_prepared_queries_are_the_same(cast, programme):
-    """Centre staff and administrators see every peer worker: the units and the peer
-    workers are then read by prepared queries, with the same figures, flags and pages."""
-    months = selectors.months_back(TODAY())
-    everyone = PeerWorker.objects.all()
-    for page in (1, 2):
-        for by_unit in (True, False):
-            general = selectors.statistics(everyone, months, page=page, by_unit=by_unit)
-            prepared = selectors.statistics(None, months, page=page, by_unit=by_unit)
-            assert _without_page(prepared) == _without_page(general)
-            assert prepared.rows and prepared.page.number == general.page.number
-    one_unit = programme[0].staff_member.unit_id
-    assert selectors.statistics(None, months, unit=one_unit) == (
-        selectors.statistics(everyone, months, unit=one_unit)
-    )
-
-
-def _without_page(stats: selectors.Statistics) -> selectors.Statistics:
-    """Pages compare by identity; their rows are compared as the figures' rows."""
-    return dataclasses.replace(stats, page=None)
 
 
 def test_a_unit_with_more_peer_workers_than_a_page_is_shown_in_pages(client_for, cast):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mentoring import selectors, services
 from mentoring.models import CheckIn, Mentorship
+from peerprogram.models import AuditEvent
 from tests.education.factories import CheckInFactory
 
 from .helpers import fresh_mentorship
@@ -109,6 +110,9 @@ def test_the_admin_keeps_it_when_a_check_in_is_changed_moved_or_deleted(client_f
     first.refresh_from_db()
     assert first.last_held_on == checkin.date
     assert_kept()
+    # Through the mentoring services, which write the audit row as for every other write.
+    changed = AuditEvent.objects.get(action="checkin_change", object_id=checkin.pk)
+    assert changed.actor == cast.admin_user
 
     # Moved to the other mentorship: the first has no held check-in left, the second has.
     response = client.post(url, {**form, "mentorship": second.pk})
@@ -123,6 +127,7 @@ def test_the_admin_keeps_it_when_a_check_in_is_changed_moved_or_deleted(client_f
     second.refresh_from_db()
     assert second.last_held_on is None
     assert_kept()
+    assert AuditEvent.objects.filter(action="checkin_delete", object_id=checkin.pk).count() == 1
 
     # Deleting several at once from the list.
     held = CheckInFactory(mentorship=second, date=TODAY(), status=CheckIn.Status.HELD)

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from mentoring import services
 from mentoring.models import AwayPeriod, CheckIn, Mentorship
+from peerprogram.services import ConcurrentEditError
 from tests.factories import PeerWorkerFactory, StaffMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +139,7 @@ def test_a_second_log_from_an_old_page_is_refused():
         peer=peer, mentor=mentor, start_date=JAN_1, by=None
     ).checkins.first()
     services.checkin_log(checkin=checkin, by=None, outcome="held", expected_version=1)
-    with pytest.raises(services.ConcurrentEditError):
+    with pytest.raises(ConcurrentEditError):
         services.checkin_log(checkin=checkin, by=None, outcome="cancelled", expected_version=1)
 
 

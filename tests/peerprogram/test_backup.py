@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from journal import services
 from journal.models import Note, NoteVersion, Patient
-from peerprogram.backup import (
+from peerprogram.backup.archive import (
     BackupError,
     extra_connection,
     notes_checksum,

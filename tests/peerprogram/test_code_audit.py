@@ -59,7 +59,7 @@ ALLOWED = {
         "element and join keep what is already safe HTML (what conditional_escape keeps) "
         "and escape everything else."
     ),
-    ("peerprogram/backup.py", "cursor/execute"): (
+    ("peerprogram/backup/archive.py", "cursor/execute"): (
         "SELECT pg_export_snapshot(), a fixed statement with no ORM equivalent: it hands the "
         "backup's transaction snapshot to pg_dump."
     ),

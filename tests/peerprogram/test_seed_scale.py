@@ -19,10 +19,10 @@ from django.utils import timezone
 from education.models import Cohort, Enrolment
 from journal.models import GroupNote, Note, NoteVersion, Patient, PeerMonth
 from mentoring.models import CheckIn, Mentorship
-from peerprogram import scale
 from peerprogram.access import get_actor
+from peerprogram.demo import scale
+from peerprogram.demo.scale import NATION, REGION, Scale
 from peerprogram.models import PeerWorker, StaffMember, Unit
-from peerprogram.scale import NATION, REGION, Scale
 from recruitment.models import Applicant, Assessment, Onboarding, ReferenceCheck, Vacancy
 
 from ..factories import UnitFactory

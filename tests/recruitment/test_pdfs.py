@@ -13,11 +13,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 from weasyprint import HTML
 
+from peerprogram.pdf import _collector_paused
 from recruitment import selectors, services
-from recruitment.pdf import (
+from recruitment.summary import (
     SUMMARY_ROWS_FIRST_PAGE,
     SUMMARY_ROWS_PER_PAGE,
-    _collector_paused,
     summary_columns,
     summary_pages,
 )

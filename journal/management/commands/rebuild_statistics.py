@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from journal.services import peer_months_rebuild
+from journal.services import peer_months_refresh
 
 
 class Command(BaseCommand):
@@ -13,5 +13,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        months = peer_months_rebuild()
-        self.stdout.write(f"Counted {months} month(s) of peer work with any activity.")
+        months = peer_months_refresh()
+        self.stdout.write(f"Counted {months} month(s) of peer work.")

@@ -84,7 +84,7 @@ def build(w: World) -> None:
     _group_notes(w)
     # The statistics read monthly figures that the services keep per note; after a bulk
     # load they are counted once from the notes.
-    journal_services.peer_months_rebuild()
+    journal_services.peer_months_refresh()
 
 
 def _prefix(unit) -> str:

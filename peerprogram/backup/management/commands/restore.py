@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
 
-from peerprogram.backup import backup_restore, pending_migrations
+from peerprogram.backup.archive import backup_restore, pending_migrations
 
 
 class Command(BaseCommand):

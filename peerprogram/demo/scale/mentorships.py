@@ -22,7 +22,7 @@ from mentoring.models import (
     MentorTask,
     Topic,
 )
-from mentoring.services import last_held_refresh, schedule_dates
+from mentoring.services import checkins_load, schedule_dates
 
 from . import texts
 from .base import World, aware, bulk, days
@@ -56,8 +56,7 @@ def build(w: World) -> None:
         )
         if mentorship.end_date is None:
             w.mentor_now[mentorship.peer.pk] = mentorship.mentor
-    bulk(CheckIn, checkins)
-    last_held_refresh(Mentorship.objects.all())
+    checkins_load(checkins=checkins)
     bulk(MentorshipTask, tasks)
     first = {}
     for mentorship, _, _ in plans:

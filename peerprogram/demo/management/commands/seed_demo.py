@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from journal import demo as journal_demo
 from mentoring.models import MentorIntroduction
+from peerprogram.demo import journal as journal_demo
 from peerprogram.models import PeerWorker, StaffMember, Unit
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented password of the fictional demo logins
@@ -222,7 +222,7 @@ class Command(BaseCommand):
     def _mentorship(self, peer, mentor_name: str, start: datetime.date, today) -> None:
         """A mentorship with a believable record: most past check-ins held."""
         from mentoring import services as mentoring
-        from mentoring.models import CheckIn, Mentorship
+        from mentoring.models import CheckIn
 
         admin = get_user_model().objects.get(username="admin")
         mentorship = mentoring.mentor_assign(
@@ -236,10 +236,13 @@ class Command(BaseCommand):
         for index, checkin in enumerate(past):
             if recent_gap and index >= len(past) - 3:
                 continue
-            checkin.status = CheckIn.Status.CANCELLED if index % 7 == 6 else CheckIn.Status.HELD
-            checkin.topics = [["staff_group", "routines"], ["case"], ["chime", "role"]][index % 3]
-            checkin.logged_by = admin
-            checkin.save()
+            mentoring.checkin_log(
+                checkin=checkin,
+                by=admin,
+                outcome="cancelled" if index % 7 == 6 else "held",
+                expected_version=checkin.version,
+                topics=[["staff_group", "routines"], ["case"], ["chime", "role"]][index % 3],
+            )
         if start < today - relativedelta(years=1):
             # Long-running: after six months they went on meeting monthly, until now.
             mentoring.mentorship_continue_monthly(mentorship=mentorship, by=admin)
@@ -251,19 +254,20 @@ class Command(BaseCommand):
                 taken=set(mentorship.checkins.values_list("date", flat=True)),
                 monthly=True,
             )
-            CheckIn.objects.bulk_create(
-                CheckIn(
-                    mentorship=mentorship,
-                    date=day,
-                    time=mentorship.meeting_time,
-                    status=CheckIn.Status.HELD,
-                    topics=["case"],
-                    logged_by=admin,
-                )
-                for day in history
-                if day < today
+            mentoring.checkins_load(
+                checkins=[
+                    CheckIn(
+                        mentorship=mentorship,
+                        date=day,
+                        time=mentorship.meeting_time,
+                        status=CheckIn.Status.HELD,
+                        topics=["case"],
+                        logged_by=admin,
+                    )
+                    for day in history
+                    if day < today
+                ]
             )
-        mentoring.last_held_refresh(Mentorship.objects.filter(pk=mentorship.pk))
         self.created += 1
 
     def _recruitment(self, today: datetime.date, units: list[Unit]) -> None:

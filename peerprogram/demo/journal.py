@@ -13,10 +13,9 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from journal import services
+from journal.models import Note, NoteVersion, Patient, Referral
 from peerprogram.models import PeerWorker
-
-from . import services
-from .models import Note, NoteVersion, Patient, Referral
 
 CONNECTEDNESS = [
     "Har genoptaget kontakten med sin søster og ringer til hende om søndagen.",

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
 
-from peerprogram.backup import backup_create
+from peerprogram.backup.archive import backup_create
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from peerprogram import scale as generator
+from peerprogram.demo import scale as generator
 from peerprogram.models import Unit
 
 

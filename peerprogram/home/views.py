@@ -1,0 +1,71 @@
+"""The role home pages and a peer worker's page: what each app says about a person."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from education import selectors as education_selectors
+from journal import selectors as journal_selectors
+from mentoring import selectors as mentoring_selectors
+from peerprogram import access, selectors
+from peerprogram.views import page_of
+from recruitment import selectors as recruitment_selectors
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    actor = access.get_actor(request.user)
+    context: dict = {"actor": actor}
+    if actor.is_leader:
+        led = access.units_for(request.user).filter(pk__in=actor.led_unit_ids)
+        context["led_units"] = selectors.unit_people(list(led))
+    if actor.sees_programme:
+        # A nation's units run to hundreds: a page at a time, like the unit list. Its
+        # count (every active unit: the programme is seen whole) is the overview's too.
+        units = page_of(
+            request,
+            selectors.units_with_counts(access.units_for(request.user)).filter(active=True),
+        )
+        context["units"] = units
+        context["totals"] = selectors.programme_totals(active_units=units.paginator.count)
+    if actor.peer:
+        own = mentoring_selectors.health_of_peer(actor.peer)
+        context["own_peer"] = actor.peer
+        context["own_mentoring"] = own
+        context["own_mentor"] = own[0].mentorship.mentor if own else None
+    if actor.is_mentor:
+        context["mentees"] = mentoring_selectors.health_of_mentees(actor.staff)
+    if actor.staff:
+        context["committee_seats"] = recruitment_selectors.open_committee_seats(actor.staff)
+    if actor.is_leader:
+        context["leader_recruitment"] = recruitment_selectors.leader_overview(actor.led_unit_ids)
+    if actor.peer:
+        context["journal"] = journal_selectors.waiting_counts(actor.peer)
+    if actor.staff and (actor.peer or actor.is_mentor):
+        context["schedule"] = education_selectors.coming_for(actor.staff, limit=5)
+    if actor.sees_programme:
+        context["education"] = education_selectors.centre_overview()
+    return render(request, "peerprogram/home.html", context)
+
+
+@require_GET
+def peer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    peer = access.get_peer_for(request.user, pk)
+    actor = access.get_actor(request.user)
+    may_edit = actor.sees_programme or peer.staff_member.unit_id in actor.led_unit_ids
+    mentorship = mentoring_selectors.current_mentorship_of(peer)
+    return render(
+        request,
+        "peerprogram/peer_detail.html",
+        {
+            "peer": peer,
+            "may_edit": may_edit,
+            "mentor": mentorship.mentor if mentorship else None,
+            "is_self": actor.peer is not None and actor.peer.pk == peer.pk,
+            "onboarding": recruitment_selectors.onboarding_of(peer) if may_edit else None,
+            "mentorship": mentorship,
+            "education": education_selectors.education_summary(peer),
+        },
+    )
