@@ -521,9 +521,9 @@ def busy_map(
     _teaching_days(found, ids, start, end)
     _meetings_of(found, ids, start, end)
     # Their mentorships first, by the indexes on mentor and peer; an OR across the joins
-    # read every check-in of the window in the whole programme instead (28 ms nationally).
-    # The two as a UNION, not an OR: PostgreSQL guessed half of all mentorships for the OR
-    # and joined every peer worker and staff member to them (2.6 ms for one person).
+    # read every check-in of the window in the whole programme instead. The two as a
+    # UNION, not an OR: PostgreSQL guessed half of all mentorships for the OR and joined
+    # every peer worker and staff member to them.
     mentorships = (
         Mentorship.objects.filter(mentor_id__in=ids)
         .order_by()

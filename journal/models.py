@@ -220,7 +220,7 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["peer", "status"]),
             # The statistics count a page of peer workers' referrals per month: by the
-            # date alone, the database read the whole country's year (8 ms instead of 1).
+            # date alone, the database read the whole country's year.
             models.Index(fields=["peer", "created_at"], name="referral_peer_created"),
         ]
 

@@ -53,9 +53,9 @@ def with_health(mentorships: QuerySet[Mentorship], today: datetime.date) -> Quer
     """Annotate each mentorship with its check-in figures, in one query for a whole list.
 
     Each figure is a correlated subquery over the mentorship's own check-ins rather than a
-    join with GROUP BY: grouping every check-in of every mentorship by all the selected
-    columns made the overview of a region's mentorships cost 130 ms of SQLite time. The
-    last held date is kept on the mentorship (`services.last_held_refresh`)."""
+    join with GROUP BY, which grouped every check-in of every mentorship by all the selected
+    columns. The last held date is kept on the mentorship (`services.checkin_log` and the
+    other services that write check-ins)."""
     checkins = CheckIn.objects.filter(mentorship=OuterRef("pk")).order_by()
     return mentorships.select_related("mentor", "peer__staff_member__unit").annotate(
         due_count=_count(checkins.filter(date__lte=today)),

@@ -46,8 +46,8 @@ _paused_lock = threading.Lock()
 def _collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while WeasyPrint lays out a document. It makes some
     hundred thousand objects that live for the render only; with the collector running they
-    were promoted to the older generations, and the full collections over them made one
-    onboarding PDF in ten 60-90 ms slower. Objects freed by reference counting go at once
+    were promoted to the older generations, and the full collections over them made some
+    PDFs markedly slower (docs/performance.md). Objects freed by reference counting go at once
     as always; the cycles left over are collected by the next ordinary collection. The
     switch is the whole process's: with several threads rendering, the first one in turns
     the collector off and the last one out turns it back on (if it was on)."""

@@ -460,10 +460,6 @@ def spreadsheet_response(dataset, name: str, file_format: str) -> HttpResponse:
     return response
 
 
-def import_url(kind: str) -> str:
-    return reverse("peerprogram:data_import", kwargs={"kind": kind})
-
-
 RETRY_AFTER_SECONDS = 30
 
 
