@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 from django.db import connection, connections
+from django.db.utils import OperationalError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +39,7 @@ from journal import services as journal_services
 from journal.models import Note, NoteVersion
 from peerprogram.backup import extra_connection
 from peerprogram.models import PeerWorker, StaffMember, Unit
+from peerprogram.views import server_error
 from recruitment import services as recruitment_services
 from recruitment.models import Applicant, Vacancy
 from tests.education.factories import CohortFactory
@@ -426,3 +428,39 @@ def test_writes_at_the_same_moment_all_succeed_on_the_embedded_database_and_end_
     # The server ran the database in WAL mode (it stays so in the file).
     with contextlib.closing(sqlite3.connect(database)) as check:
         assert check.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+# When a write still waits too long ---------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_still_locked_after_the_busy_timeout_gives_the_busy_page(rf, tmp_path):
+    database = tmp_path / "locked.sqlite3"
+    _into_file(database)
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer that does not let go in time
+    options = {**connection.settings_dict["OPTIONS"], "timeout": 0.1}
+    response = None
+    try:
+        with extra_connection(like="default", NAME=str(database), OPTIONS=options) as alias:
+            try:
+                Unit.objects.using(alias).create(
+                    name="F-ACT Nord", kind=Unit.Kind.FACT, organisation="Region Nordjylland"
+                )
+            except OperationalError:  # as Django raises it, from the driver's error
+                response = server_error(rf.get("/journal/notes/1/write/?step=hope"))
+    finally:
+        holder.close()
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
+    body = response.content.decode()
+    assert "<title>Peerprogram har travlt lige nu · Peerprogram</title>" in body
+    assert "<h1>Peerprogram har travlt lige nu</h1>" in body
+    assert (
+        "Peerprogram var i gang med at gemme andre ændringer og nåede ikke dine i tide. "
+        "Det, du lige har gjort, er måske ikke blevet gemt." in body
+    )
+    assert "<p>Vent et par sekunder, og prøv igen.</p>" in body
+    assert '<a href="/journal/notes/1/write/?step=hope">Prøv igen</a>' in body
+    # Not the page for a database that cannot be reached, and nothing of the error.
+    assert "kontakt til sin database" not in body
+    assert [leak for leak in ("locked", "OperationalError", "Traceback") if leak in body] == []
