@@ -122,6 +122,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             ],
         )
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database (docs/architecture.md, "The embedded database"): writes at the
+    # same moment take turns instead of failing with "database is locked". IMMEDIATE: a
+    # transaction takes the write lock when it starts (one that read first could not wait
+    # for it). timeout: seconds to wait for the lock, above the longest write (an import)
+    # and below gunicorn's 30 s. WAL: reads and the one write do not wait for each other;
+    # synchronous=NORMAL is WAL's own setting (a power cut may lose the last commits only).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -461,10 +463,14 @@ def spreadsheet_response(dataset, name: str, file_format: str) -> HttpResponse:
 
 
 RETRY_AFTER_SECONDS = 30
+# A busy database frees up within seconds: every write waits its turn for up to the busy
+# timeout (settings, "The embedded database") before it gives up.
+BUSY_RETRY_AFTER_SECONDS = 5
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500; when the database cannot be reached, a 503 page that says so.
+    """handler500; when the database cannot be reached, a 503 page that says so, and when
+    it is too busy to take a write in time, a 503 page that says to try again.
 
     Django calls this inside the `except` block of the failed request, so the error is in
     sys.exc_info(). Both pages are rendered without the request: the context processors
@@ -480,28 +486,51 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
     # Not {% static %}: a missing manifest entry would break the error page as well.
     context = {"stylesheet": f"{settings.STATIC_URL}css/peerprogram.css"}
-    if not _database_unreachable(sys.exc_info()[1]):
+    error = sys.exc_info()[1]
+    busy = _database_busy(error)
+    if not busy and not _database_unreachable(error):
         return HttpResponseServerError(render_to_string("500.html", context))
     language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     with translation.override(language):
         body = render_to_string(
-            "503.html", {**context, "language": language, "retry_url": request.get_full_path()}
+            "503.html",
+            {
+                **context,
+                "busy": busy,
+                "language": language,
+                "retry_url": request.get_full_path(),
+            },
         )
     response = HttpResponse(body, status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS if busy else RETRY_AFTER_SECONDS)
     return response
+
+
+def _causes(error: BaseException | None) -> Iterator[BaseException]:
+    """The error and the ones it was raised from."""
+    for _step in range(10):  # a chain of causes is short; this also stops a cycle
+        if error is None:
+            return
+        yield error
+        error = error.__cause__ or error.__context__
 
 
 def _database_unreachable(error: BaseException | None) -> bool:
     """The error, or one it was raised from, is Django's error for a lost connection."""
     from django.db.utils import InterfaceError, OperationalError
 
-    for _step in range(10):  # a chain of causes is short; this also stops a cycle
-        if error is None:
-            return False
-        if isinstance(error, (OperationalError, InterfaceError)):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
+    return any(isinstance(e, (OperationalError, InterfaceError)) for e in _causes(error))
+
+
+def _database_busy(error: BaseException | None) -> bool:
+    """SQLite's "database is locked": another write held the database for longer than the
+    busy timeout. Django raises it as an OperationalError from the driver's error."""
+    import sqlite3
+
+    busy = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return any(
+        isinstance(e, sqlite3.Error) and (getattr(e, "sqlite_errorcode", 0) & 0xFF) in busy
+        for e in _causes(error)
+    )
