@@ -128,9 +128,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # transaction takes the write lock when it starts (one that read first could not wait
     # for it). timeout: seconds to wait for the lock, above the longest write (an import)
     # and below gunicorn's 30 s. WAL: reads and the one write do not wait for each other;
-    # synchronous=NORMAL is WAL's own setting (a power cut may lose the last commits only).
+    # synchronous=FULL: a commit is on the disk before the user is told it is saved.
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
+    options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL")
     options.setdefault("transaction_mode", "IMMEDIATE")
     options.setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

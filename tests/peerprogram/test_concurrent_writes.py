@@ -37,7 +37,7 @@ from education import services as education_services
 from education.models import Cohort, Enrolment
 from journal import services as journal_services
 from journal.models import Note, NoteVersion
-from peerprogram.backup import extra_connection
+from peerprogram.backup.archive import extra_connection
 from peerprogram.models import PeerWorker, StaffMember, Unit
 from peerprogram.views import server_error
 from recruitment import services as recruitment_services
@@ -464,3 +464,11 @@ def test_a_database_still_locked_after_the_busy_timeout_gives_the_busy_page(rf, 
     # Not the page for a database that cannot be reached, and nothing of the error.
     assert "kontakt til sin database" not in body
     assert [leak for leak in ("locked", "OperationalError", "Traceback") if leak in body] == []
+
+
+@pytest.mark.django_db
+def test_a_commit_on_the_embedded_database_waits_for_the_disk():
+    """synchronous=FULL (2): an approval the user was told is saved survives a power cut."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone() == (2,)
