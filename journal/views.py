@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerprogram import access as core_access
+from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.pdf import pdf_response
 from peerprogram.services import ConcurrentEditError
 from peerprogram.views import apply_service, handle_form, int_or_zero, spreadsheet_response
@@ -42,14 +43,16 @@ from .forms import (
 from .models import Note, NoteAccess, NoteVersion, Referral
 
 
-def _peer(request: HttpRequest):
+def _peer(request: AuthenticatedHttpRequest):
     """The journal is written by peer workers; other roles follow it in the statistics."""
     actor = core_access.get_actor(request.user)
     core_access.require(actor.peer is not None)
     return actor.peer
 
 
-def _log(request: HttpRequest, notes, action: str, version_number: int | None = None) -> None:
+def _log(
+    request: AuthenticatedHttpRequest, notes, action: str, version_number: int | None = None
+) -> None:
     services.access_log(
         user=request.user, notes=list(notes), action=action, version_number=version_number
     )
@@ -60,7 +63,7 @@ def _log(request: HttpRequest, notes, action: str, version_number: int | None = 
 
 @require_GET
 @never_cache
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     peer = _peer(request)
     patients = list(selectors.caseload(peer))
     waiting = selectors.waiting_for(peer)
@@ -78,7 +81,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @never_cache
-def patient_create(request: HttpRequest) -> HttpResponse:
+def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     peer = _peer(request)
     form = PatientForm(request.POST or None)
     return handle_form(
@@ -93,7 +96,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @never_cache
-def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = access.get_patient_for(request.user, pk)
     return render(
         request,
@@ -109,7 +112,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @never_cache
-def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = access.get_patient_for(request.user, pk)
     form = PatientForm(
         request.POST or None,
@@ -135,7 +138,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @never_cache
-def patient_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """All of the patient's final notes, for the patient to take home."""
     patient = access.get_patient_for(request.user, pk)
     versions = selectors.final_versions(patient)
@@ -152,7 +155,7 @@ def patient_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @never_cache
-def patient_access_report(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_access_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Who read the patient's notes, when and how: printed for the patient on request."""
     patient = access.get_patient_for(request.user, pk)
     response = pdf_response(
@@ -169,7 +172,7 @@ def patient_access_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = core_access.get_actor(request.user)
     core_access.require(actor.staff is not None)
     referrals = access.referrals_for(request.user)
@@ -186,7 +189,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def referral_create(request: HttpRequest) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = core_access.get_actor(request.user)
     core_access.require(actor.staff is not None)
     peers = access.referral_peers_for(request.user)
@@ -205,7 +208,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @never_cache
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = access.get_referral_for(request.user, pk)
     actor = core_access.get_actor(request.user)
     answering = (
@@ -226,7 +229,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = access.get_referral_for_answer(request.user, pk)
     form = ReferralAcceptForm(request.POST)
     if form.is_valid():
@@ -256,7 +259,7 @@ def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = access.get_referral_for_answer(request.user, pk)
     form = ReferralDeclineForm(request.POST)
     if form.is_valid() and apply_service(
@@ -284,7 +287,7 @@ def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @never_cache
-def note_create(request: HttpRequest, pk: int) -> HttpResponse:
+def note_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Start a note with the patient: the facts first, then the co-writing steps."""
     patient = access.get_patient_for(request.user, pk)
     peer = _peer(request)
@@ -308,7 +311,7 @@ def _step_url(note: Note, index: int) -> str:
     return reverse("journal:note_write", args=[note.pk]) + f"?step={STEP_NAMES[index]}"
 
 
-def _step_index(request: HttpRequest) -> int | None:
+def _step_index(request: AuthenticatedHttpRequest) -> int | None:
     """The step asked for; a page opened without one starts at the first CHIME element.
     A POST must name its step (otherwise it would save into the wrong field)."""
     name = request.POST.get("step") if request.method == "POST" else request.GET.get("step")
@@ -331,7 +334,7 @@ def _step_form(step, draft: NoteVersion, data=None):
 
 @require_http_methods(["GET", "POST"])
 @never_cache
-def note_write(request: HttpRequest, pk: int) -> HttpResponse:
+def note_write(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Co-writing: one part of the note per screen, in large type, with the patient."""
     note = access.get_note_for(request.user, pk)
     draft = services.draft_of(note)
@@ -402,7 +405,7 @@ def _write_page(request, note: Note, draft: NoteVersion, form, index: int, *, ke
     )
 
 
-def _approve(request: HttpRequest, note: Note, draft: NoteVersion) -> HttpResponse:
+def _approve(request: AuthenticatedHttpRequest, note: Note, draft: NoteVersion) -> HttpResponse:
     form = ApproveForm(request.POST)
     if form.is_valid() and apply_service(
         form,
@@ -418,7 +421,7 @@ def _approve(request: HttpRequest, note: Note, draft: NoteVersion) -> HttpRespon
 
 @require_POST
 @never_cache
-def note_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+def note_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """htmx: saves the text being typed. The answer holds the time and the new save count,
     never the stored text."""
     note = access.get_note_for(request.user, pk)
@@ -454,12 +457,12 @@ def note_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @never_cache
-def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def note_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = access.get_note_for(request.user, pk)
     return _note_page(request, note, ConcernRecordForm(initial={"passed_at": timezone.localtime()}))
 
 
-def _note_page(request: HttpRequest, note: Note, concern_form) -> HttpResponse:
+def _note_page(request: AuthenticatedHttpRequest, note: Note, concern_form) -> HttpResponse:
     """The note as it stands (or its draft), its versions and what can be done: a read."""
     draft = services.draft_of(note)
     shown = note.current or draft
@@ -480,7 +483,7 @@ def _note_page(request: HttpRequest, note: Note, concern_form) -> HttpResponse:
 
 @require_GET
 @never_cache
-def note_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def note_version(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     note = access.get_note_for(request.user, pk)
     version = get_object_or_404(
         note.versions.select_related("written_by__staff_member"), number=number
@@ -491,7 +494,7 @@ def note_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @require_GET
 @never_cache
-def note_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def note_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Plain text under the CHIME headings, to paste into the hospital record."""
     note = access.get_note_for(request.user, pk)
     if note.current is None:
@@ -506,7 +509,7 @@ def note_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @never_cache
-def note_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def note_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = access.get_note_for(request.user, pk)
     if note.current is None:
         messages.info(request, _("Only a note the patient approved can be printed."))
@@ -522,7 +525,7 @@ def note_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _note_action(request: HttpRequest, note: Note, call, success: str) -> HttpResponse:
+def _note_action(request: AuthenticatedHttpRequest, note: Note, call, success: str) -> HttpResponse:
     try:
         call()
     except services.ValidationError as exc:
@@ -533,7 +536,7 @@ def _note_action(request: HttpRequest, note: Note, call, success: str) -> HttpRe
 
 
 @require_POST
-def note_revise(request: HttpRequest, pk: int) -> HttpResponse:
+def note_revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = access.get_note_for(request.user, pk)
     peer = _peer(request)
     try:
@@ -545,7 +548,7 @@ def note_revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def note_discard(request: HttpRequest, pk: int) -> HttpResponse:
+def note_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = access.get_note_for(request.user, pk)
     return _note_action(
         request,
@@ -556,7 +559,7 @@ def note_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def note_mark_error(request: HttpRequest, pk: int) -> HttpResponse:
+def note_mark_error(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = access.get_note_for(request.user, pk)
     form = NoteErrorForm(request.POST)
     if not form.is_valid():
@@ -573,7 +576,7 @@ def note_mark_error(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def note_concern(request: HttpRequest, pk: int) -> HttpResponse:
+def note_concern(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Flag a concern (duty to inform), or record that it was passed on to the team."""
     note = access.get_note_for(request.user, pk)
     if not note.concern:
@@ -597,7 +600,7 @@ def note_concern(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def group_note_list(request: HttpRequest) -> HttpResponse:
+def group_note_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _peer(request)
     return render(
         request,
@@ -607,7 +610,7 @@ def group_note_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def group_note_create(request: HttpRequest) -> HttpResponse:
+def group_note_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     peer = _peer(request)
     form = GroupNoteForm(request.POST or None, initial={"date": timezone.localdate()})
     return handle_form(
@@ -622,7 +625,7 @@ def group_note_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def group_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def group_note_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = access.get_group_note_for(request.user, pk)
     form = GroupNoteForm(request.POST or None, instance=note)
     return handle_form(
@@ -644,7 +647,7 @@ def group_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Statistics ----------------------------------------------------------------------------
 
 
-def _statistics(request: HttpRequest, *, paginate: bool):
+def _statistics(request: AuthenticatedHttpRequest, *, paginate: bool):
     """The figures of the peer workers the user follows: by unit when they work in more
     than one unit, per peer worker otherwise; the page shows a page of rows at a time,
     the export all of them."""
@@ -668,7 +671,7 @@ def _statistics(request: HttpRequest, *, paginate: bool):
 
 
 @require_GET
-def statistics(request: HttpRequest) -> HttpResponse:
+def statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, figures, unit = _statistics(request, paginate=True)
     chime_bars = charts.chime_bars(figures)
     month_bars = charts.month_bars(figures)
@@ -697,6 +700,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def statistics_export(request: HttpRequest, file_format: str) -> HttpResponse:
+def statistics_export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     _form, figures, _unit = _statistics(request, paginate=False)
     return spreadsheet_response(exports.statistics_dataset(figures), "peerstatistik", file_format)

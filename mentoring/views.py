@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerprogram import access as core_access
+from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.calendar import ics_response
 from peerprogram.models import StaffMember
 from peerprogram.services import ConcurrentEditError
@@ -24,7 +25,7 @@ from .models import CheckIn, Mentorship
 
 
 @require_http_methods(["GET", "POST"])
-def mentor_assign(request: HttpRequest, peer_pk: int) -> HttpResponse:
+def mentor_assign(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
     """The leader chooses a mentor from the unit; the page suggests, with reasons."""
     peer = core_access.get_peer_for_edit(request.user, peer_pk)
     preferred = request.GET.get("prefer", "")
@@ -61,7 +62,7 @@ def mentor_assign(request: HttpRequest, peer_pk: int) -> HttpResponse:
 
 
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Leaders: their units' mentorships. Centre staff: all. Warnings on top, sortable."""
     actor = core_access.get_actor(request.user)
     core_access.require(actor.manages_units)
@@ -88,7 +89,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def mentorship_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentorship = access.get_mentorship_for(request.user, pk)
     today = timezone.localdate()
     checkins = list(mentorship.checkins.select_related("logged_by__staff_member"))
@@ -119,7 +120,7 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def checkin_quick(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin_quick(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One click: held, with the usual length."""
     checkin = access.get_checkin_for_logging(request.user, pk)
     error = ""
@@ -147,7 +148,7 @@ def checkin_quick(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def checkin_log(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     checkin = access.get_checkin_for_logging(request.user, pk)
     form = CheckInLogForm(
         request.POST or None,
@@ -165,7 +166,7 @@ def checkin_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def task_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def task_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = access.get_task_for(request.user, pk)
     try:
         services.task_set_done(task=task, by=request.user, done=request.POST.get("done") == "1")
@@ -175,7 +176,7 @@ def task_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def mentorship_continue(request: HttpRequest, pk: int) -> HttpResponse:
+def mentorship_continue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentorship = access.get_mentorship_for(request.user, pk)
     core_access.require(access.may_manage(request.user, mentorship))
     try:
@@ -188,7 +189,7 @@ def mentorship_continue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def mentorship_end(request: HttpRequest, pk: int) -> HttpResponse:
+def mentorship_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentorship = access.get_mentorship_for(request.user, pk)
     core_access.require(access.may_manage(request.user, mentorship) and mentorship.is_active)
     services.mentorship_end(
@@ -202,13 +203,13 @@ def mentorship_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def mentorship_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def mentorship_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentorship = access.get_mentorship_for(request.user, pk)
     return ics_response(mentorship_calendar(mentorship), f"mentor-{mentorship.peer.name}")
 
 
 @require_http_methods(["GET", "POST"])
-def away(request: HttpRequest) -> HttpResponse:
+def away(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A mentor's own days away; check-ins are planned around them."""
     actor = core_access.get_actor(request.user)
     core_access.require(actor.staff is not None)
@@ -232,7 +233,7 @@ def away(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def away_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def away_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = access.get_away_period_for(request.user, pk)
     services.away_remove(period=period, by=request.user)
     messages.success(request, _("The days away were removed."))

@@ -7,6 +7,7 @@ read through ``mentoring.selectors``.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -44,7 +45,7 @@ class VersionedModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Any save of an existing row (import, admin, a service) moves the version on.
         if self.pk is not None and not self._state.adding:
             self.version += 1
@@ -172,7 +173,7 @@ class StaffMember(VersionedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # E-mail addresses are compared case-insensitively on import and login.
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
