@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
@@ -23,7 +24,7 @@ WEEKDAYS = [
 ]
 
 
-def _helper(layout=None) -> FormHelper:
+def _helper(layout: Layout | None = None) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     if layout is not None:
@@ -44,7 +45,7 @@ class ModuleForm(forms.ModelForm):
         fields = ["title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -59,7 +60,7 @@ class CohortForm(VersionedFormMixin, forms.ModelForm):
             "default_place": _("Filled in for every module; change it per module below."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_version_field()
         self.helper = _helper(
@@ -115,7 +116,7 @@ class ExternalForm(forms.Form):
         label=_("Contact"), max_length=200, help_text=_("E-mail or phone.")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -129,7 +130,7 @@ class CompletionForm(forms.Form):
     )
     completion_reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -165,7 +166,7 @@ class MandatoryCourseForm(forms.ModelForm):
         model = MandatoryCourse
         fields = ["name", "description", "order", "active"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -194,7 +195,7 @@ class ErfaGroupForm(forms.ModelForm):
         label=_("Usual online link"), required=False, assume_scheme="https"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         active = StaffMember.objects.filter(active=True).select_related("unit")
         self.fields["members"].queryset = active
@@ -398,7 +399,7 @@ class SupervisionForm(_MeetingTimesMixin, forms.Form):
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = PeerWorker.objects.filter(
             staff_member__active=True
@@ -426,7 +427,7 @@ class ProposalForm(forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 

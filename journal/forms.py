@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
@@ -103,7 +104,7 @@ class ReferralAcceptForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(Layout(Row(Column("consent_date"), Column("consent_given"))))
 
@@ -116,7 +117,7 @@ class ReferralDeclineForm(forms.Form):
         help_text=_("The colleague who referred the patient reads this."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -129,7 +130,7 @@ class NoteFactsForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
         fields = ["date", "place", "activity", "minutes"]
         widgets = {"date": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["minutes"].widget.attrs.update({"min": 1, "max": 600})
         if self.instance.pk:
@@ -214,8 +215,9 @@ class StepTextForm(forms.Form):
         )
         self.step = step
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         # An empty box is a choice; a request without the box at all is not (nothing is
         # blanked by a request that did not carry the text).
         if self.is_bound and self.step.name not in self.data:
@@ -242,7 +244,7 @@ class NoteErrorForm(forms.Form):
         help_text=_("For example: written on the wrong patient. The note stays in the history."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -259,7 +261,7 @@ class ConcernRecordForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(Layout(Row(Column("passed_to"), Column("passed_at"))))
 
@@ -278,7 +280,7 @@ class GroupNoteForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
         ]
         widgets = {"date": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["topic"].help_text = _(
             "The theme of the session. No names and nothing about one participant."

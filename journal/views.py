@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peerprogram import access as core_access
 from peerprogram.access import AuthenticatedHttpRequest
+from peerprogram.models import PeerWorker
 from peerprogram.pdf import pdf_response
 from peerprogram.services import ConcurrentEditError
 from peerprogram.views import apply_service, handle_form, int_or_zero, spreadsheet_response
@@ -43,11 +44,9 @@ from .forms import (
 from .models import Note, NoteAccess, NoteVersion, Referral
 
 
-def _peer(request: AuthenticatedHttpRequest):
+def _peer(request: AuthenticatedHttpRequest) -> PeerWorker:
     """The journal is written by peer workers; other roles follow it in the statistics."""
-    actor = core_access.get_actor(request.user)
-    core_access.require(actor.peer is not None)
-    return actor.peer
+    return core_access.required(core_access.get_actor(request.user).peer)
 
 
 def _log(
@@ -190,16 +189,13 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    actor = core_access.get_actor(request.user)
-    core_access.require(actor.staff is not None)
+    staff = core_access.required(core_access.get_actor(request.user).staff)
     peers = access.referral_peers_for(request.user)
     form = ReferralForm(request.POST or None, peers=peers)
     return handle_form(
         request,
         form,
-        lambda: services.referral_create(
-            by=request.user, referred_by=actor.staff, **form.cleaned_data
-        ),
+        lambda: services.referral_create(by=request.user, referred_by=staff, **form.cleaned_data),
         success=_("The referral is sent. The peer worker answers on the referral's page."),
         template="journal/referral_form.html",
         context={"has_peers": peers.exists()},

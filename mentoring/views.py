@@ -75,13 +75,13 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.overview_order(mentorships, sort, today), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    page.object_list = selectors.health_rows_of(list(page.object_list), today)
+    rows = selectors.health_rows_of(list(page.object_list), today)
     return render(
         request,
         "mentoring/overview.html",
         {
             "page": page,
-            "rows": page.object_list,
+            "rows": rows,
             "sort": sort,
             "warning_days": settings.MENTORING_WARNING_DAYS,
         },
@@ -211,13 +211,12 @@ def mentorship_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def away(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A mentor's own days away; check-ins are planned around them."""
-    actor = core_access.get_actor(request.user)
-    core_access.require(actor.staff is not None)
+    mentor = core_access.required(core_access.get_actor(request.user).staff)
     form = AwayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         saved = apply_service(
             form,
-            lambda: services.away_add(mentor=actor.staff, by=request.user, **form.cleaned_data),
+            lambda: services.away_add(mentor=mentor, by=request.user, **form.cleaned_data),
         )
         if saved:
             messages.success(request, _("Saved. Check-ins on those days were moved on a week."))
@@ -227,7 +226,7 @@ def away(request: AuthenticatedHttpRequest) -> HttpResponse:
         "mentoring/away.html",
         {
             "form": form,
-            "periods": actor.staff.away_periods.filter(last_day__gte=timezone.localdate()),
+            "periods": mentor.away_periods.filter(last_day__gte=timezone.localdate()),
         },
     )
 

@@ -20,6 +20,7 @@ from django.db.models import Aggregate, OuterRef, Q, QuerySet, Subquery, TextFie
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django_htmx.middleware import HtmxDetails
 
 from .models import PeerWorker, StaffMember, Unit
 
@@ -32,9 +33,10 @@ RequestUser: TypeAlias = User | AnonymousUser
 
 class AuthenticatedHttpRequest(HttpRequest):
     """The request of every view not marked `login_not_required`: LoginRequiredMiddleware
-    has already sent anyone not signed in to the login page."""
+    has already sent anyone not signed in to the login page. HtmxMiddleware adds `htmx`."""
 
     user: User
+    htmx: HtmxDetails
 
 
 class HasPk(Protocol):
@@ -43,6 +45,7 @@ class HasPk(Protocol):
 
 
 T = TypeVar("T", bound=HasPk)
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,13 @@ def require(condition: bool) -> None:
     """For pages a role has no use for at all (403), as opposed to objects out of reach (404)."""
     if not condition:
         raise PermissionDenied
+
+
+def required(role: V | None) -> V:
+    """The user's record for a role a page is only for (`actor.staff`, `actor.peer`), or 403."""
+    if role is None:
+        raise PermissionDenied
+    return role
 
 
 # Units -----------------------------------------------------------------------

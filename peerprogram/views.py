@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
 import tablib
 from django import forms
@@ -84,15 +84,40 @@ def _preselected_unit(request: HttpRequest, units: QuerySet[Unit]) -> Unit | Non
     return only[0] if len(only) == 1 else None
 
 
+@overload
 def handle_form(
     request: AuthenticatedHttpRequest,
     form: forms.BaseForm,
-    save: Callable[[], SupportsGetAbsoluteUrl | None],
+    save: Callable[[], SupportsGetAbsoluteUrl],
     *,
     success: str,
     template: str,
     context: dict[str, Any],
-    redirect_to: str | None = None,
+) -> HttpResponse: ...
+
+
+@overload
+def handle_form(
+    request: AuthenticatedHttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[], object],
+    *,
+    success: str,
+    template: str,
+    context: dict[str, Any],
+    redirect_to: str | SupportsGetAbsoluteUrl,
+) -> HttpResponse: ...
+
+
+def handle_form(
+    request: AuthenticatedHttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[], Any],
+    *,
+    success: str,
+    template: str,
+    context: dict[str, Any],
+    redirect_to: str | SupportsGetAbsoluteUrl | None = None,
 ) -> HttpResponse:
     """The shape every form page shares: on a valid POST run the service (its refusals
     become form errors, nothing typed is lost), say what happened and redirect to the

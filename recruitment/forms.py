@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import string
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row
@@ -107,7 +108,7 @@ class PostingForm(VersionedFormMixin, forms.ModelForm):
         fields = ["posting_text"]
         widgets = {"posting_text": forms.Textarea(attrs={"rows": 22})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_version_field()
         self.helper = _helper()
@@ -145,7 +146,7 @@ class ApplicantForm(VersionedFormMixin, forms.ModelForm):
         fields = ["name", "email", "phone", "received_on"]
         widgets = {"received_on": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_version_field()
         self.helper = _helper(
@@ -159,7 +160,7 @@ class QuestionnaireForm(VersionedFormMixin, forms.ModelForm):
         fields = ["motivation", "recovery", "robustness", "readiness"]
         widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in fields}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["motivation"].help_text = _("Why does the applicant want this work?")
         self.add_version_field()
@@ -175,7 +176,7 @@ class DecisionForm(VersionedFormMixin, forms.ModelForm):
             "answer_given_on": DATE_WIDGET,
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_version_field()
         self.helper = _helper()
@@ -209,8 +210,9 @@ class InterviewForm(forms.ModelForm):
             Layout("starts_at", Row(Column("place"), Column("video_link")), "present")
         )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("place") and not cleaned.get("video_link"):
             raise forms.ValidationError(_("Give a place or a video link."))
         return cleaned
@@ -225,7 +227,7 @@ class AssessmentForm(forms.ModelForm):
             "assessment": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -236,7 +238,7 @@ class ReferenceForm(forms.ModelForm):
         fields = ["referee", "checked_on", "summary"]
         widgets = {"checked_on": DATE_WIDGET, "summary": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -251,7 +253,7 @@ class HireForm(forms.Form):
         label=_("Probation (months)"), initial=3, min_value=0, max_value=12
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _hours_widget_attrs(self.fields["hours_per_week"])
         self.helper = _helper(
@@ -272,7 +274,7 @@ class ChecklistItemForm(VersionedFormMixin, forms.ModelForm):
         fields = ["due_override", "note"]
         widgets = {"due_override": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["due_override"].help_text = _(
             "Leave empty to use the date computed from the start date."
@@ -288,7 +290,7 @@ class ChecklistItemAddForm(forms.ModelForm):
         widgets = {"due_override": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 2})}
         labels = {"due_override": _("Due date")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["due_override"].required = True
         self.helper = _helper(
@@ -306,7 +308,7 @@ class PostingTemplateForm(VersionedFormMixin, forms.ModelForm):
         fields = ["name", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 24})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].help_text = _(
             "Placeholders: {title}, {unit}, {hours}, {employment_form}, {start_date}, "
@@ -362,7 +364,7 @@ class ChecklistTemplateItemForm(forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             Layout(

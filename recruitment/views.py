@@ -409,8 +409,7 @@ def interview_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     interview = access.get_interview_for(request.user, pk)
     applicant = interview.applicant
-    seat = access.own_committee_seat(request.user, applicant.vacancy)
-    core_access.require(seat is not None)
+    seat = core_access.required(access.own_committee_seat(request.user, applicant.vacancy))
     existing = interview.assessments.filter(member=seat).first()
     form = AssessmentForm(request.POST or None, instance=existing)
     if request.method == "POST" and form.is_valid():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from peerprogram.demo import scale as generator
 from peerprogram.models import Unit
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         "Refuses when DEBUG is off unless --force is given."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=sorted(generator.SCALES), default="region")
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
 
