@@ -9,7 +9,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from peerprogram.forms import DATE_WIDGET, VersionedFormMixin
+from peerprogram.forms import (
+    DATE_WIDGET,
+    VersionedFormMixin,
+    choice_field,
+    label_choices,
+    model_choice_field,
+)
 from peerprogram.models import PeerWorker, StaffMember
 
 from .models import Cohort, ErfaGroup, MandatoryCourse, Meeting, MeetingSeries, Module
@@ -100,8 +106,8 @@ class EnrolForm(forms.Form):
 
     def __init__(self, *args, peers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["peer"].queryset = peers
-        self.fields["peer"].label_from_instance = lambda p: f"{p.name} ({p.unit.name})"
+        model_choice_field(self, "peer").queryset = peers
+        label_choices(model_choice_field(self, "peer"), lambda p: f"{p.name} ({p.unit.name})")
         self.helper = _helper()
 
 
@@ -145,8 +151,8 @@ class MentorModulesForm(forms.Form):
 
     def __init__(self, *args, mentors, sessions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = mentors
-        self.fields["sessions"].choices = [
+        model_choice_field(self, "mentor").queryset = mentors
+        choice_field(self, "sessions").choices = [
             (
                 str(s.pk),
                 f"{s.module}" + (f" ({s.first_day:%d.%m.%Y})" if s.first_day else ""),
@@ -198,8 +204,8 @@ class ErfaGroupForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         active = StaffMember.objects.filter(active=True).select_related("unit")
-        self.fields["members"].queryset = active
-        self.fields["facilitator"].queryset = active.filter(is_centre_staff=True)
+        model_choice_field(self, "members").queryset = active
+        model_choice_field(self, "facilitator").queryset = active.filter(is_centre_staff=True)
         self.helper = _helper(
             Layout(
                 "name",
@@ -314,13 +320,13 @@ class MeetingForm(_MeetingTimesMixin, forms.Form):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["facilitator"].queryset = StaffMember.objects.filter(active=True)
+        model_choice_field(self, "facilitator").queryset = StaffMember.objects.filter(active=True)
         if meeting.kind == Meeting.Kind.SUPERVISION:
-            self.fields["kind"].choices = [
+            choice_field(self, "kind").choices = [
                 c for c in Meeting.Kind.choices if c[0] == Meeting.Kind.SUPERVISION
             ]
         else:
-            self.fields["kind"].choices = [
+            choice_field(self, "kind").choices = [
                 c for c in Meeting.Kind.choices if c[0] != Meeting.Kind.SUPERVISION
             ]
         self.helper = _helper(
@@ -372,8 +378,8 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = people
-        self.fields["people"].label_from_instance = lambda s: f"{s.name} ({s.unit.name})"
+        model_choice_field(self, "people").queryset = people
+        label_choices(model_choice_field(self, "people"), lambda s: f"{s.name} ({s.unit.name})")
         self.helper = _helper()
 
 
@@ -401,10 +407,11 @@ class SupervisionForm(_MeetingTimesMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = PeerWorker.objects.filter(
-            staff_member__active=True
-        ).select_related("staff_member__unit")
-        self.fields["participants"].label_from_instance = lambda p: f"{p.name} ({p.unit.name})"
+        participants = model_choice_field(self, "participants")
+        participants.queryset = PeerWorker.objects.filter(staff_member__active=True).select_related(
+            "staff_member__unit"
+        )
+        label_choices(participants, lambda p: f"{p.name} ({p.unit.name})")
         self.helper = _helper(
             Layout(
                 "participants",
@@ -437,10 +444,13 @@ class ChooseTopicForm(forms.Form):
 
     def __init__(self, *args, group: ErfaGroup, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = group.meetings.filter(
+        model_choice_field(self, "meeting").queryset = group.meetings.filter(
             starts_at__gte=timezone.now(), status=Meeting.Status.PLANNED
         )
-        self.fields["meeting"].label_from_instance = lambda m: (
-            timezone.localtime(m.starts_at).strftime("%d.%m.%Y %H:%M")
-            + (f" – {m.topic}" if m.topic else "")
+        label_choices(
+            model_choice_field(self, "meeting"),
+            lambda m: (
+                timezone.localtime(m.starts_at).strftime("%d.%m.%Y %H:%M")
+                + (f" – {m.topic}" if m.topic else "")
+            ),
         )

@@ -10,7 +10,13 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from peerprogram.forms import DATE_WIDGET, VersionedFormMixin
+from peerprogram.forms import (
+    DATE_WIDGET,
+    VersionedFormMixin,
+    choice_field,
+    label_choices,
+    model_choice_field,
+)
 
 from .models import CHIME_FIELDS, GroupNote, NoteVersion, Patient, Referral
 
@@ -54,8 +60,8 @@ class PatientForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, peers=None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["peers"].queryset = peers
-            self.fields["peers"].label_from_instance = lambda p: p.staff_member.name
+            model_choice_field(self, "peers").queryset = peers
+            label_choices(model_choice_field(self, "peers"), lambda p: p.staff_member.name)
             self.add_version_field()
         else:
             for name in ("peers", "status", "ended_on"):
@@ -87,9 +93,9 @@ class ReferralForm(ServiceValidatesMixin, forms.ModelForm):
 
     def __init__(self, *args, peers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["peer"].queryset = peers
-        self.fields["peer"].label_from_instance = lambda p: p.staff_member.name
-        self.fields["contact_route"].choices = Referral.ContactRoute.choices
+        model_choice_field(self, "peer").queryset = peers
+        label_choices(model_choice_field(self, "peer"), lambda p: p.staff_member.name)
+        choice_field(self, "contact_route").choices = Referral.ContactRoute.choices
         self.fields["contact_other"].help_text = _("Only when you chose “Other”.")
         self.helper = _helper()
 
@@ -310,5 +316,5 @@ class StatisticsForm(forms.Form):
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].empty_label = _("All units")
+        model_choice_field(self, "unit").queryset = units
+        model_choice_field(self, "unit").empty_label = _("All units")

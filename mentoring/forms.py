@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from peerprogram.forms import DATE_WIDGET, model_choices
+from peerprogram.forms import DATE_WIDGET, model_choice_field
 from peerprogram.models import PeerWorker, StaffMember
 
 from .models import AwayPeriod, Topic, Weekday
@@ -39,7 +39,7 @@ class MentorAssignForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.candidates = candidates
-        model_choices(self, "mentor").queryset = StaffMember.objects.filter(
+        model_choice_field(self, "mentor").queryset = StaffMember.objects.filter(
             pk__in=[c.member.pk for c in candidates]
         )
         self.fields["start_date"].initial = max(peer.start_date, timezone.localdate())

@@ -14,14 +14,14 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import PeerWorker, StaffMember, Unit, VersionedModel
+from .models import PeerWorker, StaffMember, Unit, Versioned
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 M = TypeVar("M", bound=models.Model)
 
 
-def model_choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
     """The form's field `name`, known to be a model choice field (a form's `fields` are
     plain Fields to the type checker)."""
     field = form.fields[name]
@@ -30,7 +30,7 @@ def model_choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any
     return field
 
 
-def choices(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     """The form's field `name`, known to be a choice field."""
     field = form.fields[name]
     if not isinstance(field, forms.ChoiceField):
@@ -48,7 +48,7 @@ def label_choices(field: forms.ModelChoiceField[M], label: Callable[[M], str]) -
 class VersionedFormMixin:
     """Carries the record's version through the form, so a concurrent save is noticed."""
 
-    instance: VersionedModel
+    instance: Versioned
     fields: dict[str, forms.Field]
     cleaned_data: dict[str, Any]
 
@@ -85,7 +85,7 @@ class UnitForm(VersionedFormMixin, forms.ModelForm):
                 self.fields["leader"].help_text = _(
                     "Save the unit and add its staff first; then choose the leader here."
                 )
-            model_choices(self, "leader").queryset = leaders.select_related("unit")
+            model_choice_field(self, "leader").queryset = leaders.select_related("unit")
         else:
             del self.fields["leader"]
             del self.fields["active"]
@@ -111,7 +111,7 @@ class StaffMemberForm(VersionedFormMixin, forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
-            model_choices(self, "unit").queryset = units
+            model_choice_field(self, "unit").queryset = units
         if not may_set_centre and "is_centre_staff" in self.fields:
             del self.fields["is_centre_staff"]
         if "profession" in self.fields and hasattr(self.instance, "peer"):

@@ -7,7 +7,8 @@ read through ``mentoring.selectors``.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Collection
+from typing import Any, Protocol
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.db.models.options import Options
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +54,23 @@ class VersionedModel(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
+
+
+class Versioned(Protocol):
+    """A row with a save counter: a VersionedModel, or a model that counts its saves itself."""
+
+    pk: Any
+    version: int
+
+    @property
+    def _meta(self) -> Options[Any]: ...
+
+    def full_clean(
+        self,
+        exclude: Collection[str] | None = ...,
+        validate_unique: bool = ...,
+        validate_constraints: bool = ...,
+    ) -> None: ...
 
 
 class Unit(VersionedModel):

@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, PeerWorker, StaffMember, Unit, VersionedModel
+from .models import AuditEvent, PeerWorker, StaffMember, Unit, Versioned
 
 
 class ConcurrentEditError(Exception):
@@ -57,14 +57,12 @@ def _audit_fields(
     }
 
 
-def save_versioned(
-    instance: VersionedModel, *, expected_version: int, changes: dict[str, Any]
-) -> str:
+def save_versioned(instance: Versioned, *, expected_version: int, changes: dict[str, Any]) -> str:
     """Apply changes only if nobody saved the row since `expected_version` was read.
 
     Returns the names of the fields that really changed, for the audit row.
     """
-    model = type(instance)
+    model = instance._meta.model
     stored = model._default_manager.filter(pk=instance.pk).values(*_columns(model, changes)).first()
     for name, value in changes.items():
         setattr(instance, name, value)
@@ -131,7 +129,7 @@ def unit_update(*, unit: Unit, by: User, expected_version: int, **changes: Any) 
 @transaction.atomic
 def staff_create(
     *,
-    by: User,
+    by: User | None,
     name: str,
     email: str,
     unit: Unit,
@@ -173,7 +171,7 @@ def staff_update(
 @transaction.atomic
 def peer_create(
     *,
-    by: User,
+    by: User | None,
     name: str,
     email: str,
     unit: Unit,
@@ -209,7 +207,7 @@ def peer_create(
 @transaction.atomic
 def peer_employ(
     *,
-    by: User,
+    by: User | None,
     member: StaffMember,
     start_date: datetime.date,
     hours_per_week: int,

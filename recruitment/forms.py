@@ -7,11 +7,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from peerprogram.forms import DATE_WIDGET, VersionedFormMixin
-from peerprogram.models import PeerWorker, StaffMember
+from peerprogram.forms import DATE_WIDGET, VersionedFormMixin, label_choices, model_choice_field
+from peerprogram.models import PeerWorker, StaffMember, Unit
 
 from .models import (
     Applicant,
@@ -55,6 +55,8 @@ def clean_hours(hours: int | None) -> int | None:
 
 
 class VacancyForm(VersionedFormMixin, forms.ModelForm):
+    instance: Vacancy
+
     class Meta:
         model = Vacancy
         fields = [
@@ -68,9 +70,9 @@ class VacancyForm(VersionedFormMixin, forms.ModelForm):
         ]
         widgets = {"planned_start_date": DATE_WIDGET, "application_deadline": DATE_WIDGET}
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        model_choice_field(self, "unit").queryset = units
         if self.instance.pk:
             del self.fields["unit"]
             contacts = StaffMember.objects.filter(
@@ -80,8 +82,9 @@ class VacancyForm(VersionedFormMixin, forms.ModelForm):
             contacts = StaffMember.objects.filter(active=True).filter(
                 unit__in=units
             ) | StaffMember.objects.filter(active=True, is_centre_staff=True)
-        self.fields["contact_person"].queryset = contacts.select_related("unit").order_by("name")
-        self.fields["contact_person"].label_from_instance = lambda m: f"{m.name} ({m.unit})"
+        contact = model_choice_field(self, "contact_person")
+        contact.queryset = contacts.select_related("unit").order_by("name")
+        label_choices(contact, lambda m: f"{m.name} ({m.unit})")
         self.fields["title"].initial = _("Peer worker")
         _hours_widget_attrs(self.fields["hours_per_week"])
         self.add_version_field()
@@ -98,7 +101,7 @@ class VacancyForm(VersionedFormMixin, forms.ModelForm):
             )
         )
 
-    def clean_hours_per_week(self):
+    def clean_hours_per_week(self) -> int | None:
         return clean_hours(self.cleaned_data["hours_per_week"])
 
 
@@ -123,19 +126,20 @@ class CommitteeMemberForm(forms.ModelForm):
         model = CommitteeMember
         fields = ["staff_member", "seat"]
 
-    def __init__(self, *args, vacancy: Vacancy, **kwargs):
+    def __init__(self, *args: Any, vacancy: Vacancy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         taken = vacancy.committee.values_list("staff_member_id", flat=True)
         # The unit's own staff, the Centre's staff, and peer workers of other units.
         reach = Q(unit_id=vacancy.unit_id) | Q(is_centre_staff=True) | Q(peer__isnull=False)
-        self.fields["staff_member"].queryset = (
+        model_choice_field(self, "staff_member").queryset = (
             StaffMember.objects.filter(reach, active=True)
             .exclude(pk__in=taken)
             .select_related("unit")
             .order_by("unit__name", "name")
         )
-        self.fields["staff_member"].label_from_instance = lambda m: (
-            f"{m.name} – {m.get_profession_display()}, {m.unit}"
+        label_choices(
+            model_choice_field(self, "staff_member"),
+            lambda m: f"{m.name} – {m.get_profession_display()}, {m.unit}",
         )
         self.helper = _helper(Layout(Row(Column("staff_member"), Column("seat"))))
 
@@ -203,9 +207,10 @@ class InterviewForm(forms.ModelForm):
         fields = ["starts_at", "place", "video_link", "present"]
         widgets = {"present": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, vacancy: Vacancy, **kwargs):
+    def __init__(self, *args: Any, vacancy: Vacancy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["present"].queryset = vacancy.committee.select_related("staff_member")
+        present = model_choice_field(self, "present")
+        present.queryset = vacancy.committee.select_related("staff_member")
         self.helper = _helper(
             Layout("starts_at", Row(Column("place"), Column("video_link")), "present")
         )
@@ -264,7 +269,7 @@ class HireForm(forms.Form):
             )
         )
 
-    def clean_hours_per_week(self):
+    def clean_hours_per_week(self) -> int | None:
         return clean_hours(self.cleaned_data["hours_per_week"])
 
 
@@ -317,7 +322,7 @@ class PostingTemplateForm(VersionedFormMixin, forms.ModelForm):
         self.add_version_field()
         self.helper = _helper()
 
-    def clean_body(self):
+    def clean_body(self) -> str:
         body = self.cleaned_data["body"]
         try:
             fields = [(n, f, c) for _t, n, f, c in string.Formatter().parse(body) if n is not None]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -15,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from education import selectors as education_selectors
 from mentoring import selectors as mentoring_selectors
 from peerprogram import access as core_access
-from peerprogram.access import AuthenticatedHttpRequest
+from peerprogram.access import AuthenticatedHttpRequest, RequestUser
+from peerprogram.forms import choice_field
 from peerprogram.html import select_options
-from peerprogram.models import hours_warning
+from peerprogram.models import PeerWorker, hours_warning
 from peerprogram.pdf import pdf_response
 from peerprogram.views import apply_service, handle_form, import_page, int_or_zero
 
@@ -149,7 +153,7 @@ def vacancy_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def vacancy_posting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vacancy = access.get_vacancy_for_edit(request.user, pk)
-    data = request.POST or None
+    data: Mapping[str, Any] | None = request.POST or None
     if request.method == "POST" and "rebuild" in request.POST:
         text = services.posting_render(
             template=services.current_posting_template(), vacancy=vacancy
@@ -219,7 +223,7 @@ def committee_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect(vacancy)
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect(vacancy)
 
 
@@ -250,7 +254,7 @@ def applicant_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "vacancy": vacancy,
             "columns": selectors.board(vacancy),
             "may_decide": actor.is_admin or vacancy.unit_id in actor.led_unit_ids,
-            "move_choices": MoveForm().fields["to_stage"].choices,
+            "move_choices": choice_field(MoveForm(), "to_stage").choices,
         },
     )
 
@@ -341,7 +345,12 @@ def applicant_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _applicant_form_post(request, pk, form_class, title):
+def _applicant_form_post(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    form_class: type[QuestionnaireForm | DecisionForm],
+    title: str,
+) -> HttpResponse:
     """The questionnaire and the decision are posted from the applicant's page; on an
     error their form is shown alone, with what was typed."""
     applicant = access.get_applicant_for_decision(request.user, pk)
@@ -491,8 +500,8 @@ def checklist_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     unit = request.GET.get("unit", "")
     if unit.isdigit():
         onboardings = onboardings.filter(unit_id=unit)
-    onboardings = selectors.for_lists(onboardings).order_by(*selectors.LIST_ORDER)
-    page = Paginator(onboardings, 50).get_page(request.GET.get("page"))
+    listed = selectors.for_lists(onboardings).order_by(*selectors.LIST_ORDER)
+    page = Paginator(listed, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "recruitment/checklist_overview.html",
@@ -505,7 +514,7 @@ def checklist_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _unit_options(user, *, chosen: str) -> str:
+def _unit_options(user: RequestUser, *, chosen: str) -> str:
     """The unit filter's <option>s (600 for the whole programme of a nation)."""
     units = core_access.units_for(user).select_related(None).order_by("name")
     return select_options(units.values_list("pk", "name"), [chosen])
@@ -616,7 +625,7 @@ def onboarding_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _education_summary(peer) -> education_selectors.Summary:
+def _education_summary(peer: PeerWorker) -> education_selectors.Summary:
     """education_summary(peer), reading the waiting list only when the peer has no seat:
     the PDF shows it only then."""
     participation = education_selectors.education_by_peer([peer.pk]).get(peer.pk)
@@ -641,8 +650,8 @@ def onboarding_summary_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
         onboardings = onboardings.filter(unit=unit)
     else:
         core_access.require(actor.sees_programme)
-    onboardings = selectors.for_lists(onboardings).order_by(*selectors.LIST_ORDER)
-    rows = selectors.onboarding_progress(onboardings)
+    listed = selectors.for_lists(onboardings).order_by(*selectors.LIST_ORDER)
+    rows = selectors.onboarding_progress(listed)
     heading, pages = summary_pages(rows, with_unit=unit is None)
     name = slugify(unit.name) if unit else "programmet"
     return pdf_response(

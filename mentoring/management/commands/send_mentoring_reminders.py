@@ -21,9 +21,7 @@ from mentoring.selectors import active_mentorships, health_rows
 logger = logging.getLogger(__name__)
 
 
-def _send_once(
-    kind: str, key: str, day: datetime.date, to: str, subject: str, body: str
-) -> bool:
+def _send_once(kind: str, key: str, day: datetime.date, to: str, subject: str, body: str) -> bool:
     """Send and record the reminder, unless it was sent today. A failed send is not
     recorded, so the next run tries again; it does not stop the other reminders."""
     if ReminderSent.objects.filter(kind=kind, key=key, day=day).exists():

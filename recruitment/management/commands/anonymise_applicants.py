@@ -1,5 +1,7 @@
 """Anonymise applicants who were not hired, after the retention period. For a daily cron."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
@@ -19,7 +21,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Only list who would be anonymised."
         )
 
-    def handle(self, *args, dry_run: bool = False, **options):
+    def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
         months = settings.APPLICANT_RETENTION_MONTHS
         today = timezone.localdate()
         if dry_run:
