@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +20,7 @@ from peerprogram.forms import (
 )
 from peerprogram.models import PeerWorker, StaffMember
 
-from .models import Cohort, ErfaGroup, MandatoryCourse, Meeting, MeetingSeries, Module
+from .models import Cohort, CohortModule, ErfaGroup, MandatoryCourse, Meeting, MeetingSeries, Module
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 WEEKDAYS = [
@@ -41,7 +43,7 @@ def _helper(layout: Layout | None = None) -> FormHelper:
 class VersionField(forms.IntegerField):
     widget = forms.HiddenInput
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(min_value=1, **kwargs)
 
 
@@ -104,7 +106,7 @@ SessionFormSet = forms.formset_factory(SessionForm, extra=0)
 class EnrolForm(forms.Form):
     peer = forms.ModelChoiceField(label=_("Peer worker"), queryset=PeerWorker.objects.none())
 
-    def __init__(self, *args, peers, **kwargs):
+    def __init__(self, *args: Any, peers: QuerySet[PeerWorker], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "peer").queryset = peers
         label_choices(model_choice_field(self, "peer"), lambda p: f"{p.name} ({p.unit.name})")
@@ -149,7 +151,13 @@ class MentorModulesForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, mentors, sessions, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        mentors: QuerySet[StaffMember],
+        sessions: Iterable[CohortModule],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "mentor").queryset = mentors
         choice_field(self, "sessions").choices = [
@@ -217,8 +225,9 @@ class ErfaGroupForm(forms.ModelForm):
             )
         )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("audience") == "members" and not data.get("members"):
             self.add_error("members", _("Choose the members of the group."))
         return data
@@ -259,7 +268,7 @@ class SeriesForm(forms.Form):
         help_text=_("Each meeting can be changed afterwards."),
     )
 
-    def __init__(self, *args, group: ErfaGroup, **kwargs):
+    def __init__(self, *args: Any, group: ErfaGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         start = datetime.datetime.combine(timezone.localdate(), datetime.time(13, 0))
         self.fields["end_time"].initial = (
@@ -276,8 +285,9 @@ class SeriesForm(forms.Form):
             )
         )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", _("The meeting must end after it starts."))
@@ -287,8 +297,8 @@ class SeriesForm(forms.Form):
         return data
 
 
-class _MeetingTimesMixin:
-    def clean_times(self, data):
+class _MeetingTimesMixin(forms.BaseForm):
+    def clean_times(self, data: dict[str, Any]) -> dict[str, Any]:
         day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", _("The meeting must end after it starts."))
@@ -318,7 +328,7 @@ class MeetingForm(_MeetingTimesMixin, forms.Form):
     )
     version = VersionField()
 
-    def __init__(self, *args, meeting: Meeting, **kwargs):
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "facilitator").queryset = StaffMember.objects.filter(active=True)
         if meeting.kind == Meeting.Kind.SUPERVISION:
@@ -356,8 +366,9 @@ class MeetingForm(_MeetingTimesMixin, forms.Form):
             "version": meeting.version,
         }
 
-    def clean(self):
-        data = self.clean_times(super().clean())
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.clean_times(self.cleaned_data)
         if data.get("kind") == Meeting.Kind.SUPERVISION:
             data["speaker"] = ""
         return data
@@ -376,7 +387,7 @@ class AttendanceForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args: Any, people: QuerySet[StaffMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "people").queryset = people
         label_choices(model_choice_field(self, "people"), lambda s: f"{s.name} ({s.unit.name})")
@@ -421,8 +432,9 @@ class SupervisionForm(_MeetingTimesMixin, forms.Form):
             )
         )
 
-    def clean(self):
-        return self.clean_times(super().clean())
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        return self.clean_times(self.cleaned_data)
 
 
 class ProposalForm(forms.Form):
@@ -442,7 +454,7 @@ class ProposalForm(forms.Form):
 class ChooseTopicForm(forms.Form):
     meeting = forms.ModelChoiceField(label=_("For the meeting"), queryset=Meeting.objects.none())
 
-    def __init__(self, *args, group: ErfaGroup, **kwargs):
+    def __init__(self, *args: Any, group: ErfaGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "meeting").queryset = group.meetings.filter(
             starts_at__gte=timezone.now(), status=Meeting.Status.PLANNED

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+from collections.abc import Iterable
 from typing import Any
 
 from dateutil import rrule
@@ -150,10 +151,10 @@ def _schedule_check(
         raise ValidationError(errors)
 
 
-def _promote(cohort: Cohort, *, by: User) -> list[Enrolment]:
+def _promote(cohort: Cohort, *, by: User | None) -> list[Enrolment]:
     """Fill free seats from the waiting list: the region's peer workers first, in the order
     they asked; external participants after them."""
-    promoted = []
+    promoted: list[Enrolment] = []
     Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
     free = selectors.free_seats(cohort)
     today = timezone.localdate()
@@ -164,7 +165,7 @@ def _promote(cohort: Cohort, *, by: User) -> list[Enrolment]:
                 "peer"
             )
             # A peer worker who has left keeps no claim on a seat.
-            if e.peer_id is None or e.peer.end_date is None or e.peer.end_date >= today
+            if e.peer is None or e.peer.end_date is None or e.peer.end_date >= today
         ),
         key=lambda e: (e.peer_id is None, e.requested_at, e.pk),
     )
@@ -384,7 +385,13 @@ def mandatory_course_save(
 
 
 @transaction.atomic
-def group_save(*, group: ErfaGroup | None, by: User, members=(), **fields: Any) -> ErfaGroup:
+def group_save(
+    *,
+    group: ErfaGroup | None,
+    by: User,
+    members: Iterable[StaffMember] = (),
+    **fields: Any,
+) -> ErfaGroup:
     group = group or ErfaGroup()
     for name, value in fields.items():
         setattr(group, name, value)

@@ -23,7 +23,7 @@ from mentoring import selectors as mentoring_selectors
 from peerprogram import access as core_access
 from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.calendar import danish_ascii, ics_response
-from peerprogram.models import StaffMember
+from peerprogram.models import PeerWorker, StaffMember
 from peerprogram.pdf import pdf_response
 from peerprogram.services import ConcurrentEditError
 from peerprogram.views import (
@@ -192,7 +192,7 @@ def cohort_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         (
             e,
             participations[e.pk],
-            e.peer_id is not None and selectors.hired_late(e.peer, cohort),
+            e.peer is not None and selectors.hired_late(e.peer, cohort),
         )
         for e in seats
     ]
@@ -325,13 +325,16 @@ def enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _enrol_candidates(peers, cohort: Cohort) -> tuple[list, list]:
+def _enrol_candidates(
+    peers: list[PeerWorker], cohort: Cohort
+) -> tuple[list[tuple[PeerWorker, bool, datetime.date]], list[tuple[PeerWorker, Cohort, bool]]]:
     """Peers who may be enrolled (with the rules' warnings), and those left out because
     they completed the education or have a place on another cohort."""
     ids = [p.pk for p in peers]
     education = selectors.education_by_peer(ids)
     waiting = selectors.waiting_by_peer(ids)
-    candidates, elsewhere = [], []
+    candidates: list[tuple[PeerWorker, bool, datetime.date]] = []
+    elsewhere: list[tuple[PeerWorker, Cohort, bool]] = []
     for p in peers:
         seat = education.get(p.pk)
         if seat and (seat.completed_on or seat.enrolment.cohort.status != Cohort.Status.COMPLETED):
@@ -359,7 +362,7 @@ def _enrolled_messages(request: AuthenticatedHttpRequest, enrolment: Enrolment) 
             )
             % {"name": name, "cohort": cohort},
         )
-    if enrolment.peer_id:
+    if enrolment.peer is not None:
         messages.info(
             request,
             _("The fee of %(fee)s DKK is charged to the operating budget of %(unit)s.")
@@ -474,7 +477,7 @@ def enrolment_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def enrolment_mentor(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Add the peer worker's mentor to the modules they attend together."""
     enrolment = access.get_enrolment_for_edit(request.user, pk)
-    if enrolment.peer_id is None:
+    if enrolment.peer is None:
         raise Http404
     cohort = enrolment.cohort
     sessions = selectors.cohort_sessions(cohort)
@@ -589,7 +592,9 @@ def cohort_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _ics_response(request, selectors.cohort_entries(cohort), cohort.name)
 
 
-def _ics_response(request: AuthenticatedHttpRequest, entries, name: str) -> HttpResponse:
+def _ics_response(
+    request: AuthenticatedHttpRequest, entries: list[selectors.Entry], name: str
+) -> HttpResponse:
     body = calendar_bytes(entries, name=name, base_url=request.build_absolute_uri("/"))
     return ics_response(body, name)
 
@@ -687,7 +692,7 @@ def group_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Http
     core_access.require(access.runs_education(request.user))
     form = ErfaGroupForm(request.POST or None, instance=group)
 
-    def save():
+    def save() -> ErfaGroup:
         data = dict(form.cleaned_data)
         members = data.pop("members")
         return services.group_save(group=group, by=request.user, members=members, **data)
