@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from peerprogram.forms import (
@@ -17,8 +18,12 @@ from peerprogram.forms import (
     label_choices,
     model_choice_field,
 )
+from peerprogram.models import PeerWorker, Unit
 
 from .models import CHIME_FIELDS, GroupNote, NoteVersion, Patient, Referral
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _helper(layout: Layout | None = None) -> FormHelper:
@@ -35,7 +40,7 @@ class ServiceValidatesMixin:
     input into the instance and run the model's validation itself: the same error would
     come twice, once without a field."""
 
-    def _post_clean(self):
+    def _post_clean(self) -> None:
         pass
 
 
@@ -57,7 +62,9 @@ class PatientForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
             "peers": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, peers=None, **kwargs):
+    def __init__(
+        self, *args: Any, peers: QuerySet[PeerWorker] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             model_choice_field(self, "peers").queryset = peers
@@ -71,7 +78,7 @@ class PatientForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
         )
         self.helper = _helper()
 
-    def changes(self) -> dict:
+    def changes(self) -> dict[str, Any]:
         return {k: v for k, v in super().changes().items() if k != "peers"}
 
 
@@ -91,7 +98,9 @@ class ReferralForm(ServiceValidatesMixin, forms.ModelForm):
             "contact_route": forms.RadioSelect,
         }
 
-    def __init__(self, *args, peers=None, **kwargs):
+    def __init__(
+        self, *args: Any, peers: QuerySet[PeerWorker] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "peer").queryset = peers
         label_choices(model_choice_field(self, "peer"), lambda p: p.staff_member.name)
@@ -153,9 +162,9 @@ class Step:
     """One screen of co-writing: one part of the note and a plain-language question."""
 
     name: str
-    title: str
-    prompt: str
-    hint: str = ""
+    title: StrOrPromise
+    prompt: StrOrPromise
+    hint: StrOrPromise = ""
 
 
 STEPS = [
@@ -211,7 +220,7 @@ class StepTextForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, step: Step, **kwargs):
+    def __init__(self, *args: Any, step: Step, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields[step.name] = forms.CharField(
             label=step.title,
@@ -230,7 +239,7 @@ class StepTextForm(forms.Form):
             raise forms.ValidationError(_("The text was not sent. Nothing was saved."))
         return cleaned
 
-    def changes(self) -> dict:
+    def changes(self) -> dict[str, Any]:
         return {self.step.name: self.cleaned_data[self.step.name].strip()}
 
 
@@ -306,7 +315,7 @@ class GroupNoteForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
 
 
 class StatisticsForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     to = forms.DateField(
         label=_("Up to month"),
         required=False,
@@ -314,7 +323,7 @@ class StatisticsForm(forms.Form):
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args: Any, units: QuerySet[Unit] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "unit").queryset = units
         model_choice_field(self, "unit").empty_label = _("All units")

@@ -7,7 +7,7 @@ only which object and which fields changed.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -362,7 +362,7 @@ def note_revise(*, note: Note, peer: PeerWorker, by: User | None) -> NoteVersion
     current = note.current
     copy = {name: getattr(current, name) for name in (*FACT_FIELDS, *CONTENT_FIELDS)}
     last = note.versions.order_by("-number").values_list("number", flat=True).first()
-    draft = NoteVersion.objects.create(note=note, number=last + 1, written_by=peer, **copy)
+    draft = NoteVersion.objects.create(note=note, number=(last or 0) + 1, written_by=peer, **copy)
     audit(by=by, action="note_revise", obj=note, summary=f"v{draft.number}")
     return draft
 
@@ -399,7 +399,7 @@ def note_mark_error(*, note: Note, by: User | None, reason: str) -> Note:
     note.error_reason = reason.strip()
     note.error_at = timezone.now()
     note.save(update_fields=["status", "error_reason", "error_at"])
-    counted_on = NoteVersion.objects.filter(pk=note.current_id).values_list("date", flat=True)
+    counted_on = NoteVersion.objects.filter(current_of=note).values_list("date", flat=True)
     peer_months_refresh(keys=[(note.peer_id, day) for day in counted_on])
     audit(by=by, action="note_mark_error", obj=note)
     return note
@@ -515,11 +515,11 @@ def peer_months_refresh(*, keys: Iterable[tuple[int, datetime.date]] | None = No
 
 def access_log(
     *,
-    user,
+    user: User,
     action: str,
-    notes: list[Note] = (),
+    notes: Sequence[Note] = (),
     version_number: int | None = None,
-    versions: list[NoteVersion] = (),
+    versions: Sequence[NoteVersion] = (),
 ) -> None:
     """One row per note whose content the user is shown (given as notes, or as the versions
     shown, each with its number). Written before the content is."""

@@ -6,9 +6,12 @@ Every view that shows note content writes the access log first (`_log`), and sen
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peerprogram import access as core_access
 from peerprogram.access import AuthenticatedHttpRequest
-from peerprogram.models import PeerWorker
+from peerprogram.models import PeerWorker, Unit
 from peerprogram.pdf import pdf_response
 from peerprogram.services import ConcurrentEditError
 from peerprogram.views import apply_service, handle_form, int_or_zero, spreadsheet_response
@@ -39,6 +42,7 @@ from .forms import (
     ReferralDeclineForm,
     ReferralForm,
     StatisticsForm,
+    Step,
     StepTextForm,
 )
 from .models import Note, NoteAccess, NoteVersion, Referral
@@ -50,7 +54,10 @@ def _peer(request: AuthenticatedHttpRequest) -> PeerWorker:
 
 
 def _log(
-    request: AuthenticatedHttpRequest, notes, action: str, version_number: int | None = None
+    request: AuthenticatedHttpRequest,
+    notes: Iterable[Note],
+    action: str,
+    version_number: int | None = None,
 ) -> None:
     services.access_log(
         user=request.user, notes=list(notes), action=action, version_number=version_number
@@ -258,11 +265,14 @@ def referral_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def referral_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = access.get_referral_for_answer(request.user, pk)
     form = ReferralDeclineForm(request.POST)
-    if form.is_valid() and apply_service(
-        form,
-        lambda: services.referral_decline(
-            referral=referral, by=request.user, reason=form.cleaned_data["decline_reason"]
-        ),
+    if form.is_valid() and (
+        apply_service(
+            form,
+            lambda: services.referral_decline(
+                referral=referral, by=request.user, reason=form.cleaned_data["decline_reason"]
+            ),
+        )
+        is not None
     ):
         messages.success(request, _("You declined the referral; your colleague can see why."))
         return redirect("journal:referral_list")
@@ -316,7 +326,9 @@ def _step_index(request: AuthenticatedHttpRequest) -> int | None:
     return STEP_NAMES.index(name) if name in STEP_NAMES else None
 
 
-def _step_form(step, draft: NoteVersion, data=None):
+def _step_form(
+    step: Step, draft: NoteVersion, data: QueryDict | None = None
+) -> NoteFactsForm | ApproveForm | StepTextForm:
     if step.name == "facts":
         return NoteFactsForm(data, instance=draft, initial={"version": draft.version})
     if step.name == "approve":
@@ -347,11 +359,12 @@ def note_write(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return _approve(request, note, draft)
     form = _step_form(step, draft, request.POST or None)
     kept = ""
-    if request.method == "POST" and form.is_valid():
+    # (A posted approval was answered above.)
+    if request.method == "POST" and not isinstance(form, ApproveForm) and form.is_valid():
         changes = form.changes()
         conflict = False
 
-        def save():
+        def save() -> NoteVersion | None:
             nonlocal conflict
             try:
                 return services.draft_save(
@@ -380,7 +393,15 @@ def note_write(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _write_page(request, note, draft, form, index, kept=kept)
 
 
-def _write_page(request, note: Note, draft: NoteVersion, form, index: int, *, kept: str = ""):
+def _write_page(
+    request: AuthenticatedHttpRequest,
+    note: Note,
+    draft: NoteVersion,
+    form: NoteFactsForm | ApproveForm | StepTextForm,
+    index: int,
+    *,
+    kept: str = "",
+) -> HttpResponse:
     """The co-writing screen. Every screen but the facts shows the note's text: a read."""
     step = STEPS[index]
     if step.name != "facts":
@@ -403,11 +424,14 @@ def _write_page(request, note: Note, draft: NoteVersion, form, index: int, *, ke
 
 def _approve(request: AuthenticatedHttpRequest, note: Note, draft: NoteVersion) -> HttpResponse:
     form = ApproveForm(request.POST)
-    if form.is_valid() and apply_service(
-        form,
-        lambda: services.note_approve(
-            note=note, by=request.user, expected_version=form.cleaned_data["version"]
-        ),
+    if form.is_valid() and (
+        apply_service(
+            form,
+            lambda: services.note_approve(
+                note=note, by=request.user, expected_version=form.cleaned_data["version"]
+            ),
+        )
+        is not None
     ):
         messages.success(request, _("The patient approved the note. It is final now."))
         return redirect(note)
@@ -423,7 +447,11 @@ def note_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = access.get_note_for(request.user, pk)
     draft = services.draft_of(note)
     index = _step_index(request)
-    context = {"saved_at": None, "error": "", "version": int_or_zero(request.POST.get("version"))}
+    context: dict[str, Any] = {
+        "saved_at": None,
+        "error": "",
+        "version": int_or_zero(request.POST.get("version")),
+    }
     step = STEPS[index] if index is not None else None
     if step is None or step.name in ("facts", "approve"):
         context["error"] = _("Not saved: this step has no text to save.")
@@ -432,7 +460,7 @@ def note_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         form = StepTextForm(request.POST, step=step)
         if not form.is_valid():
-            context["error"] = " ".join(e for errs in form.errors.values() for e in errs)
+            context["error"] = " ".join(str(e) for errs in form.errors.values() for e in errs)
         else:
             try:
                 saved = services.draft_save(
@@ -458,7 +486,9 @@ def note_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _note_page(request, note, ConcernRecordForm(initial={"passed_at": timezone.localtime()}))
 
 
-def _note_page(request: AuthenticatedHttpRequest, note: Note, concern_form) -> HttpResponse:
+def _note_page(
+    request: AuthenticatedHttpRequest, note: Note, concern_form: ConcernRecordForm
+) -> HttpResponse:
     """The note as it stands (or its draft), its versions and what can be done: a read."""
     draft = services.draft_of(note)
     shown = note.current or draft
@@ -521,7 +551,9 @@ def note_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _note_action(request: AuthenticatedHttpRequest, note: Note, call, success: str) -> HttpResponse:
+def _note_action(
+    request: AuthenticatedHttpRequest, note: Note, call: Callable[[], object], success: str
+) -> HttpResponse:
     try:
         call()
     except services.ValidationError as exc:
@@ -583,9 +615,12 @@ def note_concern(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _("The concern is flagged. Record here when you have passed it to the team."),
         )
     form = ConcernRecordForm(request.POST)
-    if form.is_valid() and apply_service(
-        form,
-        lambda: services.concern_record(note=note, by=request.user, **form.cleaned_data),
+    if form.is_valid() and (
+        apply_service(
+            form,
+            lambda: services.concern_record(note=note, by=request.user, **form.cleaned_data),
+        )
+        is not None
     ):
         messages.success(request, _("Recorded: the concern was passed to the team."))
         return redirect(note)
@@ -643,7 +678,9 @@ def group_note_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # Statistics ----------------------------------------------------------------------------
 
 
-def _statistics(request: AuthenticatedHttpRequest, *, paginate: bool):
+def _statistics(
+    request: AuthenticatedHttpRequest, *, paginate: bool
+) -> tuple[StatisticsForm, selectors.Statistics, Unit | None]:
     """The figures of the peer workers the user follows: by unit when they work in more
     than one unit, per peer worker otherwise; the page shows a page of rows at a time,
     the export all of them."""

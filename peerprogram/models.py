@@ -30,6 +30,14 @@ no_control_characters = RegexValidator(
 )
 
 
+def field_label(model: type[models.Model], name: str) -> str:
+    """The verbose name of one of the model's own fields, as its forms and tables show it."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise ValueError(f"{name} is not a field of {model._meta.label}")
+    return str(field.verbose_name)
+
+
 def hours_per_week_constraint(name: str) -> models.CheckConstraint:
     """Peer workers and vacancies alike: 1 to 37 hours a week, enforced by the database."""
     return models.CheckConstraint(
