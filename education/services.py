@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dateutil import rrule
@@ -104,7 +104,7 @@ def cohort_update(
     cohort: Cohort,
     by: User | None,
     expected_version: int,
-    schedule: list[tuple[CohortModule, datetime.date | None, datetime.time, str]] | None = None,
+    schedule: Sequence[tuple[CohortModule, datetime.date | None, datetime.time, str]] | None = None,
     **changes: Any,
 ) -> tuple[Cohort, list[Enrolment]]:
     """Change a cohort and (optionally) its schedule: the first teaching day, start time
@@ -122,7 +122,7 @@ def cohort_update(
 
 def _schedule_check(
     start_date: datetime.date,
-    rows: list[tuple[CohortModule, datetime.date | None, datetime.time, str]],
+    rows: Sequence[tuple[CohortModule, datetime.date | None, datetime.time, str]],
 ) -> None:
     """Teaching days fall on weekdays, on or after the cohort's start, and two modules
     never share a day."""
