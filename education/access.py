@@ -15,33 +15,33 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from peerprogram.access import get_actor, peers_for
+from peerprogram.access import RequestUser, get_actor, peers_for
 from peerprogram.models import PeerWorker, StaffMember
 
 from .models import Audience, Cohort, CohortModule, Enrolment, ErfaGroup, Meeting, TopicProposal
 
 
-def runs_education(user) -> bool:
+def runs_education(user: RequestUser) -> bool:
     return get_actor(user).sees_programme
 
 
-def get_cohort_for(user, pk: int) -> Cohort:
+def get_cohort_for(user: RequestUser, pk: int) -> Cohort:
     return get_object_or_404(Cohort, pk=pk)
 
 
-def get_cohort_for_edit(user, pk: int) -> Cohort:
+def get_cohort_for_edit(user: RequestUser, pk: int) -> Cohort:
     if not runs_education(user):
         raise Http404
     return get_object_or_404(Cohort, pk=pk)
 
 
-def get_session_for_edit(user, cohort: Cohort, pk: int) -> CohortModule:
+def get_session_for_edit(user: RequestUser, cohort: Cohort, pk: int) -> CohortModule:
     if not runs_education(user):
         raise Http404
     return get_object_or_404(cohort.sessions.select_related("module"), pk=pk)
 
 
-def enrolments_visible(user, cohort: Cohort) -> QuerySet[Enrolment]:
+def enrolments_visible(user: RequestUser, cohort: Cohort) -> QuerySet[Enrolment]:
     """Centre: every participant. Others: the participants from their own reach."""
     enrolments = cohort.enrolments.select_related("peer__staff_member__unit", "paying_unit")
     if runs_education(user):
@@ -49,7 +49,7 @@ def enrolments_visible(user, cohort: Cohort) -> QuerySet[Enrolment]:
     return enrolments.filter(peer__in=peers_for(user))
 
 
-def enrollable_peers(user) -> QuerySet[PeerWorker]:
+def enrollable_peers(user: RequestUser) -> QuerySet[PeerWorker]:
     """Peers this user may enrol: a leader's own units' peers, or anyone for the Centre."""
     actor = get_actor(user)
     peers = PeerWorker.objects.select_related("staff_member__unit").filter(
@@ -60,11 +60,11 @@ def enrollable_peers(user) -> QuerySet[PeerWorker]:
     return peers.filter(staff_member__unit_id__in=actor.led_unit_ids)
 
 
-def may_enrol(user) -> bool:
+def may_enrol(user: RequestUser) -> bool:
     return get_actor(user).manages_units
 
 
-def get_enrolment_for_edit(user, pk: int) -> Enrolment:
+def get_enrolment_for_edit(user: RequestUser, pk: int) -> Enrolment:
     """Cancel a seat or add a mentor to modules: the Centre, or the peer's leader."""
     enrolment = get_object_or_404(
         Enrolment.objects.select_related("cohort", "peer__staff_member__unit"), pk=pk
@@ -72,38 +72,38 @@ def get_enrolment_for_edit(user, pk: int) -> Enrolment:
     actor = get_actor(user)
     if actor.sees_programme:
         return enrolment
-    if enrolment.peer_id and enrolment.peer.staff_member.unit_id in actor.led_unit_ids:
+    if enrolment.peer is not None and enrolment.peer.staff_member.unit_id in actor.led_unit_ids:
         return enrolment
     raise Http404
 
 
-def get_enrolment_for_centre(user, pk: int) -> Enrolment:
+def get_enrolment_for_centre(user: RequestUser, pk: int) -> Enrolment:
     if not runs_education(user):
         raise Http404
     return get_object_or_404(Enrolment.objects.select_related("cohort", "peer"), pk=pk)
 
 
-def get_peer_courses_for(user, pk: int) -> PeerWorker:
+def get_peer_courses_for(user: RequestUser, pk: int) -> PeerWorker:
     """See a peer's mandatory courses: whoever sees the peer worker."""
     return get_object_or_404(peers_for(user), pk=pk)
 
 
-def may_edit_courses(user, peer: PeerWorker) -> bool:
+def may_edit_courses(user: RequestUser, peer: PeerWorker) -> bool:
     actor = get_actor(user)
     return actor.sees_programme or peer.staff_member.unit_id in actor.led_unit_ids
 
 
-def get_group_for(user, pk: int) -> ErfaGroup:
+def get_group_for(user: RequestUser, pk: int) -> ErfaGroup:
     return get_object_or_404(ErfaGroup.objects.select_related("facilitator"), pk=pk)
 
 
-def get_group_for_edit(user, pk: int) -> ErfaGroup:
+def get_group_for_edit(user: RequestUser, pk: int) -> ErfaGroup:
     if not runs_education(user):
         raise Http404
     return get_group_for(user, pk)
 
 
-def may_propose(user, group: ErfaGroup) -> bool:
+def may_propose(user: RequestUser, group: ErfaGroup) -> bool:
     """Those the group is for propose its topics (and the Centre)."""
     actor = get_actor(user)
     if actor.sees_programme:
@@ -115,7 +115,7 @@ def may_propose(user, group: ErfaGroup) -> bool:
     return bool(actor.staff and group.members.filter(pk=actor.staff.pk).exists())
 
 
-def meetings_for(user) -> QuerySet[Meeting]:
+def meetings_for(user: RequestUser) -> QuerySet[Meeting]:
     """Erfa meetings are open to everyone signed in; supervision to its peer workers,
     their leaders and the Centre."""
     actor = get_actor(user)
@@ -131,23 +131,23 @@ def meetings_for(user) -> QuerySet[Meeting]:
     return meetings.filter(reach).distinct()
 
 
-def get_meeting_for(user, pk: int) -> Meeting:
+def get_meeting_for(user: RequestUser, pk: int) -> Meeting:
     return get_object_or_404(meetings_for(user), pk=pk)
 
 
-def get_meeting_for_edit(user, pk: int) -> Meeting:
+def get_meeting_for_edit(user: RequestUser, pk: int) -> Meeting:
     if not runs_education(user):
         raise Http404
     return get_object_or_404(Meeting.objects.select_related("group"), pk=pk)
 
 
-def get_proposal_for_edit(user, pk: int) -> TopicProposal:
+def get_proposal_for_edit(user: RequestUser, pk: int) -> TopicProposal:
     if not runs_education(user):
         raise Http404
     return get_object_or_404(TopicProposal.objects.select_related("group"), pk=pk)
 
 
-def calendar_people(user) -> QuerySet[StaffMember]:
+def calendar_people(user: RequestUser) -> QuerySet[StaffMember]:
     """Whose calendar a user may open: their own; a leader their units' staff; the Centre
     everyone's."""
     actor = get_actor(user)

@@ -1,17 +1,26 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from peerprogram.forms import DATE_WIDGET, VersionedFormMixin
+from peerprogram.forms import (
+    DATE_WIDGET,
+    VersionedFormMixin,
+    choice_field,
+    label_choices,
+    model_choice_field,
+)
 from peerprogram.models import PeerWorker, StaffMember
 
-from .models import Cohort, ErfaGroup, MandatoryCourse, Meeting, MeetingSeries, Module
+from .models import Cohort, CohortModule, ErfaGroup, MandatoryCourse, Meeting, MeetingSeries, Module
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 WEEKDAYS = [
@@ -23,7 +32,7 @@ WEEKDAYS = [
 ]
 
 
-def _helper(layout=None) -> FormHelper:
+def _helper(layout: Layout | None = None) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     if layout is not None:
@@ -34,7 +43,7 @@ def _helper(layout=None) -> FormHelper:
 class VersionField(forms.IntegerField):
     widget = forms.HiddenInput
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(min_value=1, **kwargs)
 
 
@@ -44,7 +53,7 @@ class ModuleForm(forms.ModelForm):
         fields = ["title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -59,7 +68,7 @@ class CohortForm(VersionedFormMixin, forms.ModelForm):
             "default_place": _("Filled in for every module; change it per module below."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_version_field()
         self.helper = _helper(
@@ -97,10 +106,10 @@ SessionFormSet = forms.formset_factory(SessionForm, extra=0)
 class EnrolForm(forms.Form):
     peer = forms.ModelChoiceField(label=_("Peer worker"), queryset=PeerWorker.objects.none())
 
-    def __init__(self, *args, peers, **kwargs):
+    def __init__(self, *args: Any, peers: QuerySet[PeerWorker], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["peer"].queryset = peers
-        self.fields["peer"].label_from_instance = lambda p: f"{p.name} ({p.unit.name})"
+        model_choice_field(self, "peer").queryset = peers
+        label_choices(model_choice_field(self, "peer"), lambda p: f"{p.name} ({p.unit.name})")
         self.helper = _helper()
 
 
@@ -115,7 +124,7 @@ class ExternalForm(forms.Form):
         label=_("Contact"), max_length=200, help_text=_("E-mail or phone.")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -129,7 +138,7 @@ class CompletionForm(forms.Form):
     )
     completion_reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -142,10 +151,16 @@ class MentorModulesForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, mentors, sessions, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        mentors: QuerySet[StaffMember],
+        sessions: Iterable[CohortModule],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = mentors
-        self.fields["sessions"].choices = [
+        model_choice_field(self, "mentor").queryset = mentors
+        choice_field(self, "sessions").choices = [
             (
                 str(s.pk),
                 f"{s.module}" + (f" ({s.first_day:%d.%m.%Y})" if s.first_day else ""),
@@ -165,7 +180,7 @@ class MandatoryCourseForm(forms.ModelForm):
         model = MandatoryCourse
         fields = ["name", "description", "order", "active"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -194,11 +209,11 @@ class ErfaGroupForm(forms.ModelForm):
         label=_("Usual online link"), required=False, assume_scheme="https"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         active = StaffMember.objects.filter(active=True).select_related("unit")
-        self.fields["members"].queryset = active
-        self.fields["facilitator"].queryset = active.filter(is_centre_staff=True)
+        model_choice_field(self, "members").queryset = active
+        model_choice_field(self, "facilitator").queryset = active.filter(is_centre_staff=True)
         self.helper = _helper(
             Layout(
                 "name",
@@ -210,8 +225,9 @@ class ErfaGroupForm(forms.ModelForm):
             )
         )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("audience") == "members" and not data.get("members"):
             self.add_error("members", _("Choose the members of the group."))
         return data
@@ -252,7 +268,7 @@ class SeriesForm(forms.Form):
         help_text=_("Each meeting can be changed afterwards."),
     )
 
-    def __init__(self, *args, group: ErfaGroup, **kwargs):
+    def __init__(self, *args: Any, group: ErfaGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         start = datetime.datetime.combine(timezone.localdate(), datetime.time(13, 0))
         self.fields["end_time"].initial = (
@@ -269,8 +285,9 @@ class SeriesForm(forms.Form):
             )
         )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", _("The meeting must end after it starts."))
@@ -280,8 +297,8 @@ class SeriesForm(forms.Form):
         return data
 
 
-class _MeetingTimesMixin:
-    def clean_times(self, data):
+class _MeetingTimesMixin(forms.BaseForm):
+    def clean_times(self, data: dict[str, Any]) -> dict[str, Any]:
         day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", _("The meeting must end after it starts."))
@@ -311,15 +328,15 @@ class MeetingForm(_MeetingTimesMixin, forms.Form):
     )
     version = VersionField()
 
-    def __init__(self, *args, meeting: Meeting, **kwargs):
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facilitator"].queryset = StaffMember.objects.filter(active=True)
+        model_choice_field(self, "facilitator").queryset = StaffMember.objects.filter(active=True)
         if meeting.kind == Meeting.Kind.SUPERVISION:
-            self.fields["kind"].choices = [
+            choice_field(self, "kind").choices = [
                 c for c in Meeting.Kind.choices if c[0] == Meeting.Kind.SUPERVISION
             ]
         else:
-            self.fields["kind"].choices = [
+            choice_field(self, "kind").choices = [
                 c for c in Meeting.Kind.choices if c[0] != Meeting.Kind.SUPERVISION
             ]
         self.helper = _helper(
@@ -349,8 +366,9 @@ class MeetingForm(_MeetingTimesMixin, forms.Form):
             "version": meeting.version,
         }
 
-    def clean(self):
-        data = self.clean_times(super().clean())
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.clean_times(self.cleaned_data)
         if data.get("kind") == Meeting.Kind.SUPERVISION:
             data["speaker"] = ""
         return data
@@ -369,10 +387,10 @@ class AttendanceForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args: Any, people: QuerySet[StaffMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = people
-        self.fields["people"].label_from_instance = lambda s: f"{s.name} ({s.unit.name})"
+        model_choice_field(self, "people").queryset = people
+        label_choices(model_choice_field(self, "people"), lambda s: f"{s.name} ({s.unit.name})")
         self.helper = _helper()
 
 
@@ -398,12 +416,13 @@ class SupervisionForm(_MeetingTimesMixin, forms.Form):
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = PeerWorker.objects.filter(
-            staff_member__active=True
-        ).select_related("staff_member__unit")
-        self.fields["participants"].label_from_instance = lambda p: f"{p.name} ({p.unit.name})"
+        participants = model_choice_field(self, "participants")
+        participants.queryset = PeerWorker.objects.filter(staff_member__active=True).select_related(
+            "staff_member__unit"
+        )
+        label_choices(participants, lambda p: f"{p.name} ({p.unit.name})")
         self.helper = _helper(
             Layout(
                 "participants",
@@ -413,8 +432,9 @@ class SupervisionForm(_MeetingTimesMixin, forms.Form):
             )
         )
 
-    def clean(self):
-        return self.clean_times(super().clean())
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        return self.clean_times(self.cleaned_data)
 
 
 class ProposalForm(forms.Form):
@@ -426,7 +446,7 @@ class ProposalForm(forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -434,12 +454,15 @@ class ProposalForm(forms.Form):
 class ChooseTopicForm(forms.Form):
     meeting = forms.ModelChoiceField(label=_("For the meeting"), queryset=Meeting.objects.none())
 
-    def __init__(self, *args, group: ErfaGroup, **kwargs):
+    def __init__(self, *args: Any, group: ErfaGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = group.meetings.filter(
+        model_choice_field(self, "meeting").queryset = group.meetings.filter(
             starts_at__gte=timezone.now(), status=Meeting.Status.PLANNED
         )
-        self.fields["meeting"].label_from_instance = lambda m: (
-            timezone.localtime(m.starts_at).strftime("%d.%m.%Y %H:%M")
-            + (f" – {m.topic}" if m.topic else "")
+        label_choices(
+            model_choice_field(self, "meeting"),
+            lambda m: (
+                timezone.localtime(m.starts_at).strftime("%d.%m.%Y %H:%M")
+                + (f" – {m.topic}" if m.topic else "")
+            ),
         )

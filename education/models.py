@@ -213,7 +213,7 @@ class Enrolment(models.Model):
 
     @property
     def participant_name(self) -> str:
-        return self.peer.name if self.peer_id else self.external_name
+        return self.peer.name if self.peer is not None else self.external_name
 
     @property
     def is_external(self) -> bool:
@@ -221,7 +221,7 @@ class Enrolment(models.Model):
 
     @property
     def organisation(self) -> str:
-        if self.paying_unit_id:
+        if self.paying_unit is not None:
             return self.paying_unit.name
         return self.external_organisation
 
@@ -486,7 +486,7 @@ class Meeting(VersionedModel):
     def title(self) -> str:
         if self.kind == self.Kind.SUPERVISION:
             return str(_("Supervision"))
-        return self.group.name if self.group_id else ""
+        return self.group.name if self.group is not None else ""
 
     @property
     def is_cancelled(self) -> bool:

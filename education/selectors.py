@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -42,6 +43,9 @@ from .models import (
     MentorModule,
     next_weekday,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # Completion ------------------------------------------------------------------------
 
@@ -127,14 +131,18 @@ def education_by_peer(peer_ids: list[int]) -> dict[int, Participation]:
         .order_by("seat_since", "pk")
     )
     latest = {e.peer_id: e for e in rows}  # the most recent seat wins
-    return {p.enrolment.peer_id: p for p in participations(list(latest.values()))}
+    return {
+        p.enrolment.peer_id: p
+        for p in participations(list(latest.values()))
+        if p.enrolment.peer_id is not None
+    }
 
 
 def waiting_by_peer(peer_ids: list[int]) -> dict[int, Enrolment]:
     rows = Enrolment.objects.filter(
         peer_id__in=peer_ids, status=Enrolment.Status.WAITING
     ).select_related("cohort")
-    return {e.peer_id: e for e in rows}
+    return {e.peer_id: e for e in rows if e.peer_id is not None}
 
 
 @dataclass(frozen=True)
@@ -301,12 +309,12 @@ def education_followup(peers: QuerySet[PeerWorker]) -> list[FollowUp]:
     not enrolled, only on a waiting list, a cohort ending after the first year, or a first
     year already over."""
     today = timezone.localdate()
-    peers = list(peers.filter(employed_now_q()).select_related("staff_member__unit"))
-    ids = [p.pk for p in peers]
+    employed = list(peers.filter(employed_now_q()).select_related("staff_member__unit"))
+    ids = [p.pk for p in employed]
     education = education_by_peer(ids)
     waiting = waiting_by_peer(ids)
     rows = []
-    for peer in sorted(peers, key=education_deadline):
+    for peer in sorted(employed, key=education_deadline):
         participation = education.get(peer.pk)
         if participation and participation.completed_on:
             continue
@@ -342,7 +350,13 @@ def cohort_list(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
     ).order_by("-start_date", "pk")
 
 
-def groups_with_next_meeting(groups: QuerySet[ErfaGroup]) -> QuerySet[ErfaGroup]:
+class NextMeeting(TypedDict):
+    next_meeting_id: int | None
+
+
+def groups_with_next_meeting(
+    groups: QuerySet[ErfaGroup],
+) -> QuerySet[WithAnnotations[ErfaGroup, NextMeeting]]:
     """Each group with the id of its next planned meeting (`next_meeting_id`)."""
     coming = Meeting.objects.filter(
         group=OuterRef("pk"), starts_at__gte=timezone.now(), status=Meeting.Status.PLANNED
@@ -380,7 +394,11 @@ def fees(cohort: Cohort, enrolments: list[Enrolment]) -> list[Fee]:
     return [Fee(payer, n, n * cohort.fee_dkk) for payer, n in sorted(counts.items())]
 
 
-def erfa_year(peers: QuerySet[PeerWorker], year: int) -> tuple[list, list[int]]:
+# A peer worker's year of erfa meetings: (held, attended) for each month, attended, held.
+ErfaYearRow = tuple[PeerWorker, list[tuple[int, int]], int, int]
+
+
+def erfa_year(peers: QuerySet[PeerWorker], year: int) -> tuple[list[ErfaYearRow], list[int]]:
     """Each peer's attendance at the peer erfa meetings held in a year, by month:
     [(peer, [(held, attended) per month], attended, held)], months 1–12."""
     start = timezone.make_aware(datetime.datetime(year, 1, 1))
@@ -397,14 +415,14 @@ def erfa_year(peers: QuerySet[PeerWorker], year: int) -> tuple[list, list[int]]:
     held = [0] * 12
     for month in month_of.values():
         held[month - 1] += 1
-    peers = list(peers.select_related("staff_member__unit").order_by("staff_member__name"))
+    listed = list(peers.select_related("staff_member__unit").order_by("staff_member__name"))
     attended: dict[int, list[int]] = defaultdict(lambda: [0] * 12)
     for person_id, meeting_id in MeetingAttendance.objects.filter(
-        meeting_id__in=month_of, person_id__in=[p.staff_member_id for p in peers]
+        meeting_id__in=month_of, person_id__in=[p.staff_member_id for p in listed]
     ).values_list("person_id", "meeting_id"):
         attended[person_id][month_of[meeting_id] - 1] += 1
-    rows = []
-    for peer in peers:
+    rows: list[ErfaYearRow] = []
+    for peer in listed:
         months = attended[peer.staff_member_id]
         rows.append((peer, list(zip(held, months, strict=True)), sum(months), sum(held)))
     return rows, held
@@ -499,12 +517,14 @@ def _checkin_entry(checkin: CheckIn) -> Entry:
     )
 
 
-def _window(start: datetime.datetime, end: datetime.datetime):
+def _window(
+    start: datetime.datetime, end: datetime.datetime
+) -> tuple[datetime.date, datetime.date]:
     # Teaching days are computed from the first day; look a few days back for day two.
     return timezone.localdate(start) - datetime.timedelta(days=4), timezone.localdate(end)
 
 
-def _meetings(start, end) -> QuerySet[Meeting]:
+def _meetings(start: datetime.datetime, end: datetime.datetime) -> QuerySet[Meeting]:
     return Meeting.objects.filter(starts_at__lt=end, ends_at__gt=start).select_related("group")
 
 
@@ -549,7 +569,12 @@ def busy_map(
     return found
 
 
-def _teaching_days(found: dict[int, list[Entry]], ids: set[int], start, end) -> None:
+def _teaching_days(
+    found: dict[int, list[Entry]],
+    ids: set[int],
+    start: datetime.datetime,
+    end: datetime.datetime,
+) -> None:
     """Teaching days as a participant with a seat, or as a mentor joining a module."""
     first, last = _window(start, end)
     in_window = Q(first_day__gte=first, first_day__lte=last)
@@ -574,7 +599,12 @@ def _teaching_days(found: dict[int, list[Entry]], ids: set[int], start, end) -> 
         found[person_id].extend(teaching_entries(by_pk[session_id]))
 
 
-def _meetings_of(found: dict[int, list[Entry]], ids: set[int], start, end) -> None:
+def _meetings_of(
+    found: dict[int, list[Entry]],
+    ids: set[int],
+    start: datetime.datetime,
+    end: datetime.datetime,
+) -> None:
     """Erfa meetings of the groups a person belongs to, supervision they take part in,
     and anything they facilitate."""
     meetings = list(_meetings(start, end))
@@ -586,7 +616,7 @@ def _meetings_of(found: dict[int, list[Entry]], ids: set[int], start, end) -> No
     # what). The many-to-many rows only of the meetings in the window.
     supervision_ids = [m.pk for m in meetings if m.kind == Meeting.Kind.SUPERVISION]
     member_groups = {
-        m.group_id for m in meetings if m.group_id and m.group.audience == Audience.MEMBERS
+        m.group.pk for m in meetings if m.group is not None and m.group.audience == Audience.MEMBERS
     }
     roles = (
         PeerWorker.objects.filter(staff_member_id__in=ids)
@@ -611,7 +641,8 @@ def _meetings_of(found: dict[int, list[Entry]], ids: set[int], start, end) -> No
             all=True,
         )
     )
-    peer_ids, mentor_ids = set(), set()
+    peer_ids: set[int] = set()
+    mentor_ids: set[int] = set()
     taking_part: dict[int, set[int]] = defaultdict(set)
     members: dict[int, set[int]] = defaultdict(set)
     for key, person_id, what in roles:
@@ -624,14 +655,15 @@ def _meetings_of(found: dict[int, list[Entry]], ids: set[int], start, end) -> No
         else:
             members[key].add(person_id)
     for meeting in meetings:
-        if meeting.kind == Meeting.Kind.SUPERVISION:
+        # An erfa meeting has a group (the constraint erfa_meeting_has_group).
+        if meeting.kind == Meeting.Kind.SUPERVISION or meeting.group is None:
             audience = taking_part[meeting.pk]
         elif meeting.group.audience == Audience.PEERS:
             audience = peer_ids
         elif meeting.group.audience == Audience.MENTORS:
             audience = mentor_ids
         else:
-            audience = members[meeting.group_id]
+            audience = members[meeting.group.pk]
         if meeting.facilitator_id:
             audience = audience | {meeting.facilitator_id}
         # The entry only for a meeting someone asked about takes part in: it reverses the
@@ -642,11 +674,13 @@ def _meetings_of(found: dict[int, list[Entry]], ids: set[int], start, end) -> No
                 found[person_id].append(entry)
 
 
-def entries_for(person: StaffMember, start, end) -> list[Entry]:
+def entries_for(
+    person: StaffMember, start: datetime.datetime, end: datetime.datetime
+) -> list[Entry]:
     return busy_map([person], start, end)[person.pk]
 
 
-def programme_entries(start, end) -> list[Entry]:
+def programme_entries(start: datetime.datetime, end: datetime.datetime) -> list[Entry]:
     """The Centre's view: every teaching day, erfa meeting and supervision (check-ins are
     the mentor's and peer's own, shown when one person is chosen)."""
     first, last = _window(start, end)
@@ -666,7 +700,12 @@ def coming_for(person: StaffMember, *, limit: int, days: int = 45) -> list[Entry
     return [e for e in entries if not e.cancelled][:limit]
 
 
-def centre_overview() -> dict:
+class CentreOverview(TypedDict):
+    cohorts: list[Cohort]
+    meetings: list[Meeting]
+
+
+def centre_overview() -> CentreOverview:
     """For the Centre's home page: cohorts in progress and the next meetings."""
     return {
         "cohorts": list(cohort_list(Cohort.objects.exclude(status=Cohort.Status.COMPLETED))),
@@ -718,12 +757,14 @@ def audience(group: ErfaGroup, day: datetime.date | None = None) -> list[StaffMe
 def meeting_people(meeting: Meeting) -> list[StaffMember]:
     """Everyone a meeting is for: its peer workers (supervision) or the group's audience
     on the day, and the facilitator."""
-    if meeting.kind == Meeting.Kind.SUPERVISION:
+    if meeting.kind == Meeting.Kind.SUPERVISION or meeting.group is None:
         people = [p.staff_member for p in meeting.participants.select_related("staff_member")]
     else:
         people = audience(meeting.group, timezone.localdate(meeting.starts_at))
     if meeting.facilitator_id and all(p.pk != meeting.facilitator_id for p in people):
-        people.append(meeting.facilitator)
+        facilitator = meeting.facilitator
+        if facilitator is not None:
+            people.append(facilitator)
     return people
 
 

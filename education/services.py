@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime
 import importlib
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dateutil import rrule
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -50,7 +52,7 @@ def standard_data_ensure() -> None:
 
 
 @transaction.atomic
-def module_update(*, module: Module, by, title: str, description: str) -> Module:
+def module_update(*, module: Module, by: User, title: str, description: str) -> Module:
     module.title = title
     module.description = description
     module.full_clean()
@@ -65,7 +67,7 @@ def module_update(*, module: Module, by, title: str, description: str) -> Module
 @transaction.atomic
 def cohort_create(
     *,
-    by,
+    by: User | None,
     name: str,
     start_date: datetime.date,
     capacity: int,
@@ -100,9 +102,9 @@ def cohort_create(
 def cohort_update(
     *,
     cohort: Cohort,
-    by,
+    by: User | None,
     expected_version: int,
-    schedule: list[tuple[CohortModule, datetime.date | None, datetime.time, str]] | None = None,
+    schedule: Sequence[tuple[CohortModule, datetime.date | None, datetime.time, str]] | None = None,
     **changes: Any,
 ) -> tuple[Cohort, list[Enrolment]]:
     """Change a cohort and (optionally) its schedule: the first teaching day, start time
@@ -120,7 +122,7 @@ def cohort_update(
 
 def _schedule_check(
     start_date: datetime.date,
-    rows: list[tuple[CohortModule, datetime.date | None, datetime.time, str]],
+    rows: Sequence[tuple[CohortModule, datetime.date | None, datetime.time, str]],
 ) -> None:
     """Teaching days fall on weekdays, on or after the cohort's start, and two modules
     never share a day."""
@@ -149,10 +151,10 @@ def _schedule_check(
         raise ValidationError(errors)
 
 
-def _promote(cohort: Cohort, *, by) -> list[Enrolment]:
+def _promote(cohort: Cohort, *, by: User | None) -> list[Enrolment]:
     """Fill free seats from the waiting list: the region's peer workers first, in the order
     they asked; external participants after them."""
-    promoted = []
+    promoted: list[Enrolment] = []
     Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
     free = selectors.free_seats(cohort)
     today = timezone.localdate()
@@ -163,7 +165,7 @@ def _promote(cohort: Cohort, *, by) -> list[Enrolment]:
                 "peer"
             )
             # A peer worker who has left keeps no claim on a seat.
-            if e.peer_id is None or e.peer.end_date is None or e.peer.end_date >= today
+            if e.peer is None or e.peer.end_date is None or e.peer.end_date >= today
         ),
         key=lambda e: (e.peer_id is None, e.requested_at, e.pk),
     )
@@ -180,7 +182,7 @@ def _promote(cohort: Cohort, *, by) -> list[Enrolment]:
 def enrol(
     *,
     cohort: Cohort,
-    by,
+    by: User,
     peer: PeerWorker | None = None,
     external_name: str = "",
     external_organisation: str = "",
@@ -248,7 +250,7 @@ def _check_peer_may_enrol(peer: PeerWorker, cohort: Cohort) -> None:
 
 
 @transaction.atomic
-def enrolment_cancel(*, enrolment: Enrolment, by) -> list[Enrolment]:
+def enrolment_cancel(*, enrolment: Enrolment, by: User) -> list[Enrolment]:
     """Give up a seat (or a place on the waiting list). A freed seat goes to the next on
     the waiting list at once; returns who got it."""
     if enrolment.status == Enrolment.Status.CANCELLED:
@@ -264,7 +266,7 @@ def enrolment_cancel(*, enrolment: Enrolment, by) -> list[Enrolment]:
 
 @transaction.atomic
 def enrolment_mark_completed(
-    *, enrolment: Enrolment, by, completed_on: datetime.date | None, reason: str
+    *, enrolment: Enrolment, by: User, completed_on: datetime.date | None, reason: str
 ) -> Enrolment:
     """Centre staff mark a participant as completed (or take that back), with a reason,
     when attendance alone does not show it (e.g. a missed day made up elsewhere)."""
@@ -282,7 +284,9 @@ def enrolment_mark_completed(
 
 
 @transaction.atomic
-def attendance_save(*, session: CohortModule, by, present: set[tuple[int, int]]) -> CohortModule:
+def attendance_save(
+    *, session: CohortModule, by: User | None, present: set[tuple[int, int]]
+) -> CohortModule:
     """The register of one module: (enrolment id, day) pairs of who was there."""
     if not session.first_day:
         raise ValidationError(_("Set the module's dates before taking attendance."))
@@ -305,7 +309,7 @@ def attendance_save(*, session: CohortModule, by, present: set[tuple[int, int]])
 
 @transaction.atomic
 def mentor_modules_set(
-    *, cohort: Cohort, mentor: StaffMember, sessions: list[CohortModule], by
+    *, cohort: Cohort, mentor: StaffMember, sessions: list[CohortModule], by: User
 ) -> list[CohortModule]:
     """The modules a mentor attends with their peer worker on this cohort."""
     if any(s.cohort_id != cohort.pk for s in sessions):
@@ -328,7 +332,7 @@ def mentor_modules_set(
 def course_records_save(
     *,
     peer: PeerWorker,
-    by,
+    by: User,
     rows: list[tuple[MandatoryCourse, datetime.date | None, datetime.date | None]],
 ) -> PeerWorker:
     """Enrolled and completed dates of each mandatory course for one peer worker."""
@@ -356,7 +360,13 @@ def course_records_save(
 
 @transaction.atomic
 def mandatory_course_save(
-    *, course: MandatoryCourse | None, by, name: str, description: str, order: int, active: bool
+    *,
+    course: MandatoryCourse | None,
+    by: User,
+    name: str,
+    description: str,
+    order: int,
+    active: bool,
 ) -> MandatoryCourse:
     course = course or MandatoryCourse()
     course.name, course.description, course.order, course.active = (
@@ -375,7 +385,13 @@ def mandatory_course_save(
 
 
 @transaction.atomic
-def group_save(*, group: ErfaGroup | None, by, members=(), **fields: Any) -> ErfaGroup:
+def group_save(
+    *,
+    group: ErfaGroup | None,
+    by: User,
+    members: Iterable[StaffMember] = (),
+    **fields: Any,
+) -> ErfaGroup:
     group = group or ErfaGroup()
     for name, value in fields.items():
         setattr(group, name, value)
@@ -422,7 +438,7 @@ MAX_SERIES_MEETINGS = 120
 def series_create(
     *,
     group: ErfaGroup,
-    by,
+    by: User,
     frequency: str,
     interval: int,
     weekday: int,
@@ -486,7 +502,7 @@ def series_create(
 
 
 @transaction.atomic
-def meeting_update(*, meeting: Meeting, by, expected_version: int, **changes: Any) -> Meeting:
+def meeting_update(*, meeting: Meeting, by: User, expected_version: int, **changes: Any) -> Meeting:
     """Edit one meeting. Moving it keeps it in its series, remembering the first time."""
     moved = (
         changes.get("starts_at") is not None
@@ -501,7 +517,7 @@ def meeting_update(*, meeting: Meeting, by, expected_version: int, **changes: An
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting, by, reason: str, expected_version: int) -> Meeting:
+def meeting_cancel(*, meeting: Meeting, by: User, reason: str, expected_version: int) -> Meeting:
     if meeting.is_cancelled:
         raise ValidationError(_("The meeting is already cancelled."))
     save_versioned(
@@ -514,7 +530,7 @@ def meeting_cancel(*, meeting: Meeting, by, reason: str, expected_version: int) 
 
 
 @transaction.atomic
-def meeting_restore(*, meeting: Meeting, by, expected_version: int) -> Meeting:
+def meeting_restore(*, meeting: Meeting, by: User, expected_version: int) -> Meeting:
     save_versioned(
         meeting,
         expected_version=expected_version,
@@ -525,7 +541,7 @@ def meeting_restore(*, meeting: Meeting, by, expected_version: int) -> Meeting:
 
 
 @transaction.atomic
-def meeting_attendance_save(*, meeting: Meeting, by, people: list[StaffMember]) -> Meeting:
+def meeting_attendance_save(*, meeting: Meeting, by: User, people: list[StaffMember]) -> Meeting:
     if meeting.is_cancelled:
         raise ValidationError(_("Nobody attends a cancelled meeting."))
     if meeting.starts_at > timezone.now():
@@ -541,7 +557,7 @@ def meeting_attendance_save(*, meeting: Meeting, by, people: list[StaffMember]) 
 @transaction.atomic
 def supervision_create(
     *,
-    by,
+    by: User,
     participants: list[PeerWorker],
     starts_at: datetime.datetime,
     ends_at: datetime.datetime,
@@ -573,7 +589,7 @@ def supervision_create(
 
 @transaction.atomic
 def topic_propose(
-    *, group: ErfaGroup, by, person: StaffMember | None, title: str, description: str
+    *, group: ErfaGroup, by: User, person: StaffMember | None, title: str, description: str
 ) -> TopicProposal:
     proposal = TopicProposal(group=group, proposed_by=person, title=title, description=description)
     proposal.full_clean()
@@ -583,7 +599,7 @@ def topic_propose(
 
 
 @transaction.atomic
-def topic_choose(*, proposal: TopicProposal, meeting: Meeting, by) -> TopicProposal:
+def topic_choose(*, proposal: TopicProposal, meeting: Meeting, by: User) -> TopicProposal:
     """Centre staff pick a proposed topic for an external knowledge-sharing meeting."""
     if meeting.group_id != proposal.group_id:
         raise ValidationError({"meeting": _("Choose a meeting of the same group.")})
@@ -608,7 +624,7 @@ def feed_for(person: StaffMember) -> CalendarFeed:
 
 
 @transaction.atomic
-def feed_renew(*, person: StaffMember, by) -> CalendarFeed:
+def feed_renew(*, person: StaffMember, by: User) -> CalendarFeed:
     """A new secret address; the old one stops working at once."""
     feed = feed_for(person)
     feed.token = new_feed_token()

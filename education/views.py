@@ -21,8 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentoring import selectors as mentoring_selectors
 from peerprogram import access as core_access
+from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.calendar import danish_ascii, ics_response
-from peerprogram.models import StaffMember
+from peerprogram.models import PeerWorker, StaffMember
 from peerprogram.pdf import pdf_response
 from peerprogram.services import ConcurrentEditError
 from peerprogram.views import (
@@ -66,7 +67,7 @@ from .models import (
 )
 
 
-def _warn_conflicts(request: HttpRequest, found: list[selectors.Conflict]) -> None:
+def _warn_conflicts(request: AuthenticatedHttpRequest, found: list[selectors.Conflict]) -> None:
     """Double bookings are warned about, not refused: the people concerned decide."""
     for conflict in found[:8]:
         messages.warning(
@@ -88,7 +89,7 @@ def _warn_conflicts(request: HttpRequest, found: list[selectors.Conflict]) -> No
 
 
 @require_GET
-def course_detail(request: HttpRequest) -> HttpResponse:
+def course_detail(request: AuthenticatedHttpRequest) -> HttpResponse:
     course = Course.objects.order_by("pk").first()
     if course is None:
         raise Http404
@@ -105,7 +106,7 @@ def course_detail(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def module_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     core_access.require(access.runs_education(request.user))
     module = get_object_or_404(Module, pk=pk)
     form = ModuleForm(request.POST or None, instance=module)
@@ -124,7 +125,7 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def mandatory_course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def mandatory_course_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     core_access.require(access.runs_education(request.user))
     course = get_object_or_404(MandatoryCourse, pk=pk) if pk else None
     form = MandatoryCourseForm(request.POST or None, instance=course)
@@ -146,7 +147,7 @@ def mandatory_course_edit(request: HttpRequest, pk: int | None = None) -> HttpRe
 
 
 @require_GET
-def cohort_list(request: HttpRequest) -> HttpResponse:
+def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = core_access.get_actor(request.user)
     page = Paginator(selectors.cohort_list(Cohort.objects.all()), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -164,7 +165,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def cohort_create(request: HttpRequest) -> HttpResponse:
+def cohort_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     core_access.require(access.runs_education(request.user))
     form = CohortForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -180,7 +181,7 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cohort = access.get_cohort_for(request.user, pk)
     sessions = selectors.cohort_sessions(cohort)
     enrolments = list(access.enrolments_visible(request.user, cohort))
@@ -191,7 +192,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (
             e,
             participations[e.pk],
-            e.peer_id is not None and selectors.hired_late(e.peer, cohort),
+            e.peer is not None and selectors.hired_late(e.peer, cohort),
         )
         for e in seats
     ]
@@ -219,7 +220,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cohort = access.get_cohort_for_edit(request.user, pk)
     sessions = selectors.cohort_sessions(cohort)
     form = CohortForm(request.POST or None, instance=cohort, prefix="cohort")
@@ -282,7 +283,7 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+def enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Leaders enrol their own unit's peer workers; Centre staff anyone."""
     cohort = access.get_cohort_for(request.user, pk)
     core_access.require(access.may_enrol(request.user))
@@ -324,13 +325,16 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _enrol_candidates(peers, cohort: Cohort) -> tuple[list, list]:
+def _enrol_candidates(
+    peers: list[PeerWorker], cohort: Cohort
+) -> tuple[list[tuple[PeerWorker, bool, datetime.date]], list[tuple[PeerWorker, Cohort, bool]]]:
     """Peers who may be enrolled (with the rules' warnings), and those left out because
     they completed the education or have a place on another cohort."""
     ids = [p.pk for p in peers]
     education = selectors.education_by_peer(ids)
     waiting = selectors.waiting_by_peer(ids)
-    candidates, elsewhere = [], []
+    candidates: list[tuple[PeerWorker, bool, datetime.date]] = []
+    elsewhere: list[tuple[PeerWorker, Cohort, bool]] = []
     for p in peers:
         seat = education.get(p.pk)
         if seat and (seat.completed_on or seat.enrolment.cohort.status != Cohort.Status.COMPLETED):
@@ -342,7 +346,7 @@ def _enrol_candidates(peers, cohort: Cohort) -> tuple[list, list]:
     return candidates, elsewhere
 
 
-def _enrolled_messages(request: HttpRequest, enrolment: Enrolment) -> None:
+def _enrolled_messages(request: AuthenticatedHttpRequest, enrolment: Enrolment) -> None:
     cohort = enrolment.cohort
     name = enrolment.participant_name
     if enrolment.status == Enrolment.Status.ENROLLED:
@@ -358,7 +362,7 @@ def _enrolled_messages(request: HttpRequest, enrolment: Enrolment) -> None:
             )
             % {"name": name, "cohort": cohort},
         )
-    if enrolment.peer_id:
+    if enrolment.peer is not None:
         messages.info(
             request,
             _("The fee of %(fee)s DKK is charged to the operating budget of %(unit)s.")
@@ -384,7 +388,7 @@ def _enrolled_messages(request: HttpRequest, enrolment: Enrolment) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def external_add(request: HttpRequest, pk: int) -> HttpResponse:
+def external_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An open seat for someone from a municipality or social psychiatry (no login)."""
     cohort = access.get_cohort_for_edit(request.user, pk)
     form = ExternalForm(request.POST or None)
@@ -415,7 +419,7 @@ def external_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def enrolment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def enrolment_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrolment = access.get_enrolment_for_edit(request.user, pk)
     try:
         promoted = services.enrolment_cancel(enrolment=enrolment, by=request.user)
@@ -436,7 +440,7 @@ def enrolment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def enrolment_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def enrolment_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrolment = access.get_enrolment_for_centre(request.user, pk)
     form = CompletionForm(
         request.POST or None,
@@ -470,10 +474,10 @@ def enrolment_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def enrolment_mentor(request: HttpRequest, pk: int) -> HttpResponse:
+def enrolment_mentor(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Add the peer worker's mentor to the modules they attend together."""
     enrolment = access.get_enrolment_for_edit(request.user, pk)
-    if enrolment.peer_id is None:
+    if enrolment.peer is None:
         raise Http404
     cohort = enrolment.cohort
     sessions = selectors.cohort_sessions(cohort)
@@ -532,7 +536,7 @@ def enrolment_mentor(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def session_attendance(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def session_attendance(request: AuthenticatedHttpRequest, pk: int, session_pk: int) -> HttpResponse:
     """The register of one module's two teaching days."""
     cohort = access.get_cohort_for_edit(request.user, pk)
     session = access.get_session_for_edit(request.user, cohort, session_pk)
@@ -566,13 +570,13 @@ def session_attendance(request: HttpRequest, pk: int, session_pk: int) -> HttpRe
 
 
 @require_GET
-def cohort_report(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cohort = access.get_cohort_for_edit(request.user, pk)
     return render(request, "education/cohort_report.html", exports.report_context(cohort))
 
 
 @require_GET
-def cohort_export(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+def cohort_export(request: AuthenticatedHttpRequest, pk: int, file_format: str) -> HttpResponse:
     cohort = access.get_cohort_for_edit(request.user, pk)
     name = slugify(danish_ascii(cohort.name)) or "hold"
     if file_format == "pdf":
@@ -583,12 +587,14 @@ def cohort_export(request: HttpRequest, pk: int, file_format: str) -> HttpRespon
 
 
 @require_GET
-def cohort_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cohort = access.get_cohort_for(request.user, pk)
     return _ics_response(request, selectors.cohort_entries(cohort), cohort.name)
 
 
-def _ics_response(request: HttpRequest, entries, name: str) -> HttpResponse:
+def _ics_response(
+    request: AuthenticatedHttpRequest, entries: list[selectors.Entry], name: str
+) -> HttpResponse:
     body = calendar_bytes(entries, name=name, base_url=request.build_absolute_uri("/"))
     return ics_response(body, name)
 
@@ -597,7 +603,7 @@ def _ics_response(request: HttpRequest, entries, name: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def peer_courses(request: HttpRequest, peer_pk: int) -> HttpResponse:
+def peer_courses(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
     peer = access.get_peer_courses_for(request.user, peer_pk)
     may_edit = access.may_edit_courses(request.user, peer)
     summary = selectors.education_summary(peer)
@@ -647,7 +653,7 @@ def peer_courses(request: HttpRequest, peer_pk: int) -> HttpResponse:
 
 
 @require_GET
-def followup(request: HttpRequest) -> HttpResponse:
+def followup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Peers not enrolled, or not finished, within their first year (Centre and leaders)."""
     actor = core_access.get_actor(request.user)
     core_access.require(actor.manages_units)
@@ -663,7 +669,7 @@ def followup(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     groups = list(selectors.groups_with_next_meeting(ErfaGroup.objects.filter(active=True)))
     upcoming = Meeting.objects.in_bulk([g.next_meeting_id for g in groups if g.next_meeting_id])
@@ -681,12 +687,12 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def group_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     group = access.get_group_for_edit(request.user, pk) if pk else None
     core_access.require(access.runs_education(request.user))
     form = ErfaGroupForm(request.POST or None, instance=group)
 
-    def save():
+    def save() -> ErfaGroup:
         data = dict(form.cleaned_data)
         members = data.pop("members")
         return services.group_save(group=group, by=request.user, members=members, **data)
@@ -705,7 +711,7 @@ def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The group's meetings (coming and past) and the topics peers have proposed; those
     the group is for propose a topic here."""
     group = access.get_group_for(request.user, pk)
@@ -744,7 +750,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def series_create(request: HttpRequest, pk: int) -> HttpResponse:
+def series_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = access.get_group_for_edit(request.user, pk)
     form = SeriesForm(request.POST or None, group=group)
     if request.method == "POST" and form.is_valid():
@@ -774,7 +780,7 @@ def series_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def topic_choose(request: HttpRequest, pk: int) -> HttpResponse:
+def topic_choose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = access.get_proposal_for_edit(request.user, pk)
     form = ChooseTopicForm(request.POST, group=proposal.group)
     if form.is_valid():
@@ -797,7 +803,7 @@ def topic_choose(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for(request.user, pk)
     return render(
         request,
@@ -813,7 +819,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Move or change one meeting; it stays in its series."""
     meeting = access.get_meeting_for_edit(request.user, pk)
     form = MeetingForm(
@@ -850,7 +856,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for_edit(request.user, pk)
     form = CancelForm(request.POST)
     if not form.is_valid():
@@ -875,7 +881,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def meeting_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for_edit(request.user, pk)
     try:
         services.meeting_restore(
@@ -891,7 +897,7 @@ def meeting_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for_edit(request.user, pk)
     attended = list(meeting.attendance.values_list("person_id", flat=True))
     # Those the meeting was for, and anyone already recorded (who may have left since).
@@ -921,13 +927,13 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for(request.user, pk)
     return _ics_response(request, [selectors.meeting_entry(meeting)], str(meeting))
 
 
 @require_http_methods(["GET", "POST"])
-def supervision_create(request: HttpRequest) -> HttpResponse:
+def supervision_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     core_access.require(access.runs_education(request.user))
     form = SupervisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -965,7 +971,7 @@ def supervision_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def erfa_attendance(request: HttpRequest) -> HttpResponse:
+def erfa_attendance(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each peer worker's attendance at the peer erfa group, month by month."""
     actor = core_access.get_actor(request.user)
     core_access.require(actor.manages_units)
@@ -992,7 +998,7 @@ PEOPLE_FOUND = 20
 
 
 @require_GET
-def calendar_month(request: HttpRequest) -> HttpResponse:
+def calendar_month(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A month of everything scheduled: the Centre sees the whole programme or one
     person; a leader their units' people; everyone else their own."""
     actor = core_access.get_actor(request.user)
@@ -1063,7 +1069,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def calendar_subscribe(request: HttpRequest) -> HttpResponse:
+def calendar_subscribe(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My calendar address for Outlook. The address opens the calendar without a login, so
     it is made only when the person asks for it (a POST), and renewed the same way if it
     was shared by mistake; looking at the page changes nothing."""

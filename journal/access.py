@@ -16,24 +16,24 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from peerprogram import access as core_access
-from peerprogram.access import get_actor
+from peerprogram.access import RequestUser, get_actor
 from peerprogram.models import PeerWorker
 
 from .models import GroupNote, Note, Patient, Referral
 
 
-def patients_for(user) -> QuerySet[Patient]:
+def patients_for(user: RequestUser) -> QuerySet[Patient]:
     actor = get_actor(user)
     if actor.peer is None:
         return Patient.objects.none()
     return Patient.objects.filter(peers=actor.peer).select_related("unit")
 
 
-def get_patient_for(user, pk: int) -> Patient:
+def get_patient_for(user: RequestUser, pk: int) -> Patient:
     return get_object_or_404(patients_for(user), pk=pk)
 
 
-def notes_for(user) -> QuerySet[Note]:
+def notes_for(user: RequestUser) -> QuerySet[Note]:
     actor = get_actor(user)
     if actor.peer is None:
         return Note.objects.none()
@@ -42,12 +42,12 @@ def notes_for(user) -> QuerySet[Note]:
     )
 
 
-def get_note_for(user, pk: int) -> Note:
+def get_note_for(user: RequestUser, pk: int) -> Note:
     """A note whose content the user may read (and write, while it is a draft)."""
     return get_object_or_404(notes_for(user), pk=pk)
 
 
-def referrals_for(user) -> QuerySet[Referral]:
+def referrals_for(user: RequestUser) -> QuerySet[Referral]:
     actor = get_actor(user)
     reach = Q(pk__in=[])
     if actor.staff:
@@ -59,11 +59,11 @@ def referrals_for(user) -> QuerySet[Referral]:
     )
 
 
-def get_referral_for(user, pk: int) -> Referral:
+def get_referral_for(user: RequestUser, pk: int) -> Referral:
     return get_object_or_404(referrals_for(user), pk=pk)
 
 
-def get_referral_for_answer(user, pk: int) -> Referral:
+def get_referral_for_answer(user: RequestUser, pk: int) -> Referral:
     """Only the peer worker the referral is for accepts or declines it."""
     actor = get_actor(user)
     if actor.peer is None:
@@ -78,7 +78,7 @@ def caseload_peers_for(patient: Patient) -> QuerySet[PeerWorker]:
     ).select_related("staff_member")
 
 
-def referral_peers_for(user) -> QuerySet[PeerWorker]:
+def referral_peers_for(user: RequestUser) -> QuerySet[PeerWorker]:
     """The peer workers a member of staff may refer to: the active peers of their own unit."""
     actor = get_actor(user)
     if actor.staff is None:
@@ -91,22 +91,22 @@ def referral_peers_for(user) -> QuerySet[PeerWorker]:
     )
 
 
-def group_notes_for(user) -> QuerySet[GroupNote]:
+def group_notes_for(user: RequestUser) -> QuerySet[GroupNote]:
     actor = get_actor(user)
     if actor.peer is None:
         return GroupNote.objects.none()
     return GroupNote.objects.filter(peer=actor.peer)
 
 
-def get_group_note_for(user, pk: int) -> GroupNote:
+def get_group_note_for(user: RequestUser, pk: int) -> GroupNote:
     return get_object_or_404(group_notes_for(user), pk=pk)
 
 
-def statistics_peers_for(user) -> QuerySet[PeerWorker]:
+def statistics_peers_for(user: RequestUser) -> QuerySet[PeerWorker]:
     """The peer workers whose figures the user sees: never more than whom they reach."""
     return core_access.peers_for(user)
 
 
-def may_see_statistics(user) -> bool:
+def may_see_statistics(user: RequestUser) -> bool:
     actor = get_actor(user)
     return actor.manages_units or actor.is_peer or actor.is_mentor

@@ -4,10 +4,13 @@ units holds hundreds of them, too many to pass through template filters one by o
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import date_format, get_format
+
+from peerprogram.models import field_label
 
 from .models import CHIME_FIELDS, NoteVersion
 from .selectors import Row, Statistics
@@ -34,7 +37,7 @@ def month_bars(stats: Statistics) -> list[Bar]:
     """One bar per month: individual notes, with group sessions stacked on top."""
     top = max((f.notes + f.group_sessions for f in stats.totals), default=0) or 1
     slot = WIDTH / len(stats.months)
-    bars = []
+    bars: list[Bar] = []
     for month, f in zip(stats.months, stats.totals, strict=True):
         h1 = (BASE - 20) * f.notes / top
         h2 = (BASE - 20) * f.group_sessions / top
@@ -59,7 +62,7 @@ def month_bars(stats: Statistics) -> list[Bar]:
 def chime_bars(stats: Statistics) -> list[Bar]:
     """How often each CHIME element was addressed in the period (notes and group sessions)."""
     top = max(stats.total.chime.values()) or 1
-    bars = []
+    bars: list[Bar] = []
     for i, name in enumerate(CHIME_FIELDS):
         value = stats.total.chime[name]
         bars.append(
@@ -68,7 +71,7 @@ def chime_bars(stats: Statistics) -> list[Bar]:
                 y=12 + i * 34,
                 width=round(520 * value / top, 1),
                 height=22,
-                label=str(NoteVersion._meta.get_field(name).verbose_name),
+                label=field_label(NoteVersion, name),
                 value=value,
                 text_x=round(150 + 520 * value / top + 6, 1),
                 text_y=12 + i * 34 + 16,
@@ -108,7 +111,7 @@ def table_rows(stats: Statistics) -> list[TableRow]:
     ]
 
 
-def month_rows(stats: Statistics) -> list[tuple]:
+def month_rows(stats: Statistics) -> list[tuple[datetime.date, list[int]]]:
     """(month, the cells of its row) of the month-by-month table of the totals."""
     return [
         (

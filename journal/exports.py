@@ -5,12 +5,14 @@ from __future__ import annotations
 import tablib
 from django.utils.translation import gettext as _
 
+from peerprogram.models import field_label
+
 from .models import CHIME_FIELDS, NoteVersion
 from .selectors import Statistics
 
 
 def statistics_dataset(stats: Statistics) -> tablib.Dataset:
-    chime = [str(NoteVersion._meta.get_field(name).verbose_name) for name in CHIME_FIELDS]
+    chime = [field_label(NoteVersion, name) for name in CHIME_FIELDS]
     data = tablib.Dataset(
         headers=[
             *([_("Unit")] if stats.by_unit else [_("Peer worker"), _("Unit")]),

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from peerprogram.forms import DATE_WIDGET, VersionedFormMixin
+from peerprogram.forms import (
+    DATE_WIDGET,
+    VersionedFormMixin,
+    choice_field,
+    label_choices,
+    model_choice_field,
+)
+from peerprogram.models import PeerWorker, Unit
 
 from .models import CHIME_FIELDS, GroupNote, NoteVersion, Patient, Referral
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _helper(layout: Layout | None = None) -> FormHelper:
@@ -28,7 +40,7 @@ class ServiceValidatesMixin:
     input into the instance and run the model's validation itself: the same error would
     come twice, once without a field."""
 
-    def _post_clean(self):
+    def _post_clean(self) -> None:
         pass
 
 
@@ -50,11 +62,13 @@ class PatientForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
             "peers": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, peers=None, **kwargs):
+    def __init__(
+        self, *args: Any, peers: QuerySet[PeerWorker] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["peers"].queryset = peers
-            self.fields["peers"].label_from_instance = lambda p: p.staff_member.name
+            model_choice_field(self, "peers").queryset = peers
+            label_choices(model_choice_field(self, "peers"), lambda p: p.staff_member.name)
             self.add_version_field()
         else:
             for name in ("peers", "status", "ended_on"):
@@ -64,7 +78,7 @@ class PatientForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
         )
         self.helper = _helper()
 
-    def changes(self) -> dict:
+    def changes(self) -> dict[str, Any]:
         return {k: v for k, v in super().changes().items() if k != "peers"}
 
 
@@ -84,11 +98,13 @@ class ReferralForm(ServiceValidatesMixin, forms.ModelForm):
             "contact_route": forms.RadioSelect,
         }
 
-    def __init__(self, *args, peers=None, **kwargs):
+    def __init__(
+        self, *args: Any, peers: QuerySet[PeerWorker] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["peer"].queryset = peers
-        self.fields["peer"].label_from_instance = lambda p: p.staff_member.name
-        self.fields["contact_route"].choices = Referral.ContactRoute.choices
+        model_choice_field(self, "peer").queryset = peers
+        label_choices(model_choice_field(self, "peer"), lambda p: p.staff_member.name)
+        choice_field(self, "contact_route").choices = Referral.ContactRoute.choices
         self.fields["contact_other"].help_text = _("Only when you chose “Other”.")
         self.helper = _helper()
 
@@ -103,7 +119,7 @@ class ReferralAcceptForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(Layout(Row(Column("consent_date"), Column("consent_given"))))
 
@@ -116,7 +132,7 @@ class ReferralDeclineForm(forms.Form):
         help_text=_("The colleague who referred the patient reads this."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -129,7 +145,7 @@ class NoteFactsForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
         fields = ["date", "place", "activity", "minutes"]
         widgets = {"date": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["minutes"].widget.attrs.update({"min": 1, "max": 600})
         if self.instance.pk:
@@ -146,9 +162,9 @@ class Step:
     """One screen of co-writing: one part of the note and a plain-language question."""
 
     name: str
-    title: str
-    prompt: str
-    hint: str = ""
+    title: StrOrPromise
+    prompt: StrOrPromise
+    hint: StrOrPromise = ""
 
 
 STEPS = [
@@ -204,7 +220,7 @@ class StepTextForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, step: Step, **kwargs):
+    def __init__(self, *args: Any, step: Step, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields[step.name] = forms.CharField(
             label=step.title,
@@ -214,15 +230,16 @@ class StepTextForm(forms.Form):
         )
         self.step = step
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         # An empty box is a choice; a request without the box at all is not (nothing is
         # blanked by a request that did not carry the text).
         if self.is_bound and self.step.name not in self.data:
             raise forms.ValidationError(_("The text was not sent. Nothing was saved."))
         return cleaned
 
-    def changes(self) -> dict:
+    def changes(self) -> dict[str, Any]:
         return {self.step.name: self.cleaned_data[self.step.name].strip()}
 
 
@@ -242,7 +259,7 @@ class NoteErrorForm(forms.Form):
         help_text=_("For example: written on the wrong patient. The note stays in the history."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -259,7 +276,7 @@ class ConcernRecordForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(Layout(Row(Column("passed_to"), Column("passed_at"))))
 
@@ -278,7 +295,7 @@ class GroupNoteForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
         ]
         widgets = {"date": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["topic"].help_text = _(
             "The theme of the session. No names and nothing about one participant."
@@ -298,7 +315,7 @@ class GroupNoteForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
 
 
 class StatisticsForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     to = forms.DateField(
         label=_("Up to month"),
         required=False,
@@ -306,7 +323,7 @@ class StatisticsForm(forms.Form):
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args: Any, units: QuerySet[Unit] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].empty_label = _("All units")
+        model_choice_field(self, "unit").queryset = units
+        model_choice_field(self, "unit").empty_label = _("All units")

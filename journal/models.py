@@ -8,6 +8,8 @@ and every read writes a `NoteAccess` row. Everything else in the programme sees 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,7 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from peerprogram.models import PeerWorker, StaffMember, Unit, VersionedModel, no_control_characters
+from peerprogram.models import (
+    PeerWorker,
+    StaffMember,
+    Unit,
+    VersionedModel,
+    field_label,
+    no_control_characters,
+)
 
 # A Danish CPR number: six digits for the birth date, an optional dash, four digits.
 CPR_PATTERN = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
@@ -374,8 +383,7 @@ class NoteVersion(VersionedModel):
     def chime(self) -> list[tuple[str, str, str]]:
         """(field name, heading, text) for the five CHIME sections, filled or not."""
         return [
-            (name, str(self._meta.get_field(name).verbose_name), getattr(self, name))
-            for name in CHIME_FIELDS
+            (name, field_label(NoteVersion, name), getattr(self, name)) for name in CHIME_FIELDS
         ]
 
     @property
@@ -435,11 +443,7 @@ class GroupNote(VersionedModel):
 
     @property
     def themes(self) -> list[str]:
-        return [
-            str(self._meta.get_field(name).verbose_name)
-            for name in CHIME_FIELDS
-            if getattr(self, name)
-        ]
+        return [field_label(GroupNote, name) for name in CHIME_FIELDS if getattr(self, name)]
 
 
 class MonthCounts(models.Model):
@@ -495,20 +499,24 @@ class PeerMonth(MonthCounts):
         return f"{self.peer} {self.month:%Y-%m}"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class AppendOnlyQuerySet(models.QuerySet["NoteAccess"]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise PermissionError("The access log cannot be changed.")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise PermissionError("The access log cannot be deleted.")
 
-    def bulk_create(self, objs, *args, **kwargs):
+    def bulk_create(
+        self, objs: Iterable[NoteAccess], *args: Any, **kwargs: Any
+    ) -> list[NoteAccess]:
         # An "upsert" would overwrite logged rows.
         if kwargs.get("update_conflicts") or kwargs.get("ignore_conflicts"):
             raise PermissionError("The access log only takes new rows.")
         return super().bulk_create(objs, *args, **kwargs)
 
-    def bulk_update(self, objs, fields, batch_size=None):
+    def bulk_update(
+        self, objs: Iterable[NoteAccess], fields: Iterable[str], batch_size: int | None = None
+    ) -> NoReturn:
         raise PermissionError("The access log cannot be changed.")
 
 
@@ -554,10 +562,10 @@ class NoteAccess(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.who} {self.action} note #{self.note_id}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("The access log cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("The access log cannot be deleted.")

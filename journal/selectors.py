@@ -10,7 +10,7 @@ import datetime
 import statistics as pystats
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -63,6 +63,9 @@ META_FIELDS = (
     "written_by_id",
     "version",
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 # What waits for the peer worker, defined once for the caseload's list and the home page's
@@ -129,7 +132,7 @@ def waiting_for(peer: PeerWorker) -> Waiting:
 def waiting_counts(peer: PeerWorker) -> dict[str, int]:
     """The same as `waiting_for`, counted in one query (for the home page)."""
 
-    def count(queryset) -> Coalesce:
+    def count(queryset: QuerySet[Any]) -> Coalesce:
         counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
         return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
 
@@ -163,7 +166,7 @@ def patient_notes(patient: Patient, page: int | str = 1) -> Page:
     )
     shown = Paginator(notes, NOTES_PER_PAGE).get_page(page)
     versions = NoteVersion.objects.only(*META_FIELDS).order_by("number")
-    prefetch_related_objects(shown.object_list, Prefetch("versions", queryset=versions))
+    prefetch_related_objects(list(shown.object_list), Prefetch("versions", queryset=versions))
     for note in shown.object_list:
         note.version_list = list(note.versions.all())
         note.shown = next((v for v in note.version_list if v.pk == note.current_id), None) or (
@@ -185,7 +188,7 @@ class AccessLine:
 
     at: datetime.datetime
     who: str
-    action: str
+    action: StrOrPromise  # the label, translated when the report is written
     note_dates: list[datetime.date | None]
 
 
@@ -243,7 +246,9 @@ COUNTED = (
     "accepted",
 )
 # A month without any activity.
-NOTHING = (0,) * len(COUNTED)
+# A peer worker's month as its counts, in the order of COUNTED.
+Counts = tuple[int, ...]
+NOTHING: Counts = (0,) * len(COUNTED)
 _NOTES, _CONVERSATIONS, _GROUP_SESSIONS, _REFERRALS, _ACCEPTED = (
     COUNTED.index(n) for n in ("notes", "conversations", "group_sessions", "referrals", "accepted")
 )
@@ -337,7 +342,9 @@ def _last_day(month: datetime.date) -> datetime.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
-def _hours(peer, first: datetime.date, last: datetime.date, today: datetime.date) -> float:
+def _hours(
+    peer: PeerWorker | _Peer, first: datetime.date, last: datetime.date, today: datetime.date
+) -> float:
     first = max(first, peer.start_date)
     last = min(last, today)
     if peer.end_date and peer.end_date < last:
@@ -369,7 +376,7 @@ def count_peer_months(
         referrals = referrals.filter(created_at__lt=_local_midnight(end))
     counted: dict[tuple[int, datetime.date], dict[str, int]] = {}
 
-    def month_of(peer_id: int, month) -> dict[str, int]:
+    def month_of(peer_id: int, month: datetime.date) -> dict[str, int]:
         return counted.setdefault((peer_id, _month(month)), dict.fromkeys(COUNTED, 0))
 
     chime = {name: Count("pk", filter=~Q(**{name: ""})) for name in CHIME_FIELDS}
@@ -418,7 +425,7 @@ def count_peer_months(
     return counted
 
 
-def _month(value) -> datetime.date:
+def _month(value: datetime.date) -> datetime.date:
     if isinstance(value, datetime.datetime):
         value = value.date()
     return value.replace(day=1)
@@ -428,7 +435,9 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _peer_months(peer_ids, start, end) -> dict[tuple[int, datetime.date], tuple[int, ...]]:
+def _peer_months(
+    peer_ids: list[int], start: datetime.date, end: datetime.date
+) -> dict[tuple[int, datetime.date], Counts]:
     rows = (
         PeerMonth.objects.filter(peer_id__in=peer_ids, month__gte=start, month__lt=end)
         .order_by()
@@ -473,7 +482,9 @@ class _Peer(NamedTuple):
     shown: bool
 
 
-def _peers_to_count_query(peers, unit_ids, start, end) -> QuerySet:
+def _peers_to_count_query(
+    peers: QuerySet[PeerWorker], unit_ids: list[int], start: datetime.date, end: datetime.date
+) -> QuerySet[PeerWorker, tuple[Any, ...]]:
     is_shown = Q(pk__in=peers.values("pk"))
     in_period = Q(start_date__lt=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
     return (
@@ -494,14 +505,16 @@ def _peers_to_count_query(peers, unit_ids, start, end) -> QuerySet:
     )
 
 
-def _units_of(peers) -> QuerySet:
+def _units_of(peers: QuerySet[PeerWorker]) -> QuerySet[PeerWorker, tuple[str, int]]:
     """(unit name, unit id) of the units of the peer workers given."""
     return (
         peers.order_by().values_list("staff_member__unit__name", "staff_member__unit_id").distinct()
     )
 
 
-def _peers_to_count(peers, unit_ids, start, end) -> list[_Peer]:
+def _peers_to_count(
+    peers: QuerySet[PeerWorker], unit_ids: list[int], start: datetime.date, end: datetime.date
+) -> list[_Peer]:
     """The peer workers of the units: those selected (`shown`), and everyone employed in
     the period, whom the unit's usual level is taken from."""
     rows = _peers_to_count_query(peers, unit_ids, start, end)
@@ -550,7 +563,7 @@ def statistics(
     units = [pk for _name, pk in of_units]
     if by_unit is None:
         by_unit = len(units) > 1
-    shown_page = None
+    shown_page: Page[Any] | None = None  # a page of units, or of peer workers
     if by_unit and page is not None:
         shown_page = Paginator(units, STATISTICS_PER_PAGE).get_page(page)
         units = list(shown_page)
@@ -564,11 +577,14 @@ def statistics(
     spans = [(m, _last_day(m)) for m in months]
     # A contract's hours month by month depend on its dates within the period and its
     # weekly hours only: most peer workers share them with others (worked out once).
-    contracts: dict[tuple, list[float]] = {}
-    hours = {}
+    contracts: dict[tuple[datetime.date, datetime.date | None, int], list[float]] = {}
+    hours: dict[int, list[float]] = {}
     for p in loaded:
-        key = (max(p.start_date, start), p.end_date if p.end_date and p.end_date < end else None)
-        key += (p.hours_per_week,)
+        key = (
+            max(p.start_date, start),
+            p.end_date if p.end_date and p.end_date < end else None,
+            p.hours_per_week,
+        )
         if key not in contracts:
             contracts[key] = [_hours(p, m, last, today) for m, last in spans]
         hours[p.pk] = contracts[key]
@@ -613,8 +629,8 @@ def statistics(
         of_unit: dict[UnitRef, list[int]] = {}
         for p in shown:
             of_unit.setdefault(p.unit, []).append(p.pk)
-        for unit, pks in of_unit.items():
-            row = Row(unit.name, unit, *added_up(pks), usual=usual.get(unit.pk))
+        for ref, pks in of_unit.items():
+            row = Row(ref.name, ref, *added_up(pks), usual=usual.get(ref.pk))
             row.flagged = sum(len(flags.get(pk, ())) for pk in pks)
             rows.append(row)
         rows.sort(key=lambda r: r.label)
@@ -643,7 +659,9 @@ def statistics(
     )
 
 
-def _rates(counts, hours, complete) -> list[tuple[int, float]]:
+def _rates(
+    counts: list[Counts], hours: list[float], complete: list[bool]
+) -> list[tuple[int, float]]:
     """(month index, conversations per contracted hour) of the complete months from the
     peer worker's first recorded activity on: before it the journal was not in use, and
     empty months there say nothing about the workload."""
@@ -655,10 +673,19 @@ def _rates(counts, hours, complete) -> list[tuple[int, float]]:
     ]
 
 
-def _figures(c: tuple, hours: float) -> Figures:
+def _figures(c: Counts, hours: float) -> Figures:
     """A month (or a period) from its counts, in the order of COUNTED."""
     return Figures(
-        *c[:6], dict(zip(CHIME_FIELDS, c[_CHIME], strict=True)), c[_REFERRALS], c[_ACCEPTED], hours
+        c[0],
+        c[1],
+        c[2],
+        c[3],
+        c[4],
+        c[5],
+        dict(zip(CHIME_FIELDS, c[_CHIME], strict=True)),
+        c[_REFERRALS],
+        c[_ACCEPTED],
+        hours,
     )
 
 

@@ -7,10 +7,11 @@ only which object and which fields changed.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -72,7 +73,7 @@ def _reference(value: str) -> str:
 @transaction.atomic
 def patient_create(
     *,
-    by,
+    by: User | None,
     peer: PeerWorker,
     name: str,
     reference: str,
@@ -99,7 +100,7 @@ def patient_create(
 def patient_update(
     *,
     patient: Patient,
-    by,
+    by: User | None,
     expected_version: int,
     peers: list[PeerWorker] | None = None,
     **changes: Any,
@@ -137,7 +138,7 @@ def patient_update(
 @transaction.atomic
 def referral_create(
     *,
-    by,
+    by: User | None,
     referred_by: StaffMember,
     peer: PeerWorker,
     patient_name: str,
@@ -180,7 +181,7 @@ def _pending(referral: Referral) -> None:
 def referral_accept(
     *,
     referral: Referral,
-    by,
+    by: User | None,
     consent_date: datetime.date | None = None,
     consent_given: str = "",
 ) -> Patient:
@@ -231,7 +232,7 @@ def referral_accept(
 
 
 @transaction.atomic
-def referral_decline(*, referral: Referral, by, reason: str) -> Referral:
+def referral_decline(*, referral: Referral, by: User | None, reason: str) -> Referral:
     """The peer worker declines, with a reason the referring colleague reads."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _pending(referral)
@@ -255,7 +256,7 @@ def note_start(
     *,
     patient: Patient,
     peer: PeerWorker,
-    by,
+    by: User | None,
     date: datetime.date,
     place: str,
     activity: str,
@@ -291,7 +292,7 @@ def draft_of(note: Note) -> NoteVersion | None:
 
 @transaction.atomic
 def draft_save(
-    *, draft: NoteVersion, by, expected_version: int, changes: dict[str, Any]
+    *, draft: NoteVersion, by: User | None, expected_version: int, changes: dict[str, Any]
 ) -> NoteVersion:
     """Save what was typed into a draft; refuses if someone else saved it since.
 
@@ -315,7 +316,7 @@ def draft_save(
 
 
 @transaction.atomic
-def note_approve(*, note: Note, by, expected_version: int) -> Note:
+def note_approve(*, note: Note, by: User | None, expected_version: int) -> Note:
     """The patient has read the draft and approves it: it becomes the note as it stands."""
     draft = draft_of(note)
     if draft is None:
@@ -350,7 +351,7 @@ def note_approve(*, note: Note, by, expected_version: int) -> Note:
 
 
 @transaction.atomic
-def note_revise(*, note: Note, peer: PeerWorker, by) -> NoteVersion:
+def note_revise(*, note: Note, peer: PeerWorker, by: User | None) -> NoteVersion:
     """Change a final note: a new draft version that needs the patient's approval again."""
     note = Note.objects.select_for_update().get(pk=note.pk)
     if note.status != Note.Status.FINAL:
@@ -361,13 +362,13 @@ def note_revise(*, note: Note, peer: PeerWorker, by) -> NoteVersion:
     current = note.current
     copy = {name: getattr(current, name) for name in (*FACT_FIELDS, *CONTENT_FIELDS)}
     last = note.versions.order_by("-number").values_list("number", flat=True).first()
-    draft = NoteVersion.objects.create(note=note, number=last + 1, written_by=peer, **copy)
+    draft = NoteVersion.objects.create(note=note, number=(last or 0) + 1, written_by=peer, **copy)
     audit(by=by, action="note_revise", obj=note, summary=f"v{draft.number}")
     return draft
 
 
 @transaction.atomic
-def draft_discard(*, note: Note, by) -> Note:
+def draft_discard(*, note: Note, by: User | None) -> Note:
     """The patient did not approve: the draft's text is removed, the fact that it existed stays."""
     draft = draft_of(note)
     if draft is None:
@@ -383,7 +384,7 @@ def draft_discard(*, note: Note, by) -> Note:
 
 
 @transaction.atomic
-def note_mark_error(*, note: Note, by, reason: str) -> Note:
+def note_mark_error(*, note: Note, by: User | None, reason: str) -> Note:
     """A final note entered by mistake: marked, with the reason, and kept in the history."""
     if note.status != Note.Status.FINAL:
         raise ValidationError(
@@ -398,14 +399,14 @@ def note_mark_error(*, note: Note, by, reason: str) -> Note:
     note.error_reason = reason.strip()
     note.error_at = timezone.now()
     note.save(update_fields=["status", "error_reason", "error_at"])
-    counted_on = NoteVersion.objects.filter(pk=note.current_id).values_list("date", flat=True)
+    counted_on = NoteVersion.objects.filter(current_of=note).values_list("date", flat=True)
     peer_months_refresh(keys=[(note.peer_id, day) for day in counted_on])
     audit(by=by, action="note_mark_error", obj=note)
     return note
 
 
 @transaction.atomic
-def concern_raise(*, note: Note, by) -> Note:
+def concern_raise(*, note: Note, by: User | None) -> Note:
     """Duty to inform: the note carries a concern until the peer records it was passed on."""
     if note.concern:
         return note
@@ -419,7 +420,7 @@ def concern_raise(*, note: Note, by) -> Note:
 
 
 @transaction.atomic
-def concern_record(*, note: Note, by, passed_to: str, passed_at: datetime.datetime) -> Note:
+def concern_record(*, note: Note, by: User, passed_to: str, passed_at: datetime.datetime) -> Note:
     """Record to whom and when the concern was passed to the team."""
     if not note.concern:
         raise ValidationError(_("The note carries no concern."))
@@ -441,7 +442,7 @@ def concern_record(*, note: Note, by, passed_to: str, passed_at: datetime.dateti
 
 
 @transaction.atomic
-def group_note_create(*, by, peer: PeerWorker, **fields: Any) -> GroupNote:
+def group_note_create(*, by: User | None, peer: PeerWorker, **fields: Any) -> GroupNote:
     """A group session's note: topic, size and themes, never about one person."""
     _not_in_future(fields, "date")
     note = GroupNote(peer=peer, **fields)
@@ -453,7 +454,9 @@ def group_note_create(*, by, peer: PeerWorker, **fields: Any) -> GroupNote:
 
 
 @transaction.atomic
-def group_note_update(*, note: GroupNote, by, expected_version: int, **changes: Any) -> GroupNote:
+def group_note_update(
+    *, note: GroupNote, by: User | None, expected_version: int, **changes: Any
+) -> GroupNote:
     _not_in_future(changes, "date")
     before = GroupNote.objects.filter(pk=note.pk).values_list("date", flat=True).first()
     summary = save_versioned(note, expected_version=expected_version, changes=changes)
@@ -512,11 +515,11 @@ def peer_months_refresh(*, keys: Iterable[tuple[int, datetime.date]] | None = No
 
 def access_log(
     *,
-    user,
+    user: User,
     action: str,
-    notes: list[Note] = (),
+    notes: Sequence[Note] = (),
     version_number: int | None = None,
-    versions: list[NoteVersion] = (),
+    versions: Sequence[NoteVersion] = (),
 ) -> None:
     """One row per note whose content the user is shown (given as notes, or as the versions
     shown, each with its number). Written before the content is."""

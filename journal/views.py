@@ -6,9 +6,12 @@ Every view that shows note content writes the access log first (`_log`), and sen
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +22,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerprogram import access as core_access
+from peerprogram.access import AuthenticatedHttpRequest
+from peerprogram.models import PeerWorker, Unit
 from peerprogram.pdf import pdf_response
 from peerprogram.services import ConcurrentEditError
 from peerprogram.views import apply_service, handle_form, int_or_zero, spreadsheet_response
@@ -37,19 +42,23 @@ from .forms import (
     ReferralDeclineForm,
     ReferralForm,
     StatisticsForm,
+    Step,
     StepTextForm,
 )
 from .models import Note, NoteAccess, NoteVersion, Referral
 
 
-def _peer(request: HttpRequest):
+def _peer(request: AuthenticatedHttpRequest) -> PeerWorker:
     """The journal is written by peer workers; other roles follow it in the statistics."""
-    actor = core_access.get_actor(request.user)
-    core_access.require(actor.peer is not None)
-    return actor.peer
+    return core_access.required(core_access.get_actor(request.user).peer)
 
 
-def _log(request: HttpRequest, notes, action: str, version_number: int | None = None) -> None:
+def _log(
+    request: AuthenticatedHttpRequest,
+    notes: Iterable[Note],
+    action: str,
+    version_number: int | None = None,
+) -> None:
     services.access_log(
         user=request.user, notes=list(notes), action=action, version_number=version_number
     )
@@ -60,7 +69,7 @@ def _log(request: HttpRequest, notes, action: str, version_number: int | None = 
 
 @require_GET
 @never_cache
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     peer = _peer(request)
     patients = list(selectors.caseload(peer))
     waiting = selectors.waiting_for(peer)
@@ -78,7 +87,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @never_cache
-def patient_create(request: HttpRequest) -> HttpResponse:
+def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     peer = _peer(request)
     form = PatientForm(request.POST or None)
     return handle_form(
@@ -93,7 +102,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @never_cache
-def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = access.get_patient_for(request.user, pk)
     return render(
         request,
@@ -109,7 +118,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @never_cache
-def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = access.get_patient_for(request.user, pk)
     form = PatientForm(
         request.POST or None,
@@ -135,7 +144,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @never_cache
-def patient_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """All of the patient's final notes, for the patient to take home."""
     patient = access.get_patient_for(request.user, pk)
     versions = selectors.final_versions(patient)
@@ -152,7 +161,7 @@ def patient_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @never_cache
-def patient_access_report(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_access_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Who read the patient's notes, when and how: printed for the patient on request."""
     patient = access.get_patient_for(request.user, pk)
     response = pdf_response(
@@ -169,7 +178,7 @@ def patient_access_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = core_access.get_actor(request.user)
     core_access.require(actor.staff is not None)
     referrals = access.referrals_for(request.user)
@@ -186,17 +195,14 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def referral_create(request: HttpRequest) -> HttpResponse:
-    actor = core_access.get_actor(request.user)
-    core_access.require(actor.staff is not None)
+def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    staff = core_access.required(core_access.get_actor(request.user).staff)
     peers = access.referral_peers_for(request.user)
     form = ReferralForm(request.POST or None, peers=peers)
     return handle_form(
         request,
         form,
-        lambda: services.referral_create(
-            by=request.user, referred_by=actor.staff, **form.cleaned_data
-        ),
+        lambda: services.referral_create(by=request.user, referred_by=staff, **form.cleaned_data),
         success=_("The referral is sent. The peer worker answers on the referral's page."),
         template="journal/referral_form.html",
         context={"has_peers": peers.exists()},
@@ -205,7 +211,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @never_cache
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = access.get_referral_for(request.user, pk)
     actor = core_access.get_actor(request.user)
     answering = (
@@ -226,7 +232,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = access.get_referral_for_answer(request.user, pk)
     form = ReferralAcceptForm(request.POST)
     if form.is_valid():
@@ -256,14 +262,17 @@ def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = access.get_referral_for_answer(request.user, pk)
     form = ReferralDeclineForm(request.POST)
-    if form.is_valid() and apply_service(
-        form,
-        lambda: services.referral_decline(
-            referral=referral, by=request.user, reason=form.cleaned_data["decline_reason"]
-        ),
+    if form.is_valid() and (
+        apply_service(
+            form,
+            lambda: services.referral_decline(
+                referral=referral, by=request.user, reason=form.cleaned_data["decline_reason"]
+            ),
+        )
+        is not None
     ):
         messages.success(request, _("You declined the referral; your colleague can see why."))
         return redirect("journal:referral_list")
@@ -284,7 +293,7 @@ def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @never_cache
-def note_create(request: HttpRequest, pk: int) -> HttpResponse:
+def note_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Start a note with the patient: the facts first, then the co-writing steps."""
     patient = access.get_patient_for(request.user, pk)
     peer = _peer(request)
@@ -308,7 +317,7 @@ def _step_url(note: Note, index: int) -> str:
     return reverse("journal:note_write", args=[note.pk]) + f"?step={STEP_NAMES[index]}"
 
 
-def _step_index(request: HttpRequest) -> int | None:
+def _step_index(request: AuthenticatedHttpRequest) -> int | None:
     """The step asked for; a page opened without one starts at the first CHIME element.
     A POST must name its step (otherwise it would save into the wrong field)."""
     name = request.POST.get("step") if request.method == "POST" else request.GET.get("step")
@@ -317,7 +326,9 @@ def _step_index(request: HttpRequest) -> int | None:
     return STEP_NAMES.index(name) if name in STEP_NAMES else None
 
 
-def _step_form(step, draft: NoteVersion, data=None):
+def _step_form(
+    step: Step, draft: NoteVersion, data: QueryDict | None = None
+) -> NoteFactsForm | ApproveForm | StepTextForm:
     if step.name == "facts":
         return NoteFactsForm(data, instance=draft, initial={"version": draft.version})
     if step.name == "approve":
@@ -331,7 +342,7 @@ def _step_form(step, draft: NoteVersion, data=None):
 
 @require_http_methods(["GET", "POST"])
 @never_cache
-def note_write(request: HttpRequest, pk: int) -> HttpResponse:
+def note_write(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Co-writing: one part of the note per screen, in large type, with the patient."""
     note = access.get_note_for(request.user, pk)
     draft = services.draft_of(note)
@@ -348,11 +359,12 @@ def note_write(request: HttpRequest, pk: int) -> HttpResponse:
         return _approve(request, note, draft)
     form = _step_form(step, draft, request.POST or None)
     kept = ""
-    if request.method == "POST" and form.is_valid():
+    # (A posted approval was answered above.)
+    if request.method == "POST" and not isinstance(form, ApproveForm) and form.is_valid():
         changes = form.changes()
         conflict = False
 
-        def save():
+        def save() -> NoteVersion | None:
             nonlocal conflict
             try:
                 return services.draft_save(
@@ -381,7 +393,15 @@ def note_write(request: HttpRequest, pk: int) -> HttpResponse:
     return _write_page(request, note, draft, form, index, kept=kept)
 
 
-def _write_page(request, note: Note, draft: NoteVersion, form, index: int, *, kept: str = ""):
+def _write_page(
+    request: AuthenticatedHttpRequest,
+    note: Note,
+    draft: NoteVersion,
+    form: NoteFactsForm | ApproveForm | StepTextForm,
+    index: int,
+    *,
+    kept: str = "",
+) -> HttpResponse:
     """The co-writing screen. Every screen but the facts shows the note's text: a read."""
     step = STEPS[index]
     if step.name != "facts":
@@ -402,13 +422,16 @@ def _write_page(request, note: Note, draft: NoteVersion, form, index: int, *, ke
     )
 
 
-def _approve(request: HttpRequest, note: Note, draft: NoteVersion) -> HttpResponse:
+def _approve(request: AuthenticatedHttpRequest, note: Note, draft: NoteVersion) -> HttpResponse:
     form = ApproveForm(request.POST)
-    if form.is_valid() and apply_service(
-        form,
-        lambda: services.note_approve(
-            note=note, by=request.user, expected_version=form.cleaned_data["version"]
-        ),
+    if form.is_valid() and (
+        apply_service(
+            form,
+            lambda: services.note_approve(
+                note=note, by=request.user, expected_version=form.cleaned_data["version"]
+            ),
+        )
+        is not None
     ):
         messages.success(request, _("The patient approved the note. It is final now."))
         return redirect(note)
@@ -418,13 +441,17 @@ def _approve(request: HttpRequest, note: Note, draft: NoteVersion) -> HttpRespon
 
 @require_POST
 @never_cache
-def note_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+def note_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """htmx: saves the text being typed. The answer holds the time and the new save count,
     never the stored text."""
     note = access.get_note_for(request.user, pk)
     draft = services.draft_of(note)
     index = _step_index(request)
-    context = {"saved_at": None, "error": "", "version": int_or_zero(request.POST.get("version"))}
+    context: dict[str, Any] = {
+        "saved_at": None,
+        "error": "",
+        "version": int_or_zero(request.POST.get("version")),
+    }
     step = STEPS[index] if index is not None else None
     if step is None or step.name in ("facts", "approve"):
         context["error"] = _("Not saved: this step has no text to save.")
@@ -433,7 +460,7 @@ def note_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = StepTextForm(request.POST, step=step)
         if not form.is_valid():
-            context["error"] = " ".join(e for errs in form.errors.values() for e in errs)
+            context["error"] = " ".join(str(e) for errs in form.errors.values() for e in errs)
         else:
             try:
                 saved = services.draft_save(
@@ -454,12 +481,14 @@ def note_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @never_cache
-def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def note_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = access.get_note_for(request.user, pk)
     return _note_page(request, note, ConcernRecordForm(initial={"passed_at": timezone.localtime()}))
 
 
-def _note_page(request: HttpRequest, note: Note, concern_form) -> HttpResponse:
+def _note_page(
+    request: AuthenticatedHttpRequest, note: Note, concern_form: ConcernRecordForm
+) -> HttpResponse:
     """The note as it stands (or its draft), its versions and what can be done: a read."""
     draft = services.draft_of(note)
     shown = note.current or draft
@@ -480,7 +509,7 @@ def _note_page(request: HttpRequest, note: Note, concern_form) -> HttpResponse:
 
 @require_GET
 @never_cache
-def note_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def note_version(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     note = access.get_note_for(request.user, pk)
     version = get_object_or_404(
         note.versions.select_related("written_by__staff_member"), number=number
@@ -491,7 +520,7 @@ def note_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @require_GET
 @never_cache
-def note_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def note_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Plain text under the CHIME headings, to paste into the hospital record."""
     note = access.get_note_for(request.user, pk)
     if note.current is None:
@@ -506,7 +535,7 @@ def note_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @never_cache
-def note_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def note_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = access.get_note_for(request.user, pk)
     if note.current is None:
         messages.info(request, _("Only a note the patient approved can be printed."))
@@ -522,7 +551,9 @@ def note_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _note_action(request: HttpRequest, note: Note, call, success: str) -> HttpResponse:
+def _note_action(
+    request: AuthenticatedHttpRequest, note: Note, call: Callable[[], object], success: str
+) -> HttpResponse:
     try:
         call()
     except services.ValidationError as exc:
@@ -533,7 +564,7 @@ def _note_action(request: HttpRequest, note: Note, call, success: str) -> HttpRe
 
 
 @require_POST
-def note_revise(request: HttpRequest, pk: int) -> HttpResponse:
+def note_revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = access.get_note_for(request.user, pk)
     peer = _peer(request)
     try:
@@ -545,7 +576,7 @@ def note_revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def note_discard(request: HttpRequest, pk: int) -> HttpResponse:
+def note_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = access.get_note_for(request.user, pk)
     return _note_action(
         request,
@@ -556,7 +587,7 @@ def note_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def note_mark_error(request: HttpRequest, pk: int) -> HttpResponse:
+def note_mark_error(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = access.get_note_for(request.user, pk)
     form = NoteErrorForm(request.POST)
     if not form.is_valid():
@@ -573,7 +604,7 @@ def note_mark_error(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def note_concern(request: HttpRequest, pk: int) -> HttpResponse:
+def note_concern(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Flag a concern (duty to inform), or record that it was passed on to the team."""
     note = access.get_note_for(request.user, pk)
     if not note.concern:
@@ -584,9 +615,12 @@ def note_concern(request: HttpRequest, pk: int) -> HttpResponse:
             _("The concern is flagged. Record here when you have passed it to the team."),
         )
     form = ConcernRecordForm(request.POST)
-    if form.is_valid() and apply_service(
-        form,
-        lambda: services.concern_record(note=note, by=request.user, **form.cleaned_data),
+    if form.is_valid() and (
+        apply_service(
+            form,
+            lambda: services.concern_record(note=note, by=request.user, **form.cleaned_data),
+        )
+        is not None
     ):
         messages.success(request, _("Recorded: the concern was passed to the team."))
         return redirect(note)
@@ -597,7 +631,7 @@ def note_concern(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def group_note_list(request: HttpRequest) -> HttpResponse:
+def group_note_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _peer(request)
     return render(
         request,
@@ -607,7 +641,7 @@ def group_note_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def group_note_create(request: HttpRequest) -> HttpResponse:
+def group_note_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     peer = _peer(request)
     form = GroupNoteForm(request.POST or None, initial={"date": timezone.localdate()})
     return handle_form(
@@ -622,7 +656,7 @@ def group_note_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def group_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def group_note_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = access.get_group_note_for(request.user, pk)
     form = GroupNoteForm(request.POST or None, instance=note)
     return handle_form(
@@ -644,7 +678,9 @@ def group_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Statistics ----------------------------------------------------------------------------
 
 
-def _statistics(request: HttpRequest, *, paginate: bool):
+def _statistics(
+    request: AuthenticatedHttpRequest, *, paginate: bool
+) -> tuple[StatisticsForm, selectors.Statistics, Unit | None]:
     """The figures of the peer workers the user follows: by unit when they work in more
     than one unit, per peer worker otherwise; the page shows a page of rows at a time,
     the export all of them."""
@@ -668,7 +704,7 @@ def _statistics(request: HttpRequest, *, paginate: bool):
 
 
 @require_GET
-def statistics(request: HttpRequest) -> HttpResponse:
+def statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, figures, unit = _statistics(request, paginate=True)
     chime_bars = charts.chime_bars(figures)
     month_bars = charts.month_bars(figures)
@@ -697,6 +733,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def statistics_export(request: HttpRequest, file_format: str) -> HttpResponse:
+def statistics_export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     _form, figures, _unit = _statistics(request, paginate=False)
     return spreadsheet_response(exports.statistics_dataset(figures), "peerstatistik", file_format)

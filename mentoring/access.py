@@ -6,12 +6,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from peerprogram.access import get_actor
+from peerprogram.access import RequestUser, get_actor
 
 from .models import AwayPeriod, CheckIn, Mentorship, MentorshipTask
 
 
-def mentorships_for(user) -> QuerySet[Mentorship]:
+def mentorships_for(user: RequestUser) -> QuerySet[Mentorship]:
     actor = get_actor(user)
     mentorships = Mentorship.objects.select_related("mentor", "peer__staff_member__unit")
     if actor.sees_programme:
@@ -24,11 +24,11 @@ def mentorships_for(user) -> QuerySet[Mentorship]:
     return mentorships.filter(reach)
 
 
-def get_mentorship_for(user, pk: int) -> Mentorship:
+def get_mentorship_for(user: RequestUser, pk: int) -> Mentorship:
     return get_object_or_404(mentorships_for(user), pk=pk)
 
 
-def is_party(user, mentorship: Mentorship) -> bool:
+def is_party(user: RequestUser, mentorship: Mentorship) -> bool:
     """The mentor or the peer worker of this mentorship: they log and read the notes."""
     actor = get_actor(user)
     return bool(
@@ -37,13 +37,13 @@ def is_party(user, mentorship: Mentorship) -> bool:
     )
 
 
-def may_manage(user, mentorship: Mentorship) -> bool:
+def may_manage(user: RequestUser, mentorship: Mentorship) -> bool:
     """Ending or changing the rhythm: the unit's leader, Centre staff, administrators."""
     actor = get_actor(user)
     return actor.sees_programme or mentorship.peer.staff_member.unit_id in actor.led_unit_ids
 
 
-def get_checkin_for_logging(user, pk: int) -> CheckIn:
+def get_checkin_for_logging(user: RequestUser, pk: int) -> CheckIn:
     checkin = get_object_or_404(
         CheckIn.objects.select_related("mentorship__peer__staff_member", "mentorship__mentor"),
         pk=pk,
@@ -53,7 +53,7 @@ def get_checkin_for_logging(user, pk: int) -> CheckIn:
     return checkin
 
 
-def get_task_for(user, pk: int) -> MentorshipTask:
+def get_task_for(user: RequestUser, pk: int) -> MentorshipTask:
     task = get_object_or_404(MentorshipTask.objects.select_related("mentorship"), pk=pk)
     actor = get_actor(user)
     if not (actor.staff and actor.staff.pk == task.mentorship.mentor_id):
@@ -61,7 +61,7 @@ def get_task_for(user, pk: int) -> MentorshipTask:
     return task
 
 
-def get_away_period_for(user, pk: int) -> AwayPeriod:
+def get_away_period_for(user: RequestUser, pk: int) -> AwayPeriod:
     actor = get_actor(user)
     if not actor.staff:
         raise Http404

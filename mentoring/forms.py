@@ -1,3 +1,5 @@
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
@@ -5,13 +7,14 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from peerprogram.forms import DATE_WIDGET
+from peerprogram.forms import DATE_WIDGET, model_choice_field
 from peerprogram.models import PeerWorker, StaffMember
 
 from .models import AwayPeriod, Topic, Weekday
+from .selectors import Candidate
 
 
-def _helper(layout=None) -> FormHelper:
+def _helper(layout: Layout | None = None) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     if layout is not None:
@@ -31,10 +34,12 @@ class MentorAssignForm(forms.Form):
         label=_("at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
-    def __init__(self, *args, peer: PeerWorker, candidates, **kwargs):
+    def __init__(
+        self, *args: Any, peer: PeerWorker, candidates: list[Candidate], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.candidates = candidates
-        self.fields["mentor"].queryset = StaffMember.objects.filter(
+        model_choice_field(self, "mentor").queryset = StaffMember.objects.filter(
             pk__in=[c.member.pk for c in candidates]
         )
         self.fields["start_date"].initial = max(peer.start_date, timezone.localdate())
@@ -75,7 +80,7 @@ class CheckInLogForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["duration_minutes"].initial = settings.MENTORING_CHECKIN_MINUTES
         self.helper = _helper(
@@ -88,14 +93,15 @@ class CheckInLogForm(forms.Form):
             )
         )
 
-    def log_data(self) -> dict:
+    def log_data(self) -> dict[str, Any]:
         """The service's arguments: the version read when the form was opened, and the log."""
         data = dict(self.cleaned_data)
         data["expected_version"] = data.pop("version")
         return data
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("outcome") == "moved" and not cleaned.get("new_date"):
             self.add_error("new_date", _("Choose the new date."))
         return cleaned
@@ -107,12 +113,13 @@ class AwayForm(forms.ModelForm):
         fields = ["first_day", "last_day", "note"]
         widgets = {"first_day": DATE_WIDGET, "last_day": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(Layout(Row(Column("first_day"), Column("last_day")), "note"))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         first, last = cleaned.get("first_day"), cleaned.get("last_day")
         if first and last and last < first:
             self.add_error("last_day", _("The last day cannot be before the first day."))

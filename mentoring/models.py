@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from peerprogram.models import PeerWorker, StaffMember
+from peerprogram.models import PeerWorker, StaffMember, VersionedModel
 
 
 class Weekday(models.IntegerChoices):
@@ -161,7 +161,7 @@ class Topic(models.TextChoices):
 TOPIC_LABELS = dict(Topic.choices)
 
 
-class CheckIn(models.Model):
+class CheckIn(VersionedModel):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         HELD = "held", _("Held")
@@ -186,7 +186,6 @@ class CheckIn(models.Model):
         related_name="+",
     )
     logged_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["date", "time"]

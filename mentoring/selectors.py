@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -32,6 +33,9 @@ from peerprogram.models import PeerWorker, StaffMember
 
 from .models import CheckIn, MentorIntroduction, Mentorship
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 
 def active_mentorships() -> QuerySet[Mentorship]:
     return Mentorship.objects.filter(end_date__isnull=True)
@@ -49,7 +53,9 @@ def current_mentorship_of(peer: PeerWorker) -> Mentorship | None:
 # Health ----------------------------------------------------------------------------
 
 
-def with_health(mentorships: QuerySet[Mentorship], today: datetime.date) -> QuerySet:
+def with_health(
+    mentorships: QuerySet[Mentorship], today: datetime.date
+) -> QuerySet[WithAnnotations[Mentorship, HealthFigures]]:
     """Annotate each mentorship with its check-in figures, in one query for a whole list.
 
     Each figure is a correlated subquery over the mentorship's own check-ins rather than a
@@ -74,7 +80,7 @@ def _count(checkins: QuerySet[CheckIn]) -> Coalesce:
     return Coalesce(Subquery(checkins.values("mentorship").annotate(n=Count("pk")).values("n")), 0)
 
 
-def with_warning(mentorships: QuerySet[Mentorship], today: datetime.date) -> QuerySet:
+def with_warning(mentorships: QuerySet[Mentorship], today: datetime.date) -> QuerySet[Mentorship]:
     """Annotate `has_warning` (what Health.warning says in words), so that a long list
     can be ordered warnings first in the database and shown a page at a time."""
     weekly = today - datetime.timedelta(days=settings.MENTORING_WARNING_DAYS)
@@ -94,22 +100,37 @@ def with_warning(mentorships: QuerySet[Mentorship], today: datetime.date) -> Que
     )
 
 
+class HealthFigures(TypedDict):
+    due_count: int
+    held_count: int
+    planned_count: int
+    next_date: datetime.date | None
+
+
 @dataclass
 class Health:
+    """How a mentorship is going: the check-ins due so far, held and planned, and the next."""
+
     mentorship: Mentorship
     today: datetime.date
+    due: int
+    held: int
+    planned: int
+    next_date: datetime.date | None
 
-    @property
-    def held(self) -> int:
-        return self.mentorship.held_count
-
-    @property
-    def due(self) -> int:
-        return self.mentorship.due_count
-
-    @property
-    def planned(self) -> int:
-        return self.mentorship.planned_count
+    @classmethod
+    def of(
+        cls, mentorship: WithAnnotations[Mentorship, HealthFigures], today: datetime.date
+    ) -> Health:
+        """From a mentorship annotated by `with_health`."""
+        return cls(
+            mentorship,
+            today,
+            due=mentorship.due_count,
+            held=mentorship.held_count,
+            planned=mentorship.planned_count,
+            next_date=mentorship.next_date,
+        )
 
     @cached_property
     def share_held(self) -> int | None:
@@ -119,10 +140,6 @@ class Health:
     @property
     def last_held(self) -> datetime.date | None:
         return self.mentorship.last_held_on  # kept by services.last_held_refresh
-
-    @property
-    def next_date(self) -> datetime.date | None:
-        return self.mentorship.next_date
 
     @cached_property  # asked several times for each row of a list
     def warning(self) -> str:
@@ -149,9 +166,11 @@ class Health:
         )
 
 
-def health_rows(mentorships: QuerySet[Mentorship], today: datetime.date | None = None):
+def health_rows(
+    mentorships: QuerySet[Mentorship], today: datetime.date | None = None
+) -> list[Health]:
     today = today or timezone.localdate()
-    return [Health(m, today) for m in with_health(mentorships, today)]
+    return [Health.of(m, today) for m in with_health(mentorships, today)]
 
 
 def health_of_peer(peer: PeerWorker, today: datetime.date | None = None) -> list[Health]:
@@ -179,11 +198,14 @@ def health_of(
     page lists them all): no query of its own."""
     today = today or timezone.localdate()
     coming = [c.date for c in checkins if c.status == CheckIn.Status.PLANNED and c.date >= today]
-    mentorship.due_count = sum(1 for c in checkins if c.date <= today)
-    mentorship.held_count = sum(1 for c in checkins if c.status == CheckIn.Status.HELD)
-    mentorship.planned_count = len(checkins)
-    mentorship.next_date = min(coming, default=None)
-    return Health(mentorship, today)
+    return Health(
+        mentorship,
+        today,
+        due=sum(1 for c in checkins if c.date <= today),
+        held=sum(1 for c in checkins if c.status == CheckIn.Status.HELD),
+        planned=len(checkins),
+        next_date=min(coming, default=None),
+    )
 
 
 def health_by_peer(peer_ids: list[int]) -> dict[int, Health]:
@@ -196,7 +218,7 @@ def health_by_peer(peer_ids: list[int]) -> dict[int, Health]:
 
 def overview_order(
     mentorships: QuerySet[Mentorship], sort: str, today: datetime.date
-) -> QuerySet[Mentorship]:
+) -> QuerySet[Mentorship, int]:
     """The ids of the mentorships in the overview's order: warnings first, then by `sort`
     (peer name when unknown), ordered in the database so that a page can be cut out."""
     rows = with_warning(mentorships, today)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -39,7 +41,7 @@ def _last_held_refresh(mentorship_ids: Iterable[int | None]) -> None:
 
 
 @transaction.atomic
-def checkin_change(*, checkin: CheckIn, by, moved_from: int | None = None) -> CheckIn:
+def checkin_change(*, checkin: CheckIn, by: User, moved_from: int | None = None) -> CheckIn:
     """A check-in changed by an administrator (the admin's form): saved, and the last held
     date of its mentorship, and of the one it was moved away from, counted again."""
     checkin.full_clean()
@@ -59,7 +61,7 @@ def checkins_load(*, checkins: Iterable[CheckIn]) -> list[CheckIn]:
 
 
 @transaction.atomic
-def checkins_delete(*, checkins: QuerySet[CheckIn], by) -> int:
+def checkins_delete(*, checkins: QuerySet[CheckIn], by: User) -> int:
     """Remove check-ins (the admin); their mentorships' last held date is counted again."""
     touched = set(checkins.values_list("mentorship_id", flat=True))
     removed = list(checkins)
@@ -107,7 +109,13 @@ def _on_weekday(day: datetime.date, weekday: int) -> datetime.date:
     return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)
 
 
-def _monthly_dates(start, weekday, count, away, taken) -> list[datetime.date]:
+def _monthly_dates(
+    start: datetime.date,
+    weekday: int,
+    count: int,
+    away: list[tuple[datetime.date, datetime.date]],
+    taken: set[datetime.date],
+) -> list[datetime.date]:
     """One meeting a month, counted from the start (no drift): the chosen weekday in the
     week of the same day of the month; an away week moves it on within that month. Never
     before the start, never twice on one date."""
@@ -198,7 +206,7 @@ def mentor_assign(
     peer: PeerWorker,
     mentor: StaffMember,
     start_date: datetime.date,
-    by,
+    by: User | None,
     weekday: int | None = None,
     meeting_time: datetime.time | None = None,
 ) -> Mentorship:
@@ -227,7 +235,7 @@ def mentor_assign(
         start_date=start_date,
         weekday=settings.MENTORING_DEFAULT_WEEKDAY if weekday is None else weekday,
         meeting_time=meeting_time or datetime.time.fromisoformat(settings.MENTORING_DEFAULT_TIME),
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=by,
     )
     mentorship.full_clean()
     mentorship.save()
@@ -249,7 +257,7 @@ def mentor_assign(
 
 @transaction.atomic
 def mentorship_end(
-    *, mentorship: Mentorship, by, end_date: datetime.date, reason: str
+    *, mentorship: Mentorship, by: User | None, end_date: datetime.date, reason: str
 ) -> Mentorship:
     """End a mentorship; its check-ins after the end are removed, the history stays."""
     mentorship.end_date = end_date
@@ -262,7 +270,7 @@ def mentorship_end(
 
 
 @transaction.atomic
-def mentorship_continue_monthly(*, mentorship: Mentorship, by) -> Mentorship:
+def mentorship_continue_monthly(*, mentorship: Mentorship, by: User | None) -> Mentorship:
     """After the first six months: meet monthly; the next six meetings are planned."""
     if not mentorship.is_active:
         raise ValidationError(_("The mentorship has ended."))
@@ -277,7 +285,12 @@ def mentorship_continue_monthly(*, mentorship: Mentorship, by) -> Mentorship:
 
 @transaction.atomic
 def away_add(
-    *, mentor: StaffMember, by, first_day: datetime.date, last_day: datetime.date, note: str = ""
+    *,
+    mentor: StaffMember,
+    by: User,
+    first_day: datetime.date,
+    last_day: datetime.date,
+    note: str = "",
 ) -> AwayPeriod:
     """Mark days away; the mentor's untouched future check-ins are planned around them."""
     period = AwayPeriod(mentor=mentor, first_day=first_day, last_day=last_day, note=note)
@@ -290,7 +303,7 @@ def away_add(
 
 
 @transaction.atomic
-def away_remove(*, period: AwayPeriod, by) -> None:
+def away_remove(*, period: AwayPeriod, by: User) -> None:
     mentor = period.mentor
     period.delete()
     for mentorship in Mentorship.objects.filter(mentor=mentor, end_date__isnull=True):
@@ -302,7 +315,7 @@ def away_remove(*, period: AwayPeriod, by) -> None:
 def checkin_log(
     *,
     checkin: CheckIn,
-    by,
+    by: User | None,
     outcome: str,
     expected_version: int,
     duration_minutes: int | None = None,
@@ -314,7 +327,12 @@ def checkin_log(
     if not checkin.mentorship.is_active:
         raise ValidationError(_("The mentorship has ended; its check-ins can no longer change."))
     topics = [t for t in (topics or []) if t in Topic.values]
-    changes: dict = {"note": note, "topics": topics, "logged_by": by, "logged_at": timezone.now()}
+    changes: dict[str, Any] = {
+        "note": note,
+        "topics": topics,
+        "logged_by": by,
+        "logged_at": timezone.now(),
+    }
     if outcome == "held":
         if checkin.date > timezone.localdate():
             raise ValidationError(
@@ -345,7 +363,7 @@ def checkin_log(
 
 
 @transaction.atomic
-def task_set_done(*, task: MentorshipTask, by, done: bool) -> MentorshipTask:
+def task_set_done(*, task: MentorshipTask, by: User, done: bool) -> MentorshipTask:
     if not task.mentorship.is_active:
         raise ValidationError(_("The mentorship has ended."))
     task.done_on = timezone.localdate() if done else None

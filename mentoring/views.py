@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerprogram import access as core_access
+from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.calendar import ics_response
 from peerprogram.models import StaffMember
 from peerprogram.services import ConcurrentEditError
@@ -24,7 +25,7 @@ from .models import CheckIn, Mentorship
 
 
 @require_http_methods(["GET", "POST"])
-def mentor_assign(request: HttpRequest, peer_pk: int) -> HttpResponse:
+def mentor_assign(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
     """The leader chooses a mentor from the unit; the page suggests, with reasons."""
     peer = core_access.get_peer_for_edit(request.user, peer_pk)
     preferred = request.GET.get("prefer", "")
@@ -61,7 +62,7 @@ def mentor_assign(request: HttpRequest, peer_pk: int) -> HttpResponse:
 
 
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Leaders: their units' mentorships. Centre staff: all. Warnings on top, sortable."""
     actor = core_access.get_actor(request.user)
     core_access.require(actor.manages_units)
@@ -74,13 +75,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.overview_order(mentorships, sort, today), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    page.object_list = selectors.health_rows_of(list(page.object_list), today)
+    rows = selectors.health_rows_of(list(page.object_list), today)
     return render(
         request,
         "mentoring/overview.html",
         {
             "page": page,
-            "rows": page.object_list,
+            "rows": rows,
             "sort": sort,
             "warning_days": settings.MENTORING_WARNING_DAYS,
         },
@@ -88,7 +89,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def mentorship_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentorship = access.get_mentorship_for(request.user, pk)
     today = timezone.localdate()
     checkins = list(mentorship.checkins.select_related("logged_by__staff_member"))
@@ -119,7 +120,7 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def checkin_quick(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin_quick(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One click: held, with the usual length."""
     checkin = access.get_checkin_for_logging(request.user, pk)
     error = ""
@@ -147,7 +148,7 @@ def checkin_quick(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def checkin_log(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     checkin = access.get_checkin_for_logging(request.user, pk)
     form = CheckInLogForm(
         request.POST or None,
@@ -165,7 +166,7 @@ def checkin_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def task_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def task_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = access.get_task_for(request.user, pk)
     try:
         services.task_set_done(task=task, by=request.user, done=request.POST.get("done") == "1")
@@ -175,7 +176,7 @@ def task_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def mentorship_continue(request: HttpRequest, pk: int) -> HttpResponse:
+def mentorship_continue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentorship = access.get_mentorship_for(request.user, pk)
     core_access.require(access.may_manage(request.user, mentorship))
     try:
@@ -188,7 +189,7 @@ def mentorship_continue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def mentorship_end(request: HttpRequest, pk: int) -> HttpResponse:
+def mentorship_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentorship = access.get_mentorship_for(request.user, pk)
     core_access.require(access.may_manage(request.user, mentorship) and mentorship.is_active)
     services.mentorship_end(
@@ -202,21 +203,20 @@ def mentorship_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def mentorship_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def mentorship_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentorship = access.get_mentorship_for(request.user, pk)
     return ics_response(mentorship_calendar(mentorship), f"mentor-{mentorship.peer.name}")
 
 
 @require_http_methods(["GET", "POST"])
-def away(request: HttpRequest) -> HttpResponse:
+def away(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A mentor's own days away; check-ins are planned around them."""
-    actor = core_access.get_actor(request.user)
-    core_access.require(actor.staff is not None)
+    mentor = core_access.required(core_access.get_actor(request.user).staff)
     form = AwayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         saved = apply_service(
             form,
-            lambda: services.away_add(mentor=actor.staff, by=request.user, **form.cleaned_data),
+            lambda: services.away_add(mentor=mentor, by=request.user, **form.cleaned_data),
         )
         if saved:
             messages.success(request, _("Saved. Check-ins on those days were moved on a week."))
@@ -226,13 +226,13 @@ def away(request: HttpRequest) -> HttpResponse:
         "mentoring/away.html",
         {
             "form": form,
-            "periods": actor.staff.away_periods.filter(last_day__gte=timezone.localdate()),
+            "periods": mentor.away_periods.filter(last_day__gte=timezone.localdate()),
         },
     )
 
 
 @require_POST
-def away_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def away_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = access.get_away_period_for(request.user, pk)
     services.away_remove(period=period, by=request.user)
     messages.success(request, _("The days away were removed."))

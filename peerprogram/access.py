@@ -9,26 +9,50 @@ Rules (docs/permissions.md has the full matrix):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypedDict, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Aggregate, OuterRef, Q, QuerySet, Subquery, TextField
-from django.http import Http404
+from django.db.models.sql.compiler import SQLCompiler
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django_htmx.middleware import HtmxDetails
 
 from .models import PeerWorker, StaffMember, Unit
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+# The user of a request: signed in (the project uses Django's own User) or anonymous.
+RequestUser: TypeAlias = User | AnonymousUser
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of every view not marked `login_not_required`: LoginRequiredMiddleware
+    has already sent anyone not signed in to the login page. HtmxMiddleware adds `htmx`."""
+
+    user: User
+    htmx: HtmxDetails
+
+
+class HasPk(Protocol):
+    @property
+    def pk(self) -> Any: ...
+
+
+T = TypeVar("T", bound=HasPk)
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
 class Actor:
     """The roles one user holds, worked out once per request."""
 
-    user: AbstractBaseUser | AnonymousUser
+    user: RequestUser
     staff: StaffMember | None
     is_admin: bool
     is_centre: bool
@@ -64,7 +88,9 @@ class IdList(Aggregate):
     function = "GROUP_CONCAT"  # SQLite
     output_field = TextField()
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, Sequence[Any]]:
         return self.as_sql(
             compiler,
             connection,
@@ -78,7 +104,12 @@ def _ids(text: str | None) -> frozenset[int]:
     return frozenset(int(part) for part in (text or "").split(",") if part)
 
 
-def _actor_staff(user_id: int) -> StaffMember | None:
+class _ActorIds(TypedDict):
+    led_ids: str | None
+    mentee_ids: str | None
+
+
+def _actor_staff(user_id: int) -> WithAnnotations[StaffMember, _ActorIds] | None:
     """The user's active staff row with the ids of the units they lead and of the peer
     workers they mentor now, in one query. The mentorships belong to the mentoring app; the
     core reads them through the reverse relation Django gives PeerWorker ("mentorships")."""
@@ -107,13 +138,16 @@ def _actor_staff(user_id: int) -> StaffMember | None:
     )
 
 
-def get_actor(user: AbstractBaseUser | AnonymousUser) -> Actor:
+_ACTOR_ATTRIBUTE = "_peerprogram_actor"
+
+
+def get_actor(user: RequestUser) -> Actor:
     """The user's roles, in one query, kept on the user object for the rest of the request
     (the views, the access helpers and the navigation's context processor all ask)."""
-    cached = getattr(user, "_peerprogram_actor", None)
+    cached: Actor | None = getattr(user, _ACTOR_ATTRIBUTE, None)
     if cached is not None:
         return cached
-    if not user.is_authenticated:
+    if isinstance(user, AnonymousUser):
         actor = Actor(user, None, False, False, frozenset(), None, frozenset())
     else:
         staff = _actor_staff(user.pk)
@@ -126,7 +160,7 @@ def get_actor(user: AbstractBaseUser | AnonymousUser) -> Actor:
             peer=getattr(staff, "peer", None) if staff else None,
             mentee_ids=_ids(staff.mentee_ids if staff else None),
         )
-    user._peerprogram_actor = actor
+    setattr(user, _ACTOR_ATTRIBUTE, actor)
     return actor
 
 
@@ -136,10 +170,17 @@ def require(condition: bool) -> None:
         raise PermissionDenied
 
 
+def required(role: V | None) -> V:
+    """The user's record for a role a page is only for (`actor.staff`, `actor.peer`), or 403."""
+    if role is None:
+        raise PermissionDenied
+    return role
+
+
 # Units -----------------------------------------------------------------------
 
 
-def units_for(user) -> QuerySet[Unit]:
+def units_for(user: RequestUser) -> QuerySet[Unit]:
     actor = get_actor(user)
     units = Unit.objects.select_related("leader")
     if actor.sees_programme:
@@ -147,7 +188,7 @@ def units_for(user) -> QuerySet[Unit]:
     return units.filter(pk__in=actor.led_unit_ids)
 
 
-def units_reached(user, units: Iterable[T]) -> list[T]:
+def units_reached(user: RequestUser, units: Iterable[T]) -> list[T]:
     """Those of `units` (anything with a pk) that are among units_for(user), decided from
     the roles alone: for a list of units another query has already read."""
     actor = get_actor(user)
@@ -156,23 +197,23 @@ def units_reached(user, units: Iterable[T]) -> list[T]:
     return [unit for unit in units if unit.pk in actor.led_unit_ids]
 
 
-def get_unit_for(user, pk: int) -> Unit:
+def get_unit_for(user: RequestUser, pk: int) -> Unit:
     """A unit the user may see and edit: its leader, Centre staff or an administrator."""
     return get_object_or_404(units_for(user), pk=pk)
 
 
-def can_create_unit(user) -> bool:
+def can_create_unit(user: RequestUser) -> bool:
     return get_actor(user).sees_programme
 
 
-def can_edit_unit_leader(user) -> bool:
+def can_edit_unit_leader(user: RequestUser) -> bool:
     return get_actor(user).sees_programme
 
 
 # Staff members ---------------------------------------------------------------
 
 
-def staff_for(user) -> QuerySet[StaffMember]:
+def staff_for(user: RequestUser) -> QuerySet[StaffMember]:
     """Staff members the user may see: programme-wide, a leader's units, and oneself."""
     actor = get_actor(user)
     staff = StaffMember.objects.select_related("unit", "peer")
@@ -184,11 +225,11 @@ def staff_for(user) -> QuerySet[StaffMember]:
     return staff.filter(reach)
 
 
-def get_staff_for(user, pk: int) -> StaffMember:
+def get_staff_for(user: RequestUser, pk: int) -> StaffMember:
     return get_object_or_404(staff_for(user), pk=pk)
 
 
-def get_staff_for_edit(user, pk: int) -> StaffMember:
+def get_staff_for_edit(user: RequestUser, pk: int) -> StaffMember:
     """Only a leader of the member's unit, Centre staff or an administrator edit a staff member.
 
     A leader cannot edit Centre staff, or someone who leads a unit the leader does not
@@ -200,7 +241,7 @@ def get_staff_for_edit(user, pk: int) -> StaffMember:
     return member
 
 
-def may_edit_staff(user, member: StaffMember) -> bool:
+def may_edit_staff(user: RequestUser, member: StaffMember) -> bool:
     actor = get_actor(user)
     if actor.sees_programme:
         return True
@@ -209,7 +250,7 @@ def may_edit_staff(user, member: StaffMember) -> bool:
     return not member.led_units.exclude(pk__in=actor.led_unit_ids).exists()
 
 
-def editable_units_for(user) -> QuerySet[Unit]:
+def editable_units_for(user: RequestUser) -> QuerySet[Unit]:
     """Units a user may place staff members in."""
     return units_for(user).filter(active=True)
 
@@ -217,7 +258,7 @@ def editable_units_for(user) -> QuerySet[Unit]:
 # Peer workers ----------------------------------------------------------------
 
 
-def peers_for(user) -> QuerySet[PeerWorker]:
+def peers_for(user: RequestUser) -> QuerySet[PeerWorker]:
     actor = get_actor(user)
     peers = PeerWorker.objects.select_related("staff_member__unit")
     if actor.sees_programme:
@@ -228,11 +269,11 @@ def peers_for(user) -> QuerySet[PeerWorker]:
     return peers.filter(reach)
 
 
-def get_peer_for(user, pk: int) -> PeerWorker:
+def get_peer_for(user: RequestUser, pk: int) -> PeerWorker:
     return get_object_or_404(peers_for(user), pk=pk)
 
 
-def get_peer_for_edit(user, pk: int) -> PeerWorker:
+def get_peer_for_edit(user: RequestUser, pk: int) -> PeerWorker:
     """Employment facts are the leader's (or the Centre's, or an administrator's) to change."""
     peer = get_peer_for(user, pk)
     actor = get_actor(user)

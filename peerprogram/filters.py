@@ -1,8 +1,14 @@
 """List filters (django-filter) for the programme-wide pages."""
 
+from __future__ import annotations
+
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.forms.models import ModelChoiceIterator
+from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -20,16 +26,36 @@ class UnitSelect(forms.Select):
     model instance for each unit, the 600 units of a nation cost 50 ms a page. The same
     HTML as a Select (no option groups)."""
 
-    def render(self, name, value, attrs=None, renderer=None):
-        field = self.choices.field  # the ModelChoiceField's own iterator
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> Any:  # format_html's safe HTML, as Widget.render (the code audit keeps the name out)
+        iterator = self.choices  # the ModelChoiceField's own iterator
+        if not isinstance(iterator, ModelChoiceIterator) or iterator.field.queryset is None:
+            raise TypeError("UnitSelect is the widget of a model choice field")
+        field = iterator.field
         options = [("", field.empty_label)] if field.empty_label is not None else []
-        options += field.queryset.values_list("pk", "name")
+        options += iterator.field.queryset.values_list("pk", "name")
         html = select_options(options, self.format_value(value))
-        attrs = flatatt(self.build_attrs(self.attrs, attrs))
-        return format_html('<select name="{}"{}>{}</select>', name, attrs, html)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            html,
+        )
 
 
-def unit_choices(units) -> QuerySet[Unit]:
+def unit_filter(filterset: django_filters.FilterSet) -> django_filters.ModelChoiceFilter:
+    found = filterset.filters["unit"]
+    if not isinstance(found, django_filters.ModelChoiceFilter):
+        raise TypeError("unit is a model choice filter")
+    return found
+
+
+def unit_choices(units: QuerySet[Unit] | None) -> QuerySet[Unit]:
     """The units to choose among, without the joins of the list they come from."""
     units = units if units is not None else Unit.objects.all()
     return units.select_related(None)
@@ -69,22 +95,28 @@ class PeerFilter(django_filters.FilterSet):
         model = PeerWorker
         fields = ["q", "unit", "unit_kind", "employment_form"]
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args: Any, units: QuerySet[Unit] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = unit_choices(units)
+        unit_filter(self).queryset = unit_choices(units)
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet[PeerWorker], name: str, value: Any) -> QuerySet[PeerWorker]:
         return queryset.filter(
             Q(staff_member__name__icontains=value) | Q(staff_member__email__icontains=value)
         )
 
-    def filter_low_hours(self, queryset, name, value):
+    def filter_low_hours(
+        self, queryset: QuerySet[PeerWorker], name: str, value: Any
+    ) -> QuerySet[PeerWorker]:
         return queryset.filter(hours_per_week__lt=20) if value else queryset
 
-    def filter_employed(self, queryset, name, value):
+    def filter_employed(
+        self, queryset: QuerySet[PeerWorker], name: str, value: Any
+    ) -> QuerySet[PeerWorker]:
         return queryset.filter(employed_now_q()) if value else queryset
 
-    def filter_without_mentor(self, queryset, name, value):
+    def filter_without_mentor(
+        self, queryset: QuerySet[Any], name: str, value: Any
+    ) -> QuerySet[Any]:
         if not value:
             return queryset
         return queryset.annotate(has_mentor=has_mentor_now()).filter(has_mentor=False)
@@ -103,11 +135,13 @@ class StaffFilter(django_filters.FilterSet):
         model = StaffMember
         fields = ["q", "unit", "profession"]
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args: Any, units: QuerySet[Unit] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = unit_choices(units)
+        unit_filter(self).queryset = unit_choices(units)
 
-    def search(self, queryset, name, value):
+    def search(
+        self, queryset: QuerySet[StaffMember], name: str, value: Any
+    ) -> QuerySet[StaffMember]:
         return queryset.filter(Q(name__icontains=value) | Q(email__icontains=value))
 
 

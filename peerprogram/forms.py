@@ -2,35 +2,73 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import PeerWorker, StaffMember, Unit
+from .models import PeerWorker, StaffMember, Unit, Versioned
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+M = TypeVar("M", bound=models.Model)
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's field `name`, known to be a model choice field (a form's `fields` are
+    plain Fields to the type checker)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a model choice field")
+    return field
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field `name`, known to be a choice field."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field
+
+
+def label_choices(field: forms.ModelChoiceField[M], label: Callable[[M], str]) -> None:
+    """Show each object of the field's choices as `label` writes it."""
+    # Django asks the field's label_from_instance for each choice; replacing it on the one
+    # field saves a ModelChoiceField subclass per label.
+    field.label_from_instance = label  # type: ignore[assignment]
 
 
 class VersionedFormMixin:
     """Carries the record's version through the form, so a concurrent save is noticed."""
 
+    instance: Versioned
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
     def add_version_field(self) -> None:
         initial = self.instance.version if self.instance.pk else 1
         self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, initial=initial)
 
-    def changes(self) -> dict:
+    def changes(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
 class UnitForm(VersionedFormMixin, forms.ModelForm):
+    instance: Unit
+
     class Meta:
         model = Unit
         fields = ["name", "kind", "organisation", "leader", "active"]
         error_messages = {"name": {"unique": _("A unit with this name already exists.")}}
 
-    def __init__(self, *args, may_choose_leader: bool = True, **kwargs):
+    def __init__(self, *args: Any, may_choose_leader: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if may_choose_leader:
             # The leader is chosen among the unit's own active staff (not its peer workers).
@@ -47,7 +85,7 @@ class UnitForm(VersionedFormMixin, forms.ModelForm):
                 self.fields["leader"].help_text = _(
                     "Save the unit and add its staff first; then choose the leader here."
                 )
-            self.fields["leader"].queryset = leaders.select_related("unit")
+            model_choice_field(self, "leader").queryset = leaders.select_related("unit")
         else:
             del self.fields["leader"]
             del self.fields["active"]
@@ -64,10 +102,16 @@ class StaffMemberForm(VersionedFormMixin, forms.ModelForm):
             "email": {"unique": _("A staff member with this e-mail address already exists.")}
         }
 
-    def __init__(self, *args, units=None, may_set_centre: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        units: QuerySet[Unit] | None = None,
+        may_set_centre: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["unit"].queryset = units
+            model_choice_field(self, "unit").queryset = units
         if not may_set_centre and "is_centre_staff" in self.fields:
             del self.fields["is_centre_staff"]
         if "profession" in self.fields and hasattr(self.instance, "peer"):
@@ -97,7 +141,7 @@ class PeerWorkerForm(VersionedFormMixin, forms.ModelForm):
         fields = ["start_date", "hours_per_week", "employment_form", "probation_months", "end_date"]
         widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         hours = self.fields["hours_per_week"]
         hours.widget.attrs.update(
@@ -135,8 +179,9 @@ class PeerWorkerForm(VersionedFormMixin, forms.ModelForm):
             raise forms.ValidationError(_("Probation can be at most 12 months."))
         return months
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
@@ -149,7 +194,7 @@ class ImportUploadForm(forms.Form):
         help_text=_("A CSV file (UTF-8, comma or semicolon separated) or an Excel file (.xlsx)."),
     )
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
         if not name.endswith((".csv", ".xlsx")):

@@ -12,14 +12,16 @@ import datetime
 import hashlib
 import io
 from dataclasses import dataclass, field
+from typing import Any, TypedDict
 
 import tablib
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
-from import_export.results import RowResult
+from import_export.results import Result, RowResult
 
 from .models import CheckedImport
 from .resources import ScopedResource
@@ -43,6 +45,12 @@ class ImportProblem:
         return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
 
 
+class PreviewRow(TypedDict):
+    line: int
+    kind: str
+    values: list[Any]
+
+
 @dataclass
 class ImportReport:
     new: int = 0
@@ -50,7 +58,7 @@ class ImportReport:
     unchanged: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    rows: list[dict] = field(default_factory=list)
+    rows: list[PreviewRow] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
 
     @property
@@ -64,7 +72,7 @@ class ImportReport:
     # The preview lists the first rows only: 10,000 rows made a page of several megabytes
     # that took seconds to render and to scroll, and the counts above it say the rest.
     @property
-    def shown_rows(self) -> list[dict]:
+    def shown_rows(self) -> list[PreviewRow]:
         return self.rows[:PREVIEW_ROWS]
 
     @property
@@ -110,7 +118,7 @@ def read_dataset(content: bytes, filename: str) -> ParsedFile:
     return ParsedFile(dataset, [n for n, _v in body])
 
 
-def _csv_rows(content: bytes) -> list[tuple[int, list]]:
+def _csv_rows(content: bytes) -> list[tuple[int, list[Any]]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -132,7 +140,7 @@ def _csv_rows(content: bytes) -> list[tuple[int, list]]:
         ) from exc
 
 
-def _xlsx_rows(content: bytes) -> list[tuple[int, list]]:
+def _xlsx_rows(content: bytes) -> list[tuple[int, list[Any]]]:
     import openpyxl
 
     try:
@@ -143,7 +151,7 @@ def _xlsx_rows(content: bytes) -> list[tuple[int, list]]:
     return [(n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), 1)]
 
 
-def _unescape(value):
+def _unescape(value: Any) -> Any:
     """Undo the apostrophe our exports put before text that looks like a formula."""
     if isinstance(value, str):
         value = value.strip()
@@ -163,7 +171,7 @@ def escape_for_spreadsheet(dataset: tablib.Dataset) -> tablib.Dataset:
 
 
 def run_import(
-    *, resource: ScopedResource, parsed: ParsedFile, dry_run: bool, by, label: str
+    *, resource: ScopedResource, parsed: ParsedFile, dry_run: bool, by: User, label: str
 ) -> ImportReport:
     """Check (dry run) or import every row; any problem rolls everything back."""
     report = ImportReport()
@@ -206,7 +214,9 @@ def run_import(
     return report
 
 
-def _collect(resource: ScopedResource, parsed: ParsedFile, result, report: ImportReport) -> None:
+def _collect(
+    resource: ScopedResource, parsed: ParsedFile, result: Result, report: ImportReport
+) -> None:
     dataset = parsed.dataset
     report.headers = list(dataset.headers)
     for error in result.base_errors:
@@ -240,7 +250,7 @@ def _collect(resource: ScopedResource, parsed: ParsedFile, result, report: Impor
 # The checked file between the preview and the confirmation --------------------------------
 
 
-def keep_checked(*, user, kind: str, name: str, content: bytes) -> str:
+def keep_checked(*, user: User, kind: str, name: str, content: bytes) -> str:
     """Keep a file that passed the check for its confirmation; returns its digest, which
     the confirmation must name (only the previewed file is imported)."""
     digest = hashlib.sha256(content).hexdigest()
@@ -254,7 +264,7 @@ def keep_checked(*, user, kind: str, name: str, content: bytes) -> str:
     return digest
 
 
-def take_checked(*, user, kind: str, digest: str) -> tuple[str, bytes] | None:
+def take_checked(*, user: User, kind: str, digest: str) -> tuple[str, bytes] | None:
     """The kept file (name, content) if it is the one with this digest, removing it; None
     when there is none, or another file was checked since."""
     kept = CheckedImport.objects.filter(user=user, kind=kind, digest=digest).first()
@@ -264,7 +274,7 @@ def take_checked(*, user, kind: str, digest: str) -> tuple[str, bytes] | None:
     return kept.name, bytes(kept.content)
 
 
-def forget_checked(*, user, kind: str) -> None:
+def forget_checked(*, user: User, kind: str) -> None:
     """A new upload replaces the kept file; files older than a session are removed too."""
     CheckedImport.objects.filter(user=user, kind=kind).delete()
     age = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)

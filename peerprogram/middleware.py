@@ -4,7 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 
-def danish_unless_chosen(get_response: Callable[[HttpRequest], HttpResponse]):
+def danish_unless_chosen(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
     """Danish is the product's language: the browser's language preference is not used.
 
     English is shown only when the user picks it with the language switch (a cookie).
@@ -17,7 +19,9 @@ def danish_unless_chosen(get_response: Callable[[HttpRequest], HttpResponse]):
     return middleware
 
 
-def pages_are_not_stored(get_response: Callable[[HttpRequest], HttpResponse]):
+def pages_are_not_stored(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
     """No browser or proxy keeps a copy of a page: `Cache-Control: no-store` on every response
     a view makes, whoever asked.
 

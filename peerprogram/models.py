@@ -7,6 +7,8 @@ read through ``mentoring.selectors``.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
+from typing import Any, Protocol
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.db.models.options import Options
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +28,14 @@ no_control_characters = RegexValidator(
     inverse_match=True,
     message=_("The text contains an invisible control character. Retype it."),
 )
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    """The verbose name of one of the model's own fields, as its forms and tables show it."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise ValueError(f"{name} is not a field of {model._meta.label}")
+    return str(field.verbose_name)
 
 
 def hours_per_week_constraint(name: str) -> models.CheckConstraint:
@@ -44,13 +55,30 @@ class VersionedModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Any save of an existing row (import, admin, a service) moves the version on.
         if self.pk is not None and not self._state.adding:
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
+
+
+class Versioned(Protocol):
+    """A row with a save counter: a VersionedModel, or a model that counts its saves itself."""
+
+    pk: Any
+    version: int
+
+    @property
+    def _meta(self) -> Options[Any]: ...
+
+    def full_clean(
+        self,
+        exclude: Collection[str] | None = ...,
+        validate_unique: bool = ...,
+        validate_constraints: bool = ...,
+    ) -> None: ...
 
 
 class Unit(VersionedModel):
@@ -172,7 +200,7 @@ class StaffMember(VersionedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # E-mail addresses are compared case-insensitively on import and login.
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)

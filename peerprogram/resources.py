@@ -8,18 +8,27 @@ English) or as keys, so an exported file can be imported again unchanged.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import QuerySet, TextChoices
+from django.db.models import Model, QuerySet, TextChoices
 from django.db.models.functions import Lower
+from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import exceptions, fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
+from import_export.results import Error, Result
+from tablib import Dataset
 
 from .models import StaffMember, Unit, VersionedModel
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from .services import audit_many
 
 DANISH_HEADERS = {
@@ -43,7 +52,7 @@ FALSE_WORDS = {"0", "nej", "n", "no", "false", "falsk"}
 class ChoiceWidget(widgets.Widget):
     """Reads a choice from its key or its label in any of the site's languages."""
 
-    def __init__(self, choices: type[TextChoices], **kwargs):
+    def __init__(self, choices: type[TextChoices], **kwargs: Any) -> None:
         self.choices = choices
         self._by_text: dict[str, str] | None = None
         super().__init__(**kwargs)
@@ -51,7 +60,7 @@ class ChoiceWidget(widgets.Widget):
     def reset(self) -> None:
         self._by_text = None
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         text = str(value or "").strip().lower()
         if not text:
             raise ValueError(_("This column must have a value."))
@@ -72,16 +81,16 @@ class ChoiceWidget(widgets.Widget):
             % {"value": value, "allowed": allowed}
         )
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Any, obj: Model | None = None, **kwargs: Any) -> str:
         return str(self.choices(value).label) if value else ""
 
 
 class YesNoWidget(widgets.Widget):
-    def __init__(self, default: bool, **kwargs):
+    def __init__(self, default: bool, **kwargs: Any) -> None:
         self.default = default
         super().__init__(**kwargs)
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         text = str(value if value is not None else "").strip().lower()
         if text == "":
             return self.default
@@ -93,7 +102,7 @@ class YesNoWidget(widgets.Widget):
             _("Write “ja” or “nej” (or leave it empty); “%(value)s” is neither.") % {"value": value}
         )
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Any, obj: Model | None = None, **kwargs: Any) -> str:
         return _("yes") if value else _("no")
 
 
@@ -103,17 +112,19 @@ class LookupWidget(widgets.Widget):
     The candidates are read once per import (a file names the same few units many times).
     """
 
-    def __init__(self, queryset: QuerySet, field: str, not_found: str, **kwargs):
+    def __init__(
+        self, queryset: QuerySet[Any], field: str, not_found: StrOrPromise, **kwargs: Any
+    ) -> None:
         self.queryset = queryset
         self.lookup_field = field
         self.not_found = not_found
-        self._by_key: dict[str, object] | None = None
+        self._by_key: dict[str, Model] | None = None
         super().__init__(**kwargs)
 
     def reset(self) -> None:
         self._by_key = None
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         text = str(value or "").strip()
         if not text:
             return None
@@ -126,12 +137,12 @@ class LookupWidget(widgets.Widget):
             raise ValueError(self.not_found % {"value": text})
         return match
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Any, obj: Model | None = None, **kwargs: Any) -> str:
         return getattr(value, self.lookup_field, "") if value else ""
 
 
 class TextWidget(widgets.CharWidget):
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         return str(value if value is not None else "").strip()
 
 
@@ -150,7 +161,7 @@ class ScopedResource(resources.ModelResource):
     """
 
     key_column: str = ""
-    by = None
+    by: User | None = None
     label = "import"
 
     class Meta:
@@ -158,12 +169,12 @@ class ScopedResource(resources.ModelResource):
         # 100 rows of at most 9 columns stay below SQLite's 999 parameters per query.
         batch_size = 100
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__()
         self._seen_keys: dict[str, int] = {}
-        self._waiting: dict[int, tuple[dict, dict]] = {}
-        self._import_fields: list | None = None
-        self._stored_values: list = []
+        self._waiting: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+        self._import_fields: list[fields.Field] | None = None
+        self._stored_values: list[Any] = []
 
     def skip_row_diffs(self) -> None:
         """No copy and diff of each row (the admin's import shows them; our own preview
@@ -172,18 +183,24 @@ class ScopedResource(resources.ModelResource):
         self._meta = copy.copy(type(self)._meta)  # the options are shared by the class
         self._meta.skip_diff = True
 
-    def get_import_fields(self):
+    def get_import_fields(self) -> list[fields.Field]:
         # Asked several times for every row; the fields stay the same during an import.
         if self._import_fields is None:
             self._import_fields = super().get_import_fields()
         return self._import_fields
 
-    def import_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance: Any, row: dict[str, Any], **kwargs: Any) -> None:
         if self._meta.skip_diff and not instance._state.adding:
             self._stored_values = [f.get_value(instance) for f in self.get_import_fields()]
         super().import_instance(instance, row, **kwargs)
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):
+    def skip_row(
+        self,
+        instance: Any,
+        original: Any,
+        row: dict[str, Any],
+        import_validation_errors: dict[str, Any] | None = None,
+    ) -> bool:
         if not self._meta.skip_diff:
             return super().skip_row(instance, original, row, import_validation_errors)
         # Without the copy of the row, compare with the values it had before the file's.
@@ -195,27 +212,43 @@ class ScopedResource(resources.ModelResource):
             for field, stored in zip(self.get_import_fields(), self._stored_values, strict=True)
         )
 
-    def before_save_instance(self, instance, row, **kwargs):
+    def before_save_instance(self, instance: Any, row: dict[str, Any], **kwargs: Any) -> None:
         if not instance._state.adding and isinstance(instance, VersionedModel):
             instance.version += 1  # as VersionedModel.save does, which bulk_update skips
 
-    def save_instance(self, instance, is_create, row, **kwargs):
+    def save_instance(
+        self, instance: Any, is_create: bool, row: dict[str, Any], **kwargs: Any
+    ) -> None:
         # As import-export's own bulk mode, except that after_save_instance waits until
         # the row's batch (and its audit rows) is in the database: see _write_batch.
         self.before_save_instance(instance, row, **kwargs)
         (self.create_instances if is_create else self.update_instances).append(instance)
         self._waiting[id(instance)] = (row, dict(kwargs))
 
-    def get_bulk_update_fields(self):
+    def model_class(self) -> type[Model]:
+        """Meta.model, which our resources always name by its class."""
+        model = self._meta.model
+        if isinstance(model, str):
+            raise TypeError("name the resource's model by its class")
+        return model
+
+    def get_bulk_update_fields(self) -> list[str]:
         ids = set(self.get_import_id_fields())
-        names = [f.attribute for name, f in self.fields.items() if name not in ids]
-        if issubclass(self._meta.model, VersionedModel):
+        names = [f.attribute for name, f in self.fields.items() if name not in ids and f.attribute]
+        if issubclass(self.model_class(), VersionedModel):
             names.append("version")
         return names
 
-    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+    def bulk_create(
+        self,
+        using_transactions: bool,
+        dry_run: bool,
+        raise_errors: bool,
+        batch_size: int | None = None,
+        result: Result | None = None,
+    ) -> None:
         batch, self.create_instances = self.create_instances, []
-        objects = self._meta.model.objects
+        objects = self.model_class()._default_manager
         self._write_batch(
             batch,
             "created",
@@ -226,13 +259,20 @@ class ScopedResource(resources.ModelResource):
             result=result,
         )
 
-    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+    def bulk_update(
+        self,
+        using_transactions: bool,
+        dry_run: bool,
+        raise_errors: bool,
+        batch_size: int | None = None,
+        result: Result | None = None,
+    ) -> None:
         batch, self.update_instances = self.update_instances, []
-        objects, fields = self._meta.model.objects, self.get_bulk_update_fields()
+        objects, names = self.model_class()._default_manager, self.get_bulk_update_fields()
         self._write_batch(
             batch,
             "updated",
-            lambda rows: objects.bulk_update(rows, fields, batch_size=batch_size),
+            lambda rows: objects.bulk_update(rows, names, batch_size=batch_size),
             using_transactions=using_transactions,
             dry_run=dry_run,
             raise_errors=raise_errors,
@@ -240,7 +280,15 @@ class ScopedResource(resources.ModelResource):
         )
 
     def _write_batch(
-        self, batch, summary: str, write, *, using_transactions, dry_run, raise_errors, result
+        self,
+        batch: list[Model],
+        summary: str,
+        write: Callable[[list[Model]], object],
+        *,
+        using_transactions: bool,
+        dry_run: bool,
+        raise_errors: bool,
+        result: Result | None,
     ) -> None:
         """Write a batch and its audit rows, then run each row's after_save_instance."""
         waiting = [self._waiting.pop(id(instance)) for instance in batch]
@@ -266,10 +314,15 @@ class ScopedResource(resources.ModelResource):
         for instance, (row, kwargs) in zip(batch, waiting, strict=True):
             self.after_save_instance(instance, row, **kwargs)
 
-    def _refused_rows(self, batch, waiting, write) -> list:
+    def _refused_rows(
+        self,
+        batch: list[Model],
+        waiting: Sequence[tuple[dict[str, Any], dict[str, Any]]],
+        write: Callable[[list[Model]], object],
+    ) -> list[Error]:
         """The rows of a refused batch that the database refuses alone (each written and
         undone again), so that the problem names its row as a row-by-row import would."""
-        refused = []
+        refused: list[Error] = []
         for instance, (row, kwargs) in zip(batch, waiting, strict=True):
             try:
                 with transaction.atomic(using=self.get_db_connection_name()):
@@ -281,7 +334,12 @@ class ScopedResource(resources.ModelResource):
                 )
         return refused
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+    def validate_instance(
+        self,
+        instance: Any,
+        import_validation_errors: dict[str, Any] | None = None,
+        validate_unique: bool = True,
+    ) -> None:
         """The model's full_clean without its per-row queries: a relation read from the
         database (by a LookupWidget, or with the loaded row) exists, and the uniqueness of
         a new row is checked by `check_unique`."""
@@ -309,10 +367,10 @@ class ScopedResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
-    def check_unique(self, instance, *, exclude: set[str]) -> None:
+    def check_unique(self, instance: Any, *, exclude: set[str]) -> None:
         """A new row's unique fields and constraints, asked of the database as full_clean
         asks (an existing row keeps its key, so it cannot collide)."""
-        errors: dict = {}
+        errors: dict[str, Any] = {}
         try:
             instance.validate_unique(exclude=exclude)
         except ValidationError as exc:
@@ -324,7 +382,7 @@ class ScopedResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
-    def before_import(self, dataset, **kwargs):
+    def before_import(self, dataset: Dataset, **kwargs: Any) -> None:
         self._seen_keys = {}
         self._waiting = {}
         self._import_fields = None
@@ -346,26 +404,26 @@ class ScopedResource(resources.ModelResource):
                     values[index] = key
                     dataset[number] = tuple(values)
 
-    def normalise_key(self, value):
+    def normalise_key(self, value: Any) -> str:
         return str(value if value is not None else "").strip()
 
     def column_for(self, attribute: str) -> str:
         for field in self.get_import_fields():
             if field.attribute == attribute:
-                return field.column_name
+                return field.column_name or attribute
         return attribute
 
     def required_columns(self) -> list[str]:
         return [self.key_column]
 
-    def check_duplicate_key(self, row, row_number) -> None:
+    def check_duplicate_key(self, row: Mapping[str, Any], row_number: int) -> None:
         key = str(row.get(self.key_column) or "").strip().lower()
         if not key:
             return
         if key in self._seen_keys:
             raise ValidationError(
                 {
-                    self.fields[self.key_column].attribute: _(
+                    self.fields[self.key_column].attribute or self.key_column: _(
                         "The same value also stands in row %(row)s of this file."
                     )
                     % {"row": self._seen_keys[key] + 1}
@@ -399,18 +457,18 @@ class UnitResource(ScopedResource):
         skip_unchanged = True
         report_skipped = True
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Unit]:
         # The loaded rows carry their leader, which skip_row compares.
         return super().get_queryset().select_related("leader")
 
     def required_columns(self) -> list[str]:
         return ["name", "kind", "organisation"]
 
-    def import_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance: Any, row: dict[str, Any], **kwargs: Any) -> None:
         super().import_instance(instance, row, **kwargs)
         self.check_duplicate_key(row, kwargs.get("row_number", 0))
 
-    def get_export_queryset(self, request=None):
+    def get_export_queryset(self, request: HttpRequest | None = None) -> QuerySet[Unit]:
         return Unit.objects.select_related("leader").order_by("name")
 
 
@@ -440,8 +498,8 @@ class StaffResource(ScopedResource):
         report_skipped = True
 
     def __init__(
-        self, *, units: QuerySet[Unit] | None = None, may_set_centre: bool = True, **kwargs
-    ):
+        self, *, units: QuerySet[Unit] | None = None, may_set_centre: bool = True, **kwargs: Any
+    ) -> None:
         # The admin's import passes its form (and more) as keyword arguments.
         super().__init__(**kwargs)
         self.units = units if units is not None else Unit.objects.all()
@@ -456,17 +514,17 @@ class StaffResource(ScopedResource):
         self._taken_emails: set[str] | None = None
         self._file_emails: list[str] = []
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[StaffMember]:
         # The loaded rows carry what import_instance and skip_row read of them.
         return super().get_queryset().select_related("unit", "peer")
 
     def required_columns(self) -> list[str]:
         return ["name", "email", "unit", "profession"]
 
-    def normalise_key(self, value):
+    def normalise_key(self, value: Any) -> str:
         return super().normalise_key(value).lower()
 
-    def before_import(self, dataset, **kwargs):
+    def before_import(self, dataset: Dataset, **kwargs: Any) -> None:
         super().before_import(dataset, **kwargs)
         self._unit_ids = None
         self._leaders_elsewhere = None
@@ -476,12 +534,12 @@ class StaffResource(ScopedResource):
             index = dataset.headers.index("email")
             self._file_emails = sorted({values[index] for values in dataset if values[index]})
 
-    def before_save_instance(self, instance, row, **kwargs):
+    def before_save_instance(self, instance: Any, row: dict[str, Any], **kwargs: Any) -> None:
         super().before_save_instance(instance, row, **kwargs)
         # As StaffMember.save does, which bulk writes skip.
         instance.email = instance.email.strip().lower()
 
-    def check_unique(self, instance, *, exclude: set[str]) -> None:
+    def check_unique(self, instance: Any, *, exclude: set[str]) -> None:
         """The e-mail is the only unique field a row sets: the file's e-mails already
         stored (ignoring case) are read with one query. The check constraint asks for a
         name and an e-mail, which the fields' own checks require."""
@@ -511,7 +569,7 @@ class StaffResource(ScopedResource):
             )
         return member.pk in self._leaders_elsewhere
 
-    def import_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance: Any, row: dict[str, Any], **kwargs: Any) -> None:
         # The rules below read sets loaded once per import, not the database per row.
         if instance.pk and self._outside_units(instance):
             raise ValidationError(
@@ -543,5 +601,5 @@ class StaffResource(ScopedResource):
                 {"profession": _("This person is employed as peer worker; the profession stays.")}
             )
 
-    def get_export_queryset(self, request=None):
+    def get_export_queryset(self, request: HttpRequest | None = None) -> QuerySet[StaffMember]:
         return StaffMember.objects.filter(unit__in=self.units).select_related("unit")

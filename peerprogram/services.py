@@ -6,11 +6,12 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, PeerWorker, StaffMember, Unit
+from .models import AuditEvent, PeerWorker, StaffMember, Unit, Versioned
 
 
 class ConcurrentEditError(Exception):
@@ -23,14 +24,14 @@ class ConcurrentEditError(Exception):
     )
 
 
-def audit(*, by, action: str, obj: models.Model, summary: str = "") -> AuditEvent:
+def audit(*, by: User | None, action: str, obj: models.Model, summary: str = "") -> AuditEvent:
     return AuditEvent.objects.create(
         **_audit_fields(by=by, action=action, obj=obj, summary=summary)
     )
 
 
 def audit_many(
-    *, by, action: str, objects: Sequence[models.Model], summary: str = ""
+    *, by: User | None, action: str, objects: Sequence[models.Model], summary: str = ""
 ) -> list[AuditEvent]:
     """One audit row per object, as `audit` writes it, in one INSERT (imports write
     thousands). The objects must have their primary keys."""
@@ -44,9 +45,11 @@ def audit_many(
     )
 
 
-def _audit_fields(*, by, action: str, obj: models.Model, summary: str) -> dict[str, Any]:
+def _audit_fields(
+    *, by: User | None, action: str, obj: models.Model, summary: str
+) -> dict[str, Any]:
     return {
-        "actor_id": by.pk if getattr(by, "is_authenticated", False) else None,
+        "actor_id": by.pk if by is not None else None,
         "action": action,
         "object_type": obj._meta.label_lower,
         "object_id": obj.pk,
@@ -54,20 +57,18 @@ def _audit_fields(*, by, action: str, obj: models.Model, summary: str) -> dict[s
     }
 
 
-def save_versioned(
-    instance: models.Model, *, expected_version: int, changes: dict[str, Any]
-) -> str:
+def save_versioned(instance: Versioned, *, expected_version: int, changes: dict[str, Any]) -> str:
     """Apply changes only if nobody saved the row since `expected_version` was read.
 
     Returns the names of the fields that really changed, for the audit row.
     """
-    model = type(instance)
-    stored = model.objects.filter(pk=instance.pk).values(*_columns(model, changes)).first()
+    model = instance._meta.model
+    stored = model._default_manager.filter(pk=instance.pk).values(*_columns(model, changes)).first()
     for name, value in changes.items():
         setattr(instance, name, value)
     instance.full_clean()
     values = {name: getattr(instance, name) for name in changes}
-    updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
+    updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
         version=F("version") + 1, **values
     )
     if not updated:
@@ -76,14 +77,23 @@ def save_versioned(
     return _changed_names(model, stored or {}, changes)
 
 
-def _columns(model, changes: dict[str, Any]) -> list[str]:
-    return [model._meta.get_field(name).attname for name in changes]
+def _columns(model: type[models.Model], changes: dict[str, Any]) -> list[str]:
+    return [_attname(model, name) for name in changes]
 
 
-def _changed_names(model, stored: dict[str, Any], changes: dict[str, Any]) -> str:
-    names = []
+def _attname(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise ValueError(f"{name} is not a column of {model._meta.label}")
+    return field.attname
+
+
+def _changed_names(
+    model: type[models.Model], stored: dict[str, Any], changes: dict[str, Any]
+) -> str:
+    names: list[str] = []
     for name, value in changes.items():
-        attname = model._meta.get_field(name).attname
+        attname = _attname(model, name)
         new = value.pk if isinstance(value, models.Model) else value
         if stored.get(attname) != new:
             names.append(name)
@@ -93,7 +103,7 @@ def _changed_names(model, stored: dict[str, Any], changes: dict[str, Any]) -> st
 @transaction.atomic
 def unit_create(
     *,
-    by,
+    by: User,
     name: str,
     kind: str,
     organisation: str,
@@ -109,7 +119,7 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(*, unit: Unit, by, expected_version: int, **changes: Any) -> Unit:
+def unit_update(*, unit: Unit, by: User, expected_version: int, **changes: Any) -> Unit:
     """Change a unit's facts; refuses if someone else saved it in the meantime."""
     summary = save_versioned(unit, expected_version=expected_version, changes=changes)
     audit(by=by, action="unit_update", obj=unit, summary=summary)
@@ -119,7 +129,7 @@ def unit_update(*, unit: Unit, by, expected_version: int, **changes: Any) -> Uni
 @transaction.atomic
 def staff_create(
     *,
-    by,
+    by: User | None,
     name: str,
     email: str,
     unit: Unit,
@@ -127,7 +137,7 @@ def staff_create(
     phone: str = "",
     is_centre_staff: bool = False,
     active: bool = True,
-    user=None,
+    user: User | None = None,
 ) -> StaffMember:
     """Add a staff member to a unit."""
     member = StaffMember(
@@ -147,7 +157,9 @@ def staff_create(
 
 
 @transaction.atomic
-def staff_update(*, member: StaffMember, by, expected_version: int, **changes: Any) -> StaffMember:
+def staff_update(
+    *, member: StaffMember, by: User, expected_version: int, **changes: Any
+) -> StaffMember:
     """Change a staff member's facts; refuses if someone else saved them in the meantime."""
     if "email" in changes:
         changes["email"] = changes["email"].strip().lower()
@@ -159,7 +171,7 @@ def staff_update(*, member: StaffMember, by, expected_version: int, **changes: A
 @transaction.atomic
 def peer_create(
     *,
-    by,
+    by: User | None,
     name: str,
     email: str,
     unit: Unit,
@@ -169,7 +181,7 @@ def peer_create(
     phone: str = "",
     probation_months: int = 3,
     end_date: datetime.date | None = None,
-    user=None,
+    user: User | None = None,
 ) -> PeerWorker:
     """Register a peer worker: the staff member and the employment facts in one step."""
     member = staff_create(
@@ -195,7 +207,7 @@ def peer_create(
 @transaction.atomic
 def peer_employ(
     *,
-    by,
+    by: User | None,
     member: StaffMember,
     start_date: datetime.date,
     hours_per_week: int,
@@ -222,7 +234,7 @@ def peer_employ(
 
 
 @transaction.atomic
-def peer_update(*, peer: PeerWorker, by, expected_version: int, **changes: Any) -> PeerWorker:
+def peer_update(*, peer: PeerWorker, by: User, expected_version: int, **changes: Any) -> PeerWorker:
     """Change a peer worker's employment facts; refuses on a concurrent save."""
     summary = save_versioned(peer, expected_version=expected_version, changes=changes)
     audit(by=by, action="peer_update", obj=peer, summary=summary)

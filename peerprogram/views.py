@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
+import tablib
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import access, selectors, services
+from .access import AuthenticatedHttpRequest
 from .filters import PeerFilter, StaffFilter, UnitFilter
 from .forms import ImportUploadForm, PeerStaffForm, PeerWorkerForm, StaffMemberForm, UnitForm
 from .imports import (
@@ -27,17 +32,25 @@ from .imports import (
     run_import,
     take_checked,
 )
-from .resources import StaffResource, UnitResource
+from .models import StaffMember, Unit
+from .resources import ScopedResource, StaffResource, UnitResource
+
+if TYPE_CHECKING:
+    from django.shortcuts import SupportsGetAbsoluteUrl
+    from django_stubs_ext import StrOrPromise
+
+R = TypeVar("R")
+M = TypeVar("M", bound=Model)
 
 PAGE_SIZE = 50
 
 
-def page_of(request: HttpRequest, queryset):
+def page_of(request: HttpRequest, queryset: QuerySet[M]) -> Page[M]:
     """The page of a list asked for by ?page= (PAGE_SIZE rows)."""
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def int_or_zero(value) -> int:
+def int_or_zero(value: Any) -> int:
     """A posted number such as a version; anything unreadable counts as 0 (stale)."""
     try:
         return int(value)
@@ -45,7 +58,7 @@ def int_or_zero(value) -> int:
         return 0
 
 
-def apply_service(form, call) -> object | None:
+def apply_service(form: forms.BaseForm, call: Callable[[], R]) -> R | None:
     """Run a service; turn its refusals into form errors so nothing typed is lost."""
     try:
         return call()
@@ -62,7 +75,7 @@ def apply_service(form, call) -> object | None:
     return None
 
 
-def _preselected_unit(request: HttpRequest, units):
+def _preselected_unit(request: HttpRequest, units: QuerySet[Unit]) -> Unit | None:
     """The unit named in ?unit=, or the only unit the user can choose."""
     chosen = request.GET.get("unit", "")
     if chosen.isdigit():
@@ -71,15 +84,40 @@ def _preselected_unit(request: HttpRequest, units):
     return only[0] if len(only) == 1 else None
 
 
+@overload
 def handle_form(
-    request: HttpRequest,
-    form,
-    save,
+    request: AuthenticatedHttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[], SupportsGetAbsoluteUrl],
     *,
     success: str,
     template: str,
-    context: dict,
-    redirect_to=None,
+    context: dict[str, Any],
+) -> HttpResponse: ...
+
+
+@overload
+def handle_form(
+    request: AuthenticatedHttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[], object],
+    *,
+    success: str,
+    template: str,
+    context: dict[str, Any],
+    redirect_to: str | SupportsGetAbsoluteUrl,
+) -> HttpResponse: ...
+
+
+def handle_form(
+    request: AuthenticatedHttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[], Any],
+    *,
+    success: str,
+    template: str,
+    context: dict[str, Any],
+    redirect_to: str | SupportsGetAbsoluteUrl | None = None,
 ) -> HttpResponse:
     """The shape every form page shares: on a valid POST run the service (its refusals
     become form errors, nothing typed is lost), say what happened and redirect to the
@@ -96,7 +134,7 @@ def handle_form(
 
 
 @require_GET
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require(access.get_actor(request.user).manages_units)
     units = selectors.units_with_counts(access.units_for(request.user))
     unit_filter = UnitFilter(request.GET, queryset=units.order_by("name"))
@@ -112,7 +150,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def unit_create(request: HttpRequest) -> HttpResponse:
+def unit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require(access.can_create_unit(request.user))
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +162,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_for(request.user, pk)
     people = selectors.unit_people([unit])[0]
     return render(
@@ -135,7 +173,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_for(request.user, pk)
     may_choose_leader = access.can_edit_unit_leader(request.user)
     form = UnitForm(request.POST or None, instance=unit, may_choose_leader=may_choose_leader)
@@ -158,7 +196,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require(access.get_actor(request.user).manages_units)
     units = access.units_for(request.user)
     # Names repeat: the id decides between namesakes, so that pages do not overlap.
@@ -172,7 +210,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def staff_create(request: HttpRequest) -> HttpResponse:
+def staff_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = access.get_actor(request.user)
     access.require(actor.manages_units)
     units = access.editable_units_for(request.user)
@@ -191,7 +229,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = access.get_staff_for(request.user, pk)
     may_edit = access.may_edit_staff(request.user, member)
     # Only the mentees the viewer may see themselves.
@@ -206,7 +244,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = access.get_staff_for_edit(request.user, pk)
     actor = access.get_actor(request.user)
     form = StaffMemberForm(
@@ -234,7 +272,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def peer_list(request: HttpRequest) -> HttpResponse:
+def peer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require(access.get_actor(request.user).manages_units)
     units = access.units_for(request.user)
     peer_filter = PeerFilter(
@@ -253,7 +291,7 @@ def peer_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def peer_create(request: HttpRequest) -> HttpResponse:
+def peer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require(access.get_actor(request.user).manages_units)
     units = access.editable_units_for(request.user)
     initial = {"unit": _preselected_unit(request, units)}
@@ -279,7 +317,7 @@ def peer_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def peer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def peer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     peer = access.get_peer_for_edit(request.user, pk)
     form = PeerWorkerForm(request.POST or None, instance=peer)
     if request.method == "POST" and form.is_valid():
@@ -301,18 +339,24 @@ def peer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Import and export -------------------------------------------------------------
 
 
-def _unit_resource(request: HttpRequest) -> UnitResource:
+def _unit_resource(request: AuthenticatedHttpRequest) -> UnitResource:
     return UnitResource()
 
 
-def _staff_resource(request: HttpRequest) -> StaffResource:
+def _staff_resource(request: AuthenticatedHttpRequest) -> StaffResource:
     actor = access.get_actor(request.user)
     return StaffResource(
         units=access.editable_units_for(request.user), may_set_centre=actor.sees_programme
     )
 
 
-IMPORTS = {
+class ImportSpec(TypedDict):
+    resource: Callable[[AuthenticatedHttpRequest], ScopedResource]
+    allowed: Callable[[access.RequestUser], bool]
+    list_url: str
+
+
+IMPORTS: dict[str, ImportSpec] = {
     "units": {
         "resource": _unit_resource,
         "allowed": access.can_create_unit,
@@ -340,7 +384,7 @@ IMPORT_TITLES = {"units": _lazy("Import units"), "staff": _lazy("Import staff")}
 
 
 @require_http_methods(["GET", "POST"])
-def data_import(request: HttpRequest, kind: str) -> HttpResponse:
+def data_import(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     spec = IMPORTS[kind]
     access.require(spec["allowed"](request.user))
     return import_page(
@@ -355,20 +399,20 @@ def data_import(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def import_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
-    resource_factory,
+    resource_factory: Callable[[], ScopedResource],
     import_key: str,
     label: str,
-    title: str,
-    help_text: str,
+    title: StrOrPromise,
+    help_text: StrOrPromise,
     done_url: str,
 ) -> HttpResponse:
     """Upload → checked preview → confirm. The checked file waits in a CheckedImport row
     (imports.keep_checked), and the confirmation names the file's digest so that only the
     previewed file is imported."""
     form = ImportUploadForm()
-    context = {
+    context: dict[str, Any] = {
         "form": form,
         "title": title,
         "help_text": help_text,
@@ -427,9 +471,11 @@ def import_page(
 
 
 @require_GET
-def data_export(request: HttpRequest, kind: str) -> HttpResponse:
+def data_export(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     actor = access.get_actor(request.user)
     access.require(actor.manages_units)
+    resource: ScopedResource
+    queryset: QuerySet[Unit] | QuerySet[StaffMember]
     if kind == "units":
         resource = UnitResource()
         queryset = access.units_for(request.user).order_by("name")
@@ -447,7 +493,7 @@ def data_export(request: HttpRequest, kind: str) -> HttpResponse:
     return spreadsheet_response(resource.export(queryset=queryset), f"{kind}-{stamp}", file_format)
 
 
-def spreadsheet_response(dataset, name: str, file_format: str) -> HttpResponse:
+def spreadsheet_response(dataset: tablib.Dataset, name: str, file_format: str) -> HttpResponse:
     """A download of a tablib dataset as CSV (UTF-8 with BOM, for Excel) or XLSX, with
     cells that look like formulas escaped."""
     dataset = escape_for_spreadsheet(dataset)

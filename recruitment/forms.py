@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 import string
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from peerprogram.forms import DATE_WIDGET, VersionedFormMixin
-from peerprogram.models import PeerWorker, StaffMember
+from peerprogram.forms import DATE_WIDGET, VersionedFormMixin, label_choices, model_choice_field
+from peerprogram.models import PeerWorker, StaffMember, Unit
 
 from .models import (
     Applicant,
@@ -54,6 +55,8 @@ def clean_hours(hours: int | None) -> int | None:
 
 
 class VacancyForm(VersionedFormMixin, forms.ModelForm):
+    instance: Vacancy
+
     class Meta:
         model = Vacancy
         fields = [
@@ -67,9 +70,9 @@ class VacancyForm(VersionedFormMixin, forms.ModelForm):
         ]
         widgets = {"planned_start_date": DATE_WIDGET, "application_deadline": DATE_WIDGET}
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        model_choice_field(self, "unit").queryset = units
         if self.instance.pk:
             del self.fields["unit"]
             contacts = StaffMember.objects.filter(
@@ -79,8 +82,9 @@ class VacancyForm(VersionedFormMixin, forms.ModelForm):
             contacts = StaffMember.objects.filter(active=True).filter(
                 unit__in=units
             ) | StaffMember.objects.filter(active=True, is_centre_staff=True)
-        self.fields["contact_person"].queryset = contacts.select_related("unit").order_by("name")
-        self.fields["contact_person"].label_from_instance = lambda m: f"{m.name} ({m.unit})"
+        contact = model_choice_field(self, "contact_person")
+        contact.queryset = contacts.select_related("unit").order_by("name")
+        label_choices(contact, lambda m: f"{m.name} ({m.unit})")
         self.fields["title"].initial = _("Peer worker")
         _hours_widget_attrs(self.fields["hours_per_week"])
         self.add_version_field()
@@ -97,7 +101,7 @@ class VacancyForm(VersionedFormMixin, forms.ModelForm):
             )
         )
 
-    def clean_hours_per_week(self):
+    def clean_hours_per_week(self) -> int | None:
         return clean_hours(self.cleaned_data["hours_per_week"])
 
 
@@ -107,7 +111,7 @@ class PostingForm(VersionedFormMixin, forms.ModelForm):
         fields = ["posting_text"]
         widgets = {"posting_text": forms.Textarea(attrs={"rows": 22})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_version_field()
         self.helper = _helper()
@@ -122,19 +126,20 @@ class CommitteeMemberForm(forms.ModelForm):
         model = CommitteeMember
         fields = ["staff_member", "seat"]
 
-    def __init__(self, *args, vacancy: Vacancy, **kwargs):
+    def __init__(self, *args: Any, vacancy: Vacancy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         taken = vacancy.committee.values_list("staff_member_id", flat=True)
         # The unit's own staff, the Centre's staff, and peer workers of other units.
         reach = Q(unit_id=vacancy.unit_id) | Q(is_centre_staff=True) | Q(peer__isnull=False)
-        self.fields["staff_member"].queryset = (
+        model_choice_field(self, "staff_member").queryset = (
             StaffMember.objects.filter(reach, active=True)
             .exclude(pk__in=taken)
             .select_related("unit")
             .order_by("unit__name", "name")
         )
-        self.fields["staff_member"].label_from_instance = lambda m: (
-            f"{m.name} – {m.get_profession_display()}, {m.unit}"
+        label_choices(
+            model_choice_field(self, "staff_member"),
+            lambda m: f"{m.name} – {m.get_profession_display()}, {m.unit}",
         )
         self.helper = _helper(Layout(Row(Column("staff_member"), Column("seat"))))
 
@@ -145,7 +150,7 @@ class ApplicantForm(VersionedFormMixin, forms.ModelForm):
         fields = ["name", "email", "phone", "received_on"]
         widgets = {"received_on": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_version_field()
         self.helper = _helper(
@@ -159,7 +164,7 @@ class QuestionnaireForm(VersionedFormMixin, forms.ModelForm):
         fields = ["motivation", "recovery", "robustness", "readiness"]
         widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in fields}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["motivation"].help_text = _("Why does the applicant want this work?")
         self.add_version_field()
@@ -175,7 +180,7 @@ class DecisionForm(VersionedFormMixin, forms.ModelForm):
             "answer_given_on": DATE_WIDGET,
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_version_field()
         self.helper = _helper()
@@ -202,15 +207,17 @@ class InterviewForm(forms.ModelForm):
         fields = ["starts_at", "place", "video_link", "present"]
         widgets = {"present": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, vacancy: Vacancy, **kwargs):
+    def __init__(self, *args: Any, vacancy: Vacancy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["present"].queryset = vacancy.committee.select_related("staff_member")
+        present = model_choice_field(self, "present")
+        present.queryset = vacancy.committee.select_related("staff_member")
         self.helper = _helper(
             Layout("starts_at", Row(Column("place"), Column("video_link")), "present")
         )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("place") and not cleaned.get("video_link"):
             raise forms.ValidationError(_("Give a place or a video link."))
         return cleaned
@@ -225,7 +232,7 @@ class AssessmentForm(forms.ModelForm):
             "assessment": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -236,7 +243,7 @@ class ReferenceForm(forms.ModelForm):
         fields = ["referee", "checked_on", "summary"]
         widgets = {"checked_on": DATE_WIDGET, "summary": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -251,7 +258,7 @@ class HireForm(forms.Form):
         label=_("Probation (months)"), initial=3, min_value=0, max_value=12
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _hours_widget_attrs(self.fields["hours_per_week"])
         self.helper = _helper(
@@ -262,7 +269,7 @@ class HireForm(forms.Form):
             )
         )
 
-    def clean_hours_per_week(self):
+    def clean_hours_per_week(self) -> int | None:
         return clean_hours(self.cleaned_data["hours_per_week"])
 
 
@@ -272,7 +279,7 @@ class ChecklistItemForm(VersionedFormMixin, forms.ModelForm):
         fields = ["due_override", "note"]
         widgets = {"due_override": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["due_override"].help_text = _(
             "Leave empty to use the date computed from the start date."
@@ -288,7 +295,7 @@ class ChecklistItemAddForm(forms.ModelForm):
         widgets = {"due_override": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 2})}
         labels = {"due_override": _("Due date")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["due_override"].required = True
         self.helper = _helper(
@@ -306,7 +313,7 @@ class PostingTemplateForm(VersionedFormMixin, forms.ModelForm):
         fields = ["name", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 24})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].help_text = _(
             "Placeholders: {title}, {unit}, {hours}, {employment_form}, {start_date}, "
@@ -315,7 +322,7 @@ class PostingTemplateForm(VersionedFormMixin, forms.ModelForm):
         self.add_version_field()
         self.helper = _helper()
 
-    def clean_body(self):
+    def clean_body(self) -> str:
         body = self.cleaned_data["body"]
         try:
             fields = [(n, f, c) for _t, n, f, c in string.Formatter().parse(body) if n is not None]
@@ -362,7 +369,7 @@ class ChecklistTemplateItemForm(forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             Layout(

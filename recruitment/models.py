@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Self
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -451,6 +452,17 @@ class ChecklistTemplateItem(models.Model):
         return self.title
 
 
+def anchor_date(anchor: str, *, start: datetime.date, probation_months: int) -> datetime.date:
+    """The day a checklist task is counted from: the start, or the middle or end of the
+    probation."""
+    if anchor == Anchor.PROBATION_END:
+        return start + relativedelta(months=probation_months)
+    if anchor == Anchor.PROBATION_MIDDLE:
+        end = start + relativedelta(months=probation_months)
+        return start + (end - start) / 2
+    return start
+
+
 class Onboarding(models.Model):
     """The checklist's owner: first a vacancy, then (after the hire) the peer worker."""
 
@@ -481,21 +493,31 @@ class Onboarding(models.Model):
 
     @property
     def start_date(self) -> datetime.date:
-        if self.peer_id:
+        if self.peer is not None:
             return self.peer.start_date
-        return self.vacancy.planned_start_date
+        return self.vacancy_of_checklist.planned_start_date
+
+    @property
+    def vacancy_of_checklist(self) -> Vacancy:
+        """The vacancy of a checklist that has no peer worker yet: the database requires
+        one of the two (onboarding_has_vacancy_or_peer)."""
+        if self.vacancy is None:
+            raise ValueError("A checklist without a peer worker has a vacancy.")
+        return self.vacancy
 
     # Until the hire, the usual probation is planned for.
     VACANCY_PROBATION_MONTHS = 3
 
     @property
     def probation_months(self) -> int:
-        return self.peer.probation_months if self.peer_id else self.VACANCY_PROBATION_MONTHS
+        return (
+            self.peer.probation_months if self.peer is not None else self.VACANCY_PROBATION_MONTHS
+        )
 
     @property
     def published_on(self) -> datetime.date | None:
         """The day the vacancy's posting was published (None without a vacancy)."""
-        return self.vacancy.published_on if self.vacancy_id else None
+        return self.vacancy.published_on if self.vacancy is not None else None
 
     # A task whose date had passed before the checklist existed gets this long to catch up,
     # instead of being overdue from the first day.
@@ -513,19 +535,13 @@ class Onboarding(models.Model):
         return due
 
     def anchor_date(self, anchor: str) -> datetime.date:
-        start = self.start_date
-        if anchor == Anchor.PROBATION_END:
-            return start + relativedelta(months=self.probation_months)
-        if anchor == Anchor.PROBATION_MIDDLE:
-            end = start + relativedelta(months=self.probation_months)
-            return start + (end - start) / 2
-        return start
+        return anchor_date(anchor, start=self.start_date, probation_months=self.probation_months)
 
     @property
     def label(self) -> str:
-        if self.peer_id:
+        if self.peer is not None:
             return self.peer.name
-        return str(self.vacancy.title)
+        return str(self.vacancy_of_checklist.title)
 
 
 class ChecklistItem(models.Model):
@@ -577,7 +593,7 @@ class ChecklistItem(models.Model):
         return self.title
 
     @classmethod
-    def from_template(cls, onboarding: Onboarding, template: ChecklistTemplateItem):
+    def from_template(cls, onboarding: Onboarding, template: ChecklistTemplateItem) -> Self:
         """The onboarding's copy of a task of the Centre's standard list (not saved)."""
         return cls(
             onboarding=onboarding,

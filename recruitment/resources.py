@@ -4,10 +4,15 @@ flow as units and staff."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
+from import_export.instance_loaders import BaseInstanceLoader
+from tablib import Dataset
 
 from peerprogram.resources import ScopedResource, TextWidget
 
@@ -30,7 +35,9 @@ class FlexibleDateWidget(widgets.Widget):
 
     FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y")
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(
+        self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> datetime.date | None:
         if value in (None, ""):
             return None
         if isinstance(value, datetime.datetime):
@@ -47,7 +54,7 @@ class FlexibleDateWidget(widgets.Widget):
             _("“%(value)s” is not a date. Write it as 31.12.2026 or 2026-12-31.") % {"value": value}
         )
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Any, obj: Model | None = None, **kwargs: Any) -> str:
         return value.isoformat() if value else ""
 
 
@@ -79,14 +86,14 @@ class ApplicantResource(ScopedResource):
         skip_unchanged = True
         report_skipped = True
 
-    def __init__(self, *, vacancy: Vacancy):
+    def __init__(self, *, vacancy: Vacancy) -> None:
         super().__init__()
         self.vacancy = vacancy
 
     def required_columns(self) -> list[str]:
         return ["name"]
 
-    def before_import(self, dataset, **kwargs):
+    def before_import(self, dataset: Dataset, **kwargs: Any) -> None:
         dataset.headers = [
             DANISH_APPLICANT_HEADERS.get(str(h or "").strip().lower(), str(h or "").strip())
             for h in dataset.headers
@@ -96,20 +103,22 @@ class ApplicantResource(ScopedResource):
             dataset.append_col([""] * len(dataset), header="email")
         super().before_import(dataset, **kwargs)
 
-    def normalise_key(self, value):
+    def normalise_key(self, value: Any) -> str:
         return super().normalise_key(value).lower()
 
-    def get_instance(self, instance_loader, row):
+    def get_instance(
+        self, instance_loader: BaseInstanceLoader, row: dict[str, Any]
+    ) -> Applicant | None:
         # An applicant is found again by e-mail within this vacancy; no e-mail: a new one.
         email = str(row.get("email") or "").strip().lower()
         if not email:
             return None
         return Applicant.objects.filter(vacancy=self.vacancy, email=email).first()
 
-    def init_instance(self, row=None):
+    def init_instance(self, row: dict[str, Any] | None = None) -> Applicant:
         return Applicant(vacancy=self.vacancy)
 
-    def import_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance: Any, row: dict[str, Any], **kwargs: Any) -> None:
         if instance.pk:
             # An import only adds applicants; changes are made on the applicant's page,
             # where a concurrent edit is noticed.
@@ -121,7 +130,7 @@ class ApplicantResource(ScopedResource):
             instance.received_on = datetime.date.today()
         self.check_duplicate_key(row, kwargs.get("row_number", 0))
 
-    def after_save_instance(self, instance, row, **kwargs):
+    def after_save_instance(self, instance: Any, row: dict[str, Any], **kwargs: Any) -> None:
         if kwargs.get("dry_run"):
             return
         if not instance.stage_changes.exists():

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -24,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from education import selectors as education_selectors
+from peerprogram.models import PeerWorker, StaffMember
 
 from .models import (
     Anchor,
@@ -34,7 +37,11 @@ from .models import (
     Onboarding,
     Phase,
     Vacancy,
+    anchor_date,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(slots=True)
@@ -64,9 +71,15 @@ ITEM_ROW_FIELDS = (
 )
 
 
+# A checklist page's whole items, or the rows the lists read.
+Item = TypeVar("Item", ChecklistItem, ItemRow)
+# The checklist page's onboarding, or a list's row of one (ListedOnboarding).
+Owner = TypeVar("Owner", "Onboarding", "ListedOnboarding")
+
+
 @dataclass
-class ItemStatus:
-    item: ChecklistItem | ItemRow
+class ItemStatus(Generic[Item]):
+    item: Item
     due: datetime.date
     done_on: datetime.date | None
     done_by: str
@@ -91,19 +104,19 @@ class ItemStatus:
 
 
 @dataclass
-class Progress:
+class Progress(Generic[Owner, Item]):
     """A checklist's progress. `statuses` holds every task of one checklist; in the lists
     (onboarding_progress) the tasks ticked by hand are only counted, in `ticked`: about
     two in three tasks of a programme are, and working out their due dates (which change
     nothing once a task is done) was a third of a programme list's time."""
 
-    onboarding: Onboarding | ListedOnboarding  # the checklist page's, or a list's
-    statuses: list[ItemStatus]
+    onboarding: Owner
+    statuses: list[ItemStatus[Item]]
     ticked: int = 0
 
     # Computed once: lists and home pages read these several times per row.
     @cached_property
-    def applicable(self) -> list[ItemStatus]:
+    def applicable(self) -> list[ItemStatus[Item]]:
         return [s for s in self.statuses if s.applicable]
 
     @cached_property
@@ -123,12 +136,15 @@ class Progress:
         return round(100 * self.done / self.total) if self.total else 100
 
     @cached_property
-    def next_open(self) -> ItemStatus | None:
+    def next_open(self) -> ItemStatus[Item] | None:
         open_items = [s for s in self.applicable if s.state != "done"]
         return min(open_items, key=lambda s: s.due) if open_items else None
 
-    def by_phase(self) -> list[tuple[str, list[ItemStatus]]]:
-        groups: dict[str, list[ItemStatus]] = defaultdict(list)
+    def by_phase(
+        self: Progress[Onboarding, ChecklistItem],
+    ) -> list[tuple[StrOrPromise, list[ItemStatus[ChecklistItem]]]]:
+        """The checklist page's tasks (whole items) grouped by phase."""
+        groups: dict[str, list[ItemStatus[ChecklistItem]]] = defaultdict(list)
         for status in self.statuses:
             groups[status.item.phase].append(status)
         return [(Phase(p).label, groups[p]) for p in Phase.values if groups.get(p)]
@@ -142,11 +158,13 @@ SEAT_ANNOTATIONS = {seat: f"committee_{seat}_since" for seat in CommitteeMember.
 _BY_HAND = Q(done_on__isnull=False, derived_from="") & ~Q(anchor=Anchor.EDUCATION_COMPLETED)
 
 
-def _committee(onboardings: list[Onboarding]) -> dict[int, dict[str, datetime.date]]:
+def _committee(
+    onboardings: Sequence[Onboarding | ListedOnboarding],
+) -> dict[int, dict[str, datetime.date]]:
     """Vacancy id -> recommended seat -> the day it was first filled: from the annotations
     of with_committee_seats(), or (for onboardings read without them) in one query."""
     committee: dict[int, dict[str, datetime.date]] = defaultdict(dict)
-    unread = []
+    unread: list[int] = []
     for o in onboardings:
         if not o.vacancy_id:
             continue
@@ -167,12 +185,16 @@ def _committee(onboardings: list[Onboarding]) -> dict[int, dict[str, datetime.da
     return committee
 
 
+# A derived task's fact: the day it was done (None: not yet) and who or what did it.
+Fact = tuple[datetime.date | None, Any]
+
+
 def _derived_facts(
-    onboardings: list[Onboarding] | list[ListedOnboarding],
-) -> dict[int, dict[str, tuple]]:
+    onboardings: Sequence[Onboarding | ListedOnboarding],
+) -> dict[int, dict[str, Fact]]:
     """For each onboarding: derived kind -> (date or None, who/what), or absent if n/a.
     A peer's education and mentor come from one query (education.checklist_facts)."""
-    facts: dict[int, dict[str, tuple]] = {o.pk: {} for o in onboardings}
+    facts: dict[int, dict[str, Fact]] = {o.pk: {} for o in onboardings}
     committee = _committee(onboardings)
     peer_ids = [o.peer_id for o in onboardings if o.peer_id]
     education = education_selectors.checklist_facts(peer_ids) if peer_ids else {}
@@ -201,7 +223,9 @@ def _derived_facts(
     return facts
 
 
-def _due_dates(onboarding: Onboarding):
+def _due_dates(
+    onboarding: Onboarding | ListedOnboarding,
+) -> Callable[[str, int], datetime.date]:
     """Onboarding.due_for for many items of one onboarding: the anchor dates and the day
     the checklist started are worked out once, not once per item."""
     started = timezone.localdate(onboarding.created_at)
@@ -216,8 +240,13 @@ def _due_dates(onboarding: Onboarding):
     return due_for
 
 
-def _statuses(onboarding: Onboarding, items, facts, today) -> list[ItemStatus]:
-    statuses = []
+def _statuses(
+    onboarding: Onboarding | ListedOnboarding,
+    items: Iterable[Item],
+    facts: dict[str, Fact],
+    today: datetime.date,
+) -> list[ItemStatus[Item]]:
+    statuses: list[ItemStatus[Item]] = []
     due_for = _due_dates(onboarding)
     for item in items:
         if item.anchor == Anchor.EDUCATION_COMPLETED:
@@ -236,14 +265,14 @@ def _statuses(onboarding: Onboarding, items, facts, today) -> list[ItemStatus]:
                 statuses.append(ItemStatus(item, due, fact[0], fact[1], today=today))
         else:
             who = ""
-            if item.done_by_id:
+            if isinstance(item, ChecklistItem) and item.done_by is not None:
                 staff = getattr(item.done_by, "staff_member", None)
                 who = staff.name if staff else item.done_by.get_username()
             statuses.append(ItemStatus(item, due, item.done_on, who, today=today))
     return statuses
 
 
-def onboarding_progress(rows) -> list[Progress]:
+def onboarding_progress(rows: Iterable[tuple[Any, ...]]) -> list[ListProgress]:
     """The checklist status of many onboardings (counts, overdue, the next task) in a
     fixed number of queries. The statuses hold ItemRows of the tasks that are open, derived
     or shown only after the education (enough for lists and summaries, not for the
@@ -265,12 +294,12 @@ def onboarding_progress(rows) -> list[Progress]:
         .values_list("onboarding_id", "n")
     )
     items: dict[int, list[ItemRow]] = defaultdict(list)
-    rows = (
+    item_rows = (
         ChecklistItem.objects.filter(~_BY_HAND, onboarding_id__in=ids)
         .order_by("order", "pk")
         .values_list("onboarding_id", *ITEM_ROW_FIELDS)
     )
-    for onboarding_id, *values in rows:
+    for onboarding_id, *values in item_rows:
         items[onboarding_id].append(ItemRow(*values))
     return [
         Progress(o, _statuses(o, items[o.pk], facts[o.pk], today), ticked.get(o.pk, 0))
@@ -278,7 +307,7 @@ def onboarding_progress(rows) -> list[Progress]:
     ]
 
 
-def onboarding_detail(onboarding: Onboarding) -> Progress:
+def onboarding_detail(onboarding: Onboarding) -> ChecklistProgress:
     """One checklist with whole items: descriptions, notes, versions, who ticked them."""
     today = timezone.localdate()
     facts = _derived_facts([onboarding])
@@ -338,20 +367,29 @@ class ListedOnboarding:
 
     @property
     def label(self) -> str:
-        return self.peer_name if self.peer_id else str(self.vacancy_title)
+        return self.peer_name if self.peer_name is not None else str(self.vacancy_title)
 
     @property
     def start_date(self) -> datetime.date:
-        return self.peer_start_date if self.peer_id else self.planned_start_date
+        start = self.peer_start_date if self.peer_id else self.planned_start_date
+        if start is None:  # the database requires a vacancy or a peer worker
+            raise ValueError("A checklist has a vacancy or a peer worker.")
+        return start
 
     @property
     def probation_months(self) -> int:
-        if self.peer_id:
+        if self.peer_probation_months is not None:
             return self.peer_probation_months
         return Onboarding.VACANCY_PROBATION_MONTHS
 
-    # The model's own rule: it reads only start_date and probation_months.
-    anchor_date = Onboarding.anchor_date
+    def anchor_date(self, anchor: str) -> datetime.date:
+        """The model's own rule (Onboarding.anchor_date)."""
+        return anchor_date(anchor, start=self.start_date, probation_months=self.probation_months)
+
+
+# A list's progress of one checklist, and the checklist page's.
+ListProgress = Progress[ListedOnboarding, ItemRow]
+ChecklistProgress = Progress[Onboarding, ChecklistItem]
 
 
 # The order of the checklist overview and the summary PDF. The id decides between
@@ -360,7 +398,7 @@ class ListedOnboarding:
 LIST_ORDER = ("unit__name", "-created_at", "-pk")
 
 
-def for_lists(onboardings: QuerySet[Onboarding]) -> QuerySet:
+def for_lists(onboardings: QuerySet[Onboarding]) -> QuerySet[Onboarding, tuple[Any, ...]]:
     """The onboardings as rows of LIST_FIELDS (onboarding_progress makes them
     ListedOnboardings)."""
     return onboardings.select_related(None).values_list(*LIST_FIELDS)
@@ -384,15 +422,15 @@ def with_committee_seats(onboardings: QuerySet[Onboarding]) -> QuerySet[Onboardi
     return onboardings.annotate(**_FIRST_FILLED)
 
 
-def board(vacancy: Vacancy) -> list[tuple[str, str, list[Applicant]]]:
+def board(vacancy: Vacancy) -> list[tuple[str, StrOrPromise, list[Applicant]]]:
     """The applicants grouped by step, in pipeline order, then the ended ones."""
-    applicants = list(
+    applicants: list[Applicant] = list(
         vacancy.applicants.annotate(
             interview_count=Count("interviews", distinct=True),
             reference_count=Count("references", distinct=True),
         ).order_by("received_on", "name")
     )
-    columns = []
+    columns: list[tuple[str, StrOrPromise, list[Applicant]]] = []
     for stage in [*Applicant.PIPELINE, Applicant.Stage.REJECTED, Applicant.Stage.WITHDRAWN]:
         columns.append((stage.value, stage.label, [a for a in applicants if a.stage == stage]))
     return columns
@@ -403,7 +441,7 @@ def empty_seats(vacancy: Vacancy) -> list[str]:
     return [str(seat.label) for seat in CommitteeMember.RECOMMENDED if seat not in taken]
 
 
-def _count_of(rows: QuerySet) -> Subquery:
+def _count_of(rows: QuerySet[Any]) -> Subquery:
     """For annotating: the number of rows, as a correlated subquery (0 when none)."""
     counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     return Subquery(counted, output_field=IntegerField())
@@ -419,7 +457,7 @@ def vacancy_list(vacancies: QuerySet[Vacancy]) -> QuerySet[Vacancy]:
     ).order_by("-created_at", "-pk")  # the id decides between the same moment
 
 
-def paginate(rows: QuerySet, number, per_page: int) -> Page:
+def paginate(rows: QuerySet[Vacancy], number: Any, per_page: int) -> Page[Vacancy]:
     """A page of rows with the number of all rows counted beside them (COUNT(*) OVER ()),
     in one query: an empty list then costs as many queries as a full one, where a
     Paginator counts first and leaves the rows out when there are none."""
@@ -442,7 +480,7 @@ MAX_PAGE = 100_000
 
 
 def derived_label(kind: str) -> str:
-    return {
+    labels: dict[str, str] = {
         DerivedFrom.POSTING_PUBLISHED: _("Done when the vacancy is published."),
         DerivedFrom.COMMITTEE_COMPLETE: _(
             "Done when the four recommended committee seats are filled."
@@ -454,14 +492,15 @@ def derived_label(kind: str) -> str:
         DerivedFrom.MANDATORY_COURSES: _(
             "Done when every mandatory course is recorded as completed for the peer worker."
         ),
-    }.get(kind, "")
+    }
+    return labels.get(kind, "")
 
 
-def onboarding_of(peer) -> Onboarding | None:
+def onboarding_of(peer: PeerWorker) -> Onboarding | None:
     return Onboarding.objects.filter(peer=peer).first()
 
 
-def open_committee_seats(staff) -> QuerySet[CommitteeMember]:
+def open_committee_seats(staff: StaffMember) -> QuerySet[CommitteeMember]:
     """The hiring committees a person sits on for vacancies still being decided."""
     return (
         CommitteeMember.objects.filter(staff_member=staff)
@@ -470,7 +509,12 @@ def open_committee_seats(staff) -> QuerySet[CommitteeMember]:
     )
 
 
-def leader_overview(unit_ids) -> dict:
+class LeaderOverview(TypedDict):
+    vacancies: list[Vacancy]
+    checklists: list[ListProgress]
+
+
+def leader_overview(unit_ids: Iterable[int]) -> LeaderOverview:
     """For the leader's home page: open vacancies and the checklists with overdue tasks."""
     vacancies = list(
         vacancy_list(
@@ -483,4 +527,4 @@ def leader_overview(unit_ids) -> dict:
         without_cancelled(Onboarding.objects.filter(unit_id__in=unit_ids))
     ).order_by("-created_at", "-pk")[:20]
     progress = [p for p in onboarding_progress(onboardings) if p.done < p.total]
-    return {"vacancies": vacancies, "checklists": progress}
+    return LeaderOverview(vacancies=vacancies, checklists=progress)

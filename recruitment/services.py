@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 import importlib
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
@@ -33,11 +34,14 @@ from .models import (
 )
 from .models import Assessment as AssessmentModel
 
+if TYPE_CHECKING:
+    from .forms import ChecklistTemplateItemForm
+
 Status = Vacancy.Status
 Stage = Applicant.Stage
 
 # Which status may follow which.
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     Status.DRAFT: {Status.PUBLISHED, Status.CANCELLED},
     Status.PUBLISHED: {Status.CLOSED, Status.CANCELLED},
     Status.CLOSED: {Status.PUBLISHED, Status.CANCELLED},
@@ -63,7 +67,7 @@ def fill_placeholders(text: str, values: dict[str, object]) -> str:
     for a field a gigabyte wide ({title:>999999999}). Here anything but a known {name}
     stays as it is written; {{ and }} become { and }, as they did with str.format."""
 
-    def one(match: re.Match) -> str:
+    def one(match: re.Match[str]) -> str:
         token, name = match[0], match[1]
         if name is None:
             return token[0]
@@ -123,7 +127,7 @@ def _check_vacancy(vacancy: Vacancy, *, new: bool) -> None:
 @transaction.atomic
 def vacancy_create(
     *,
-    by,
+    by: User | None,
     unit: Unit,
     title: str,
     hours_per_week: int,
@@ -151,7 +155,7 @@ def vacancy_create(
         template=current_posting_template(), vacancy=vacancy
     )
     vacancy.save()
-    if unit.leader_id:
+    if unit.leader is not None:
         CommitteeMember.objects.create(
             vacancy=vacancy, staff_member=unit.leader, seat=CommitteeMember.Seat.LEADER
         )
@@ -161,7 +165,7 @@ def vacancy_create(
 
 
 @transaction.atomic
-def vacancy_update(*, vacancy: Vacancy, by, expected_version: int, **changes: Any) -> Vacancy:
+def vacancy_update(*, vacancy: Vacancy, by: User, expected_version: int, **changes: Any) -> Vacancy:
     """Change a vacancy's facts or posting; refuses on a concurrent save."""
     stored_deadline = (
         Vacancy.objects.filter(pk=vacancy.pk).values_list("application_deadline", flat=True).first()
@@ -175,7 +179,7 @@ def vacancy_update(*, vacancy: Vacancy, by, expected_version: int, **changes: An
 
 
 @transaction.atomic
-def vacancy_set_status(*, vacancy: Vacancy, by, status: str) -> Vacancy:
+def vacancy_set_status(*, vacancy: Vacancy, by: User | None, status: str) -> Vacancy:
     """Move a vacancy on (draft → published → closed, or cancelled); dates are recorded.
     A vacancy becomes filled only by hiring an applicant."""
     vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
@@ -185,7 +189,7 @@ def vacancy_set_status(*, vacancy: Vacancy, by, status: str) -> Vacancy:
             % {"current": vacancy.get_status_display(), "new": Status(status).label}
         )
     today = timezone.localdate()
-    fields = {
+    fields: dict[str, str] = {
         Status.PUBLISHED: "published_on",
         Status.CLOSED: "closed_on",
         Status.CANCELLED: "cancelled_on",
@@ -201,7 +205,9 @@ def vacancy_set_status(*, vacancy: Vacancy, by, status: str) -> Vacancy:
 
 
 @transaction.atomic
-def committee_add(*, vacancy: Vacancy, by, staff_member: StaffMember, seat: str) -> CommitteeMember:
+def committee_add(
+    *, vacancy: Vacancy, by: User | None, staff_member: StaffMember, seat: str
+) -> CommitteeMember:
     """Give a person a seat on the hiring committee."""
     if vacancy.status in (Status.FILLED, Status.CANCELLED):
         raise ValidationError(
@@ -225,7 +231,7 @@ def committee_add(*, vacancy: Vacancy, by, staff_member: StaffMember, seat: str)
 
 
 @transaction.atomic
-def committee_remove(*, member: CommitteeMember, by) -> None:
+def committee_remove(*, member: CommitteeMember, by: User) -> None:
     if member.assessments.exists():
         raise ValidationError(
             _("%(name)s has written an assessment and stays on the committee.")
@@ -239,7 +245,7 @@ def committee_remove(*, member: CommitteeMember, by) -> None:
 def applicant_add(
     *,
     vacancy: Vacancy,
-    by,
+    by: User | None,
     name: str,
     email: str = "",
     phone: str = "",
@@ -267,7 +273,7 @@ def applicant_add(
 
 @transaction.atomic
 def applicant_update(
-    *, applicant: Applicant, by, expected_version: int, **changes: Any
+    *, applicant: Applicant, by: User, expected_version: int, **changes: Any
 ) -> Applicant:
     """Contact facts, questionnaire answers, decision reason, answer date."""
     if applicant.anonymised_on:
@@ -278,7 +284,9 @@ def applicant_update(
 
 
 @transaction.atomic
-def applicant_move(*, applicant: Applicant, by, to_stage: str, note: str = "") -> Applicant:
+def applicant_move(
+    *, applicant: Applicant, by: User | None, to_stage: str, note: str = ""
+) -> Applicant:
     """Move an applicant to another step; each move is dated with who made it."""
     applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
     _refuse_if_anonymised(applicant)
@@ -305,7 +313,7 @@ def applicant_move(*, applicant: Applicant, by, to_stage: str, note: str = "") -
 def interview_schedule(
     *,
     applicant: Applicant,
-    by,
+    by: User | None,
     starts_at: datetime.datetime,
     place: str = "",
     video_link: str = "",
@@ -334,7 +342,7 @@ def assessment_record(
     *,
     interview: Interview,
     member: CommitteeMember,
-    by,
+    by: User,
     recovery_reflection: str,
     assessment: str = "",
     recommendation: str = "",
@@ -359,7 +367,7 @@ def assessment_record(
 
 @transaction.atomic
 def reference_add(
-    *, applicant: Applicant, by, referee: str, checked_on: datetime.date, summary: str
+    *, applicant: Applicant, by: User | None, referee: str, checked_on: datetime.date, summary: str
 ) -> ReferenceCheck:
     _refuse_if_anonymised(applicant)
     reference = ReferenceCheck(
@@ -379,7 +387,7 @@ def reference_add(
 def applicant_hire(
     *,
     applicant: Applicant,
-    by,
+    by: User | None,
     start_date: datetime.date,
     hours_per_week: int,
     employment_form: str,
@@ -491,7 +499,7 @@ def onboarding_create(
 
 
 @transaction.atomic
-def onboarding_start_for_peer(*, peer: PeerWorker, by) -> Onboarding:
+def onboarding_start_for_peer(*, peer: PeerWorker, by: User | None) -> Onboarding:
     """A checklist for a peer worker who was registered without a vacancy."""
     existing = Onboarding.objects.filter(peer=peer).first()
     if existing:
@@ -503,7 +511,7 @@ def onboarding_start_for_peer(*, peer: PeerWorker, by) -> Onboarding:
 
 @transaction.atomic
 def checklist_item_set_done(
-    *, item: ChecklistItem, by, done: bool, expected_version: int
+    *, item: ChecklistItem, by: User, done: bool, expected_version: int
 ) -> ChecklistItem:
     """Tick or untick an item by hand. Items derived from facts elsewhere are refused."""
     if item.derived_from:
@@ -522,7 +530,7 @@ def checklist_item_set_done(
 
 @transaction.atomic
 def checklist_item_update(
-    *, item: ChecklistItem, by, expected_version: int, **changes: Any
+    *, item: ChecklistItem, by: User, expected_version: int, **changes: Any
 ) -> ChecklistItem:
     """Change an item's due date or note (or, for unit-specific items, its text)."""
     summary = core.save_versioned(item, expected_version=expected_version, changes=changes)
@@ -534,7 +542,7 @@ def checklist_item_update(
 def checklist_item_add(
     *,
     onboarding: Onboarding,
-    by,
+    by: User,
     title: str,
     phase: str = Phase.ONBOARDING,
     responsible: str = Responsible.LEADER,
@@ -571,7 +579,7 @@ def standard_templates_ensure() -> None:
 
 @transaction.atomic
 def posting_template_save(
-    *, template: PostingTemplate | None, by, expected_version: int, name: str, body: str
+    *, template: PostingTemplate | None, by: User, expected_version: int, name: str, body: str
 ) -> PostingTemplate:
     """Save the Centre's posting template; existing postings keep their own text."""
     if template is None:
@@ -589,7 +597,9 @@ def posting_template_save(
 
 
 @transaction.atomic
-def checklist_template_item_save(*, form, by) -> ChecklistTemplateItem:
+def checklist_template_item_save(
+    *, form: ChecklistTemplateItemForm, by: User
+) -> ChecklistTemplateItem:
     """Save one item of the standard checklist (a ModelForm that has validated)."""
     item = form.save()
     core.audit(by=by, action="checklist_template_save", obj=item, summary=item.title)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .selectors import ListProgress
+
 # The summary of many checklists ----------------------------------------------------------
 #
 # The programme's summary lists every checklist: some 1,700 in a nation. WeasyPrint spends
@@ -45,7 +50,7 @@ def _line(cells: list[str], columns: list[tuple[str, int, bool]]) -> str:
     return "  ".join(parts).rstrip()
 
 
-def summary_row(progress, columns: list[tuple[str, int, bool]]) -> str:
+def summary_row(progress: ListProgress, columns: list[tuple[str, int, bool]]) -> str:
     """One checklist as one line of the summary."""
     onboarding = progress.onboarding
     widths = {title: width for title, width, _right in columns}
@@ -68,7 +73,7 @@ def summary_row(progress, columns: list[tuple[str, int, bool]]) -> str:
     return _line(cells, columns)
 
 
-def summary_pages(rows: list, *, with_unit: bool) -> tuple[str, list[str]]:
+def summary_pages(rows: list[ListProgress], *, with_unit: bool) -> tuple[str, list[str]]:
     """The heading line, and the rows' lines cut into pages (each page's lines as one
     text, one line a row)."""
     columns = summary_columns(with_unit=with_unit)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from education import selectors as education_selectors
 from mentoring import selectors as mentoring_selectors
 from peerprogram import access as core_access
+from peerprogram.access import AuthenticatedHttpRequest, RequestUser
+from peerprogram.forms import choice_field
 from peerprogram.html import select_options
-from peerprogram.models import hours_warning
+from peerprogram.models import PeerWorker, hours_warning
 from peerprogram.pdf import pdf_response
 from peerprogram.views import apply_service, handle_form, import_page, int_or_zero
 
@@ -47,7 +52,7 @@ from .summary import summary_pages
 
 
 @require_GET
-def vacancy_list(request: HttpRequest) -> HttpResponse:
+def vacancy_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     vacancies = selectors.vacancy_list(access.vacancies_for(request.user))
     status = request.GET.get("status", "open")
     if status == "open":
@@ -68,7 +73,7 @@ def vacancy_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def vacancy_create(request: HttpRequest) -> HttpResponse:
+def vacancy_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     core_access.require(core_access.get_actor(request.user).manages_units)
     units = core_access.editable_units_for(request.user)
     initial = {}
@@ -92,7 +97,7 @@ def vacancy_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def vacancy_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vacancy = access.get_vacancy_for(request.user, pk)
     may_manage = access.may_manage_vacancy(request.user, vacancy)
     # The committee is the leader's to put together (Centre staff are invited onto it).
@@ -125,7 +130,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def vacancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def vacancy_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vacancy = access.get_vacancy_for_edit(request.user, pk)
     form = VacancyForm(
         request.POST or None, instance=vacancy, units=core_access.editable_units_for(request.user)
@@ -146,9 +151,9 @@ def vacancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def vacancy_posting(request: HttpRequest, pk: int) -> HttpResponse:
+def vacancy_posting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vacancy = access.get_vacancy_for_edit(request.user, pk)
-    data = request.POST or None
+    data: Mapping[str, Any] | None = request.POST or None
     if request.method == "POST" and "rebuild" in request.POST:
         text = services.posting_render(
             template=services.current_posting_template(), vacancy=vacancy
@@ -176,7 +181,7 @@ def vacancy_posting(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def vacancy_posting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def vacancy_posting_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vacancy = access.get_vacancy_for(request.user, pk)
     return pdf_response(
         request,
@@ -187,7 +192,7 @@ def vacancy_posting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def vacancy_status(request: HttpRequest, pk: int) -> HttpResponse:
+def vacancy_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vacancy = access.get_vacancy_for_edit(request.user, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -203,7 +208,7 @@ def vacancy_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def committee_add(request: HttpRequest, pk: int) -> HttpResponse:
+def committee_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vacancy = access.get_vacancy_for_hiring(request.user, pk)
     form = CommitteeMemberForm(request.POST, vacancy=vacancy)
     if form.is_valid():
@@ -218,12 +223,12 @@ def committee_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(vacancy)
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect(vacancy)
 
 
 @require_POST
-def committee_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def committee_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(CommitteeMember, pk=pk)
     vacancy = access.get_vacancy_for_hiring(request.user, member.vacancy_id)
     try:
@@ -239,7 +244,7 @@ def committee_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def applicant_board(request: HttpRequest, pk: int) -> HttpResponse:
+def applicant_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vacancy = access.get_vacancy_with_applicants_for(request.user, pk)
     actor = core_access.get_actor(request.user)
     return render(
@@ -249,13 +254,13 @@ def applicant_board(request: HttpRequest, pk: int) -> HttpResponse:
             "vacancy": vacancy,
             "columns": selectors.board(vacancy),
             "may_decide": actor.is_admin or vacancy.unit_id in actor.led_unit_ids,
-            "move_choices": MoveForm().fields["to_stage"].choices,
+            "move_choices": choice_field(MoveForm(), "to_stage").choices,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-def applicant_create(request: HttpRequest, pk: int) -> HttpResponse:
+def applicant_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vacancy = access.get_vacancy_for_hiring(request.user, pk)
     form = ApplicantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -274,7 +279,7 @@ def applicant_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def applicant_import(request: HttpRequest, pk: int) -> HttpResponse:
+def applicant_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vacancy = access.get_vacancy_for_hiring(request.user, pk)
     if not vacancy.takes_applicants:
         messages.error(request, _("The vacancy takes no new applicants."))
@@ -295,7 +300,7 @@ def applicant_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def applicant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def applicant_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     applicant = access.get_applicant_for(request.user, pk)
     actor = core_access.get_actor(request.user)
     may_decide = actor.is_admin or applicant.vacancy.unit_id in actor.led_unit_ids
@@ -322,7 +327,7 @@ def applicant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def applicant_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     applicant = access.get_applicant_for_decision(request.user, pk)
     form = ApplicantForm(request.POST or None, instance=applicant)
     return handle_form(
@@ -340,7 +345,12 @@ def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _applicant_form_post(request, pk, form_class, title):
+def _applicant_form_post(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    form_class: type[QuestionnaireForm | DecisionForm],
+    title: str,
+) -> HttpResponse:
     """The questionnaire and the decision are posted from the applicant's page; on an
     error their form is shown alone, with what was typed."""
     applicant = access.get_applicant_for_decision(request.user, pk)
@@ -361,17 +371,17 @@ def _applicant_form_post(request, pk, form_class, title):
 
 
 @require_POST
-def applicant_questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
+def applicant_questionnaire(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _applicant_form_post(request, pk, QuestionnaireForm, _("Applicant questionnaire"))
 
 
 @require_POST
-def applicant_decision(request: HttpRequest, pk: int) -> HttpResponse:
+def applicant_decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _applicant_form_post(request, pk, DecisionForm, _("Decision"))
 
 
 @require_POST
-def applicant_move(request: HttpRequest, pk: int) -> HttpResponse:
+def applicant_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     applicant = access.get_applicant_for_decision(request.user, pk)
     form = MoveForm(request.POST)
     if form.is_valid():
@@ -388,7 +398,7 @@ def applicant_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
+def interview_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     applicant = access.get_applicant_for_decision(request.user, pk)
     form = InterviewForm(request.POST or None, vacancy=applicant.vacancy)
     return handle_form(
@@ -405,11 +415,10 @@ def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     interview = access.get_interview_for(request.user, pk)
     applicant = interview.applicant
-    seat = access.own_committee_seat(request.user, applicant.vacancy)
-    core_access.require(seat is not None)
+    seat = core_access.required(access.own_committee_seat(request.user, applicant.vacancy))
     existing = interview.assessments.filter(member=seat).first()
     form = AssessmentForm(request.POST or None, instance=existing)
     if request.method == "POST" and form.is_valid():
@@ -430,7 +439,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def reference_create(request: HttpRequest, pk: int) -> HttpResponse:
+def reference_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     applicant = access.get_applicant_for_decision(request.user, pk)
     form = ReferenceForm(request.POST or None)
     return handle_form(
@@ -445,7 +454,7 @@ def reference_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def applicant_hire(request: HttpRequest, pk: int) -> HttpResponse:
+def applicant_hire(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     applicant = access.get_applicant_for_decision(request.user, pk)
     vacancy = applicant.vacancy
     form = HireForm(
@@ -484,15 +493,15 @@ def applicant_hire(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def checklist_overview(request: HttpRequest) -> HttpResponse:
+def checklist_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = core_access.get_actor(request.user)
     core_access.require(actor.manages_units)
     onboardings = selectors.without_cancelled(access.onboardings_for(request.user))
     unit = request.GET.get("unit", "")
     if unit.isdigit():
         onboardings = onboardings.filter(unit_id=unit)
-    onboardings = selectors.for_lists(onboardings).order_by(*selectors.LIST_ORDER)
-    page = Paginator(onboardings, 50).get_page(request.GET.get("page"))
+    listed = selectors.for_lists(onboardings).order_by(*selectors.LIST_ORDER)
+    page = Paginator(listed, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "recruitment/checklist_overview.html",
@@ -505,14 +514,14 @@ def checklist_overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _unit_options(user, *, chosen: str) -> str:
+def _unit_options(user: RequestUser, *, chosen: str) -> str:
     """The unit filter's <option>s (600 for the whole programme of a nation)."""
     units = core_access.units_for(user).select_related(None).order_by("name")
     return select_options(units.values_list("pk", "name"), [chosen])
 
 
 @require_GET
-def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     onboarding = access.get_onboarding_for(request.user, pk)
     return render(
         request,
@@ -522,7 +531,7 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def checklist_item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist_item_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = access.get_checklist_item_for(request.user, pk)
     error = ""
     try:
@@ -550,7 +559,7 @@ def checklist_item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist_item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = access.get_checklist_item_for(request.user, pk)
     form = ChecklistItemForm(request.POST or None, instance=item)
     return handle_form(
@@ -570,7 +579,7 @@ def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def checklist_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist_item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     onboarding = access.get_onboarding_for(request.user, pk)
     form = ChecklistItemAddForm(request.POST or None)
     return handle_form(
@@ -587,14 +596,14 @@ def checklist_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def checklist_start(request: HttpRequest, peer_pk: int) -> HttpResponse:
+def checklist_start(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
     peer = core_access.get_peer_for_edit(request.user, peer_pk)
     onboarding = services.onboarding_start_for_peer(peer=peer, by=request.user)
     return redirect("recruitment:checklist", pk=onboarding.pk)
 
 
 @require_GET
-def onboarding_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def onboarding_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     onboarding = access.get_onboarding_for(request.user, pk)
     mentor = mentoring = education = None
     if peer := onboarding.peer:
@@ -616,7 +625,7 @@ def onboarding_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _education_summary(peer) -> education_selectors.Summary:
+def _education_summary(peer: PeerWorker) -> education_selectors.Summary:
     """education_summary(peer), reading the waiting list only when the peer has no seat:
     the PDF shows it only then."""
     participation = education_selectors.education_by_peer([peer.pk]).get(peer.pk)
@@ -631,7 +640,7 @@ def _education_summary(peer) -> education_selectors.Summary:
 
 
 @require_GET
-def onboarding_summary_pdf(request: HttpRequest) -> HttpResponse:
+def onboarding_summary_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = core_access.get_actor(request.user)
     core_access.require(actor.manages_units)
     onboardings = access.onboardings_for(request.user)
@@ -641,8 +650,8 @@ def onboarding_summary_pdf(request: HttpRequest) -> HttpResponse:
         onboardings = onboardings.filter(unit=unit)
     else:
         core_access.require(actor.sees_programme)
-    onboardings = selectors.for_lists(onboardings).order_by(*selectors.LIST_ORDER)
-    rows = selectors.onboarding_progress(onboardings)
+    listed = selectors.for_lists(onboardings).order_by(*selectors.LIST_ORDER)
+    rows = selectors.onboarding_progress(listed)
     heading, pages = summary_pages(rows, with_unit=unit is None)
     name = slugify(unit.name) if unit else "programmet"
     return pdf_response(
@@ -664,7 +673,7 @@ def onboarding_summary_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def posting_template_edit(request: HttpRequest) -> HttpResponse:
+def posting_template_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     core_access.require(access.may_edit_templates(request.user))
     template = PostingTemplate.objects.filter(active=True).order_by("-updated_at").first()
     form = PostingTemplateForm(request.POST or None, instance=template)
@@ -683,7 +692,7 @@ def posting_template_edit(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def checklist_template(request: HttpRequest) -> HttpResponse:
+def checklist_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     core_access.require(access.may_edit_templates(request.user))
     return render(
         request,
@@ -693,7 +702,9 @@ def checklist_template(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def checklist_template_item(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def checklist_template_item(
+    request: AuthenticatedHttpRequest, pk: int | None = None
+) -> HttpResponse:
     core_access.require(access.may_edit_templates(request.user))
     item = get_object_or_404(ChecklistTemplateItem, pk=pk) if pk else None
     form = ChecklistTemplateItemForm(request.POST or None, instance=item)

@@ -198,8 +198,13 @@ def _sqlite_dump(*, using: str, path: Path) -> dict[str, Any]:
 
 def _postgresql_dump(*, using: str, path: Path) -> dict[str, Any]:
     """pg_dump in a snapshot shared with a transaction of ours, which counts the same rows."""
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
     tool, tool_major = pg_tool("pg_dump")
-    server_major = connections[using].pg_version // 10000
+    connection = connections[using]
+    if not isinstance(connection, DatabaseWrapper):
+        raise BackupError(f"The database {using} is not PostgreSQL.")
+    server_major = connection.pg_version // 10000
     if tool_major < server_major:
         raise BackupError(
             f"pg_dump {tool_major} is older than the PostgreSQL server ({server_major}); pg_dump "

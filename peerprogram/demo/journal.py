@@ -11,6 +11,7 @@ import random
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from journal import services
@@ -97,7 +98,13 @@ def load(today: datetime.date) -> int:
     return created
 
 
-def _patients(peer, by, today, names, rng) -> list[Patient]:
+def _patients(
+    peer: PeerWorker,
+    by: User,
+    today: datetime.date,
+    names: list[tuple[str, str]],
+    rng: random.Random,
+) -> list[Patient]:
     # The demo peer's unit uses the references above; other units get their own.
     own = names is PATIENTS
     prefix = "".join(word[0] for word in peer.staff_member.unit.name.split()[:3]).upper()
@@ -116,8 +123,17 @@ def _patients(peer, by, today, names, rng) -> list[Patient]:
     return patients
 
 
-def _write(note: Note, by, rng, *, approve: bool = True, at=None) -> None:
+def _write(
+    note: Note,
+    by: User,
+    rng: random.Random,
+    *,
+    approve: bool = True,
+    at: datetime.datetime | None = None,
+) -> None:
     draft = services.draft_of(note)
+    if draft is None:
+        raise ValueError("A note being written has a draft.")
     texts = {
         "connectedness": rng.choice(CONNECTEDNESS) if rng.random() < 0.7 else "",
         "hope": rng.choice(HOPE) if rng.random() < 0.8 else "",
@@ -138,7 +154,16 @@ def _write(note: Note, by, rng, *, approve: bool = True, at=None) -> None:
             Note.objects.filter(pk=note.pk).update(created_at=at)
 
 
-def _notes(peer, by, patients, today, per_week, rng, *, showcase: bool) -> int:
+def _notes(
+    peer: PeerWorker,
+    by: User,
+    patients: list[Patient],
+    today: datetime.date,
+    per_week: int,
+    rng: random.Random,
+    *,
+    showcase: bool,
+) -> int:
     active = patients[:-1] if showcase else patients
     count = 0
     day = today - relativedelta(months=4)
@@ -165,10 +190,16 @@ def _notes(peer, by, patients, today, per_week, rng, *, showcase: bool) -> int:
     return count
 
 
-def _showcase(peer, by, patients, today, rng) -> int:
+def _showcase(
+    peer: PeerWorker,
+    by: User,
+    patients: list[Patient],
+    today: datetime.date,
+    rng: random.Random,
+) -> int:
     """A changed note (two versions), a draft, one entered in error, concerns, an ended patient."""
     first, second, third = patients[0], patients[1], patients[2]
-    changed = first.notes.filter(status=Note.Status.FINAL).order_by("created_at").first()
+    changed = first.notes.filter(status=Note.Status.FINAL).earliest("created_at")
     draft = services.note_revise(note=changed, peer=peer, by=by)
     services.draft_save(
         draft=draft,
@@ -190,12 +221,12 @@ def _showcase(peer, by, patients, today, rng) -> int:
     )
     _write(waiting, by, rng, approve=False)
 
-    wrong = third.notes.filter(status=Note.Status.FINAL).order_by("-created_at").first()
+    wrong = third.notes.filter(status=Note.Status.FINAL).latest("created_at")
     services.note_mark_error(
         note=wrong, by=by, reason="Skrevet på den forkerte patient. Rettet i et nyt notat."
     )
 
-    passed = first.notes.filter(status=Note.Status.FINAL).order_by("-created_at").first()
+    passed = first.notes.filter(status=Note.Status.FINAL).latest("created_at")
     services.concern_raise(note=passed, by=by)
     services.concern_record(
         note=passed,
@@ -203,7 +234,7 @@ def _showcase(peer, by, patients, today, rng) -> int:
         passed_to="Kontaktperson Mikkel Dahl",
         passed_at=timezone.now() - datetime.timedelta(days=2),
     )
-    open_concern = second.notes.filter(status=Note.Status.FINAL).order_by("-created_at").first()
+    open_concern = second.notes.filter(status=Note.Status.FINAL).latest("created_at")
     services.concern_raise(note=open_concern, by=by)
 
     ended = patients[-1]
@@ -217,7 +248,7 @@ def _showcase(peer, by, patients, today, rng) -> int:
     return 2
 
 
-def _group_notes(peer, by, today, rng) -> int:
+def _group_notes(peer: PeerWorker, by: User, today: datetime.date, rng: random.Random) -> int:
     count = 0
     day = today - relativedelta(months=4)
     while day < today:
@@ -242,9 +273,14 @@ def _group_notes(peer, by, today, rng) -> int:
     return count
 
 
-def _referrals(peer, today) -> int:
+def _referrals(peer: PeerWorker, today: datetime.date) -> int:
     unit = peer.staff_member.unit
-    colleague = unit.staff.exclude(pk=peer.staff_member_id).exclude(pk=unit.leader_id).first()
+    others = unit.staff.exclude(pk=peer.staff_member_id)
+    if unit.leader_id is not None:
+        others = others.exclude(pk=unit.leader_id)
+    colleague = others.first()
+    if colleague is None:
+        raise ValueError(f"{unit} has no colleague to refer patients to {peer}.")
     by = colleague.user or get_user_model().objects.get(username="admin")
     services.referral_create(
         by=by,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -10,12 +10,13 @@ from education import selectors as education_selectors
 from journal import selectors as journal_selectors
 from mentoring import selectors as mentoring_selectors
 from peerprogram import access, selectors
+from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.views import page_of
 from recruitment import selectors as recruitment_selectors
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = access.get_actor(request.user)
     context: dict = {"actor": actor}
     if actor.is_leader:
@@ -35,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["own_peer"] = actor.peer
         context["own_mentoring"] = own
         context["own_mentor"] = own[0].mentorship.mentor if own else None
-    if actor.is_mentor:
+    if actor.is_mentor and actor.staff:
         context["mentees"] = mentoring_selectors.health_of_mentees(actor.staff)
     if actor.staff:
         context["committee_seats"] = recruitment_selectors.open_committee_seats(actor.staff)
@@ -51,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def peer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def peer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     peer = access.get_peer_for(request.user, pk)
     actor = access.get_actor(request.user)
     may_edit = actor.sees_programme or peer.staff_member.unit_id in actor.led_unit_ids

@@ -1,5 +1,7 @@
 """Count the statistics' monthly figures again from the notes, e.g. after a bulk load."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from journal.services import peer_months_refresh
@@ -12,6 +14,6 @@ class Command(BaseCommand):
         "after loading notes some other way, for example seed_scale."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         months = peer_months_refresh()
         self.stdout.write(f"Counted {months} month(s) of peer work.")

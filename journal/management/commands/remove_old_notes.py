@@ -1,7 +1,9 @@
 """Remove the notes of patients whose peer support ended long ago. For a daily cron."""
 
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,10 +17,10 @@ class Command(BaseCommand):
         "log is kept. Safe to run every day: a second run removes nothing more."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Only count what would go.")
 
-    def handle(self, *args, dry_run: bool = False, **options):
+    def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
         months = settings.JOURNAL_RETENTION_MONTHS
         today = timezone.localdate()
         with transaction.atomic():

@@ -3,8 +3,10 @@
 Meant for a daily cron job; each reminder is sent at most once a day (ReminderSent).
 """
 
+import datetime
 import logging
 from collections import defaultdict
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,7 +21,7 @@ from mentoring.selectors import active_mentorships, health_rows
 logger = logging.getLogger(__name__)
 
 
-def _send_once(kind: str, key: str, day, to: str, subject: str, body: str) -> bool:
+def _send_once(kind: str, key: str, day: datetime.date, to: str, subject: str, body: str) -> bool:
     """Send and record the reminder, unless it was sent today. A failed send is not
     recorded, so the next run tries again; it does not stop the other reminders."""
     if ReminderSent.objects.filter(kind=kind, key=key, day=day).exists():
@@ -39,7 +41,7 @@ def _send_once(kind: str, key: str, day, to: str, subject: str, body: str) -> bo
 class Command(BaseCommand):
     help = "Send today's mentoring reminders (check-ins to mentors, warnings to leaders)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
         sent = {"checkin": 0, "leader": 0}
         with translation.override(settings.LANGUAGE_CODE):

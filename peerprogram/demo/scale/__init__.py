@@ -22,6 +22,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from . import courses, hiring, mentorships, notes, people
@@ -125,7 +126,7 @@ def seed(
 
 
 def row_counts() -> dict[str, int]:
-    models = [get_user_model()]
+    models: list[type[Model]] = [get_user_model()]
     for label in APPS:
         models += list(apps.get_app_config(label).get_models())
-    return {m._meta.label: m.objects.count() for m in models}
+    return {m._meta.label: m._default_manager.count() for m in models}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -33,9 +34,13 @@ from education.models import (
     next_weekday,
 )
 from education.services import series_dates
+from peerprogram.models import PeerWorker, StaffMember
 
 from . import texts
 from .base import World, aware, bulk, days, employed_on, weekday_on_or_after
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 S = Cohort.Status
 
@@ -62,10 +67,11 @@ def _starts(w: World) -> list[tuple[datetime.date, str]]:
 
 
 def _cohorts(w: World) -> list[tuple[Cohort, list[CohortModule]]]:
-    course = Course.objects.order_by("pk").first()
+    course = Course.objects.earliest("pk")
     modules = list(course.modules.order_by("number"))
     capacity = max(12, min(40, math.ceil(w.scale.peers / w.scale.cohorts) + 2))
-    rows, per_year = [], {}
+    rows: list[Cohort] = []
+    per_year: dict[int, int] = {}
     for index, (start, status) in enumerate(_starts(w)):
         per_year[start.year] = per_year.get(start.year, 0) + 1
         if not status:
@@ -84,7 +90,7 @@ def _cohorts(w: World) -> list[tuple[Cohort, list[CohortModule]]]:
             )
         )
     cohorts = bulk(Cohort, rows)
-    sessions = []
+    sessions: list[CohortModule] = []
     for cohort in cohorts:
         for index, module in enumerate(modules):
             sessions.append(
@@ -103,7 +109,8 @@ def _cohorts(w: World) -> list[tuple[Cohort, list[CohortModule]]]:
 def _enrolments(w: World, cohorts: list[tuple[Cohort, list[CohortModule]]]) -> None:
     rng, today, now = w.rng, w.today, w.now
     seats = {c.pk: 0 for c, _ in cohorts}
-    rows = []
+    rows: list[Enrolment] = []
+    sessions_of: dict[int, list[CohortModule]] = {}  # id(enrolment) -> its cohort's modules
     named = w.named["peer"]
     order = sorted(w.peers, key=lambda p: (p is not named, p.start_date))
     for peer in order:
@@ -132,7 +139,7 @@ def _enrolments(w: World, cohorts: list[tuple[Cohort, list[CohortModule]]]) -> N
                 continue
             status = Enrolment.Status.WAITING if full else Enrolment.Status.ENROLLED
             enrolment = _enrolment(cohort, peer, by, status, requested, None if full else requested)
-            enrolment.sessions = sessions
+            sessions_of[id(enrolment)] = sessions
             rows.append(enrolment)
             seats[cohort.pk] += not full
             break
@@ -153,14 +160,21 @@ def _enrolments(w: World, cohorts: list[tuple[Cohort, list[CohortModule]]]) -> N
                 seat_since=requested,
                 enrolled_by=w.user(w.centre_staff[1]),
             )
-            external.sessions = sessions
+            sessions_of[id(external)] = sessions
             rows.append(external)
             seats[cohort.pk] += 1
     bulk(Enrolment, rows)
-    _attendance(w, [e for e in rows if e.status == Enrolment.Status.ENROLLED])
+    _attendance(w, [(e, sessions_of[id(e)]) for e in rows if e.status == Enrolment.Status.ENROLLED])
 
 
-def _enrolment(cohort, peer, by, status, requested, seat_since) -> Enrolment:
+def _enrolment(
+    cohort: Cohort,
+    peer: PeerWorker,
+    by: User,
+    status: str,
+    requested: datetime.datetime,
+    seat_since: datetime.datetime | None,
+) -> Enrolment:
     return Enrolment(
         cohort=cohort,
         peer=peer,
@@ -172,20 +186,21 @@ def _enrolment(cohort, peer, by, status, requested, seat_since) -> Enrolment:
     )
 
 
-def _attendance(w: World, enrolments: list[Enrolment]) -> None:
+def _attendance(w: World, enrolments: list[tuple[Enrolment, list[CohortModule]]]) -> None:
     rng, today = w.rng, w.today
-    present, mentors, marked = [], set(), []
-    for enrolment in enrolments:
+    present: list[DayAttendance] = []
+    mentors: set[tuple[CohortModule, StaffMember]] = set()
+    marked: list[Enrolment] = []
+    for enrolment, sessions in enrolments:
         peer = enrolment.peer
         last_day = peer.end_date if peer and peer.end_date else today - days(1)
         count = 0
-        for session in enrolment.sessions:
-            for number, day in ((1, session.first_day), (2, next_weekday(session.first_day))):
+        for session in sessions:
+            for number, day in enumerate(session.days, 1):
                 if day <= last_day and day < today and rng.random() < 0.96:
                     present.append(DayAttendance(enrolment=enrolment, session=session, day=number))
                     count += 1
-        sessions = enrolment.sessions
-        end = next_weekday(sessions[-1].first_day)
+        end = sessions[-1].days[-1]
         if peer is None or end >= today:
             continue
         if count == 2 * len(sessions):
@@ -239,7 +254,9 @@ def _erfa(w: World) -> None:
         Audience.PEERS: (1, 1, 2, datetime.time(13, 0), datetime.time(14, 30)),
         Audience.MENTORS: (3, 3, 1, datetime.time(14, 0), datetime.time(15, 0)),
     }
-    series, meetings = [], []
+    series: list[MeetingSeries] = []
+    meetings: list[Meeting] = []
+    dated: list[tuple[Meeting, str, datetime.date]] = []  # each meeting's audience and day
     for audience, (interval, weekday, week, start, end) in rules.items():
         group = groups[audience]
         rule = MeetingSeries(
@@ -282,24 +299,24 @@ def _erfa(w: World) -> None:
                 meeting.status = Meeting.Status.CANCELLED
                 meeting.cancel_reason = texts.MEETING_CANCEL_REASON
             meetings.append(meeting)
+            dated.append((meeting, audience, day))
     bulk(MeetingSeries, series)
-    coming = [m for m in meetings if m.group.audience == Audience.PEERS and m.series_date >= today]
+    coming = [m for m, audience, day in dated if audience == Audience.PEERS and day >= today]
     chosen = coming[1] if len(coming) > 1 else None
     if chosen is not None:
         chosen.kind, chosen.topic = Meeting.Kind.EXTERNAL, texts.PROPOSALS[0][0]
     bulk(Meeting, meetings)
-    _erfa_attendance(w, meetings)
+    _erfa_attendance(w, dated)
     _proposals(w, groups[Audience.PEERS], chosen)
 
 
-def _erfa_attendance(w: World, meetings: list[Meeting]) -> None:
+def _erfa_attendance(w: World, meetings: list[tuple[Meeting, str, datetime.date]]) -> None:
     rng, today = w.rng, w.today
-    rows = []
-    for meeting in meetings:
-        day = meeting.series_date
+    rows: list[MeetingAttendance] = []
+    for meeting, audience, day in meetings:
         if day >= today or meeting.status == Meeting.Status.CANCELLED:
             continue
-        if meeting.group.audience == Audience.PEERS:
+        if audience == Audience.PEERS:
             people = [p.staff_member for p in w.peers if employed_on(p, day)]
             share = 0.55
         else:

@@ -10,7 +10,9 @@ does.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -19,7 +21,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from peerprogram.models import PeerWorker
+from peerprogram.models import PeerWorker, Unit
 from recruitment.models import (
     Anchor,
     Applicant,
@@ -40,9 +42,12 @@ from . import texts
 from .base import World, aware, bulk, days, employed_on, slug
 from .people import FORMS, HOURS
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 V = Vacancy.Status
 ST = Applicant.Stage
-PIPELINE = [ST.RECEIVED, ST.PREQUALIFICATION, ST.INTERVIEW, ST.REFERENCES, ST.OFFER]
+PIPELINE: list[str] = [ST.RECEIVED, ST.PREQUALIFICATION, ST.INTERVIEW, ST.REFERENCES, ST.OFFER]
 # The showcase vacancy in the named leader's unit: one applicant in each stage.
 SHOWCASE = [
     (ST.RECEIVED, ST.RECEIVED),
@@ -53,31 +58,37 @@ SHOWCASE = [
     (ST.REJECTED, ST.INTERVIEW),
     (ST.WITHDRAWN, ST.PREQUALIFICATION),
 ]
-SHARE = {V.FILLED: 1.0, V.CLOSED: 1.0, V.PUBLISHED: 0.6, V.CANCELLED: 0.4}
+SHARE: dict[str, float] = {V.FILLED: 1.0, V.CLOSED: 1.0, V.PUBLISHED: 0.6, V.CANCELLED: 0.4}
 
 
 def build(w: World) -> None:
     posting = current_posting_template()
-    vacancies = _vacancies(w)
+    vacancies, hired = _vacancies(w)
     with translation.override(settings.LANGUAGE_CODE):
         for vacancy in vacancies:
             vacancy.posting_text = posting_render(template=posting, vacancy=vacancy)
     bulk(Vacancy, vacancies)
     committees = _committees(w, vacancies)
-    _checklists(w, vacancies)
-    _applicants(w, vacancies, committees)
+    _checklists(w, vacancies, hired)
+    _applicants(w, vacancies, hired, committees)
 
 
 # Vacancies --------------------------------------------------------------------------
 
 
-def _vacancies(w: World) -> list[Vacancy]:
+# The peer worker hired for each filled vacancy, by id() of the vacancy (made before its pk).
+Hired = dict[int, PeerWorker]
+
+
+def _vacancies(w: World) -> tuple[list[Vacancy], Hired]:
     rng, today = w.rng, w.today
-    rows = []
+    rows: list[Vacancy] = []
+    hired: Hired = {}
     room = w.scale.applicants - len(SHOWCASE)  # each filled vacancy has its hired applicant
     for peer in w.peers:
         if len(rows) < room and peer.start_date >= w.years_ago() and rng.random() < 0.8:
             rows.append(_filled(w, peer))
+            hired[id(rows[-1])] = peer
     # Every status at least once, the published one first in the named leader's unit.
     statuses = [V.PUBLISHED, V.DRAFT, V.CLOSED, V.CANCELLED]
     for index in range(max(len(statuses), w.scale.peers // 8)):
@@ -87,26 +98,24 @@ def _vacancies(w: World) -> list[Vacancy]:
         else:
             status = rng.choices(statuses, [40, 15, 25, 20])[0]
         rows.append(_open(w, unit, status, today))
-    return rows
+    return rows, hired
 
 
-def _vacancy(w: World, unit, **fields) -> Vacancy:
-    vacancy = Vacancy(
+def _vacancy(w: World, unit: Unit, **fields: Any) -> Vacancy:
+    return Vacancy(
         unit=unit,
         title=f"Peermedarbejder til {unit.name}",
         contact_person=w.leader[unit.pk],
         created_by=w.leader_user(unit.pk),
         **fields,
     )
-    vacancy.hired = None
-    return vacancy
 
 
 def _filled(w: World, peer: PeerWorker) -> Vacancy:
     rng, start = w.rng, peer.start_date
     deadline = start - days(rng.randint(35, 60))
     published = deadline - days(rng.randint(14, 28))
-    vacancy = _vacancy(
+    return _vacancy(
         w,
         peer.staff_member.unit,
         hours_per_week=peer.hours_per_week,
@@ -119,13 +128,13 @@ def _filled(w: World, peer: PeerWorker) -> Vacancy:
         closed_on=deadline + days(1),
         filled_on=min(deadline + days(rng.randint(7, 20)), start - days(7), w.today),
     )
-    vacancy.hired = peer
-    return vacancy
 
 
-def _open(w: World, unit, status: str, today) -> Vacancy:
+def _open(w: World, unit: Unit, status: str, today: datetime.date) -> Vacancy:
     rng = w.rng
-    published = closed = cancelled = None
+    published: datetime.date | None = None
+    closed: datetime.date | None = None
+    cancelled: datetime.date | None = None
     if status == V.DRAFT:
         created = today - days(rng.randint(1, 20))
         deadline = today + days(rng.randint(14, 40))
@@ -163,7 +172,7 @@ def _committees(w: World, vacancies: list[Vacancy]) -> dict[int, list[CommitteeM
     """The leader on every committee; a staff representative (often the coming mentor),
     Centre staff and a peer worker from another unit once the vacancy is published."""
     rng = w.rng
-    committees = {}
+    committees: dict[int, list[CommitteeMember]] = {}
     for vacancy in vacancies:
         unit_id, added = vacancy.unit_id, timezone.localdate(vacancy.created_at)
         seats = [(w.leader[unit_id], CommitteeMember.Seat.LEADER)]
@@ -187,13 +196,13 @@ def _committees(w: World, vacancies: list[Vacancy]) -> dict[int, list[CommitteeM
 # Checklists -------------------------------------------------------------------------
 
 
-def _checklists(w: World, vacancies: list[Vacancy]) -> None:
+def _checklists(w: World, vacancies: list[Vacancy], hired_for: Hired) -> None:
     templates = list(ChecklistTemplateItem.objects.filter(active=True))
     onboardings = [
-        Onboarding(unit_id=v.unit_id, vacancy=v, peer=v.hired, created_at=v.created_at)
+        Onboarding(unit_id=v.unit_id, vacancy=v, peer=hired_for.get(id(v)), created_at=v.created_at)
         for v in vacancies
     ]
-    hired = {v.hired.pk for v in vacancies if v.hired}
+    hired = {p.pk for p in hired_for.values()}
     onboardings += [
         Onboarding(
             unit_id=p.staff_member.unit_id,
@@ -204,13 +213,15 @@ def _checklists(w: World, vacancies: list[Vacancy]) -> None:
         if p.pk not in hired
     ]
     bulk(Onboarding, onboardings)
-    items = []
+    items: list[ChecklistItem] = []
     for onboarding in onboardings:
         items += _items(w, onboarding, templates)
     bulk(ChecklistItem, items)
 
 
-def _items(w: World, onboarding: Onboarding, templates: list) -> list[ChecklistItem]:
+def _items(
+    w: World, onboarding: Onboarding, templates: list[ChecklistTemplateItem]
+) -> list[ChecklistItem]:
     """The standard items; the ticked-by-hand ones mostly done once their date has passed."""
     rng, today = w.rng, w.today
     peer, vacancy = onboarding.peer, onboarding.vacancy
@@ -221,7 +232,7 @@ def _items(w: World, onboarding: Onboarding, templates: list) -> list[ChecklistI
         until = min(until, peer.end_date)
     started = timezone.localdate(onboarding.created_at)
     unit_id = onboarding.unit_id
-    rows = []
+    rows: list[ChecklistItem] = []
     for t in templates:
         item = ChecklistItem.from_template(onboarding, t)
         rows.append(item)
@@ -242,7 +253,9 @@ def _items(w: World, onboarding: Onboarding, templates: list) -> list[ChecklistI
     return rows
 
 
-def _responsible_user(w: World, responsible: str, unit_id: int, peer):
+def _responsible_user(
+    w: World, responsible: str, unit_id: int, peer: PeerWorker | None
+) -> User | None:
     if responsible == Responsible.CENTRE:
         return w.user(w.rng.choice(w.centre_staff))
     if responsible == Responsible.MENTOR and peer is not None and peer.pk in w.mentor_now:
@@ -255,15 +268,15 @@ def _responsible_user(w: World, responsible: str, unit_id: int, peer):
 # Applicants -------------------------------------------------------------------------
 
 
-def _shares(w: World, vacancies: list[Vacancy]) -> dict[int, list[tuple[str, str]]]:
+def _shares(w: World, vacancies: list[Vacancy], hired: Hired) -> dict[int, list[tuple[str, str]]]:
     """(stage now, furthest step of the pipeline) for every applicant of every vacancy."""
     rng = w.rng
-    takers = [v for v in vacancies if v.status in SHARE and (v.published_on or v.hired)]
-    plans = {v.pk: [] for v in takers}
+    takers = [v for v in vacancies if v.status in SHARE and (v.published_on or id(v) in hired)]
+    plans: dict[int, list[tuple[str, str]]] = {v.pk: [] for v in takers}
     showcase = next(v for v in vacancies if v.status == V.PUBLISHED)
     plans[showcase.pk] += SHOWCASE
     for vacancy in takers:
-        if vacancy.hired:
+        if id(vacancy) in hired:
             plans[vacancy.pk].append((ST.HIRED, ST.OFFER))
     rest = w.scale.applicants - sum(len(p) for p in plans.values())
     extra = Counter(v.pk for v in rng.choices(takers, [SHARE[v.status] for v in takers], k=rest))
@@ -297,24 +310,38 @@ def _stage(w: World, status: str, offers: int) -> tuple[str, str]:
     return stage, stage
 
 
-def _applicants(w: World, vacancies: list[Vacancy], committees: dict) -> None:
+# An applicant's steps: (stage, the day they reached it).
+Steps = list[tuple[str, datetime.date]]
+
+
+def _applicants(
+    w: World,
+    vacancies: list[Vacancy],
+    hired: Hired,
+    committees: dict[int, list[CommitteeMember]],
+) -> None:
     today = w.today
     retention = today - relativedelta(months=settings.APPLICANT_RETENTION_MONTHS)
     with translation.override(settings.LANGUAGE_CODE):
         anonymous = gettext("Anonymised applicant #%(pk)s").split("%(pk)s")
     by_pk = {v.pk: v for v in vacancies}
-    applicants, steps_of = [], []
-    for pk, plans in _shares(w, vacancies).items():
+    applicants: list[Applicant] = []
+    steps_of: list[Steps] = []
+    for pk, plans in _shares(w, vacancies, hired).items():
         vacancy = by_pk[pk]
         gone = vacancy.ended_on is not None and vacancy.ended_on <= retention
         for stage, reached in plans:
-            applicant, steps = _applicant(w, vacancy, stage, reached, len(applicants))
-            if gone and stage != ST.HIRED:
+            applicant, steps = _applicant(
+                w, vacancy, stage, reached, len(applicants), hired.get(id(vacancy))
+            )
+            if gone and vacancy.ended_on is not None and stage != ST.HIRED:
                 _anonymise(applicant, anonymous[0], vacancy.ended_on, today)
             applicants.append(applicant)
             steps_of.append(steps)
     bulk(Applicant, applicants)
-    changes, interviews, references = [], [], []
+    changes: list[StageChange] = []
+    interviews: list[Interview] = []
+    references: list[ReferenceCheck] = []
     for applicant, steps in zip(applicants, steps_of, strict=True):
         vacancy = by_pk[applicant.vacancy_id]
         by = w.leader_user(vacancy.unit_id)
@@ -349,7 +376,14 @@ def _applicants(w: World, vacancies: list[Vacancy], committees: dict) -> None:
     )
 
 
-def _applicant(w: World, vacancy: Vacancy, stage: str, reached: str, number: int):
+def _applicant(
+    w: World,
+    vacancy: Vacancy,
+    stage: str,
+    reached: str,
+    number: int,
+    hired: PeerWorker | None,
+) -> tuple[Applicant, Steps]:
     """An applicant and the dated steps they took (received, …, the stage now)."""
     rng, today = w.rng, w.today
     cap = vacancy.filled_on or vacancy.cancelled_on or today
@@ -358,11 +392,12 @@ def _applicant(w: World, vacancy: Vacancy, stage: str, reached: str, number: int
     path = PIPELINE[: PIPELINE.index(reached) + 1]
     if stage not in path:
         path.append(stage)
-    day, steps = received, []
+    day = received
+    steps: Steps = []
     for step in path:
         if steps:
             day = min(day + days(rng.randint(2, 8)), cap)
-        if step == ST.HIRED:
+        if step == ST.HIRED and vacancy.filled_on is not None:
             day = vacancy.filled_on
         steps.append((step, day))
     first, last = rng.choice(texts.FIRST_NAMES), rng.choice(texts.LAST_NAMES)
@@ -374,10 +409,10 @@ def _applicant(w: World, vacancy: Vacancy, stage: str, reached: str, number: int
         received_on=received,
         stage=stage,
     )
-    if stage == ST.HIRED:
-        member = vacancy.hired.staff_member
+    if stage == ST.HIRED and hired is not None:
+        member = hired.staff_member
         applicant.name, applicant.email, applicant.phone = member.name, member.email, member.phone
-        applicant.hired_peer = vacancy.hired
+        applicant.hired_peer = hired
     if ST.PREQUALIFICATION in path:
         applicant.motivation = rng.choice(texts.APPLICANT_MOTIVATION)
         applicant.recovery = rng.choice(texts.APPLICANT_RECOVERY)
@@ -390,7 +425,7 @@ def _applicant(w: World, vacancy: Vacancy, stage: str, reached: str, number: int
     return applicant, steps
 
 
-def _anonymise(applicant: Applicant, name: str, ended, today) -> None:
+def _anonymise(applicant: Applicant, name: str, ended: datetime.date, today: datetime.date) -> None:
     applicant.name = name
     applicant.email = applicant.phone = ""
     for field in ("motivation", "recovery", "robustness", "readiness", "decision_reason"):
@@ -400,7 +435,9 @@ def _anonymise(applicant: Applicant, name: str, ended, today) -> None:
     )
 
 
-def _interview(w: World, applicant: Applicant, vacancy: Vacancy, steps, day) -> Interview:
+def _interview(
+    w: World, applicant: Applicant, vacancy: Vacancy, steps: Steps, day: datetime.date
+) -> Interview:
     """Held a few days after it was scheduled; a current one may lie ahead."""
     rng = w.rng
     later = steps[-1][0] != ST.INTERVIEW
@@ -418,8 +455,10 @@ def _interview(w: World, applicant: Applicant, vacancy: Vacancy, steps, day) -> 
     return interview
 
 
-def _references(w: World, applicant: Applicant, by, day) -> list[ReferenceCheck]:
-    rows = []
+def _references(
+    w: World, applicant: Applicant, by: User, day: datetime.date
+) -> list[ReferenceCheck]:
+    rows: list[ReferenceCheck] = []
     for referee, summary in w.rng.sample(texts.REFEREES, w.rng.randint(1, 2)):
         if applicant.anonymised_on:
             referee, summary = "–", ""
@@ -431,10 +470,13 @@ def _references(w: World, applicant: Applicant, by, day) -> list[ReferenceCheck]
     return rows
 
 
-def _present_and_assessed(w: World, interviews: list[Interview], committees: dict) -> None:
+def _present_and_assessed(
+    w: World, interviews: list[Interview], committees: dict[int, list[CommitteeMember]]
+) -> None:
     rng, now = w.rng, w.now
     Present = Interview.present.through
-    present, assessments = [], []
+    present: list[Any] = []
+    assessments: list[Assessment] = []
     for interview in interviews:
         applicant = interview.applicant
         for member in committees[applicant.vacancy_id]:

@@ -23,13 +23,14 @@ from mentoring.models import (
     Topic,
 )
 from mentoring.services import checkins_load, schedule_dates
+from peerprogram.models import PeerWorker, StaffMember
 
 from . import texts
 from .base import World, aware, bulk, days
 
 TIMES = [datetime.time(9, 0), datetime.time(10, 0), datetime.time(13, 0), datetime.time(14, 30)]
 # When each mentor task is usually done, in days from the start.
-TASK_DAYS = {
+TASK_DAYS: dict[str, int] = {
     MentorTask.STAFF_GROUP: 14,
     MentorTask.TASKS: 30,
     MentorTask.CHIME: 45,
@@ -58,7 +59,7 @@ def build(w: World) -> None:
             w.mentor_now[mentorship.peer.pk] = mentorship.mentor
     checkins_load(checkins=checkins)
     bulk(MentorshipTask, tasks)
-    first = {}
+    first: dict[int, tuple[StaffMember, datetime.date]] = {}
     for mentorship, _, _ in plans:
         start = first.get(mentorship.mentor.pk)
         if start is None or mentorship.start_date < start[1]:
@@ -91,7 +92,7 @@ def _away_periods(w: World) -> dict[int, list[tuple[datetime.date, datetime.date
     return periods
 
 
-def _mentorships_of(w: World, peer) -> list[Mentorship]:
+def _mentorships_of(w: World, peer: PeerWorker) -> list[Mentorship]:
     """One mentorship from the start; some peers changed mentor once; a peer who left
     ended theirs on the last day."""
     unit_id = peer.staff_member.unit_id
@@ -135,14 +136,16 @@ def _mentorships_of(w: World, peer) -> list[Mentorship]:
     return made
 
 
-def _dates(w: World, mentorship: Mentorship, away) -> tuple[list, list]:
+def _dates(
+    w: World, mentorship: Mentorship, away: list[tuple[datetime.date, datetime.date]]
+) -> tuple[list[datetime.date], list[datetime.date]]:
     start, today = mentorship.start_date, w.today
     last = mentorship.end_date or datetime.date.max
     weekly = schedule_dates(
         start=start, weekday=mentorship.weekday, count=settings.MENTORING_WEEKS, away=away
     )
     weekly = [d for d in weekly if d <= last]
-    monthly = []
+    monthly: list[datetime.date] = []
     series_start = start + relativedelta(months=6)
     if series_start <= min(last, today):
         mentorship.rhythm = Mentorship.Rhythm.MONTHLY
@@ -161,7 +164,9 @@ def _dates(w: World, mentorship: Mentorship, away) -> tuple[list, list]:
     return weekly, monthly
 
 
-def _checkins(w: World, mentorship: Mentorship, weekly: list, monthly: list) -> list[CheckIn]:
+def _checkins(
+    w: World, mentorship: Mentorship, weekly: list[datetime.date], monthly: list[datetime.date]
+) -> list[CheckIn]:
     rng, today = w.rng, w.today
     dates = sorted(weekly + monthly)
     past = [d for d in dates if d < today]

@@ -12,6 +12,8 @@ entered in error, a few carry a concern (some not yet passed on).
 from __future__ import annotations
 
 import datetime
+import random
+from typing import Any
 
 from django.db.models import OuterRef, Subquery
 
@@ -26,6 +28,7 @@ from journal.models import (
     Place,
     Referral,
 )
+from peerprogram.models import PeerWorker, Unit
 
 from . import texts
 from .base import Weighted, World, aware, bulk, days, employed_on, weekday_on_or_after
@@ -61,12 +64,20 @@ class Case:
 
     __slots__ = ("patient", "primary", "transfer", "co", "first", "last", "count")
 
-    def __init__(self, patient, primary, transfer, co, first, last) -> None:
+    def __init__(
+        self,
+        patient: Patient,
+        primary: PeerWorker,
+        transfer: PeerWorker | None,
+        co: PeerWorker | None,
+        first: datetime.date,
+        last: datetime.date,
+    ) -> None:
         self.patient, self.primary, self.transfer, self.co = patient, primary, transfer, co
         self.first, self.last, self.count = first, last, 0
 
     @property
-    def peers(self):
+    def peers(self) -> list[PeerWorker]:
         return [p for p in (self.primary, self.transfer, self.co) if p is not None]
 
 
@@ -87,7 +98,7 @@ def build(w: World) -> None:
     journal_services.peer_months_refresh()
 
 
-def _prefix(unit) -> str:
+def _prefix(unit: Unit) -> str:
     words = [word for word in unit.name.replace(",", " ").split() if word[0].isalpha()]
     return "".join(word[0] for word in words[:3]).upper()
 
@@ -117,7 +128,9 @@ def _cases(w: World) -> list[Case]:
             consent = _early(w, first, today - days(45))
         else:
             consent = _early(w, first, (peer.end_date or today) - days(7))
-        ended_on = transfer = co = None
+        ended_on: datetime.date | None = None
+        transfer: PeerWorker | None = None
+        co: PeerWorker | None = None
         if peer.end_date:
             takers = [q for q in colleagues if q.start_date <= peer.end_date]
             if takers and rng.random() < 0.4:
@@ -161,7 +174,7 @@ def _referrals(w: World, cases: list[Case]) -> None:
     rng, today = w.rng, w.today
     rows = []
 
-    def referral(peer, when, **fields) -> Referral:
+    def referral(peer: PeerWorker, when: datetime.date, **fields: Any) -> Referral:
         unit_id = peer.staff_member.unit_id
         route = ROUTES.pick(rng)
         return Referral(
@@ -241,7 +254,7 @@ def _allocate(w: World, cases: list[Case]) -> None:
             case.count += 1
 
 
-def _contents(rng, size: int = 400) -> list[dict[str, str]]:
+def _contents(rng: random.Random, size: int = 400) -> list[dict[str, str]]:
     """A pool of note texts drawn from the Danish sentences, as the demo journal writes them."""
     pool = []
     for _ in range(size):
@@ -286,7 +299,9 @@ def _notes(w: World, cases: list[Case]) -> None:
         active = case.patient.status == Patient.Status.ACTIVE
         for position, day in enumerate(dated):
             writer = case.primary
-            if case.transfer is not None and day > case.primary.end_date:
+            # A patient is transferred only from a peer worker who left.
+            end = case.primary.end_date
+            if case.transfer is not None and end is not None and day > end:
                 writer = case.transfer
             elif case.co is not None and day >= case.co.start_date and rng.random() < 0.2:
                 writer = case.co
@@ -310,7 +325,7 @@ def _notes(w: World, cases: list[Case]) -> None:
     Note.objects.exclude(error_reason="").update(status=Note.Status.ERROR, current=current)
 
 
-def _became(rng, *, waiting: bool, recent: bool) -> set[str]:
+def _became(rng: random.Random, *, waiting: bool, recent: bool) -> set[str]:
     chance = rng.random()
     if chance < 0.003:
         return {ERROR}
@@ -322,7 +337,14 @@ def _became(rng, *, waiting: bool, recent: bool) -> set[str]:
     return became
 
 
-def _note(w: World, case: Case, writer, day: datetime.date, text: dict, became: set[str]):
+def _note(
+    w: World,
+    case: Case,
+    writer: PeerWorker,
+    day: datetime.date,
+    text: dict[str, str],
+    became: set[str],
+) -> tuple[Note, list[NoteVersion]]:
     rng, now = w.rng, w.now
     written = aware(day, rng.randint(9, 15), rng.choice((0, 15, 30, 45)))
     # A draft until the final update (a final note needs its current version first).
@@ -361,7 +383,9 @@ def _note(w: World, case: Case, writer, day: datetime.date, text: dict, became: 
     return note, versions
 
 
-def _copy(version: NoteVersion, number: int, status: str, approved) -> NoteVersion:
+def _copy(
+    version: NoteVersion, number: int, status: str, approved: datetime.datetime | None
+) -> NoteVersion:
     fields = {name: getattr(version, name) for name in (*CHIME_FIELDS, "patient_words")}
     return NoteVersion(
         note=version.note,
@@ -379,7 +403,7 @@ def _copy(version: NoteVersion, number: int, status: str, approved) -> NoteVersi
     )
 
 
-def _flush(w: World, buffer: list) -> None:
+def _flush(w: World, buffer: list[tuple[Note, list[NoteVersion]]]) -> None:
     """Insert a chunk of notes and their versions; log the co-writing of the recent ones."""
     if not buffer:
         return

@@ -8,7 +8,9 @@ what its role needs.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
@@ -29,7 +31,13 @@ KIND_WEIGHTS = Weighted(
     {K.FACT: 35, K.OUTPATIENT: 25, K.INPATIENT: 20, K.MUNICIPAL: 15, K.OTHER: 5}
 )
 # How much staff (and how many peer workers) a unit of each kind has, relatively.
-KIND_SIZE = {K.FACT: 1.5, K.OUTPATIENT: 1.2, K.INPATIENT: 2.0, K.MUNICIPAL: 0.8, K.OTHER: 0.5}
+KIND_SIZE: dict[str, float] = {
+    K.FACT: 1.5,
+    K.OUTPATIENT: 1.2,
+    K.INPATIENT: 2.0,
+    K.MUNICIPAL: 0.8,
+    K.OTHER: 0.5,
+}
 LEADER_PROFESSIONS = [P.NURSE, P.PSYCHOLOGIST, P.DOCTOR, P.SOCIAL_WORKER, P.OT]
 COLLEAGUE_PROFESSIONS = Weighted(
     {
@@ -122,7 +130,7 @@ class Plan:
         "start", "end",
     )  # fmt: skip
 
-    def __init__(self, w: World, number: int, unit: Unit, profession: str, **extra) -> None:
+    def __init__(self, w: World, number: int, unit: Unit, profession: str, **extra: Any) -> None:
         first, last = w.rng.choice(texts.FIRST_NAMES), w.rng.choice(texts.LAST_NAMES)
         self.name = f"{first} {last}"
         self.email = f"{slug(first)}.{slug(last)}{number}@{texts.DOMAIN}"
@@ -132,10 +140,11 @@ class Plan:
         self.centre = extra.get("centre", False)
         self.active = extra.get("active", True)
         self.login = extra.get("login", "")
-        self.start = self.end = None
+        self.start: datetime.date | None = None
+        self.end: datetime.date | None = None
 
 
-def _share(w: World, total: int, base: int) -> Counter:
+def _share(w: World, total: int, base: int) -> Counter[int]:
     """How many of `total` each unit gets: `base` each, the rest by the kind's size."""
     counts = Counter({u.pk: base for u in w.units})
     rest = total - base * len(w.units)
@@ -144,10 +153,10 @@ def _share(w: World, total: int, base: int) -> Counter:
     return counts
 
 
-def _staff_plans(w: World) -> dict[str, list]:
+def _staff_plans(w: World) -> dict[str, list[Plan]]:
     s = w.scale
     number = iter(range(1, 10**9))
-    centre = []
+    centre: list[Plan] = []
     for index in range(s.centre_staff):
         login = ""
         if index == 1:
@@ -159,7 +168,9 @@ def _staff_plans(w: World) -> dict[str, list]:
 
     staff_counts = _share(w, s.staff - s.centre_staff, 2)
     peer_counts = _share(w, s.peers, 1)
-    leaders, colleagues, peers = [], [], []
+    leaders: list[Plan] = []
+    colleagues: list[Plan] = []
+    peers: list[Plan] = []
     for position, unit in enumerate(w.units):
         numbered = position  # unit 0 holds the named logins, unit n the n-th numbered ones
         leaders.append(
@@ -191,16 +202,17 @@ def _employment(w: World, plan: Plan, *, anchor: bool) -> None:
     today = w.today
     oldest = today - relativedelta(months=36)
     if plan.login == "peer":
-        plan.start = (today - relativedelta(months=20)).replace(day=1)
+        start = (today - relativedelta(months=20)).replace(day=1)
     elif anchor:
-        plan.start = w.date_between(oldest, today - days(120))
+        start = w.date_between(oldest, today - days(120))
     elif w.rng.random() < 0.04:
-        plan.start = today + relativedelta(months=1, day=1)
+        start = today + relativedelta(months=1, day=1)
     else:
-        plan.start = w.date_between(oldest, today - days(14))
-        if plan.start < today - relativedelta(months=8) and w.rng.random() < 0.08:
-            plan.end = w.date_between(plan.start + relativedelta(months=4), today - days(7))
+        start = w.date_between(oldest, today - days(14))
+        if start < today - relativedelta(months=8) and w.rng.random() < 0.08:
+            plan.end = w.date_between(start + relativedelta(months=4), today - days(7))
             plan.active = False
+    plan.start = start
 
 
 def _login(role: str, position: int, count: int) -> str:
@@ -209,7 +221,7 @@ def _login(role: str, position: int, count: int) -> str:
     return f"{role}-{position}" if position <= count else ""
 
 
-def _logins_and_staff(w: World, plans: dict[str, list]) -> dict[int, StaffMember]:
+def _logins_and_staff(w: World, plans: dict[str, list[Plan]]) -> dict[int, StaffMember]:
     User = get_user_model()
     everyone = [plan for group in plans.values() for plan in group]
     users = bulk(
@@ -264,10 +276,12 @@ def _logins_and_staff(w: World, plans: dict[str, list]) -> dict[int, StaffMember
     return by_plan
 
 
-def _peers(w: World, plans: dict[str, list], by_plan: dict[int, StaffMember]) -> None:
+def _peers(w: World, plans: dict[str, list[Plan]], by_plan: dict[int, StaffMember]) -> None:
     rows = []
     for plan in plans["peers"]:
         member = by_plan[id(plan)]
+        if plan.start is None:
+            raise ValueError("A peer worker's plan has a start date (_employment).")
         peer = PeerWorker(
             staff_member=member,
             start_date=plan.start,

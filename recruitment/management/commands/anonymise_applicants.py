@@ -1,7 +1,9 @@
 """Anonymise applicants who were not hired, after the retention period. For a daily cron."""
 
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,12 +16,12 @@ class Command(BaseCommand):
         "cancelled more than APPLICANT_RETENTION_MONTHS ago. Safe to run every day."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--dry-run", action="store_true", help="Only list who would be anonymised."
         )
 
-    def handle(self, *args, dry_run: bool = False, **options):
+    def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
         months = settings.APPLICANT_RETENTION_MONTHS
         today = timezone.localdate()
         if dry_run:

@@ -1,9 +1,10 @@
 """Write a consistent archive of the database. For a nightly cron."""
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
 from peerprogram.backup.archive import backup_create
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         "postgresql-client)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--output",
             type=Path,
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="The database to back up.")
 
-    def handle(self, *args, output, database: str, **options):
+    def handle(self, *args: Any, output: Path, database: str, **options: Any) -> None:
         archive, manifest = backup_create(using=database, output_dir=Path(output))
         rows = sum(manifest["row_counts"].values())
         self.stdout.write(

@@ -1,8 +1,9 @@
 """Bring a backup archive back into an empty database, and prove that it is all there."""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
 from peerprogram.backup.archive import backup_restore, pending_migrations
@@ -17,13 +18,13 @@ class Command(BaseCommand):
         "pg_restore (Debian package postgresql-client)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("archive", type=Path, help="A peerprogram-….tar.gz file.")
         parser.add_argument(
             "--database", default=DEFAULT_DB_ALIAS, help="The empty database to restore into."
         )
 
-    def handle(self, *args, archive, database: str, **options):
+    def handle(self, *args: Any, archive: Path, database: str, **options: Any) -> None:
         manifest = backup_restore(archive=Path(archive), using=database)
         rows = sum(manifest["row_counts"].values())
         self.stdout.write(

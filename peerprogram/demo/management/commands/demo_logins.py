@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 LOGINS = [
@@ -14,7 +16,7 @@ LOGINS = [
 class Command(BaseCommand):
     help = "Print the demo logins."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write("\nDemo logins (password: demo)")
         for username, role in LOGINS:
             self.stdout.write(f"  {username:<8} {role}")

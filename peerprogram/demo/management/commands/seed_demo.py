@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
 from mentoring.models import MentorIntroduction
 from peerprogram.demo import journal as journal_demo
 from peerprogram.models import PeerWorker, StaffMember, Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from education.models import CohortModule, Enrolment
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented password of the fictional demo logins
 ORGANISATION = "Psykiatrien, Region Nord (fiktiv)"
@@ -150,10 +157,10 @@ def _email(name: str) -> str:
 class Command(BaseCommand):
     help = "Load the fictional demo programme (idempotent). Refuses when DEBUG is off."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off: this looks like production. The demo data has known passwords; "
@@ -219,7 +226,9 @@ class Command(BaseCommand):
         self.created += journal_demo.load(today)
         return self.created
 
-    def _mentorship(self, peer, mentor_name: str, start: datetime.date, today) -> None:
+    def _mentorship(
+        self, peer: PeerWorker, mentor_name: str, start: datetime.date, today: datetime.date
+    ) -> None:
         """A mentorship with a believable record: most past check-ins held."""
         from mentoring import services as mentoring
         from mentoring.models import CheckIn
@@ -279,6 +288,8 @@ class Command(BaseCommand):
         admin = get_user_model().objects.get(username="admin")
         leader_user = get_user_model().objects.get(username="leder")
         unit = units[0]
+        if unit.leader is None:
+            raise CommandError(f"{unit} has no leader (made above).")
         title = "Peermedarbejder til F-ACT Aalborg Øst"
         if not Vacancy.objects.filter(unit=unit, title=title).exists():
             vacancy = recruitment.vacancy_create(
@@ -390,7 +401,15 @@ class Command(BaseCommand):
         self.created += new
         return unit
 
-    def _staff(self, name, unit, profession, *, login=None, centre=False) -> StaffMember:
+    def _staff(
+        self,
+        name: str,
+        unit: Unit,
+        profession: str,
+        *,
+        login: str | None = None,
+        centre: bool = False,
+    ) -> StaffMember:
         member, new = StaffMember.objects.get_or_create(
             email=_email(name),
             defaults={
@@ -412,7 +431,7 @@ class Command(BaseCommand):
                 member.save(update_fields=["user"])
         return member
 
-    def _password(self, user) -> None:
+    def _password(self, user: User) -> None:
         if not user.has_usable_password() or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
@@ -440,7 +459,7 @@ class Command(BaseCommand):
         peers = {p.name: p for p in PeerWorker.objects.select_related("staff_member__unit")}
         place = "Center for Recovery og Samskabelse, Aalborg"
 
-        def cohort(name, start, status, capacity=16):
+        def cohort(name: str, start: datetime.date, status: str, capacity: int = 16) -> Cohort:
             made = education.cohort_create(
                 by=admin,
                 name=name,
@@ -460,7 +479,11 @@ class Command(BaseCommand):
             )
             return made
 
-        def attend(enrolment, sessions, skip=()):
+        def attend(
+            enrolment: Enrolment,
+            sessions: list[CohortModule],
+            skip: Collection[tuple[int, int]] = (),
+        ) -> None:
             DayAttendance.objects.bulk_create(
                 DayAttendance(enrolment=enrolment, session=s, day=d)
                 for s in sessions

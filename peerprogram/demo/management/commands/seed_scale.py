@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from peerprogram.demo import scale as generator
 from peerprogram.models import Unit
@@ -18,11 +19,13 @@ class Command(BaseCommand):
         "Refuses when DEBUG is off unless --force is given."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=sorted(generator.SCALES), default="region")
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
 
-    def handle(self, *args, scale: str = "region", force: bool = False, **options):
+    def handle(
+        self, *args: Any, scale: str = "region", force: bool = False, **options: Any
+    ) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off: this looks like production. The scale data has known "
