@@ -18,7 +18,7 @@ from journal import selectors as journal_selectors
 from mentoring import selectors as mentoring_selectors
 from recruitment import selectors as recruitment_selectors
 
-from . import access, selectors, services
+from . import access, presenters, selectors, services
 from .filters import PeerFilter, StaffFilter, UnitFilter
 from .forms import ImportUploadForm, PeerStaffForm, PeerWorkerForm, StaffMemberForm, UnitForm
 from .imports import (
@@ -103,7 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict = {"actor": actor}
     if actor.is_leader:
         led = access.units_for(request.user).filter(pk__in=actor.led_unit_ids)
-        context["led_units"] = selectors.unit_people(list(led))
+        context["led_units"] = presenters.unit_tables(selectors.unit_people(list(led)))
     if actor.sees_programme:
         # A nation's units run to hundreds: a page at a time, like the unit list. Its
         # count (every active unit: the programme is seen whole) is the overview's too.
@@ -112,6 +112,7 @@ def home(request: HttpRequest) -> HttpResponse:
             selectors.units_with_counts(access.units_for(request.user)).filter(active=True),
         )
         context["units"] = units
+        context["unit_rows"] = presenters.unit_rows(units.object_list)
         context["totals"] = selectors.programme_totals(active_units=units.paginator.count)
     if actor.peer:
         own = mentoring_selectors.health_of_peer(actor.peer)
@@ -141,12 +142,14 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     access.require(access.get_actor(request.user).manages_units)
     units = selectors.units_with_counts(access.units_for(request.user))
     unit_filter = UnitFilter(request.GET, queryset=units.order_by("name"))
+    page = _page(request, unit_filter.qs)
     return render(
         request,
         "peerprogram/unit_list.html",
         {
             "filter": unit_filter,
-            "page": _page(request, unit_filter.qs),
+            "page": page,
+            "rows": presenters.unit_rows(page.object_list),
             "may_create": access.can_create_unit(request.user),
         },
     )
@@ -167,11 +170,11 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_for(request.user, pk)
-    people = selectors.unit_people([unit])[0]
+    tables = presenters.unit_tables(selectors.unit_people([unit]))[0]
     return render(
         request,
         "peerprogram/unit_detail.html",
-        {"unit": unit, "staff": people.staff, "peers": people.peers},
+        {"unit": unit, "staff": tables.staff, "peers": tables.peers},
     )
 
 
@@ -205,10 +208,11 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     # Names repeat: the id decides between namesakes, so that pages do not overlap.
     staff = access.staff_for(request.user).filter(unit__in=units).order_by("name", "pk")
     staff_filter = StaffFilter(request.GET, queryset=staff, units=units)
+    page = _page(request, staff_filter.qs)
     return render(
         request,
         "peerprogram/staff_list.html",
-        {"filter": staff_filter, "page": _page(request, staff_filter.qs)},
+        {"filter": staff_filter, "page": page, "rows": presenters.staff_rows(page.object_list)},
     )
 
 
@@ -289,7 +293,7 @@ def peer_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "peerprogram/peer_list.html",
-        {"filter": peer_filter, "page": page, "today": timezone.localdate()},
+        {"filter": peer_filter, "page": page, "rows": presenters.peer_rows(page.object_list)},
     )
 
 
