@@ -3,13 +3,11 @@
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.selectors import has_active_mentor
 
-from .html import select_options
 from .models import PeerWorker, StaffMember, Unit
 from .selectors import employed_now_q
 
@@ -17,18 +15,26 @@ ALL = _("All")
 
 
 class UnitSelect(forms.Select):
-    """The units to filter by, written in Python from their ids and names
-    (peerprogram.html.select_options): through Django's template for each option and a
-    model instance for each unit, the 600 units of a nation cost 50 ms a page. The same
-    HTML as a Select (no option groups)."""
+    """The units to filter by, read as (id, name) pairs and written by one template loop
+    (peerprogram/_unit_select.html): through the ModelChoiceField's iterator (a model per
+    unit) and Django's template for each option, the 600 units of a nation cost some 50 ms
+    a page. The same HTML as a Select (no option groups)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         field = self.choices.field  # the ModelChoiceField's own iterator
-        options = [("", field.empty_label)] if field.empty_label is not None else []
-        options += field.queryset.values_list("pk", "name")
-        html = select_options(options, self.format_value(value))
-        attrs = flatatt(self.build_attrs(self.attrs, attrs))
-        return format_html('<select name="{}"{}>{}</select>', name, attrs, html)
+        values = self.format_value(value)  # as text; "" when nothing is chosen
+        chosen = [int(v) for v in values if v.isdigit()]
+        return render_to_string(
+            "peerprogram/_unit_select.html",
+            {
+                "name": name,
+                "attrs": self.build_attrs(self.attrs, attrs),
+                "empty_label": field.empty_label,
+                "empty_chosen": "" in values,
+                "units": field.queryset.values_list("pk", "name"),
+                "chosen": chosen[0] if chosen else None,
+            },
+        )
 
 
 def unit_choices(units) -> QuerySet[Unit]:
