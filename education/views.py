@@ -34,7 +34,7 @@ from peerprogram.views import (
     spreadsheet_response,
 )
 
-from . import access, exports, selectors, services
+from . import access, exports, presenters, selectors, services
 from .calendar import calendar_bytes
 from .forms import (
     AttendanceForm,
@@ -188,15 +188,20 @@ def cohort_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     runs = access.runs_education(request.user)
     seats = [e for e in enrolments if e.status == Enrolment.Status.ENROLLED]
     participations = {p.enrolment.pk: p for p in selectors.participations(seats)}
-    rows = [
-        (
-            e,
-            participations[e.pk],
-            e.peer is not None and selectors.hired_late(e.peer, cohort),
-        )
-        for e in seats
-    ]
     actor = core_access.get_actor(request.user)
+    rows = presenters.participant_rows(
+        [
+            (
+                e,
+                participations[e.pk],
+                e.peer is not None and selectors.hired_late(e.peer, cohort),
+            )
+            for e in seats
+        ],
+        cohort=cohort,
+        runs=runs,
+        led_unit_ids=actor.led_unit_ids,
+    )
     return render(
         request,
         "education/cohort_detail.html",

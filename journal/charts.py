@@ -1,6 +1,7 @@
-"""Geometry of the statistics charts, drawn as inline SVG by journal.html (no scripts, no
-CDN), and the texts of the statistics tables' cells, written out once in Python: a page of
-units holds hundreds of them, too many to pass through template filters one by one."""
+"""The statistics page's presenters: the geometry of its charts, drawn as inline SVG by
+templates/journal/statistics.html (no scripts, no CDN), and the texts of its tables' cells,
+written out once in Python: a page of units holds hundreds of them, too many to pass
+through template filters one by one."""
 
 from __future__ import annotations
 

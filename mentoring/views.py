@@ -18,7 +18,7 @@ from peerprogram.models import StaffMember
 from peerprogram.services import ConcurrentEditError
 from peerprogram.views import PAGE_SIZE, apply_service, handle_form, int_or_zero
 
-from . import access, selectors, services
+from . import access, presenters, selectors, services
 from .calendar import mentorship_calendar
 from .forms import AwayForm, CheckInLogForm, MentorAssignForm
 from .models import CheckIn, Mentorship
@@ -75,7 +75,7 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.overview_order(mentorships, sort, today), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = selectors.health_rows_of(list(page.object_list), today)
+    rows = presenters.overview_rows(selectors.health_rows_of(list(page.object_list), today))
     return render(
         request,
         "mentoring/overview.html",

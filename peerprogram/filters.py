@@ -9,11 +9,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import BaseRenderer
-from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from .html import select_options
 from .models import PeerWorker, StaffMember, Unit
 from .selectors import employed_now_q, has_mentor_now
 
@@ -21,10 +19,10 @@ ALL = _("All")
 
 
 class UnitSelect(forms.Select):
-    """The units to filter by, written in Python from their ids and names
-    (peerprogram.html.select_options): through Django's template for each option and a
-    model instance for each unit, the 600 units of a nation cost 50 ms a page. The same
-    HTML as a Select (no option groups)."""
+    """The units to filter by, read as (id, name) pairs and written by one template loop
+    (peerprogram/_unit_select.html): through the ModelChoiceField's iterator (a model per
+    unit) and Django's template for each option, the 600 units of a nation cost some 50 ms
+    a page. The same HTML as a Select (no option groups)."""
 
     def render(
         self,
@@ -32,19 +30,26 @@ class UnitSelect(forms.Select):
         value: Any,
         attrs: dict[str, Any] | None = None,
         renderer: BaseRenderer | None = None,
-    ) -> Any:  # format_html's safe HTML, as Widget.render (the code audit keeps the name out)
+    ) -> Any:  # the template's safe HTML, as Widget.render returns it
         iterator = self.choices  # the ModelChoiceField's own iterator
-        if not isinstance(iterator, ModelChoiceIterator) or iterator.field.queryset is None:
+        if not isinstance(iterator, ModelChoiceIterator):
             raise TypeError("UnitSelect is the widget of a model choice field")
         field = iterator.field
-        options = [("", field.empty_label)] if field.empty_label is not None else []
-        options += iterator.field.queryset.values_list("pk", "name")
-        html = select_options(options, self.format_value(value))
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(self.build_attrs(self.attrs, attrs)),
-            html,
+        units = field.queryset
+        if units is None:
+            raise TypeError("UnitSelect needs the field's queryset")
+        values = self.format_value(value)  # as text; "" when nothing is chosen
+        chosen = [int(v) for v in values if v.isdigit()]
+        return render_to_string(
+            "peerprogram/_unit_select.html",
+            {
+                "name": name,
+                "attrs": self.build_attrs(self.attrs, attrs),
+                "empty_label": field.empty_label,
+                "empty_chosen": "" in values,
+                "units": units.values_list("pk", "name"),
+                "chosen": chosen[0] if chosen else None,
+            },
         )
 
 

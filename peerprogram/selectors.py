@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,6 +22,18 @@ from django.utils import timezone
 
 from .models import PeerWorker, StaffMember, Unit
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class UnitCounts(TypedDict):
+    staff_count: int
+    peer_count: int
+
+
+class CurrentMentor(TypedDict):
+    current_mentor: str | None
+
 
 def employed_now_q(prefix: str = "") -> Q:
     """Peer workers who have started and not ended (prefix: the path to the peer worker)."""
@@ -29,7 +43,7 @@ def employed_now_q(prefix: str = "") -> Q:
     )
 
 
-def units_with_counts(units: QuerySet[Unit]) -> QuerySet[Unit]:
+def units_with_counts(units: QuerySet[Unit]) -> QuerySet[WithAnnotations[Unit, UnitCounts]]:
     """Units with the number of active staff and of peer workers employed now.
 
     Counted in correlated subqueries rather than a join and GROUP BY: a page of units
@@ -79,7 +93,9 @@ def has_mentor_now() -> Exists:
     )
 
 
-def peers_with_mentors(peers: QuerySet[PeerWorker]) -> QuerySet[PeerWorker]:
+def peers_with_mentors(
+    peers: QuerySet[PeerWorker],
+) -> QuerySet[WithAnnotations[PeerWorker, CurrentMentor]]:
     """Peers for a table: unit and `current_mentor` (the mentor's name) in the same query."""
     return peers.select_related("staff_member__unit").annotate(current_mentor=mentor_name())
 
@@ -88,7 +104,8 @@ def peers_with_mentors(peers: QuerySet[PeerWorker]) -> QuerySet[PeerWorker]:
 class UnitPeople:
     unit: Unit
     staff: list[StaffMember] = field(default_factory=list)  # without the peer workers
-    peers: list[PeerWorker] = field(default_factory=list)
+    # with `current_mentor`, as peers_with_mentors gives it
+    peers: list[WithAnnotations[PeerWorker, CurrentMentor]] = field(default_factory=list)
 
 
 def unit_people(units: list[Unit]) -> list[UnitPeople]:

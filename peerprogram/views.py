@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import access, selectors, services
+from . import access, presenters, selectors, services
 from .access import AuthenticatedHttpRequest
 from .filters import PeerFilter, StaffFilter, UnitFilter
 from .forms import ImportUploadForm, PeerStaffForm, PeerWorkerForm, StaffMemberForm, UnitForm
@@ -138,12 +138,14 @@ def unit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require(access.get_actor(request.user).manages_units)
     units = selectors.units_with_counts(access.units_for(request.user))
     unit_filter = UnitFilter(request.GET, queryset=units.order_by("name"))
+    page = page_of(request, unit_filter.qs)
     return render(
         request,
         "peerprogram/unit_list.html",
         {
             "filter": unit_filter,
-            "page": page_of(request, unit_filter.qs),
+            "page": page,
+            "rows": presenters.unit_rows(page.object_list),
             "may_create": access.can_create_unit(request.user),
         },
     )
@@ -164,11 +166,11 @@ def unit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def unit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_for(request.user, pk)
-    people = selectors.unit_people([unit])[0]
+    tables = presenters.unit_tables(selectors.unit_people([unit]))[0]
     return render(
         request,
         "peerprogram/unit_detail.html",
-        {"unit": unit, "staff": people.staff, "peers": people.peers},
+        {"unit": unit, "staff": tables.staff, "peers": tables.peers},
     )
 
 
@@ -202,10 +204,11 @@ def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Names repeat: the id decides between namesakes, so that pages do not overlap.
     staff = access.staff_for(request.user).filter(unit__in=units).order_by("name", "pk")
     staff_filter = StaffFilter(request.GET, queryset=staff, units=units)
+    page = page_of(request, staff_filter.qs)
     return render(
         request,
         "peerprogram/staff_list.html",
-        {"filter": staff_filter, "page": page_of(request, staff_filter.qs)},
+        {"filter": staff_filter, "page": page, "rows": presenters.staff_rows(page.object_list)},
     )
 
 
@@ -286,7 +289,7 @@ def peer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "peerprogram/peer_list.html",
-        {"filter": peer_filter, "page": page, "today": timezone.localdate()},
+        {"filter": peer_filter, "page": page, "rows": presenters.peer_rows(page.object_list)},
     )
 
 

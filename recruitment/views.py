@@ -18,14 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from education import selectors as education_selectors
 from mentoring import selectors as mentoring_selectors
 from peerprogram import access as core_access
-from peerprogram.access import AuthenticatedHttpRequest, RequestUser
+from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.forms import choice_field
-from peerprogram.html import select_options
 from peerprogram.models import PeerWorker, hours_warning
 from peerprogram.pdf import pdf_response
 from peerprogram.views import apply_service, handle_form, import_page, int_or_zero
 
-from . import access, selectors, services
+from . import access, presenters, selectors, services
 from .forms import (
     ApplicantForm,
     AssessmentForm,
@@ -507,26 +506,33 @@ def checklist_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
         "recruitment/checklist_overview.html",
         {
             "page": page,
-            "rows": selectors.onboarding_progress(page.object_list),
-            "unit_options": _unit_options(request.user, chosen=unit),
+            "rows": presenters.overview_rows(selectors.onboarding_progress(page.object_list)),
+            # The unit filter's choices (600 for the whole programme of a nation).
+            "unit_choices": core_access.units_for(request.user)
+            .select_related(None)
+            .order_by("name")
+            .values_list("pk", "name"),
+            "chosen_unit": int(unit) if unit.isdigit() else None,
             "unit": unit,
         },
     )
 
 
-def _unit_options(user: RequestUser, *, chosen: str) -> str:
-    """The unit filter's <option>s (600 for the whole programme of a nation)."""
-    units = core_access.units_for(user).select_related(None).order_by("name")
-    return select_options(units.values_list("pk", "name"), [chosen])
-
-
 @require_GET
 def checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     onboarding = access.get_onboarding_for(request.user, pk)
+    progress = selectors.onboarding_detail(onboarding)
     return render(
         request,
         "recruitment/checklist.html",
-        {"onboarding": onboarding, "progress": selectors.onboarding_detail(onboarding)},
+        {
+            "onboarding": onboarding,
+            "progress": progress,
+            "phases": [
+                (phase, presenters.checklist_rows(statuses, onboarding))
+                for phase, statuses in progress.by_phase()
+            ],
+        },
     )
 
 
@@ -550,8 +556,12 @@ def checklist_item_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         status = next(s for s in progress.statuses if s.item.pk == item.pk)
         return render(
             request,
-            "recruitment/_checklist_row.html",
-            {"statuses": [status], "error": error, "progress": progress, "oob": True},
+            "recruitment/checklist_item_toggle.html",
+            {
+                "rows": presenters.checklist_rows([status], progress.onboarding),
+                "error": error,
+                "progress": progress,
+            },
         )
     if error:
         messages.error(request, error)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from education import selectors as education_selectors
 from journal import selectors as journal_selectors
 from mentoring import selectors as mentoring_selectors
-from peerprogram import access, selectors
+from peerprogram import access, presenters, selectors
 from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.views import page_of
 from recruitment import selectors as recruitment_selectors
@@ -21,7 +21,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     context: dict = {"actor": actor}
     if actor.is_leader:
         led = access.units_for(request.user).filter(pk__in=actor.led_unit_ids)
-        context["led_units"] = selectors.unit_people(list(led))
+        context["led_units"] = presenters.unit_tables(selectors.unit_people(list(led)))
     if actor.sees_programme:
         # A nation's units run to hundreds: a page at a time, like the unit list. Its
         # count (every active unit: the programme is seen whole) is the overview's too.
@@ -30,6 +30,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             selectors.units_with_counts(access.units_for(request.user)).filter(active=True),
         )
         context["units"] = units
+        context["unit_rows"] = presenters.unit_rows(units.object_list)
         context["totals"] = selectors.programme_totals(active_units=units.paginator.count)
     if actor.peer:
         own = mentoring_selectors.health_of_peer(actor.peer)

@@ -203,7 +203,7 @@ def test_the_leader_sees_each_led_unit_with_its_own_people(client_for, cast):
     assert [p.name for p in nord.peers] == ["Vera Veteran", "Nina Ny"]
     assert [p.current_mentor for p in nord.peers] == ["Mona Mentor", None]
     assert [m.name for m in nord.staff] == ["Anders Aktiv", "Mona Mentor", "Bo Borte"]
-    assert newcomer.pk in {p.pk for p in nord.peers}
+    assert newcomer.get_absolute_url() in {p.url for p in nord.peers}
     oest = blocks[1]
     assert [p.name for p in oest.peers] == ["Pia Peer"]
     assert oest.peers[0].current_mentor == "Mads Mentor"

@@ -1,158 +1,202 @@
-"""The main menu (peerprogram_layout.main_menu) is rendered once per combination of roles,
-page and language, and kept: it must be what base.html wrote for each user before."""
+"""The main menu of the navigation bar (_main_menu.html): what each role is offered, the
+current page marked for screen readers, and a peer worker's own page."""
 
 import re
 
 import pytest
-from django.template import Context, Template
-from django.test import RequestFactory
-from django.urls import resolve, reverse
-from django.utils import translation
+from django.urls import reverse
 
-from peerprogram.access import get_actor
-from peerprogram.templatetags import peerprogram_layout
-from tests.factories import UserFactory
+from tests.factories import UnitFactory, UserFactory
 
-# The menu as base.html wrote it before it was kept.
-OLD_MENU = """{% load i18n %}
-      {% with current=request.resolver_match.url_name %}
-      <ul class="navbar-nav me-auto">
-        {% if actor.manages_units %}
-        <li class="nav-item"><a class="nav-link{% if current|slice:':5' == 'unit_' %} active" aria-current="page{% endif %}" href="{% url 'peerprogram:unit_list' %}">{% translate "Units" %}</a></li>
-        <li class="nav-item"><a class="nav-link{% if current|slice:':6' == 'staff_' %} active" aria-current="page{% endif %}" href="{% url 'peerprogram:staff_list' %}">{% translate "Staff" %}</a></li>
-        <li class="nav-item"><a class="nav-link{% if current|slice:':5' == 'peer_' %} active" aria-current="page{% endif %}" href="{% url 'peerprogram:peer_list' %}">{% translate "Peer workers" %}</a></li>
-        {% endif %}
-        {% if actor.manages_units or actor.staff %}
-        <li class="nav-item"><a class="nav-link{% if request.resolver_match.app_name == 'recruitment' and current|slice:':9' != 'checklist' %} active" aria-current="page{% endif %}" href="{% url 'recruitment:vacancy_list' %}">{% translate "Recruitment" %}</a></li>
-        {% endif %}
-        {% if actor.manages_units %}
-        <li class="nav-item"><a class="nav-link{% if request.resolver_match.app_name == 'mentoring' %} active" aria-current="page{% endif %}" href="{% url 'mentoring:overview' %}">{% translate "Mentoring" %}</a></li>
-        <li class="nav-item"><a class="nav-link{% if current|slice:':9' == 'checklist' %} active" aria-current="page{% endif %}" href="{% url 'recruitment:checklist_overview' %}">{% translate "Checklists" %}</a></li>
-        {% endif %}
-        {% if actor.peer %}
-        <li class="nav-item"><a class="nav-link" href="{{ actor.peer.get_absolute_url }}">{% translate "My page" %}</a></li>
-        {% endif %}
-        {% if actor.staff or actor.sees_programme %}
-        <li class="nav-item dropdown">
-          <a class="nav-link dropdown-toggle{% if request.resolver_match.app_name == 'education' and current|slice:':8' != 'calendar' %} active{% endif %}" href="#" role="button" data-bs-toggle="dropdown" aria-expanded="false">{% translate "Education" %}</a>
-          <ul class="dropdown-menu">
-            <li><a class="dropdown-item" href="{% url 'education:cohort_list' %}">{% translate "Peer education" %}</a></li>
-            <li><a class="dropdown-item" href="{% url 'education:group_list' %}">{% translate "Erfa groups and supervision" %}</a></li>
-            {% if actor.manages_units %}<li><a class="dropdown-item" href="{% url 'education:followup' %}">{% translate "Education follow-up" %}</a></li>
-            <li><a class="dropdown-item" href="{% url 'education:erfa_attendance' %}">{% translate "Erfa attendance" %}</a></li>{% endif %}
-            <li><a class="dropdown-item" href="{% url 'education:course_detail' %}">{% translate "Modules and mandatory courses" %}</a></li>
-          </ul>
-        </li>
-        <li class="nav-item"><a class="nav-link{% if current|slice:':8' == 'calendar' %} active" aria-current="page{% endif %}" href="{% url 'education:calendar' %}">{% translate "Calendar" %}</a></li>
-        {% if not actor.sees_programme %}
-        <li class="nav-item dropdown">
-          <a class="nav-link dropdown-toggle{% if request.resolver_match.app_name == 'journal' %} active{% endif %}" href="#" role="button" data-bs-toggle="dropdown" aria-expanded="false">{% translate "Peer notes" %}</a>
-          <ul class="dropdown-menu">
-            {% if actor.peer %}<li><a class="dropdown-item" href="{% url 'journal:caseload' %}">{% translate "My caseload" %}</a></li>
-            <li><a class="dropdown-item" href="{% url 'journal:group_note_list' %}">{% translate "Group notes" %}</a></li>{% endif %}
-            {% if actor.staff %}<li><a class="dropdown-item" href="{% url 'journal:referral_list' %}">{% translate "Referrals" %}</a></li>{% endif %}
-            {% if actor.manages_units or actor.peer or actor.is_mentor %}<li><a class="dropdown-item" href="{% url 'journal:statistics' %}">{% translate "Statistics" %}</a></li>{% endif %}
-          </ul>
-        </li>
-        {% endif %}
-        {% endif %}
-        {% if actor.sees_programme %}
-        <li class="nav-item dropdown">
-          <a class="nav-link dropdown-toggle" href="#" role="button" data-bs-toggle="dropdown" aria-expanded="false">{% translate "Centre" %}</a>
-          <ul class="dropdown-menu">
-            <li><a class="dropdown-item" href="{% url 'recruitment:posting_template_edit' %}">{% translate "Posting template" %}</a></li>
-            <li><a class="dropdown-item" href="{% url 'recruitment:checklist_template' %}">{% translate "Standard checklist" %}</a></li>
-            {# The Centre follows the journal in figures; its own menu keeps the bar on one line. #}
-            <li><a class="dropdown-item" href="{% url 'journal:statistics' %}">{% translate "Peer note statistics" %}</a></li>
-            {% if actor.peer %}<li><a class="dropdown-item" href="{% url 'journal:caseload' %}">{% translate "My caseload" %}</a></li>{% endif %}
-            {% if actor.staff %}<li><a class="dropdown-item" href="{% url 'journal:referral_list' %}">{% translate "Referrals" %}</a></li>{% endif %}
-            {% if user.is_superuser %}<li><a class="dropdown-item" href="{% url 'admin:index' %}">{% translate "Administration" %}</a></li>{% endif %}
-          </ul>
-        </li>
-        {% endif %}
-      </ul>
-      {% endwith %}
-"""  # noqa: E501
+pytestmark = pytest.mark.django_db
 
-PAGES = [
-    "peerprogram:home",
-    "peerprogram:staff_list",
-    "peerprogram:unit_list",
-    "recruitment:vacancy_list",
-    "recruitment:checklist_overview",
-    "mentoring:overview",
-    "education:cohort_list",
-    "education:calendar",
-    "journal:statistics",
-    "journal:caseload",
+EDUCATION = ["Peer education", "Erfa groups and supervision", "Modules and mandatory courses"]
+EDUCATION_FOR_MANAGERS = [
+    "Peer education",
+    "Erfa groups and supervision",
+    "Education follow-up",
+    "Erfa attendance",
+    "Modules and mandatory courses",
 ]
+UNITS_TO_CHECKLISTS = [
+    "Units",
+    "Staff",
+    "Peer workers",
+    "Recruitment",
+    "Mentoring",
+    "Checklists",
+]
+CENTRE = ["Posting template", "Standard checklist", "Peer note statistics"]
+
+# The menu's links in order, with the items of each dropdown after its name.
+MENUS = {
+    "leader": [
+        *UNITS_TO_CHECKLISTS,
+        "Education",
+        *EDUCATION_FOR_MANAGERS,
+        "Calendar",
+        "Peer notes",
+        "Referrals",
+        "Statistics",
+    ],
+    "outsider": [  # the leader of another unit
+        *UNITS_TO_CHECKLISTS,
+        "Education",
+        *EDUCATION_FOR_MANAGERS,
+        "Calendar",
+        "Peer notes",
+        "Referrals",
+        "Statistics",
+    ],
+    "peer": [
+        "Recruitment",
+        "My page",
+        "Education",
+        *EDUCATION,
+        "Calendar",
+        "Peer notes",
+        "My caseload",
+        "Group notes",
+        "Referrals",
+        "Statistics",
+    ],
+    "mentor": [
+        "Recruitment",
+        "Education",
+        *EDUCATION,
+        "Calendar",
+        "Peer notes",
+        "Referrals",
+        "Statistics",
+    ],
+    "centre": [
+        *UNITS_TO_CHECKLISTS,
+        "Education",
+        *EDUCATION_FOR_MANAGERS,
+        "Calendar",
+        "Centre",
+        *CENTRE,
+        "Referrals",
+    ],
+    "admin": [  # an administrator without a staff record
+        *UNITS_TO_CHECKLISTS,
+        "Education",
+        *EDUCATION_FOR_MANAGERS,
+        "Calendar",
+        "Centre",
+        *CENTRE,
+        "Administration",
+    ],
+}
 
 
-def _flat(html: str) -> str:
-    return re.sub(r"\s+", " ", str(html)).replace("> <", "><").strip()
+def _menu(html: str) -> str:
+    """The main menu of a page: the first list of the navigation bar."""
+    start = html.index('<ul class="navbar-nav me-auto">')
+    return html[start : html.index('data-testid="language-switch"', start)]
 
 
-def _request(user, path):
-    request = RequestFactory().get(path)
-    request.user = user
-    request.resolver_match = resolve(path)
-    return request
+def _links(menu: str) -> list[tuple[str, str]]:
+    """(text, href) of every link of the menu, in order."""
+    return re.findall(r'<a [^>]*href="([^"]*)"[^>]*>([^<]*)</a>', menu)
 
 
-@pytest.mark.parametrize("lang", ["da", "en"])
-def test_the_kept_menu_is_what_the_template_wrote_for_every_role_and_page(cast, lang):
-    peerprogram_layout._menu.cache_clear()
-    with translation.override(lang):
-        # Every role on every page, twice round: the second round is read from the cache,
-        # and a role must never get the menu kept for another.
-        for _round in range(2):
-            for role in ["leader", "peer", "mentor", "centre", "admin", "outsider"]:
-                user = cast.user(role)
-                for name in PAGES:
-                    request = _request(user, reverse(name))
-                    context = {"request": request, "user": user, "actor": get_actor(user)}
-                    old = Template(OLD_MENU).render(Context(context))
-                    new = Template("{% load peerprogram_layout %}{% main_menu %}").render(
-                        Context(context)
-                    )
-                    assert _flat(new) == _flat(old), (role, name)
-    assert peerprogram_layout._menu.cache_info().hits > 0
+@pytest.mark.parametrize("role", sorted(MENUS))
+def test_each_role_is_offered_the_pages_of_its_roles(client_for, role):
+    html = client_for(role, "en").get(reverse("peerprogram:home")).content.decode()
+    assert [text for _href, text in _links(_menu(html))] == MENUS[role]
 
 
-def test_the_menu_differs_by_role_and_marks_the_current_page(cast):
-    with translation.override("en"):
-        menus = {}
-        for role in ["leader", "peer", "centre"]:
-            user = cast.user(role)
-            request = _request(user, reverse("mentoring:overview"))
-            menus[role] = peerprogram_layout.main_menu({"request": request})
-    assert 'href="/staff/"' in menus["leader"] and 'href="/staff/"' not in menus["peer"]
-    assert "My page" in menus["peer"] and "My page" not in menus["leader"]
-    assert cast.peer.get_absolute_url() in menus["peer"]
-    assert "Posting template" in menus["centre"] and "Posting template" not in menus["leader"]
-    marked = 'active" aria-current="page" href="/mentoring/"'
-    assert marked in menus["leader"] and marked in menus["centre"]
+def test_the_links_lead_to_their_pages(client_for):
+    html = client_for("admin", "en").get(reverse("peerprogram:home")).content.decode()
+    links = {text: href for href, text in _links(_menu(html))}
+    assert links["Units"] == reverse("peerprogram:unit_list")
+    assert links["Checklists"] == reverse("recruitment:checklist_overview")
+    assert links["Erfa attendance"] == reverse("education:erfa_attendance")
+    assert links["Peer note statistics"] == reverse("journal:statistics")
+    assert links["Administration"] == reverse("admin:index")
 
 
-def test_each_peer_worker_gets_their_own_page_in_the_menu(cast):
+def test_without_a_login_there_is_no_menu(client_for):
+    html = client_for("anonymous", "en").get(reverse("login")).content.decode()
+    assert 'class="navbar-nav' not in html
+    assert 'data-testid="language-switch"' in html
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "marked"),
+    [
+        ("leader", reverse("peerprogram:unit_list"), "Units"),
+        ("leader", reverse("peerprogram:staff_list"), "Staff"),
+        ("leader", reverse("peerprogram:peer_list"), "Peer workers"),
+        ("leader", reverse("recruitment:vacancy_list"), "Recruitment"),
+        ("leader", reverse("mentoring:overview"), "Mentoring"),
+        ("centre", reverse("mentoring:overview"), "Mentoring"),
+        ("leader", reverse("recruitment:checklist_overview"), "Checklists"),
+        ("peer", reverse("education:calendar"), "Calendar"),
+    ],
+)
+def test_the_current_page_is_marked_in_the_menu(client_for, role, page, marked):
+    html = client_for(role, "en").get(page).content.decode()
+    menu = _menu(html)
+    current = re.findall(
+        r'<a class="nav-link active" aria-current="page" href="[^"]*">([^<]*)</a>', menu
+    )
+    assert current == [marked]
+    assert menu.count('aria-current="page"') == 1
+    assert 'aria-current="page"' not in html[: html.index(menu)]  # not the home link
+
+
+def test_a_unit_page_marks_units_and_a_checklist_marks_checklists_not_recruitment(
+    client_for, cast, vacancy
+):
+    client = client_for("leader", "en")
+    unit_page = client.get(reverse("peerprogram:unit_detail", args=[cast.unit.pk]))
+    assert 'active" aria-current="page" href="/units/">Units' in unit_page.content.decode()
+    checklist = client.get(reverse("recruitment:checklist", args=[vacancy.onboarding.pk]))
+    menu = _menu(checklist.content.decode())
+    assert 'active" aria-current="page" href="/recruitment/checklists/">Checklists' in menu
+    assert 'nav-link" href="/recruitment/vacancies/">Recruitment' in menu
+
+
+def test_the_dropdown_of_the_current_section_is_marked_active(client_for):
+    education = _menu(
+        client_for("leader", "en").get(reverse("education:cohort_list")).content.decode()
+    )
+    assert 'class="nav-link dropdown-toggle active" href="#"' in education
+    assert "Education</a>" in education.split("dropdown-toggle active")[1][:200]
+    journal = _menu(client_for("leader", "en").get(reverse("journal:statistics")).content.decode())
+    assert "Peer notes</a>" in journal.split("dropdown-toggle active")[1][:200]
+    assert 'aria-current="page"' not in education + journal
+
+
+def test_the_home_page_is_marked_on_the_brand_link_only(client_for):
+    html = client_for("leader", "en").get(reverse("peerprogram:home")).content.decode()
+    assert 'href="/" aria-current="page" title="Home">Peerprogram</a>' in html
+    assert 'aria-current="page"' not in _menu(html)
+
+
+def test_each_peer_worker_gets_their_own_page_in_the_menu(client_for, cast):
     cast.other_peer.staff_member.user = UserFactory(username="other-peer")
     cast.other_peer.staff_member.save()
-    with translation.override("en"):
-        urls = []
-        for peer in (cast.peer, cast.other_peer):
-            user = peer.staff_member.user
-            request = _request(user, reverse("peerprogram:home"))
-            menu = peerprogram_layout.main_menu({"request": request})
-            urls.append(re.search(r'href="([^"]+)">My page', menu).group(1))
+    urls = []
+    for peer in (cast.peer, cast.other_peer):
+        client = client_for("anonymous", "en")
+        client.force_login(peer.staff_member.user)
+        menu = _menu(client.get(reverse("peerprogram:home")).content.decode())
+        urls.append(re.search(r'href="([^"]+)">My page', menu).group(1))
     assert urls == [cast.peer.get_absolute_url(), cast.other_peer.get_absolute_url()]
 
 
-def test_while_developing_the_menu_is_rendered_afresh(cast, settings):
-    settings.DEBUG = True
-    peerprogram_layout._menu.cache_clear()
-    user = cast.user("leader")
-    request = _request(user, reverse("peerprogram:home"))
-    with translation.override("en"):
-        menu = peerprogram_layout.main_menu({"request": request})
-    assert 'href="/staff/"' in menu
-    assert peerprogram_layout._menu.cache_info().currsize == 0
+def test_a_new_role_shows_in_the_menu_on_the_next_page(client_for, cast):
+    client = client_for("mentor", "en")
+    assert "Units" not in _menu(client.get(reverse("peerprogram:home")).content.decode())
+    UnitFactory(name="F-ACT Nord", leader=cast.mentor)
+    menu = _menu(client.get(reverse("peerprogram:home")).content.decode())
+    assert [text for _href, text in _links(menu)][:6] == UNITS_TO_CHECKLISTS
+
+
+def test_the_menu_is_in_the_users_language(client_for):
+    menu = _menu(client_for("leader", "da").get(reverse("peerprogram:home")).content.decode())
+    texts = [text for _href, text in _links(menu)]
+    assert texts[:3] == ["Enheder", "Medarbejdere", "Peermedarbejdere"]

@@ -360,4 +360,7 @@ def test_lists_order_what_was_made_at_the_same_moment_by_its_id(client_for, cast
     page = client.get(reverse("recruitment:vacancy_list")).context["page"]
     assert [v.pk for v in page] == newest_id_first
     rows = client.get(reverse("recruitment:checklist_overview")).context["rows"]
-    assert [p.onboarding.vacancy_id for p in rows] == newest_id_first
+    assert [row.url for row in rows] == [
+        reverse("recruitment:checklist", args=[Onboarding.objects.get(vacancy_id=pk).pk])
+        for pk in newest_id_first
+    ]
