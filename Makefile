@@ -22,8 +22,13 @@ run: setup demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The whole suite on both cores. Locally the test databases are kept between runs
+# (--reuse-db; the suite puts their freshly migrated rows back at its start and end);
+# in CI (CI=true) they are created anew. Add arguments with PYTEST_ARGS="-k checklist".
+PYTEST_WORKERS ?= 2
+PYTEST_DB := $(if $(filter true,$(CI)),--create-db,--reuse-db)
 test: setup
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_DB) $(PYTEST_ARGS)
 
 setup: system-deps venv translations migrate
 

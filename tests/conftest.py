@@ -3,18 +3,26 @@
 Unit A holds the leader, the peer and the peer's mentor. The outsider leads unit B.
 """
 
+import contextlib
 import datetime
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone, translation
 
 from peerprogram.models import PeerWorker, StaffMember, Unit
 from recruitment import services as recruitment_services
 from recruitment.models import CommitteeMember
 
+from . import snapshots
 from .factories import (
     MentorshipFactory,
     PeerWorkerFactory,
@@ -23,10 +31,32 @@ from .factories import (
     UserFactory,
 )
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_database(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """Every run starts on a freshly migrated database and leaves one behind.
+
+    With `--reuse-db` the test database outlives the run, and the tests that need committed
+    rows (the live server's) empty it afterwards, taking the rows the data migrations
+    loaded with them. So the migrated state is kept as a snapshot and put back at the start
+    (in case a run was stopped half-way) and at the end. Yields the snapshot's name.
+    """
+    with django_db_blocker.unblock():
+        name = f"base_{snapshots.migrations_fingerprint()}"
+        if snapshots.exists(name):
+            snapshots.restore(name)
+        else:
+            snapshots.take(name)
+    yield name
+    with django_db_blocker.unblock():
+        snapshots.restore(name)
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +65,25 @@ def _danish(settings):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(_fresh_database, django_db_blocker) -> str:
+    """Seed the fictional demo programme once per session and keep a copy of its rows."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        call_command("seed_demo", force=True, verbosity=0)
+        snapshots.take("demo")
+        snapshots.restore(_fresh_database)
+    return "demo"
+
+
+@pytest.fixture
+def demo_programme(db, _demo_snapshot) -> None:
+    """The demo programme as `seed_demo` leaves it, copied from the session's snapshot.
+
+    Inside the test's transaction, so it is undone afterwards; a test that also asks for
+    `transactional_db` gets it committed (and emptied afterwards, as such tests are)."""
+    snapshots.restore(_demo_snapshot)
 
 
 @dataclass
@@ -62,11 +111,13 @@ class Cast:
         }[role]
 
 
+T = TypeVar("T")
+
 ROLES = ["anonymous", "leader", "peer", "mentor", "centre", "admin", "outsider"]
 
 
-@pytest.fixture
-def cast(db) -> Cast:
+def build_cast() -> Cast:
+    """Create the cast in the database (the caller provides database access)."""
     unit = UnitFactory(name="F-ACT Øst")
     other_unit = UnitFactory(name="F-ACT Vest")
     centre_unit = UnitFactory(name="Center for Recovery og Samskabelse", kind=Unit.Kind.OTHER)
@@ -106,6 +157,41 @@ def cast(db) -> Cast:
         other_peer=other_peer,
         admin_user=admin_user,
     )
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return build_cast()
+
+
+@contextlib.contextmanager
+def built_once(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
+    """Build test data once for a whole module (or session) instead of once per test.
+
+    The data is written inside a transaction that is rolled back when the context ends.
+    Each test that asks for `db` runs in a savepoint nested in it, so what one test writes
+    is undone before the next, while the objects built here stay for all of them. Use it
+    from a module-scoped fixture:
+
+        @pytest.fixture(scope="module")
+        def world(django_db_setup, django_db_blocker):
+            with built_once(django_db_blocker, build_world) as world:
+                yield world
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            value = build()
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield value
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+from tests import snapshots  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -57,13 +58,13 @@ def page(browser: Browser, viewport: dict) -> Page:
 
 
 @pytest.fixture
-def demo(live_server):
-    """The fictional demo programme; live_server gives the test a transactional database.
+def demo(live_server, _demo_snapshot):
+    """The demo programme, as seed_demo leaves it, in the live server's database.
 
-    A live-server test empties the database afterwards, including what the migrations
-    loaded; seed_demo loads the Centre's standard checklist and posting template again.
+    live_server gives the test a transactional database, emptied afterwards; the rows are
+    copied back from the session's snapshot (a second, not a fresh seed).
     """
-    call_command("seed_demo", force=True, verbosity=0)
+    snapshots.restore(_demo_snapshot)
 
 
 @pytest.fixture

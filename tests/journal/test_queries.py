@@ -1,7 +1,8 @@
 """Pinned query counts of the journal's busy pages, at two data sizes.
 
 Small: 1 peer worker in the unit, 3 patients with 2 notes each. Large: 4 peer workers,
-12 patients with 8 notes each, and a note with 8 versions. The counts were measured and
+12 patients with 8 notes each, and a note with 8 versions. Each size is built once for the
+module (`grown`). The counts were measured and
 are the same at both sizes; a page whose count grows with the data is an N+1 and fails.
 """
 
@@ -12,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal import services
-from journal.selectors import STATISTICS_PER_PAGE as PER_PAGE
-from tests.factories import PeerWorkerFactory, UnitFactory
+from tests.conftest import build_cast, built_once
+from tests.factories import PeerWorkerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +119,31 @@ def _grow(cast, size):
     return patients[0], note
 
 
+@pytest.fixture(scope="module", params=SIZES)
+def grown(request, django_db_setup, django_db_blocker):
+    """The cast with its caseloads grown to one of the sizes, built once per size.
+
+    Returns (cast, size, the first patient, its note with as many versions as notes)."""
+
+    def build():
+        cast = build_cast()
+        patient, note = _grow(cast, request.param)
+        return cast, request.param, patient, note
+
+    with built_once(django_db_blocker, build) as world:
+        yield world
+
+
+@pytest.fixture
+def cast(grown, db):
+    return grown[0]
+
+
+@pytest.fixture
+def size(grown):
+    return grown[1]
+
+
 def _count(client, url, django_assert_max_num_queries, limit):
     client.get(url)  # the session and the caches
     with django_assert_max_num_queries(limit):
@@ -137,11 +163,9 @@ NOTE_QUERIES = 11
 STATISTICS_QUERIES = {"leader": 9, "centre": 10}
 
 
-@pytest.mark.parametrize("size", SIZES)
 def test_the_caseload_uses_a_fixed_number_of_queries(
-    client_for, cast, size, django_assert_max_num_queries
+    client_for, size, django_assert_max_num_queries
 ):
-    _grow(cast, size)
     response = _count(
         client_for("peer"),
         reverse("journal:caseload"),
@@ -153,11 +177,10 @@ def test_the_caseload_uses_a_fixed_number_of_queries(
     assert (len(waiting.referrals), len(waiting.drafts), len(waiting.concerns)) == (1, 1, 1)
 
 
-@pytest.mark.parametrize("size", SIZES)
 def test_the_patient_page_uses_a_fixed_number_of_queries(
-    client_for, cast, size, django_assert_max_num_queries
+    client_for, grown, size, django_assert_max_num_queries
 ):
-    patient, _note = _grow(cast, size)
+    patient = grown[2]
     response = _count(
         client_for("peer"),
         patient.get_absolute_url(),
@@ -168,11 +191,10 @@ def test_the_patient_page_uses_a_fixed_number_of_queries(
     assert len(response.context["referrals"]) == 1
 
 
-@pytest.mark.parametrize("size", SIZES)
 def test_the_note_page_uses_a_fixed_number_of_queries(
-    client_for, cast, size, django_assert_max_num_queries
+    client_for, grown, size, django_assert_max_num_queries
 ):
-    _patient, note = _grow(cast, size)
+    note = grown[3]
     response = _count(
         client_for("peer"), note.get_absolute_url(), django_assert_max_num_queries, NOTE_QUERIES
     )
@@ -180,11 +202,9 @@ def test_the_note_page_uses_a_fixed_number_of_queries(
 
 
 @pytest.mark.parametrize("role", ["leader", "centre"])
-@pytest.mark.parametrize("size", SIZES)
 def test_the_statistics_use_a_fixed_number_of_queries(
-    client_for, cast, size, role, django_assert_max_num_queries
+    client_for, size, role, django_assert_max_num_queries
 ):
-    _grow(cast, size)
     response = _count(
         client_for(role),
         reverse("journal:statistics"),
@@ -204,32 +224,3 @@ def test_the_statistics_use_a_fixed_number_of_queries(
     else:  # every unit with peer workers, one row each
         unit_a = ours + theirs * (size["peers"] - 1)
         assert notes == {"F-ACT Vest": size["notes"], "F-ACT Øst": unit_a}
-
-
-@pytest.mark.parametrize("units", [3, 2 * PER_PAGE + 3], ids=["3 units", "a programme"])
-@pytest.mark.parametrize("page", [1, 3])
-def test_the_programme_wide_statistics_use_as_many_queries_for_3_units_as_for_53(
-    client_for, cast, units, page, django_assert_max_num_queries
-):
-    """The Centre reads a page of units; the totals of all units are added up by the database."""
-    for n in range(units - 2):  # the cast brings two units with peer workers
-        peer = PeerWorkerFactory(staff_member__unit=UnitFactory(name=f"Enhed {n:03d}"))
-        patient = services.patient_create(
-            by=None,
-            peer=peer,
-            name="P",
-            reference=f"U{n}",
-            consent_date=TODAY() - datetime.timedelta(days=400),
-            consent_given="orally",
-        )
-        _note(peer, patient, days_ago=n % 300 + 1)
-    response = _count(
-        client_for("centre"),
-        reverse("journal:statistics") + f"?page={page}",
-        django_assert_max_num_queries,
-        STATISTICS_QUERIES["centre"],
-    )
-    stats = response.context["stats"]
-    shown = min(PER_PAGE, units - PER_PAGE * (min(page, stats.page.paginator.num_pages) - 1))
-    assert len(stats.rows) == shown
-    assert stats.total.notes == units - 2

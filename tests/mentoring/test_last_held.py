@@ -3,11 +3,9 @@ change it equals the newest held check-in counted afresh from the check-ins."""
 
 import datetime
 import importlib
-import io
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.utils import timezone
 
 from mentoring import selectors, services
@@ -143,8 +141,7 @@ def test_the_admin_keeps_it_when_a_check_in_is_changed_moved_or_deleted(client_f
     assert_kept()
 
 
-def test_the_demo_programme_keeps_it(db):
-    call_command("seed_demo", "--force", stdout=io.StringIO())
+def test_the_demo_programme_keeps_it(demo_programme):
     assert Mentorship.objects.filter(last_held_on__isnull=False).exists()
     assert_kept()
 

@@ -116,10 +116,8 @@ def small_archive(transactional_db, cast, tmp_path) -> Path:
 
 @pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_bring_back_the_demo_programme_with_the_same_notes(
-    settings, tmp_path, empty_database
+    tmp_path, empty_database, demo_programme
 ):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
     archive = _backup(tmp_path / "backups")
 
     output = _restore(archive, database=empty_database)

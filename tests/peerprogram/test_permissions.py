@@ -4,12 +4,9 @@ A URL pattern without a row here fails `test_every_url_pattern_has_a_row`.
 docs/permissions.md describes the same matrix in plain words.
 """
 
-import datetime
-
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from tests.conftest import ROLES
 
@@ -298,142 +295,15 @@ CASES = [
 ]
 
 
-class Objects:
-    """The cast plus one of everything the URLs point at."""
-
-    def __init__(self, cast):
-        from recruitment import services
-        from recruitment.models import ChecklistTemplateItem
-
-        self._cast = cast
-        today = timezone.localdate()
-        self.vacancy = services.vacancy_create(
-            by=cast.leader.user,
-            unit=cast.unit,
-            title="Peermedarbejder",
-            hours_per_week=25,
-            employment_form="permanent",
-            planned_start_date=today + datetime.timedelta(days=60),
-            application_deadline=today + datetime.timedelta(days=10),
-            contact_person=cast.leader,
-        )
-        self.seat = services.committee_add(
-            vacancy=self.vacancy, by=cast.leader.user, staff_member=cast.centre, seat="centre"
-        )
-        self.applicant = services.applicant_add(
-            vacancy=self.vacancy, by=cast.leader.user, name="Ane", email="ane@example.org"
-        )
-        self.interview = services.interview_schedule(
-            applicant=self.applicant, by=cast.leader.user, starts_at=timezone.now(), place="Rum 1"
-        )
-        self.onboarding = self.vacancy.onboarding
-        from mentoring.models import AwayPeriod
-
-        self.mentorship = cast.peer.mentorships.get()
-        self.checkin = self.mentorship.checkins.create(
-            date=today, time=datetime.time(10), duration_minutes=30
-        )
-        self.task = self.mentorship.tasks.create(task="chime")
-        self.away = AwayPeriod.objects.create(mentor=cast.mentor, first_day=today, last_day=today)
-        self.item = self.onboarding.items.filter(derived_from="").first()
-        self.template_item = ChecklistTemplateItem.objects.first()
-        self._education(cast, today)
-        self._journal(cast, today)
-
-    def _education(self, cast, today):
-        from education import services as education
-        from education.models import ErfaGroup, MandatoryCourse, Module
-
-        education.standard_data_ensure()
-        centre = cast.centre.user
-        self.module = Module.objects.first()
-        self.course = MandatoryCourse.objects.first()
-        self.cohort = education.cohort_create(
-            by=centre,
-            name="Hold 2099",
-            start_date=today - datetime.timedelta(days=7),
-            capacity=10,
-            fee_dkk=14_000,
-            status="open",
-        )
-        self.session = self.cohort.sessions.first()
-        self.enrolment = education.enrol(cohort=self.cohort, by=centre, peer=cast.peer)
-        self.group = ErfaGroup.objects.get(audience="peers")
-        start = timezone.now() - datetime.timedelta(days=1)
-        self.meeting = self.group.meetings.create(
-            kind="internal", starts_at=start, ends_at=start + datetime.timedelta(hours=1)
-        )
-        self.proposal = education.topic_propose(
-            group=self.group,
-            by=cast.peer.staff_member.user,
-            person=cast.peer.staff_member,
-            title="Peerdrift",
-            description="",
-        )
-        later = timezone.now() + datetime.timedelta(days=3)
-        self.supervision = education.supervision_create(
-            by=centre,
-            participants=[cast.peer],
-            starts_at=later,
-            ends_at=later + datetime.timedelta(hours=1),
-            supervisor="Anne",
-        )
-        self.feed = education.feed_for(cast.peer.staff_member)
-
-    def _journal(self, cast, today):
-        from journal import services as journal
-
-        by = cast.peer.staff_member.user
-        self.patient = journal.patient_create(
-            by=by,
-            peer=cast.peer,
-            name="A.K.",
-            reference="AØ-1042",
-            consent_date=today,
-            consent_given="orally",
-        )
-        self.note = journal.note_start(
-            patient=self.patient,
-            peer=cast.peer,
-            by=by,
-            date=today,
-            place="outpatient",
-            activity="conversation",
-            minutes=45,
-        )
-        draft = journal.draft_of(self.note)
-        draft = journal.draft_save(
-            draft=draft, by=by, expected_version=draft.version, changes={"hope": "Haven."}
-        )
-        journal.note_approve(note=self.note, by=by, expected_version=draft.version)
-        journal.note_revise(note=self.note, peer=cast.peer, by=by)
-        self.referral = journal.referral_create(
-            by=cast.mentor.user,
-            referred_by=cast.mentor,
-            peer=cast.peer,
-            patient_name="B.J.",
-            patient_reference="AØ-1107",
-            reason="Vil gerne tale med en, der har prøvet det.",
-            contact_route="patient",
-        )
-        self.group_note = journal.group_note_create(
-            by=by,
-            peer=cast.peer,
-            date=today,
-            place="ward",
-            topic="Søvn og hverdagsrytme",
-            participants=6,
-            minutes=60,
-            hope=True,
-        )
-
-    def __getattr__(self, name):
-        return getattr(self._cast, name)
+@pytest.fixture
+def cast(world, db):
+    """This module's cast is the world's (client_for logs its people in)."""
+    return world._cast
 
 
 @pytest.mark.parametrize(("name", "kwargs", "method", "role", "expected"), CASES)
-def test_permission_matrix(client_for, cast, name, kwargs, method, role, expected):
-    url = reverse(name, kwargs=kwargs(Objects(cast)))
+def test_permission_matrix(client_for, world, name, kwargs, method, role, expected):
+    url = reverse(name, kwargs=kwargs(world))
     client = client_for(role)
     data = {"language": "da", "next": "/"} if name == "set_language" else {}
     response = getattr(client, method)(url, data)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.conftest import ROLES
 
-from .test_permissions import LOGIN, MATRIX, Objects
+from .test_permissions import LOGIN, MATRIX
 
 POLICY = {
     "default-src": ["'self'"],
@@ -67,9 +67,17 @@ def _cases():
         )
 
 
+@pytest.fixture
+def cast(world, db):
+    """The cast of the module's world (tests/peerprogram/conftest.py), built once."""
+    return world._cast
+
+
 @pytest.mark.parametrize(("name", "kwargs", "method", "role", "status"), list(_cases()))
-def test_every_url_sends_the_security_headers(client_for, cast, name, kwargs, method, role, status):
-    url = reverse(name, kwargs=kwargs(Objects(cast)))
+def test_every_url_sends_the_security_headers(
+    client_for, world, name, kwargs, method, role, status
+):
+    url = reverse(name, kwargs=kwargs(world))
     data = {"language": "da", "next": "/"} if name == "set_language" else {}
     response = getattr(client_for(role), method)(url, data)
     assert response.status_code == status

@@ -20,9 +20,9 @@ def test_seed_demo_refuses_without_debug_unless_forced(settings):
         call_command("seed_demo")
 
 
-def test_seed_demo_builds_the_fictional_region_and_is_idempotent(settings):
+def test_seed_demo_builds_the_fictional_region_and_is_idempotent(settings, demo_programme):
+    """Seeded once (the session's demo snapshot), then again here."""
     settings.DEBUG = True
-    call_command("seed_demo")
     counts = (Unit.objects.count(), StaffMember.objects.count(), PeerWorker.objects.count())
     call_command("seed_demo")
     assert (Unit.objects.count(), StaffMember.objects.count(), PeerWorker.objects.count()) == counts
@@ -34,9 +34,7 @@ def test_seed_demo_builds_the_fictional_region_and_is_idempotent(settings):
     assert Mentorship.objects.filter(end_date__isnull=True).count() >= 4
 
 
-def test_demo_logins_hold_the_documented_roles(settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
+def test_demo_logins_hold_the_documented_roles(demo_programme):
     users = {u.username: u for u in get_user_model().objects.all()}
     for name in ["admin", "center", "leder", "mentor", "peer", "leder2", "peer2"]:
         assert users[name].check_password("demo"), name

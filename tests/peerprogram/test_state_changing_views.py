@@ -7,15 +7,18 @@ URL is covered here as soon as it has its row there.
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client
 from django.urls import resolve, reverse
 
 from journal import services as journal_services
 from journal.models import NoteAccess
+from mentoring.models import CheckIn
+from peerprogram.models import Unit
 from tests.conftest import ROLES
 
-from .test_permissions import MATRIX, Objects
+from .test_permissions import MATRIX
 
 # What a read may write: table -> why. Every other table must be the same after a GET.
 WRITTEN_BY_A_READ = {
@@ -79,6 +82,12 @@ def _client(cast, role: str, **kwargs) -> Client:
     return client
 
 
+@pytest.fixture
+def cast(world, db):
+    """The cast of the module's world (tests/peerprogram/conftest.py), built once."""
+    return world._cast
+
+
 ROWS = [
     pytest.param(name, kwargs, method, expected, id=f"{name}-{method}-{i}")
     for i, (name, kwargs, method, expected) in enumerate(MATRIX)
@@ -86,8 +95,10 @@ ROWS = [
 
 
 @pytest.mark.parametrize(("name", "kwargs", "method", "expected"), ROWS)
-def test_a_get_changes_no_data_and_a_post_only_url_refuses_it(cast, name, kwargs, method, expected):
-    url = reverse(name, kwargs=kwargs(Objects(cast)))
+def test_a_get_changes_no_data_and_a_post_only_url_refuses_it(
+    world, cast, name, kwargs, method, expected
+):
+    url = reverse(name, kwargs=kwargs(world))
     # LoginRequiredMiddleware sends the anonymous to the login page before any view runs.
     public = getattr(resolve(url).func, "login_required", True) is False
     clients = {role: _client(cast, role) for role in ROLES}
@@ -118,12 +129,11 @@ def test_a_get_changes_no_data_and_a_post_only_url_refuses_it(cast, name, kwargs
     assert changed == [], f"GET {url} changed data:\n" + "\n".join(changed)
 
 
-def test_the_snapshot_sees_a_changed_row_a_removed_row_and_a_foreign_access_log_row(cast):
+def test_the_snapshot_sees_a_changed_row_a_removed_row_and_a_foreign_access_log_row(world, cast):
     """The comparison the test above relies on finds each kind of change."""
-    objects = Objects(cast)
+    objects = world
     before = _snapshot()
-    cast.unit.name = "F-ACT Nord"
-    cast.unit.save(update_fields=["name"])
+    Unit.objects.filter(pk=cast.unit.pk).update(name="F-ACT Nord")
     objects.cohort.sessions.first().delete()
     peer_user = cast.user("peer")
     NoteAccess.objects.create(
@@ -146,10 +156,10 @@ def test_the_snapshot_sees_a_changed_row_a_removed_row_and_a_foreign_access_log_
 OUR_APPS = ("peerprogram.", "recruitment.", "mentoring.", "education.", "journal.")
 
 
-def test_none_of_our_views_takes_put_patch_or_delete(cast):
+def test_none_of_our_views_takes_put_patch_or_delete(world, cast):
     """Each of our views names the methods it takes, so nothing changes data by another
     verb. (Django's own form views answer PUT like a POST, which carries no form data.)"""
-    objects = Objects(cast)
+    objects = world
     clients = {}
     taken = []
     for name, kwargs, _method, expected in MATRIX:
@@ -174,8 +184,8 @@ def _poster(expected: dict) -> str:
     return allowed[0] if allowed else "admin"
 
 
-def test_every_post_without_a_csrf_token_is_refused(cast):
-    objects = Objects(cast)
+def test_every_post_without_a_csrf_token_is_refused(world, cast):
+    objects = world
     clients = {}
     let_in = []
     for name, kwargs, _method, expected in MATRIX:
@@ -211,8 +221,10 @@ def _with_token(cast, role: str, page: str):
 
 
 def test_the_login_page_takes_a_post_with_its_token(cast):
-    cast.peer.staff_member.user.set_password("Hemmelig-kode-42")
-    cast.peer.staff_member.user.save(update_fields=["password"])
+    # A fresh copy: the cast's own user object serves the module's other tests' logins.
+    user = User.objects.get(pk=cast.user("peer").pk)
+    user.set_password("Hemmelig-kode-42")
+    user.save(update_fields=["password"])
     client, token = _with_token(cast, "anonymous", reverse("login"))
     response = client.post(
         reverse("login"),
@@ -238,9 +250,9 @@ def test_logout_takes_a_post_with_the_token(cast):
     assert client.get(reverse("peerprogram:home"))["Location"].startswith(reverse("login"))
 
 
-def test_a_check_in_is_logged_with_the_token_in_the_form(cast):
-    objects = Objects(cast)
-    checkin = objects.checkin
+def test_a_check_in_is_logged_with_the_token_in_the_form(world, cast):
+    objects = world
+    checkin = CheckIn.objects.get(pk=objects.checkin.pk)
     client, token = _with_token(cast, "mentor", objects.mentorship.get_absolute_url())
     response = client.post(
         reverse("mentoring:checkin_quick", args=[checkin.pk]),
@@ -251,9 +263,9 @@ def test_a_check_in_is_logged_with_the_token_in_the_form(cast):
     assert checkin.status == "held"
 
 
-def test_an_autosave_is_taken_with_the_token_in_the_htmx_header(cast):
+def test_an_autosave_is_taken_with_the_token_in_the_htmx_header(world, cast):
     """htmx sends the token as X-CSRFToken (base.html's hx-headers)."""
-    objects = Objects(cast)
+    objects = world
     note_url = reverse("journal:note_write", args=[objects.note.pk])
     client, token = _with_token(cast, "peer", note_url)
     draft = journal_services.draft_of(objects.note)

@@ -1,5 +1,6 @@
-"""Rules added after a review: anonymised applicants stay anonymous, the committee is the
-leader's, and the retention period counts from the vacancy's last end."""
+"""Hiring rules: anonymised applicants stay anonymous, the committee is the leader's to put
+together, only a published vacancy hires, an import never overwrites an applicant, and the
+retention period counts from the vacancy's last end."""
 
 import datetime
 
