@@ -168,7 +168,9 @@ def cast(db) -> Cast:
 def built_once(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
     """Build test data once for a whole module (or session) instead of once per test.
 
-    The data is written inside a transaction that is rolled back when the context ends.
+    The data is written inside a transaction that is rolled back when the context ends, so
+    every test of the module sees it, whether it asks for it or not: keep such a module to
+    the tests that use the data. Passwords are hashed as the tests' own are.
     Each test that asks for `db` runs in a savepoint nested in it, so what one test writes
     is undone before the next, while the objects built here stay for all of them. Use it
     from a module-scoped fixture:
@@ -178,7 +180,7 @@ def built_once(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
             with built_once(django_db_blocker, build_world) as world:
                 yield world
     """
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         outer = transaction.atomic()
         outer.__enter__()
         try:
