@@ -5,18 +5,20 @@ administrators follow the journal through the statistics, never its content.
 """
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from .models import NoteAccess, PeerMonth
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -26,6 +28,8 @@ class NoteAccessAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     search_fields = ["who"]
     date_hierarchy = "at"
+    # The log grows with every reading of a note: no full count on each filtered page.
+    show_full_result_count = False
 
 
 @admin.register(PeerMonth)

@@ -1,5 +1,14 @@
+"""Recruitment in the Django admin.
+
+Relations to tables that grow with the programme are search boxes (autocomplete), never a
+<select> of every row; each changelist joins what its rows show, and the admins that other
+boxes search label their rows without a query each (tests/peerprogram/test_admin_scale.py).
+"""
+
 from django.contrib import admin
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from .models import (
     Applicant,
@@ -19,6 +28,7 @@ from .models import (
 @admin.register(PostingTemplate)
 class PostingTemplateAdmin(admin.ModelAdmin):
     list_display = ["name", "active", "updated_at"]
+    autocomplete_fields = ["updated_by"]
 
 
 class CommitteeInline(admin.TabularInline):
@@ -33,16 +43,25 @@ class VacancyAdmin(admin.ModelAdmin):
     list_filter = ["status", "unit__kind"]
     search_fields = ["title", "unit__name"]
     list_select_related = ["unit"]
-    autocomplete_fields = ["unit", "contact_person"]
+    autocomplete_fields = ["unit", "contact_person", "created_by"]
     inlines = [CommitteeInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Vacancy]:
+        # A vacancy is named with its unit.
+        return super().get_queryset(request).select_related("unit")
 
 
 @admin.register(CommitteeMember)
 class CommitteeMemberAdmin(admin.ModelAdmin):
     list_display = ["vacancy", "staff_member", "seat", "added_on"]
     list_filter = ["seat"]
-    list_select_related = ["vacancy", "staff_member"]
+    search_fields = ["staff_member__name", "vacancy__title"]
+    list_select_related = ["vacancy__unit", "staff_member"]
     autocomplete_fields = ["vacancy", "staff_member"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CommitteeMember]:
+        # A committee member is named by the staff member.
+        return super().get_queryset(request).select_related("staff_member")
 
 
 class StageChangeInline(admin.TabularInline):
@@ -51,13 +70,16 @@ class StageChangeInline(admin.TabularInline):
     readonly_fields = ["from_stage", "to_stage", "at", "by", "note"]
     can_delete = False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StageChange]:
+        return super().get_queryset(request).select_related("by")
+
 
 @admin.register(Applicant)
 class ApplicantAdmin(admin.ModelAdmin):
     list_display = ["name", "vacancy", "stage", "received_on", "answer_given_on", "anonymised_on"]
     list_filter = ["stage"]
     search_fields = ["name", "email", "vacancy__title"]
-    list_select_related = ["vacancy"]
+    list_select_related = ["vacancy__unit"]
     autocomplete_fields = ["vacancy", "hired_peer"]
     inlines = [StageChangeInline]
 
@@ -66,26 +88,34 @@ class ApplicantAdmin(admin.ModelAdmin):
 class StageChangeAdmin(admin.ModelAdmin):
     list_display = ["applicant", "from_stage", "to_stage", "at", "by"]
     list_select_related = ["applicant", "by"]
+    autocomplete_fields = ["applicant", "by"]
 
 
 @admin.register(Interview)
 class InterviewAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["applicant", "starts_at", "place"]
+    search_fields = ["applicant__name"]
     list_select_related = ["applicant"]
-    autocomplete_fields = ["applicant"]
+    autocomplete_fields = ["applicant", "present"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Interview]:
+        # An interview is named by the applicant.
+        return super().get_queryset(request).select_related("applicant")
 
 
 @admin.register(Assessment)
 class AssessmentAdmin(admin.ModelAdmin):
     list_display = ["interview", "member", "recommendation", "updated_at"]
     list_select_related = ["interview__applicant", "member__staff_member"]
+    autocomplete_fields = ["interview", "member"]
 
 
 @admin.register(ReferenceCheck)
 class ReferenceCheckAdmin(admin.ModelAdmin):
     list_display = ["applicant", "referee", "checked_on"]
     list_select_related = ["applicant"]
+    autocomplete_fields = ["applicant", "checked_by"]
 
 
 @admin.register(ChecklistTemplateItem)
@@ -103,12 +133,19 @@ class ChecklistItemInline(admin.TabularInline):
 @admin.register(Onboarding)
 class OnboardingAdmin(admin.ModelAdmin):
     list_display = ["__str__", "unit", "created_at"]
-    list_select_related = ["unit", "peer__staff_member", "vacancy"]
+    search_fields = ["peer__staff_member__name", "vacancy__title", "unit__name"]
+    list_select_related = ["unit", "peer__staff_member", "vacancy__unit"]
+    autocomplete_fields = ["unit", "vacancy", "peer"]
     inlines = [ChecklistItemInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Onboarding]:
+        # An onboarding is named by its peer worker, or its vacancy before the hire.
+        return super().get_queryset(request).select_related("peer__staff_member", "vacancy__unit")
 
 
 @admin.register(ChecklistItem)
 class ChecklistItemAdmin(admin.ModelAdmin):
     list_display = ["title", "onboarding", "phase", "done_on"]
     list_filter = ["phase"]
-    list_select_related = ["onboarding__peer__staff_member", "onboarding__vacancy"]
+    list_select_related = ["onboarding__peer__staff_member", "onboarding__vacancy__unit"]
+    autocomplete_fields = ["onboarding", "done_by"]
