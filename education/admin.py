@@ -50,6 +50,10 @@ class CohortModuleInline(admin.TabularInline):
     model = CohortModule
     extra = 0
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CohortModule]:
+        # Each row is headed by its name (cohort and module).
+        return super().get_queryset(request).select_related("cohort", "module")
+
 
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
@@ -63,11 +67,10 @@ class CohortAdmin(admin.ModelAdmin):
 class CohortModuleAdmin(admin.ModelAdmin):
     list_display = ["cohort", "module", "first_day", "place"]
     search_fields = ["cohort__name", "module__title"]
-    list_select_related = ["cohort", "module"]
     autocomplete_fields = ["cohort"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CohortModule]:
-        # A teaching session is named by its cohort and module.
+        # A teaching session is named by its cohort and module (the changelist's join too).
         return super().get_queryset(request).select_related("cohort", "module")
 
 
@@ -77,12 +80,14 @@ class EnrolmentAdmin(admin.ModelAdmin):
     # The cohorts grow with the years: filtered by their status, found by name in the search.
     list_filter = ["status", "cohort__status"]
     search_fields = ["peer__staff_member__name", "external_name", "cohort__name"]
-    list_select_related = ["cohort", "peer__staff_member", "paying_unit"]
     autocomplete_fields = ["cohort", "peer", "paying_unit", "enrolled_by"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Enrolment]:
-        # An enrolment is named by its participant.
-        return super().get_queryset(request).select_related("peer__staff_member")
+        # An enrolment is named by its participant. (Joined here, for the changelist too: it
+        # applies no list_select_related to a joined query.)
+        return super().get_queryset(request).select_related(
+            "peer__staff_member", "cohort", "paying_unit"
+        )
 
 
 @admin.register(DayAttendance)
@@ -123,11 +128,10 @@ class ErfaGroupAdmin(admin.ModelAdmin):
 class MeetingSeriesAdmin(admin.ModelAdmin):
     list_display = ["group", "frequency", "interval", "weekday", "first_date", "last_date"]
     search_fields = ["group__name"]
-    list_select_related = ["group"]
     autocomplete_fields = ["group", "created_by"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MeetingSeries]:
-        # A series is named by its group.
+        # A series is named by its group (the changelist's join too).
         return super().get_queryset(request).select_related("group")
 
 
@@ -138,11 +142,10 @@ class MeetingAdmin(admin.ModelAdmin):
     # The groups grow with the programme: filtered by their audience, found by name.
     list_filter = ["kind", "status", "group__audience"]
     search_fields = ["group__name"]
-    list_select_related = ["group"]
     autocomplete_fields = ["group", "series", "facilitator", "participants"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
-        # An erfa meeting is named by its group.
+        # An erfa meeting is named by its group (the changelist's join too).
         return super().get_queryset(request).select_related("group")
 
 

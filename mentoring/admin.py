@@ -35,11 +35,10 @@ class MentorshipAdmin(admin.ModelAdmin):
     list_display = ["peer", "mentor", "start_date", "end_date", "end_reason", "rhythm"]
     list_filter = ["end_reason", "rhythm"]
     search_fields = ["peer__staff_member__name", "mentor__name"]
-    list_select_related = ["peer__staff_member", "mentor"]
     autocomplete_fields = ["peer", "mentor", "created_by"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Mentorship]:
-        # A mentorship is named by its mentor and peer worker.
+        # A mentorship is named by its mentor and peer worker (the changelist's join too).
         return super().get_queryset(request).select_related("mentor", "peer__staff_member")
 
 

@@ -42,12 +42,11 @@ class VacancyAdmin(admin.ModelAdmin):
     list_display = ["title", "unit", "status", "hours_per_week", "application_deadline"]
     list_filter = ["status", "unit__kind"]
     search_fields = ["title", "unit__name"]
-    list_select_related = ["unit"]
     autocomplete_fields = ["unit", "contact_person", "created_by"]
     inlines = [CommitteeInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Vacancy]:
-        # A vacancy is named with its unit.
+        # A vacancy is named with its unit (the changelist's join too).
         return super().get_queryset(request).select_related("unit")
 
 
@@ -56,12 +55,12 @@ class CommitteeMemberAdmin(admin.ModelAdmin):
     list_display = ["vacancy", "staff_member", "seat", "added_on"]
     list_filter = ["seat"]
     search_fields = ["staff_member__name", "vacancy__title"]
-    list_select_related = ["vacancy__unit", "staff_member"]
     autocomplete_fields = ["vacancy", "staff_member"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CommitteeMember]:
-        # A committee member is named by the staff member.
-        return super().get_queryset(request).select_related("staff_member")
+        # A committee member is named by the staff member, a vacancy with its unit. (Joined
+        # here, for the changelist too: it applies no list_select_related to a joined query.)
+        return super().get_queryset(request).select_related("staff_member", "vacancy__unit")
 
 
 class StageChangeInline(admin.TabularInline):
@@ -96,11 +95,10 @@ class InterviewAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["applicant", "starts_at", "place"]
     search_fields = ["applicant__name"]
-    list_select_related = ["applicant"]
     autocomplete_fields = ["applicant", "present"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Interview]:
-        # An interview is named by the applicant.
+        # An interview is named by the applicant (the changelist's join too).
         return super().get_queryset(request).select_related("applicant")
 
 
@@ -134,13 +132,15 @@ class ChecklistItemInline(admin.TabularInline):
 class OnboardingAdmin(admin.ModelAdmin):
     list_display = ["__str__", "unit", "created_at"]
     search_fields = ["peer__staff_member__name", "vacancy__title", "unit__name"]
-    list_select_related = ["unit", "peer__staff_member", "vacancy__unit"]
     autocomplete_fields = ["unit", "vacancy", "peer"]
     inlines = [ChecklistItemInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Onboarding]:
-        # An onboarding is named by its peer worker, or its vacancy before the hire.
-        return super().get_queryset(request).select_related("peer__staff_member", "vacancy__unit")
+        # An onboarding is named by its peer worker, or its vacancy before the hire. (Joined
+        # here, for the changelist too: it applies no list_select_related to a joined query.)
+        return super().get_queryset(request).select_related(
+            "unit", "peer__staff_member", "vacancy__unit"
+        )
 
 
 @admin.register(ChecklistItem)
