@@ -85,8 +85,10 @@ class EnrolmentAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Enrolment]:
         # An enrolment is named by its participant. (Joined here, for the changelist too: it
         # applies no list_select_related to a joined query.)
-        return super().get_queryset(request).select_related(
-            "peer__staff_member", "cohort", "paying_unit"
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("peer__staff_member", "cohort", "paying_unit")
         )
 
 
