@@ -131,6 +131,7 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
     list_display = ["group", "frequency", "interval", "weekday", "first_date", "last_date"]
     search_fields = ["group__name"]
     autocomplete_fields = ["group", "created_by"]
+    ordering = ["-first_date", "pk"]  # the model has none; pages need one
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MeetingSeries]:
         # A series is named by its group (the changelist's join too).

@@ -141,6 +141,7 @@ class OnboardingAdmin(admin.ModelAdmin):
     list_display = ["__str__", "unit", "created_at"]
     search_fields = ["peer__staff_member__name", "vacancy__title", "unit__name"]
     autocomplete_fields = ["unit", "vacancy", "peer"]
+    ordering = ["-created_at", "pk"]  # the model has none; pages need one
     inlines = [ChecklistItemInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Onboarding]:

@@ -253,3 +253,29 @@ def test_no_relation_to_a_growing_table_is_a_select():
                 continue
             selects.append(f"{where}.{name} -> {target._meta.label}")
     assert selects == []
+
+
+AUTOCOMPLETES = [
+    (model, name) for model, model_admin in REGISTERED for name in model_admin.autocomplete_fields
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "field_name"),
+    AUTOCOMPLETES,
+    ids=[f"{model._meta.label}.{name}" for model, name in AUTOCOMPLETES],
+)
+def test_an_autocomplete_box_names_its_page_of_choices_in_a_few_queries(
+    admin_client, model, field_name
+):
+    opts = model._meta
+    url = reverse("admin:autocomplete")
+    query = f"app_label={opts.app_label}&model_name={opts.model_name}&field_name={field_name}"
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(f"{url}?{query}&term=")
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert results, "the box offers something"
+    assert all(row["text"] for row in results)
+    # Session, user, count, the page of rows: not a query for each row's name.
+    assert len(queries) <= 8, [q["sql"][:120] for q in queries.captured_queries]
