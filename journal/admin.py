@@ -40,4 +40,6 @@ class PeerMonthAdmin(ReadOnlyAdmin):
     list_display = ["month", "peer", "notes", "conversations", "group_sessions", "minutes"]
     list_select_related = ["peer__staff_member"]
     search_fields = ["peer__staff_member__name"]
-    date_hierarchy = "month"
+    # A row per peer worker and month: a date filter with fixed choices, not a hierarchy
+    # (which reads every row for the years that hold one).
+    list_filter = [("month", admin.DateFieldListFilter)]
