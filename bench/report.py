@@ -109,9 +109,10 @@ def postgres_version(url: str = POSTGRES_URL) -> str | None:
         import psycopg
 
         with psycopg.connect(url, connect_timeout=3) as conn:
-            return conn.execute("SHOW server_version").fetchone()[0].split()[0]
+            row = conn.execute("SHOW server_version").fetchone()
     except Exception:
         return None
+    return row[0].split()[0] if row else None
 
 
 def machine() -> str:
