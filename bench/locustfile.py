@@ -37,6 +37,8 @@ from bench.loadtest import (
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "demo")
 # Think time between pages, in seconds (the tests shorten it).
 THINK = tuple(float(s) for s in os.environ.get("LOADTEST_THINK", "1-3").split("-", 1))
+# The p95 locust holds the run to (the tests lower it to see the threshold fail the run).
+P95_MS = float(os.environ.get("LOADTEST_P95_MS", P95_TARGET_MS))
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -65,7 +67,7 @@ def _thresholds(environment: Environment, **_kwargs: Any) -> None:
     if (
         not total.num_requests
         or total.num_failures
-        or total.get_response_time_percentile(0.95) >= P95_TARGET_MS
+        or total.get_response_time_percentile(0.95) >= P95_MS
     ):
         environment.process_exit_code = 1
 

@@ -103,6 +103,8 @@ def page_failures(page: dict[str, Any], other: dict[str, Any] | None) -> list[st
     `other` is the same page at the other scale from its last recorded run, if any."""
     if page.get("error"):
         return [f"error: {page['error']}"]
+    if page.get("skipped"):
+        return []
     failures = []
     queries, kind = page["queries"], page["kind"]
     max_queries = ADMIN_MAX_QUERIES if kind == "admin" else MAX_QUERIES
@@ -235,7 +237,11 @@ def _table(
             cells += [cell(page) if "p50" in page else "–" for _, cell in columns]
             failures += [f"{BACKEND_NAMES[backend]}: {f}" for f in page.get("failures", [])]
         cells.insert(1, "/".join(dict.fromkeys(queries)) or "–")
-        lines.append("| " + " | ".join([*cells, _verdict(failures)]) + " |")
+        skipped = [
+            p["skipped"] for b in backends if (p := by_backend[b].get(page_id, {})).get("skipped")
+        ]
+        verdict = f"not measured: {skipped[0]}" if skipped and not failures else _verdict(failures)
+        lines.append("| " + " | ".join([*cells, verdict]) + " |")
     return lines
 
 
@@ -495,6 +501,9 @@ def measure_page(client: Client, page: Page, repeat: int) -> dict[str, Any]:
     entry: dict[str, Any] = {"id": page.id, "role": page.role, "name": page.name}
     entry["kind"] = page.kind
     try:
+        if page.url is None and page.kind == "admin":  # an empty table: nothing to open
+            print(f"  {page.id:<50} not measured: no {page.missing}", flush=True)
+            return {**entry, "skipped": f"no {page.missing} to open"}
         if page.url is None:
             raise PageError(f"the data has no {page.missing.replace('_', ' ')} for it")
         for _ in range(WARMUP - 1):
@@ -504,7 +513,7 @@ def measure_page(client: Client, page: Page, repeat: int) -> dict[str, Any]:
         queries = len(captured)  # before the next request empties the query log
         samples: list[float] = []
         budget = ADMIN_BUDGET_S if page.kind == "admin" else float("inf")
-        while len(samples) < PDF_REPEAT.get(page.name, repeat):
+        while len(samples) < min(repeat, PDF_REPEAT.get(page.name, repeat)):
             if sum(samples) / 1000 > budget and len(samples) >= ADMIN_MIN_REPEAT:
                 break
             start = time.perf_counter()
@@ -726,7 +735,7 @@ def database_url(backend: str, label: str) -> str:
 
 def postgres_problem() -> str | None:
     """Why PostgreSQL cannot be used, or None when it can."""
-    if report.postgres_version() is None:
+    if report.postgres_version(report.POSTGRES_URL) is None:
         return f"PostgreSQL is not reachable at {report.POSTGRES_URL}"
     return None
 
