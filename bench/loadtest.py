@@ -2,9 +2,9 @@
 
     python -m bench.loadtest [--scale region|nation|demo] [--users 50] [--duration 2m]
 
-Recreates the database `peerprogram_load` (migrate, then `seed_scale`; `--reuse` keeps a
-database seeded at the same scale), serves it with gunicorn in production mode (DEBUG off,
-WhiteNoise static files) on a free loopback port and runs locust headless on
+Recreates the database `peerprogram_load` or $LOADTEST_DATABASE (migrate, then `seed_scale`;
+`--reuse` keeps a database seeded at the same scale), serves it with gunicorn in production
+mode (DEBUG off, WhiteNoise static files) on a free loopback port and runs locust headless on
 bench/locustfile.py. locust keeps the figures: its CSV files (var/loadtest/stats_*.csv, the
 history per second included) are the report's source, and its exit code is the verdict on
 its thresholds (no failed request, p95 under 250 ms). This module adds what locust cannot
@@ -257,7 +257,7 @@ def table(stats: list[dict[str, str]]) -> str:
 
 # The run -------------------------------------------------------------------------------
 
-DATABASE = "peerprogram_load"
+DATABASE = os.environ.get("LOADTEST_DATABASE", "peerprogram_load")
 STOP_TIMEOUT = 90  # seconds a user may take to finish its page once the time is up
 ARTEFACTS = BASE_DIR / "var" / "loadtest"
 
@@ -407,8 +407,15 @@ def main(argv: list[str] | None = None) -> int:
         from peerprogram.models import PeerWorker, StaffMember, Unit
 
         facts = ", ".join(
-            f"{m._default_manager.count():,} {m._meta.verbose_name_plural}"
-            for m in (Unit, StaffMember, PeerWorker, Patient, Note, get_user_model())
+            f"{m._default_manager.count():,} {label}"
+            for m, label in [
+                (Unit, "units"),
+                (StaffMember, "staff"),
+                (PeerWorker, "peer workers"),
+                (Patient, "patients"),
+                (Note, "notes"),
+                (get_user_model(), "logins"),
+            ]
         )
         usernames = list(get_user_model().objects.values_list("username", flat=True))
         logins = tmp / "logins.csv"
