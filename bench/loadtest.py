@@ -402,21 +402,20 @@ def main(argv: list[str] | None = None) -> int:
 
         django.setup()
         from django.contrib.auth import get_user_model
+        from django.db.models import Model
 
         from journal.models import Note, NoteAccess, Patient
         from peerprogram.models import PeerWorker, StaffMember, Unit
 
-        facts = ", ".join(
-            f"{m._default_manager.count():,} {label}"
-            for m, label in [
-                (Unit, "units"),
-                (StaffMember, "staff"),
-                (PeerWorker, "peer workers"),
-                (Patient, "patients"),
-                (Note, "notes"),
-                (get_user_model(), "logins"),
-            ]
-        )
+        models: list[tuple[type[Model], str]] = [
+            (Unit, "units"),
+            (StaffMember, "staff"),
+            (PeerWorker, "peer workers"),
+            (Patient, "patients"),
+            (Note, "notes"),
+            (get_user_model(), "logins"),
+        ]
+        facts = ", ".join(f"{m._default_manager.count():,} {label}" for m, label in models)
         usernames = list(get_user_model().objects.values_list("username", flat=True))
         logins = tmp / "logins.csv"
         logins.write_text("\n".join(f"{r},{u}" for r in MIX for u in logins_for(r, usernames)))

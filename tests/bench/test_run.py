@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.test import Client
 
 from bench import report, run
+from education.models import CalendarFeed
 from peerprogram.imports import read_dataset, run_import
 from peerprogram.models import StaffMember
 from peerprogram.resources import StaffResource
@@ -214,6 +215,19 @@ def test_the_markdown_report_marks_a_page_error():
     assert "| import targets | not measured |" in text
 
 
+def test_an_admin_page_of_an_empty_table_is_listed_as_not_measured_and_fails_nothing():
+    empty = {"id": "admin/education.calendarfeed/change", "name": "change", "kind": "admin"}
+    run_ = _run("region", [{**empty, "skipped": "no calendar feed row to open"}])
+
+    assert run.judge(run_, None) == 0
+    text = run.markdown({**run_, "failed": 0})
+
+    assert (
+        "| `admin/education.calendarfeed/change` | – | – | – | – "
+        "| SQLite: not measured (no calendar feed row to open) |"
+    ) in text
+
+
 def test_the_recorded_run_keeps_queries_and_p50_per_backend_and_page(tmp_path):
     recorded = run.record({**_run("region", _pages()[:2]), "date": "d", "commit": "c"})
 
@@ -303,6 +317,8 @@ def test_every_benchmarked_page_answers_its_role_and_counts_its_queries(bench_ob
 
 
 def test_every_admin_model_has_its_changelist_add_and_change_page_measured(bench_objects):
+    CalendarFeed.objects.all().delete()
+
     pages = run.admin_pages()
 
     ids = {p.id for p in pages}
@@ -311,7 +327,11 @@ def test_every_admin_model_has_its_changelist_add_and_change_page_measured(bench
         assert f"admin/{label}/changelist" in ids
         assert f"admin/{label}/change" in ids
     assert set(run.ADMIN_PAIRS.values()) <= {p.id.split("/")[1] for p in pages}
-    # Read-only admins (the access log) have no add page; the others have.
+    # Read-only admins (the access log) have no add page; the others have. A table without
+    # rows has no change page to open: named in English.
+    assert [p.missing for p in pages if p.id == "admin/education.calendarfeed/change"] == [
+        "calendar feed row"
+    ]
     assert "admin/journal.noteaccess/add" not in ids
     assert "admin/recruitment.vacancy/add" in ids
     client = run.clients({"admin": bench_objects["users"]["admin"]})["admin"]
