@@ -15,7 +15,7 @@ SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-sub
 	fonts-dejavu-core chromium gettext poppler-utils postgresql-client
 
 .PHONY: run test setup system-deps venv translations migrate demo lint format \
-	migrations-check messages messages-check clean bench loadtest bench-deps
+	migrations-check messages messages-check clean bench loadtest bench-deps bench-test
 
 run: setup demo
 	@$(PY) manage.py demo_logins
@@ -40,6 +40,13 @@ bench: setup bench-deps
 # gunicorn (2 workers) on PostgreSQL under 50 simulated users for 2 minutes.
 loadtest: setup bench-deps
 	$(PY) -m bench.loadtest --scale $(SCALE) $(LOADTEST_ARGS)
+
+# The benchmark tool's own tests (not collected by `make test`), on PostgreSQL: the live
+# server there takes locust's concurrent users (on SQLite they share one connection).
+BENCH_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/peerprogram_bench_tests
+bench-test: setup bench-deps
+	DATABASE_URL=$(BENCH_TEST_DATABASE_URL) $(VENV)/bin/pytest tests/bench -p no:cacheprovider \
+		--create-db $(PYTEST_ARGS)
 
 bench-deps: $(VENV)/.bench-installed
 

@@ -2,29 +2,27 @@
 
     python -m bench.loadtest [--scale region|nation|demo] [--users 50] [--duration 2m]
 
-Recreates the database `peerprogram_load` (migrate, then `seed_scale`; `--reuse` keeps a
-database seeded at the same scale), serves it with gunicorn in production mode (DEBUG off,
-WhiteNoise static files) on a free loopback port, runs locust headless (bench/locustfile.py,
-which stops by itself after the duration), stops gunicorn, and reports requests/s, p50, p95,
-p99, errors and the access-log check in docs/performance.md (section `loadtest`). Exits 1
-when a target is missed: any error, p95 of 250 ms or more, or access-log rows that do not
-match the note reads one for one.
+Recreates the database `peerprogram_load` or $LOADTEST_DATABASE (migrate, then `seed_scale`;
+`--reuse` keeps a database seeded at the same scale), serves it with gunicorn in production
+mode (DEBUG off, WhiteNoise static files) on a free loopback port and runs locust headless on
+bench/locustfile.py. locust keeps the figures: its CSV files (var/loadtest/stats_*.csv, the
+history per second included) are the report's source, and its exit code is the verdict on
+its thresholds (no failed request, p95 under 250 ms). This module adds what locust cannot
+see: exactly one access-log row per note read, and no error in gunicorn's log. It writes the
+section `loadtest` of docs/performance.md and exits 1 when a target is missed.
 
-The top half of this module is the load mix itself (pages, links, note-read accounting):
-plain Python shared with the locustfile, so the tests check it without locust installed.
+The top half is the load mix (pages, links): plain Python shared with the locustfile, so the
+tests check it without locust.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
+import csv
 import datetime
-import json
-import math
 import os
 import random
 import re
-import resource
 import secrets
 import shutil
 import signal
@@ -36,11 +34,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+P95_TARGET_MS = 250
 
 # The pages ------------------------------------------------------------------------------
 
@@ -58,7 +58,7 @@ class Page:
         return "[id]" not in self.path
 
     @property
-    def pattern(self) -> re.Pattern:
+    def pattern(self) -> re.Pattern[str]:
         return re.compile(re.escape(self.path).replace(r"\[id\]", r"\d+"))
 
 
@@ -88,7 +88,6 @@ PAGES = {
     "admin": Page("/admin/"),
 }
 LOGIN_PATH = "/accounts/login/"
-NOTE_PATTERN = PAGES["note"].pattern
 _LINKED = {name: page.pattern for name, page in PAGES.items() if not page.fixed}
 _HREF = re.compile(r'href="(/[^"#?]*)"')
 _ASSET = re.compile(r'(?:href|src)="(/static/[^"#?]+)"')
@@ -104,10 +103,9 @@ class Role:
     pages: Mapping[str, int]
 
 
-# Weighted like real use: peer workers and leaders most, one administrator. With 50 users
-# locust starts 20 peer workers, 16 leaders, 8 mentors, 5 Centre staff and 1 administrator.
-# Mentors have no mentoring overview (that is for leaders and the Centre) and no link to
-# their mentee's page: their home page lists their mentorships.
+# Weighted like real use: with 50 users locust starts 20 peer workers, 16 leaders, 8 mentors,
+# 5 Centre staff and 1 administrator. Mentors have no mentoring overview (that is for leaders
+# and the Centre) and no link to their mentee's page: their home page lists their mentorships.
 MIX = {
     "peer": Role(
         20,
@@ -212,310 +210,104 @@ def logins_for(role: str, usernames: Iterable[str]) -> list[str]:
     return [name for _, name in found] or [MIX[role].login]
 
 
-# Counting note reads ------------------------------------------------------------------
+# locust's results ----------------------------------------------------------------------
 
 
-@dataclass
-class NoteReads:
-    """The note pages locust asked for, and how each ended.
-
-    `reads` are the GETs the note page answered itself with 200: each wrote exactly one
-    access-log row. A 404 or a redirect (to the login page) ran no note view: no row.
-    `uncertain` ended in a server error or no answer, after which a row may or may not
-    exist; `interrupted` were started but never finished (stopped mid-request).
-    """
-
-    started: int = 0
-    reads: int = 0
-    uncertain: int = 0
-    other: int = 0
-
-    def start(self, method: str, url: str) -> None:
-        if _is_note(method, url):
-            self.started += 1
-
-    def record(self, method: str, url: str, status: int, redirected: bool) -> None:
-        if not _is_note(method, url):
-            return
-        if status == 200 and not redirected:
-            self.reads += 1
-        elif status == 0 or status >= 500:
-            self.uncertain += 1
-        else:
-            self.other += 1
-
-    @property
-    def interrupted(self) -> int:
-        return self.started - self.reads - self.uncertain - self.other
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "started": self.started,
-            "reads": self.reads,
-            "uncertain": self.uncertain,
-            "other": self.other,
-        }
+def read_csv(prefix: Path, kind: str) -> list[dict[str, str]]:
+    """One of locust's --csv files (`stats`, `failures`, `exceptions`) as rows."""
+    with open(f"{prefix}_{kind}.csv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
 
 
-def _is_note(method: str, url: str) -> bool:
-    return method.upper() == "GET" and bool(NOTE_PATTERN.fullmatch(urlsplit(url).path))
+def access_check(rows: int, stats: list[dict[str, str]]) -> tuple[bool, str]:
+    """Exactly one access-log row per note read: per note page locust saw answered (a failed
+    one, a server error or a redirect, may or may not have written its row)."""
+    note = next((r for r in stats if r["Name"] == PAGES["note"].path), None)
+    requests, failures = (
+        (int(note["Request Count"]), int(note["Failure Count"])) if note else (0, 0)
+    )
+    reads = requests - failures
+    if failures:
+        return False, f"{failures} note reads failed: {rows} rows for {reads} reads is not exact"
+    return rows == reads, f"{rows} access-log rows for {reads} note reads"
 
 
-@dataclass(frozen=True)
-class AccessCheck:
-    ok: bool
-    text: str
+def server_errors(log: Path) -> int:
+    """Errors gunicorn logged (worker timeouts, crashes, tracebacks of 500s)."""
+    if not log.exists():
+        return 0
+    text = log.read_text(errors="replace")
+    return len(re.findall(r"\[(?:ERROR|CRITICAL)\]|^Traceback", text, flags=re.MULTILINE))
 
 
-def access_check(before: int, after: int, tally: NoteReads) -> AccessCheck:
-    """Exactly one access-log row per note read made during the test."""
-    rows = after - before
-    if tally.interrupted:
-        return AccessCheck(
-            False,
-            f"{tally.interrupted} note reads were stopped mid-request: "
-            f"{rows} rows for {tally.reads} reads cannot be checked exactly",
-        )
-    if tally.uncertain:
-        return AccessCheck(
-            False,
-            f"{tally.uncertain} note reads ended in a server error or no answer: "
-            f"{rows} rows for {tally.reads} reads cannot be checked exactly",
-        )
-    if rows != tally.reads:
-        return AccessCheck(False, f"{rows} access-log rows for {tally.reads} note reads")
-    return AccessCheck(True, f"{rows} access-log rows for {tally.reads} note reads")
-
-
-# Results -------------------------------------------------------------------------------
-
-P95_TARGET_MS = 250
-
-
-@dataclass(frozen=True)
-class Row:
-    method: str
-    name: str
-    requests: int
-    failures: int
-    rps: float
-    p50: float
-    p95: float
-    p99: float
-    max: float
-
-
-def rows_of(results: dict) -> list[Row]:
-    """The rows the locustfile wrote, one per method and page, the Aggregated one last."""
-    return [Row(**r) for r in results["stats"]]
-
-
-def percentile(times: list[float], share: float) -> float:
-    """The nearest-rank percentile: the smallest time at or below which `share` of all lie."""
-    ordered = sorted(times)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)] if ordered else 0.0
-
-
-def steady(results: dict) -> tuple[float, Row] | None:
-    """The requests started after the last login answered, when every user is in: (seconds
-    from the first request, their figures). None if no request started after it.
-
-    Logging in is slow on purpose (PBKDF2), and 50 users logging in within seconds keep
-    both cores busy for a while; this shows the pages without that, for the diagnosis."""
-    requests = results.get("requests") or []
-    logins = [
-        s + t / 1000 for s, t, method, name, _ in requests if (method, name) == ("POST", LOGIN_PATH)
+def table(stats: list[dict[str, str]]) -> str:
+    """locust's figures per page, slowest first, all requests last."""
+    lines = [
+        "| Page | Requests | Failures | p50 ms | p95 ms | p99 ms | max ms |",
+        "|---|--:|--:|--:|--:|--:|--:|",
     ]
-    if not requests or not logins:
-        return None
-    first, settled = min(s for s, *_ in requests), max(logins)
-    after = [(s, t, ok) for s, t, _m, _n, ok in requests if s >= settled]
-    if not after:
-        return None
-    times = [t for _s, t, _ok in after]
-    span = max(s + t / 1000 for s, t, _ok in after) - settled
-    row = Row(
-        method="",
-        name="After the last login",
-        requests=len(after),
-        failures=sum(not ok for *_, ok in after),
-        rps=len(after) / span if span > 0 else 0.0,
-        p50=percentile(times, 0.50),
-        p95=percentile(times, 0.95),
-        p99=percentile(times, 0.99),
-        max=max(times),
-    )
-    return settled - first, row
-
-
-@dataclass(frozen=True)
-class Verdict:
-    errors: bool
-    p95: bool
-    access: bool
-
-    @property
-    def ok(self) -> bool:
-        return self.errors and self.p95 and self.access
-
-
-def verdict(total: Row, access: AccessCheck, other_errors: int) -> Verdict:
-    """Against the targets. `other_errors`: errors in the locust users' own code and in
-    the server's log, which locust's failure count does not hold."""
-    return Verdict(
-        errors=total.failures == 0 and total.requests > 0 and other_errors == 0,
-        p95=total.p95 < P95_TARGET_MS,
-        access=access.ok,
-    )
-
-
-def last_page_at(duration: int) -> int:
-    """When the simulated users open their last page: 5 s (a quarter of a short run)
-    before locust stops them, so that no note page is cut off mid-request."""
-    return duration - min(5, duration // 4)
-
-
-def parse_duration(text: str) -> int:
-    """Seconds in "2m", "90s", "1m30s", "1h" or plain "120"."""
-    text = text.strip().lower()
-    parts = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?", text)
-    if not text or not parts:
-        raise argparse.ArgumentTypeError(f"{text!r}: write a duration like 2m, 90s or 1m30s.")
-    hours, minutes, seconds = (int(p or 0) for p in parts.groups())
-    total = hours * 3600 + minutes * 60 + seconds
-    if total <= 0:
-        raise argparse.ArgumentTypeError("The duration must be more than 0 seconds.")
-    return total
-
-
-def _fmt_duration(seconds: int) -> str:
-    minutes, rest = divmod(seconds, 60)
-    parts = [f"{minutes} min" if minutes else "", f"{rest} s" if rest else ""]
-    return " ".join(p for p in parts if p)
+    for r in sorted(stats, key=lambda r: (r["Name"] == "Aggregated", -float(r["95%"]))):
+        name = "**All requests**" if r["Name"] == "Aggregated" else f"{r['Type']} `{r['Name']}`"
+        lines.append(
+            f"| {name} | {int(r['Request Count']):,} | {r['Failure Count']} | {r['50%']} | "
+            f"{r['95%']} | {r['99%']} | {float(r['Max Response Time']):.0f} |"
+        )
+    return "\n".join(lines)
 
 
 # The run -------------------------------------------------------------------------------
 
-DATABASE = "peerprogram_load"
+DATABASE = os.environ.get("LOADTEST_DATABASE", "peerprogram_load")
 STOP_TIMEOUT = 90  # seconds a user may take to finish its page once the time is up
 ARTEFACTS = BASE_DIR / "var" / "loadtest"
 
 
-@dataclass
-class Server:
-    """gunicorn. gthread workers by default: like a browser, each user keeps its connection
-    open between pages (sync workers close it after every answer), and a slow answer (a
-    PDF, a login's password hashing) holds one thread, not the whole worker, while the
-    other threads go on (each waits on PostgreSQL with the GIL released). Two workers are
-    still at most two cores of Python: the threads add overlap, not CPU."""
-
-    workers: int
-    worker_class: str
-    threads: int
-    # Longer than the users' longest pause (3 s): with gunicorn's default of 2 s the server
-    # closes a kept-alive connection just as the user sends the next page on it, which
-    # requests reports as an error. (Browsers send such a request again; behind a proxy
-    # the proxy holds the connections.)
-    keep_alive: int = 5
-    port: int = 0
-    process: subprocess.Popen | None = None
-    log: Path | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def describe(self) -> str:
-        kind = (
-            f"{self.worker_class}, {self.threads} threads each"
-            if self.worker_class == "gthread"
-            else self.worker_class
-        )
-        return f"gunicorn, {self.workers} workers ({kind}), keep-alive {self.keep_alive} s"
-
-
-@dataclass
-class Run:
-    args: argparse.Namespace
-    env: dict[str, str] = field(default_factory=dict)
-    tmp: Path = Path()
-
-
-def _database_url(name: str) -> str:
-    from bench.report import POSTGRES_URL
-
-    parts = urlsplit(POSTGRES_URL)
-    return parts._replace(path=f"/{name}").geturl()
-
-
-def _maintenance():
+def postgres(sql: str, *params: str) -> Any:
+    """One statement on the maintenance database; its first row, if it returns rows."""
     import psycopg
 
     from bench.report import POSTGRES_URL
 
-    return psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
+    with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5) as conn:
+        cursor = conn.execute(sql.encode(), params)
+        return cursor.fetchone() if cursor.description else None
 
 
-def _seeded_as(name: str) -> str | None:
-    """The scale the database was seeded at (its comment), or None if it does not exist."""
-    with _maintenance() as conn:
-        row = conn.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-            [name],
-        ).fetchone()
-    return None if row is None else (row[0] or "")
-
-
-def _recreate(name: str) -> None:
-    from psycopg import sql
-
-    with _maintenance() as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def _mark_seeded(name: str, scale: str) -> None:
-    from psycopg import sql
-
-    with _maintenance() as conn:
-        conn.execute(
-            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
-                sql.Identifier(name), sql.Literal(f"seed {scale}")
-            )
-        )
-
-
-def _manage(run: Run, *args: str) -> None:
+def manage(env: dict[str, str], *args: str) -> None:
     print(f"$ manage.py {' '.join(args)}", flush=True)
     subprocess.run(  # noqa: S603 - our own arguments, no shell
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=run.env, check=True, timeout=3600
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True, timeout=3600
     )
 
 
-def _prepare_database(run: Run) -> None:
-    scale = run.args.scale
-    if run.args.reuse and _seeded_as(DATABASE) == f"seed {scale}":
+def prepare_database(env: dict[str, str], scale: str, reuse: bool) -> None:
+    """Migrated and seeded; the scale is kept as the database's comment, for --reuse."""
+    seeded = postgres(
+        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+        DATABASE,
+    )
+    if reuse and seeded and seeded[0] == f"seed {scale}":
         print(f"Reusing {DATABASE} (seeded at {scale} scale).")
-        _manage(run, "migrate", "--noinput", "-v", "0")
+        manage(env, "migrate", "--noinput", "-v", "0")
         return
-    print(f"Creating {DATABASE} afresh.")
-    _recreate(DATABASE)
-    _manage(run, "migrate", "--noinput", "-v", "0")
+    postgres(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    postgres(f'CREATE DATABASE "{DATABASE}"')
+    manage(env, "migrate", "--noinput", "-v", "0")
     if scale == "demo":
-        _manage(run, "seed_demo", "--force")
+        manage(env, "seed_demo", "--force")
     else:
-        _manage(run, "seed_scale", "--scale", scale, "--force")
-    _mark_seeded(DATABASE, scale)
+        manage(env, "seed_scale", "--scale", scale, "--force")
+    postgres(f"COMMENT ON DATABASE \"{DATABASE}\" IS 'seed {scale}'")
 
 
-def _environment(args: argparse.Namespace, tmp: Path) -> dict[str, str]:
+def environment(tmp: Path) -> dict[str, str]:
     """Production settings on loopback, without HTTPS; static files from a temporary
     STATIC_ROOT (the settings fix it to staticfiles/, so a one-line module overrides it)."""
-    static_root = tmp / "static"
+    from bench.report import POSTGRES_URL
+
     (tmp / "loadtest_settings.py").write_text(
-        f"from peerprogram.settings import *  # noqa: F403\n\nSTATIC_ROOT = {str(static_root)!r}\n"
+        "from peerprogram.settings import *  # noqa: F403\n\n"
+        f"STATIC_ROOT = {str(tmp / 'static')!r}\n"
     )
     env = {
         **os.environ,
@@ -524,395 +316,197 @@ def _environment(args: argparse.Namespace, tmp: Path) -> dict[str, str]:
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": _database_url(DATABASE),
+        "DATABASE_URL": urlsplit(POSTGRES_URL)._replace(path=f"/{DATABASE}").geturl(),
         "EMAIL_URL": "consolemail://",
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         "SECURE_HSTS_SECONDS": "0",
     }
-    # Axes stays on as in production: the simulated users all log in correctly, and it
-    # locks a username together with an address only after repeated failures.
+    # Axes stays on as in production: every simulated user logs in correctly.
     env.pop("BEHIND_PROXY", None)
     return env
 
 
-def _free_port() -> int:
+def start_gunicorn(
+    env: dict[str, str], args: argparse.Namespace
+) -> tuple[subprocess.Popen[bytes], str]:
+    """gthread workers: like a browser, each user keeps its connection open between pages,
+    and a slow answer (a PDF, a login's password hash) holds one thread, not the worker.
+    Keep-alive longer than the users' longest pause (3 s), or the server closes a connection
+    just as the user sends the next page on it."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(run: Run, server: Server) -> None:
-    server.port = _free_port()
-    server.log = ARTEFACTS / "gunicorn.log"
-    for log in (server.log, ARTEFACTS / "access.log"):
-        log.unlink(missing_ok=True)
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "peerprogram.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{server.port}",
-        "--workers",
-        str(server.workers),
-        "--worker-class",
-        server.worker_class,
-        "--threads",
-        str(server.threads),
-        "--keep-alive",
-        str(server.keep_alive),
-        "--access-logfile",
-        str(ARTEFACTS / "access.log"),
-        "--error-logfile",
-        str(server.log),
-        "--log-level",
-        "info",
-    ]
-    print(f"Starting {server.describe()} on {server.url}", flush=True)
-    server.process = subprocess.Popen(  # noqa: S603 - our own arguments, no shell
-        command, cwd=BASE_DIR, env=run.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+        url = f"http://127.0.0.1:{s.getsockname()[1]}"
+    log = ARTEFACTS / "gunicorn.log"
+    log.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "gunicorn", "peerprogram.wsgi:application"]
+    command += ["--bind", url.removeprefix("http://"), "--workers", str(args.workers)]
+    command += ["--worker-class", "gthread", "--threads", str(args.threads), "--keep-alive", "5"]
+    command += ["--access-logfile", str(ARTEFACTS / "access.log"), "--error-logfile", str(log)]
+    print(f"Starting gunicorn ({args.workers} workers × {args.threads} threads) on {url}")
+    process = subprocess.Popen(command, cwd=BASE_DIR, env=env)  # noqa: S603
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise SystemExit(f"gunicorn stopped at start:\n{_tail(server.log)}")
+    while time.monotonic() < deadline and process.poll() is None:
         try:
-            with urllib.request.urlopen(f"{server.url}{LOGIN_PATH}", timeout=5) as answer:  # noqa: S310
-                if answer.status == 200:
-                    return
+            with urllib.request.urlopen(f"{url}{LOGIN_PATH}", timeout=5):  # noqa: S310
+                return process, url
         except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"gunicorn did not answer within 60 s:\n{_tail(server.log)}")
+            time.sleep(0.5)
+    process.kill()
+    raise SystemExit(f"gunicorn did not start; see {log}")
 
 
-def _stop(server: Server) -> None:
-    process = server.process
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)  # graceful: the workers finish their requests
-    try:
-        process.wait(timeout=40)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Gracefully: the workers finish their requests first."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
-def _tail(path: Path | None, lines: int = 30) -> str:
-    if path is None or not path.exists():
-        return "(no log)"
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by gunicorn's master and workers."""
+    import psutil  # type: ignore[import-untyped]
 
-
-def _cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) used so far by a process and its children (gunicorn's
-    master and workers), from /proc; 0 where it cannot be read."""
-    total = 0
-    pids = [pid]
-    with contextlib.suppress(OSError):
-        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    for p in pids:
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _server_errors(path: Path | None) -> int:
-    """Errors gunicorn logged (worker timeouts, crashes, tracebacks of 500s)."""
-    if path is None or not path.exists():
-        return 0
-    text = path.read_text(errors="replace")
-    return len(re.findall(r"\[(?:ERROR|CRITICAL)\]|^Traceback", text, flags=re.MULTILINE))
-
-
-def _setup_django(run: Run) -> None:
-    os.environ.update(run.env)
-    sys.path.insert(0, str(run.tmp))
-    import django
-
-    django.setup()
-
-
-def _note_access_rows() -> int:
-    from django.db import connections
-
-    from journal.models import NoteAccess
-
-    count = NoteAccess.objects.count()
-    connections.close_all()
-    return count
-
-
-def _facts() -> dict[str, int]:
-    from django.contrib.auth import get_user_model
-
-    from journal.models import Note, Patient
-    from peerprogram.models import PeerWorker, StaffMember, Unit
-
-    return {
-        "units": Unit.objects.count(),
-        "staff": StaffMember.objects.count(),
-        "peer workers": PeerWorker.objects.count(),
-        "patients": Patient.objects.count(),
-        "notes": Note.objects.count(),
-        "logins": get_user_model().objects.count(),
-    }
-
-
-def _write_logins(run: Run) -> Path:
-    from django.contrib.auth import get_user_model
-
-    usernames = list(get_user_model().objects.values_list("username", flat=True))
-    logins = {role: logins_for(role, usernames) for role in MIX}
-    path = run.tmp / "logins.json"
-    path.write_text(json.dumps(logins))
-    return path
-
-
-def _run_locust(run: Run, server: Server, logins: Path) -> dict:
-    args = run.args
-    results = ARTEFACTS / "results.json"
-    results.unlink(missing_ok=True)
-    command = [
-        sys.executable,
-        "-m",
-        "locust",
-        "-f",
-        str(BASE_DIR / "bench" / "locustfile.py"),
-        "--headless",
-        "--users",
-        str(args.users),
-        "--spawn-rate",
-        str(args.spawn_rate),
-        "--run-time",
-        f"{args.duration}s",
-        "--stop-timeout",
-        str(STOP_TIMEOUT),
-        "--host",
-        server.url,
-        "--csv",
-        str(ARTEFACTS / "stats"),
-        "--only-summary",
-    ]
-    env = {
-        **os.environ,
-        "LOADTEST_LOGINS": str(logins),
-        "LOADTEST_RESULTS": str(results),
-        "LOADTEST_LAST_PAGE_AT": str(last_page_at(args.duration)),
-    }
-    for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY"):
-        env.pop(name, None)
-    print(
-        f"Running locust: {args.users} users, {args.spawn_rate:g} a second, "
-        f"{_fmt_duration(args.duration)}",
-        flush=True,
-    )
-    with open(ARTEFACTS / "locust.log", "w") as log:
-        done = subprocess.run(  # noqa: S603 - our own arguments, no shell
-            command,
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            timeout=args.duration + STOP_TIMEOUT + 120,
-            check=False,
-        )
-    # locust exits 1 when a request failed: that is reported, not a crash.
-    if done.returncode not in (0, 1) or not results.exists():
-        raise SystemExit(
-            f"locust ended with exit code {done.returncode}:\n{_tail(ARTEFACTS / 'locust.log')}"
-        )
-    return json.loads(results.read_text())
-
-
-ROLE_LABELS = {
-    "peer": "peer workers",
-    "leader": "leaders",
-    "mentor": "mentors",
-    "centre": "Centre staff",
-    "admin": "administrator",
-}
-
-
-def _table(rows: list[Row]) -> str:
-    lines = [
-        "| Page | Requests | Failures | p50 ms | p95 ms | p99 ms | max ms |",
-        "|---|--:|--:|--:|--:|--:|--:|",
-    ]
-    for r in sorted(rows, key=lambda r: (r.name == "Aggregated", -r.p95, r.name)):
-        name = "**All requests**" if r.name == "Aggregated" else f"{r.method} `{r.name}`"
-        lines.append(
-            f"| {name} | {r.requests:,} | {r.failures} | {r.p50:.0f} | {r.p95:.0f} "
-            f"| {r.p99:.0f} | {r.max:.0f} |"
-        )
-    return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    rows: list[Row]
-    total: Row
-    check: AccessCheck
-    errors: list[str]
-    other_errors: int
-    result: Verdict
-    steady: tuple[float, Row] | None = None
-
-
-def outcome(results: dict, before: int, after: int, server_errors: int) -> Outcome:
-    """The figures, the access-log check and the verdict, from the locustfile's results."""
-    rows = rows_of(results)
-    total = next(r for r in rows if r.name == "Aggregated")
-    tally = NoteReads(**results["note_reads"])
-    check = access_check(before, after, tally)
-    errors = [f"{e['method']} {e['name']}: {e['error']} ({e['count']}x)" for e in results["errors"]]
-    if results["exceptions"]:
-        errors.append(f"{results['exceptions']} exceptions in the simulated users (locust.log)")
-    if server_errors:
-        errors.append(f"{server_errors} errors in gunicorn's log (gunicorn.log)")
-    other = results["exceptions"] + server_errors
-    return Outcome(rows, total, check, errors, other, verdict(total, check, other), steady(results))
-
-
-def _steady_line(settled: tuple[float, Row] | None) -> list[str]:
-    if settled is None:
-        return []
-    seconds, row = settled
-    return [
-        f"| After the last login ({seconds:.0f} s in): p50 / p95 / p99 | {row.p50:.0f} / "
-        f"{row.p95:.0f} / {row.p99:.0f} ms, {row.rps:.1f} requests/s | | not a target; "
-        "shows the pages without the logins |"
-    ]
-
-
-def report(
-    *,
-    run: Run,
-    server: Server,
-    results: dict,
-    out: Outcome,
-    facts: dict,
-    load: str,
-    cpu: tuple[float, float],
-) -> str:
-    """The markdown of the section: where, what, the figures against the targets, per page."""
-    from bench.report import commit, machine
-
-    args = run.args
-    users = results["users"]
-    users = ", ".join(f"{users[role]} {ROLE_LABELS[role]}" for role in MIX if users.get(role))
-    seed = "seed_demo" if args.scale == "demo" else f"seed_scale --scale {args.scale}"
-    data = ", ".join(f"{n:,} {what}" for what, n in facts.items())
-    mark = {True: "met", False: "**missed**"}
-    total, result = out.total, out.result
-    errors = total.failures + out.other_errors
-    lines = [
-        f"Measured by `make loadtest` on {datetime.date.today():%Y-%m-%d}, commit {commit()}.",
-        "",
-        f"- Machine: {machine()}; load average {load} before the run.",
-        f"- Data: `{seed}` on PostgreSQL ({data}).",
-        f"- Server: {server.describe()} on 127.0.0.1, the load generator on the same "
-        "machine; DEBUG off, static files from WhiteNoise after collectstatic.",
-        f"- Load: locust headless, {args.users} users ({users}), {args.spawn_rate:g} started "
-        f"a second (a login is about 0.2 s of CPU for the password hash), for "
-        f"{_fmt_duration(args.duration)}. Each logs in through the login form, "
-        "then opens pages of its role with 1-3 s between them, finding patients, notes, "
-        "units and so on by following the links it is shown; it fetches the style sheets and "
-        "scripts once. Nothing is saved but the logins and the access log.",
-        "",
-        "| | Measured | Target | |",
-        "|---|--:|--:|---|",
-        f"| Requests/s | {total.rps:.1f} | | |",
-        f"| p50 / p95 / p99 | {total.p50:.0f} / {total.p95:.0f} / {total.p99:.0f} ms "
-        f"| p95 < {P95_TARGET_MS} ms | {mark[result.p95]} |",
-        f"| Errors | {errors} in {total.requests:,} requests | 0 | {mark[result.errors]} |",
-        f"| Access log | {out.check.text} | one row per read | {mark[result.access]} |",
-        *_steady_line(out.steady),
-        "",
-        f"CPU during the test: gunicorn's processes {cpu[0]:.0f} s, "
-        f"{1000 * cpu[0] / max(total.requests, 1):.0f} ms a request on average (PostgreSQL "
-        f"not counted); locust {cpu[1]:.0f} s. The machine has {os.cpu_count()} cores for "
-        f"{_fmt_duration(run.args.duration)}: {os.cpu_count() * run.args.duration} CPU seconds "
-        "in all, shared with PostgreSQL, locust and anything else running.",
-        "",
-        "Per page (locust rounds times above 100 ms to 2 significant digits):",
-        "",
-        _table(out.rows),
-    ]
-    if out.errors:
-        lines += ["", "Errors:", "", *[f"- {e}" for e in out.errors]]
-    return "\n".join(lines)
+    master = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [master, *master.children(recursive=True)])
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.loadtest", description=__doc__.split("\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m bench.loadtest", description=__doc__)
     parser.add_argument("--scale", choices=["region", "nation", "demo"], default="region")
     parser.add_argument("--users", type=int, default=50)
-    # 50 people start their day over 25 s, not in the same 5 s: a login costs about 0.2 s of
-    # CPU (PBKDF2, Django's 1,000,000 iterations), so 10 a second on 2 cores is nothing but
-    # password hashing for the first seconds, which says nothing about the pages.
+    # A login is about 0.2 s of CPU (PBKDF2): 50 people start their day over 25 s, so that
+    # the first seconds are not nothing but password hashing.
     parser.add_argument("--spawn-rate", type=float, default=2)
-    parser.add_argument("--duration", type=parse_duration, default=parse_duration("2m"))
+    parser.add_argument("--duration", default="2m", help="locust's --run-time, e.g. 2m, 90s")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread")
-    parser.add_argument("--threads", type=int, default=4, help="per worker (gthread)")
-    parser.add_argument("--keep-alive", type=int, default=5, help="seconds (gunicorn)")
+    parser.add_argument("--threads", type=int, default=4, help="per gunicorn worker")
     parser.add_argument("--reuse", action="store_true", help="keep a database seeded at this scale")
     parser.add_argument("--no-report", action="store_true", help="leave docs/performance.md")
     args = parser.parse_args(argv)
-    if args.worker_class == "sync":
-        args.threads = 1
 
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="peerprogram-loadtest-"))
-    run = Run(args=args, tmp=tmp)
-    run.env = _environment(args, tmp)
-    server = Server(
-        workers=args.workers,
-        worker_class=args.worker_class,
-        threads=args.threads,
-        keep_alive=args.keep_alive,
-    )
+    env = environment(tmp)
     try:
-        _prepare_database(run)
-        _manage(run, "collectstatic", "--noinput", "-v", "0")
-        _setup_django(run)
-        facts = _facts()
-        logins = _write_logins(run)
-        _start(run, server)
-        load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-        before = _note_access_rows()
-        cpu = (_cpu_seconds(server.process.pid), _children_cpu())
-        results = _run_locust(run, server, logins)
-        cpu = (_cpu_seconds(server.process.pid) - cpu[0], _children_cpu() - cpu[1])
-        _stop(server)  # the workers finish what they were doing first
-        after = _note_access_rows()
-    finally:
-        _stop(server)
-        shutil.rmtree(tmp, ignore_errors=True)
+        prepare_database(env, args.scale, args.reuse)
+        manage(env, "collectstatic", "--noinput", "-v", "0")
+        os.environ.update(env)
+        sys.path.insert(0, str(tmp))
+        import django
 
-    out = outcome(results, before, after, _server_errors(server.log))
-    text = report(run=run, server=server, results=results, out=out, facts=facts, load=load, cpu=cpu)
-    print(f"\n{text}\n\nLogs and locust's CSV files: {ARTEFACTS.relative_to(BASE_DIR)}/")
+        django.setup()
+        from django.contrib.auth import get_user_model
+        from django.db.models import Model
+
+        from journal.models import Note, NoteAccess, Patient
+        from peerprogram.models import PeerWorker, StaffMember, Unit
+
+        models: list[tuple[type[Model], str]] = [
+            (Unit, "units"),
+            (StaffMember, "staff"),
+            (PeerWorker, "peer workers"),
+            (Patient, "patients"),
+            (Note, "notes"),
+            (get_user_model(), "logins"),
+        ]
+        facts = ", ".join(f"{m._default_manager.count():,} {label}" for m, label in models)
+        usernames = list(get_user_model().objects.values_list("username", flat=True))
+        logins = tmp / "logins.csv"
+        logins.write_text("\n".join(f"{r},{u}" for r in MIX for u in logins_for(r, usernames)))
+        server, url = start_gunicorn(env, args)
+        load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+        before, cpu = NoteAccess.objects.count(), cpu_seconds(server.pid)
+        command = [sys.executable, "-m", "locust", "-f", str(BASE_DIR / "bench/locustfile.py")]
+        command += ["--headless", "--users", str(args.users), "--spawn-rate", str(args.spawn_rate)]
+        command += ["--run-time", args.duration, "--stop-timeout", str(STOP_TIMEOUT)]
+        command += ["--host", url, "--csv", str(ARTEFACTS / "stats"), "--only-summary"]
+        print(f"$ {' '.join(command[1:])}", flush=True)
+        locust_env = {
+            k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")
+        }
+        with open(ARTEFACTS / "locust.log", "w") as log:
+            code = subprocess.run(  # noqa: S603 - our own arguments, no shell
+                command, cwd=BASE_DIR, env={**locust_env, "LOADTEST_LOGINS": str(logins)},
+                stdout=log, stderr=subprocess.STDOUT, check=False,
+            ).returncode  # fmt: skip
+        cpu = cpu_seconds(server.pid) - cpu
+        stop(server)
+        rows = NoteAccess.objects.count() - before
+    finally:
+        if "server" in locals():
+            stop(server)
+        shutil.rmtree(tmp, ignore_errors=True)
+    if code not in (0, 1):
+        raise SystemExit(f"locust ended with exit code {code}; see {ARTEFACTS / 'locust.log'}")
+
+    stats = read_csv(ARTEFACTS / "stats", "stats")
+    total = next(r for r in stats if r["Name"] == "Aggregated")
+    access_ok, access = access_check(rows, stats)
+    failures = [f"{r['Method']} {r['Name']}: {r['Error']} ({r['Occurrences']}×)" for r in read_csv(
+        ARTEFACTS / "stats", "failures")]  # fmt: skip
+    failures += [
+        f"{r['Count']}× {r['Message']}" for r in read_csv(ARTEFACTS / "stats", "exceptions")
+    ]
+    if logged := server_errors(ARTEFACTS / "gunicorn.log"):
+        failures.append(f"{logged} errors in gunicorn's log (var/loadtest/gunicorn.log)")
+    ok = code == 0 and access_ok and not logged
+    from bench.report import commit, machine
+
+    mark = {True: "met", False: "**missed**"}
+    requests = int(total["Request Count"])
+    text = "\n".join(
+        [
+            "## Load test",
+            "",
+            f"Measured by `make loadtest` on {datetime.date.today():%Y-%m-%d}, commit {commit()}.",
+            "",
+            f"- Machine: {machine()}; load average {load} before the run.",
+            f"- Data: `{args.scale}` on PostgreSQL ({facts}).",
+            f"- Server: gunicorn, {args.workers} workers (gthread, {args.threads} threads each),"
+            " keep-alive 5 s, on 127.0.0.1 with locust on the same machine; DEBUG off, static"
+            " files from WhiteNoise.",
+            f"- Load: locust headless, {args.users} users, {args.spawn_rate:g} started a second,"
+            f" for {args.duration}. Each logs in through the login form, then opens pages of its"
+            " role with 1-3 s between them, finding patients, notes, units and so on by"
+            " following the links it is shown; it fetches the style sheets and scripts once."
+            " Nothing is saved but the logins and the access log.",
+            "",
+            "| | Measured | Target | |",
+            "|---|--:|--:|---|",
+            f"| Requests/s | {float(total['Requests/s']):.1f} | | |",
+            f"| p50 / p95 / p99 | {total['50%']} / {total['95%']} / {total['99%']} ms "
+            f"| p95 < {P95_TARGET_MS} ms | {mark[float(total['95%']) < P95_TARGET_MS]} |",
+            f"| Failures | {total['Failure Count']} in {requests:,} requests | 0 "
+            f"| {mark[total['Failure Count'] == '0']} |",
+            f"| locust's thresholds (its exit code) | {code} | 0 | {mark[code == 0]} |",
+            f"| Access log | {access} | one row per read | {mark[access_ok]} |",
+            f"| Errors in gunicorn's log | {logged} | 0 | {mark[not logged]} |",
+            "",
+            f"CPU of gunicorn's processes during the test: {cpu:.0f} s, "
+            f"{1000 * cpu / max(requests, 1):.0f} ms a request (PostgreSQL not counted).",
+            "",
+            "Per page, from locust's stats CSV (it rounds times above 100 ms to 2 significant"
+            " digits; the history per second is in var/loadtest/stats_stats_history.csv):",
+            "",
+            table(stats),
+            *(["", "Failures and errors:", "", *[f"- {f}" for f in failures]] if failures else []),
+        ]
+    )
+    print(f"\n{text}\n\nLogs and locust's CSV files: var/loadtest/")
     if not args.no_report:
         from bench.report import write_section
 
-        write_section("loadtest", f"## Load test\n\n{text}")
+        write_section("loadtest", text)
         print("Written to docs/performance.md (section loadtest).")
-    if not out.result.ok:
+    if not ok:
         print("A target was missed.", file=sys.stderr)
-        return 1
-    return 0
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -26,10 +26,10 @@ POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0
 
 HEADER = """# Performance
 
-Measured, not estimated: `make bench` (every main page of every role on SQLite and
-PostgreSQL, the PDFs, the seed and a 10,000-row staff import) and `make loadtest`
-(gunicorn on PostgreSQL under simulated users). Each run replaces its own section below;
-every section names the machine, the date and the commit it was measured on.
+Measured, not estimated: `make bench` (every main page of every role and every Django admin
+page on SQLite and PostgreSQL, the PDFs and a 10,000-row staff import) and `make loadtest`
+(gunicorn on PostgreSQL under simulated users, measured by locust). Each run replaces its own
+section below; every section names the machine, the date and the commit it was measured on.
 """
 
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -109,9 +109,10 @@ def postgres_version(url: str = POSTGRES_URL) -> str | None:
         import psycopg
 
         with psycopg.connect(url, connect_timeout=3) as conn:
-            return conn.execute("SHOW server_version").fetchone()[0].split()[0]
+            row = conn.execute("SHOW server_version").fetchone()
     except Exception:
         return None
+    return row[0].split()[0] if row else None
 
 
 def machine() -> str:

@@ -1,14 +1,11 @@
-"""The load test's mix (bench/loadtest.py, used by bench/locustfile.py): which pages each role
-opens, how it finds them by following links, and the note-read accounting behind the
-access-log check. The last test runs the locustfile itself against the live server."""
+"""The load test (bench/loadtest.py, bench/locustfile.py): which pages each role opens, how it
+finds them by following links, and what is read from locust's CSV files. The last test runs
+locust itself on the locustfile against the live server and reads the CSV files it wrote."""
 
-import argparse
 import importlib.util
-import json
 import os
 import subprocess
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -17,24 +14,19 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from bench.loadtest import (
+    LOGIN_PATH,
     MIX,
     PAGES,
-    AccessCheck,
-    NoteReads,
-    Row,
     access_check,
     assets_in,
-    last_page_at,
     links_in,
     logins_for,
     name_of,
-    outcome,
     page_of,
-    parse_duration,
-    percentile,
-    steady,
+    read_csv,
+    server_errors,
     step_towards,
-    verdict,
+    table,
 )
 from journal.models import NoteAccess
 from tests.peerprogram.test_permissions import MATRIX, Objects
@@ -184,136 +176,93 @@ def test_numbered_logins_are_used_in_number_order_and_the_named_login_without_th
     assert logins_for("admin", usernames) == ["admin"]
 
 
-def test_a_note_read_is_a_get_of_the_note_page_that_the_page_answered_itself():
-    reads = NoteReads()
-    note = "http://127.0.0.1:8000/journal/notes/12/"
-    for url in [note, "/journal/notes/12/versions/1/", "/journal/notes/12/write/", "/"]:
-        reads.start("GET", url)
-        reads.record("GET", url, 200, redirected=False)
-    reads.start("GET", note)
-    reads.record("GET", note, 200, redirected=True)  # sent to the login page: no view ran
-    reads.start("GET", note)
-    reads.record("GET", note, 404, redirected=False)
-    reads.record("POST", note, 200, redirected=False)
-    assert reads.as_dict() == {"started": 3, "reads": 1, "uncertain": 0, "other": 2}
-    assert reads.interrupted == 0
-
-
-def test_server_errors_and_requests_stopped_midway_make_the_count_uncertain():
-    reads = NoteReads()
-    for status in (500, 0):
-        reads.start("GET", "/journal/notes/3/")
-        reads.record("GET", "/journal/notes/3/", status, redirected=False)
-    reads.start("GET", "/journal/notes/3/")
-    assert (reads.uncertain, reads.interrupted) == (2, 1)
-
-
-def test_the_access_log_check_wants_one_row_per_read_exactly():
-    reads = NoteReads(started=40, reads=40)
-    assert access_check(100, 140, reads) == AccessCheck(
-        True, "40 access-log rows for 40 note reads"
-    )
-    assert access_check(100, 141, reads) == AccessCheck(
-        False, "41 access-log rows for 40 note reads"
-    )
-    assert access_check(100, 139, reads).ok is False
-
-
-def test_the_access_log_check_fails_when_a_read_cannot_be_accounted_for():
-    stopped = access_check(0, 40, NoteReads(started=41, reads=40))
-    assert stopped == AccessCheck(
-        False,
-        "1 note reads were stopped mid-request: 40 rows for 40 reads cannot be checked exactly",
-    )
-    failed = access_check(0, 41, NoteReads(started=41, reads=40, uncertain=1))
-    assert failed == AccessCheck(
-        False,
-        "1 note reads ended in a server error or no answer: "
-        "41 rows for 40 reads cannot be checked exactly",
-    )
-
-
-def _row(**changes) -> Row:
-    values = {"method": "", "name": "Aggregated", "requests": 3000, "failures": 0, "rps": 25.0}
-    return Row(**{**values, "p50": 40, "p95": 200, "p99": 600, "max": 2000, **changes})
-
-
-def test_the_targets_are_no_errors_p95_under_250_ms_and_the_access_log_exact():
-    exact = AccessCheck(True, "")
-    assert verdict(_row(), exact, 0).ok is True
-    assert verdict(_row(p95=250), exact, 0).p95 is False
-    assert verdict(_row(failures=1), exact, 0).errors is False
-    assert verdict(_row(), exact, other_errors=1).errors is False
-    assert verdict(_row(requests=0), exact, 0).errors is False
-    assert verdict(_row(), AccessCheck(False, ""), 0).ok is False
-
-
-def test_the_outcome_reads_the_results_the_locustfile_writes():
-    results = {
-        "stats": [
-            asdict(_row(method="GET", name="/journal/notes/[id]/", requests=10, failures=1)),
-            asdict(_row(requests=30, failures=1, rps=3.0, p95=100)),
-        ],
-        "errors": [{"method": "GET", "name": "/", "error": "HTTP 500", "count": 1}],
-        "exceptions": 2,
-        "note_reads": {"started": 10, "reads": 9, "uncertain": 0, "other": 1},
-        "users": {"peer": 1},
+def _stats_row(name, requests, failures, p95="40", method="GET"):
+    return {
+        "Type": method,
+        "Name": name,
+        "Request Count": str(requests),
+        "Failure Count": str(failures),
+        "50%": "20",
+        "95%": p95,
+        "99%": "90",
+        "Max Response Time": "120.5",
     }
-    out = outcome(results, before=5, after=14, server_errors=1)
-    assert out.total == _row(requests=30, failures=1, rps=3.0, p95=100)
-    assert out.check == AccessCheck(True, "9 access-log rows for 9 note reads")
-    assert out.errors == [
-        "GET /: HTTP 500 (1x)",
-        "2 exceptions in the simulated users (locust.log)",
-        "1 errors in gunicorn's log (gunicorn.log)",
-    ]
-    assert (out.other_errors, out.result.errors, out.result.p95) == (3, False, True)
 
 
-def test_percentiles_are_nearest_rank():
-    times = [float(t) for t in range(100, 0, -1)]
-    assert (percentile(times, 0.5), percentile(times, 0.95), percentile(times, 0.99)) == (
-        50.0,
-        95.0,
-        99.0,
+def test_the_access_log_check_wants_one_row_per_note_page_answered():
+    stats = [_stats_row("/journal/notes/[id]/", 40, 0), _stats_row("/", 90, 0)]
+
+    assert access_check(40, stats) == (True, "40 access-log rows for 40 note reads")
+    assert access_check(41, stats) == (False, "41 access-log rows for 40 note reads")
+    assert access_check(0, [_stats_row("/", 3, 0)]) == (True, "0 access-log rows for 0 note reads")
+
+
+def test_the_access_log_check_fails_when_a_note_read_failed():
+    """A failed note page (a server error, a redirect) may or may not have written its row."""
+    stats = [_stats_row("/journal/notes/[id]/", 41, 1)]
+
+    assert access_check(40, stats) == (
+        False,
+        "1 note reads failed: 40 rows for 40 reads is not exact",
     )
-    assert percentile([20.0, 10.0], 0.5) == 10.0
-    assert percentile([], 0.95) == 0.0
 
 
-def test_the_figures_after_the_last_login_leave_out_what_started_before_it_answered():
-    login = "/accounts/login/"
-    requests = [
-        (100.0, 50, "GET", login, True),
-        (100.1, 3000, "POST", login, True),  # the last login answers at 103.1
-        (101.0, 900, "GET", "/", True),
-        (103.2, 40, "GET", "/", True),
-        (104.0, 60, "GET", "/journal/", False),
-        (104.5, 20, "GET", "/static/[asset]", True),
+def test_the_table_lists_the_slowest_pages_first_and_all_requests_last():
+    stats = [
+        _stats_row("Aggregated", 130, 1, p95="60", method=""),
+        _stats_row("/", 90, 0, p95="40"),
+        _stats_row("/journal/", 40, 1, p95="80"),
     ]
-    seconds, row = steady({"requests": requests})
-    assert seconds == pytest.approx(3.1)
-    assert (row.requests, row.failures, row.p50, row.p95, row.max) == (3, 1, 40, 60, 60)
-    assert row.rps == pytest.approx(3 / 1.42)
-    assert steady({"requests": requests[:3]}) is None
-    assert steady({"requests": []}) is None
+
+    assert table(stats).splitlines()[2:] == [
+        "| GET `/journal/` | 40 | 1 | 20 | 80 | 90 | 120 |",
+        "| GET `/` | 90 | 0 | 20 | 40 | 90 | 120 |",
+        "| **All requests** | 130 | 1 | 20 | 60 | 90 | 120 |",
+    ]
 
 
-@pytest.mark.parametrize(
-    ("text", "seconds"), [("2m", 120), ("90s", 90), ("1m30s", 90), ("120", 120), ("1h", 3600)]
-)
-def test_durations_are_read_like_locusts_run_time(text, seconds):
-    assert parse_duration(text) == seconds
+def test_errors_in_gunicorns_log_are_counted(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    log.write_text(
+        "[2026-01-01 10:00:00 +0000] [1] [INFO] Booting worker\n"
+        "[2026-01-01 10:00:01 +0000] [1] [ERROR] Error handling request /\n"
+        "Traceback (most recent call last):\n"
+        "[2026-01-01 10:00:02 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:2)\n"
+    )
+
+    assert server_errors(log) == 3
+    assert server_errors(tmp_path / "absent.log") == 0
 
 
-def test_the_users_open_their_last_page_seconds_before_locust_stops_them():
-    assert [last_page_at(d) for d in (120, 20, 8, 2)] == [115, 15, 6, 2]
-
-
-@pytest.mark.parametrize("text", ["", "0", "0s", "two minutes", "2x"])
-def test_a_duration_that_is_not_one_is_refused(text):
-    with pytest.raises(argparse.ArgumentTypeError):
-        parse_duration(text)
+def _locust(url, prefix, *, users, run_time, env=None):
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(BASE_DIR / "bench" / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(users),
+            "--run-time",
+            run_time,
+            "--stop-timeout",
+            "10",
+            "--host",
+            url,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+        ],  # fmt: skip
+        cwd=BASE_DIR,
+        env={**os.environ, "LOADTEST_THINK": "0.05-0.2", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -323,55 +272,44 @@ def test_a_duration_that_is_not_one_is_refused(text):
 @pytest.mark.skipif(
     "sqlite" in settings.DATABASES["default"]["ENGINE"],
     reason="the live server shares one SQLite connection between its threads: concurrent "
-    "users lock each other out; run on PostgreSQL (DATABASE_URL)",
+    "users lock each other out; run on PostgreSQL (make bench-test does)",
 )
-def test_the_locustfile_logs_in_every_user_and_its_note_reads_match_the_access_log(
+def test_locust_runs_the_mix_and_its_csv_files_match_the_access_log_and_the_thresholds(
     live_server, tmp_path
 ):
-    """locust itself, against the live server on the demo data with the named logins:
-    short think times so the users get to their notes in a few seconds."""
+    """locust itself, against the live server on the demo data with the named logins: short
+    think times so the users get to their notes in a few seconds."""
     call_command("seed_demo", force=True, verbosity=0)
-    results = tmp_path / "results.json"
     rows = NoteAccess.objects.count()
-    env = {
-        **os.environ,
-        "LOADTEST_RESULTS": str(results),
-        "LOADTEST_THINK": "0.05-0.2",
-        "LOADTEST_LAST_PAGE_AT": "6",  # 2 s before the run time ends
-    }
-    env.pop("LOADTEST_LOGINS", None)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "locust",
-            "-f",
-            str(BASE_DIR / "bench" / "locustfile.py"),
-            "--headless",
-            "--users",
-            "5",
-            "--spawn-rate",
-            "5",
-            "--run-time",
-            "8s",
-            "--stop-timeout",
-            "10",
-            "--host",
-            live_server.url,
-            "--only-summary",
-        ],  # fmt: skip
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
+
+    # The test's live server is one process beside the test run: held to a p95 it can meet.
+    lenient = {"LOADTEST_P95_MS": "60000"}
+    done = _locust(live_server.url, tmp_path / "stats", users=5, run_time="8s", env=lenient)
+
     assert done.returncode == 0, done.stdout + done.stderr
-    data = json.loads(results.read_text())
-    out = outcome(data, before=rows, after=NoteAccess.objects.count(), server_errors=0)
-    assert (out.total.failures, out.errors) == (0, [])
-    assert sum(data["users"].values()) == 5
-    logins = [r for r in out.rows if r.name == "/accounts/login/"]
-    assert sorted((r.method, r.requests) for r in logins) == [("GET", 5), ("POST", 5)]
-    assert data["note_reads"]["reads"] > 0
-    assert out.check.ok, out.check.text
+    stats = read_csv(tmp_path / "stats", "stats")
+    logins = sorted((r["Type"], r["Request Count"]) for r in stats if r["Name"] == LOGIN_PATH)
+    assert logins == [("GET", "5"), ("POST", "5")]
+    assert (
+        read_csv(tmp_path / "stats", "failures"),
+        read_csv(tmp_path / "stats", "exceptions"),
+    ) == (
+        [],
+        [],
+    )
+    ok, text = access_check(NoteAccess.objects.count() - rows, stats)
+    assert ok, text
+    note = next(r for r in stats if r["Name"] == PAGES["note"].path)
+    assert int(note["Request Count"]) > 0
+    assert table(stats).splitlines()[-1].startswith("| **All requests** | ")
+
+    # The same users held to a p95 no page can meet: locust's exit code says so.
+    strict = _locust(
+        live_server.url,
+        tmp_path / "strict",
+        users=1,
+        run_time="3s",
+        env={"LOADTEST_P95_MS": "0.01"},
+    )
+    assert strict.returncode == 1, strict.stdout + strict.stderr
+    assert read_csv(tmp_path / "strict", "failures") == []
