@@ -29,7 +29,8 @@ from bench.loadtest import (
     table,
 )
 from journal.models import NoteAccess
-from tests.peerprogram.test_permissions import MATRIX, Objects
+from tests.peerprogram.test_permissions import MATRIX
+from tests.peerprogram.world import Objects
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

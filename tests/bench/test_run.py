@@ -293,7 +293,7 @@ CAST_LOGINS = {"admin": "admin", "center": "centre", "leder": "leader", "mentor"
 @pytest.fixture
 def bench_objects(cast):
     from recruitment.services import onboarding_start_for_peer
-    from tests.peerprogram.test_permissions import Objects
+    from tests.peerprogram.world import Objects
 
     Objects(cast)
     onboarding_start_for_peer(peer=cast.peer, by=cast.leader.user)
