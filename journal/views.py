@@ -25,6 +25,7 @@ from peerprogram import access as core_access
 from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.models import PeerWorker, Unit
 from peerprogram.pdf import pdf_response
+from peerprogram.presenters import unit_options
 from peerprogram.services import ConcurrentEditError
 from peerprogram.views import apply_service, handle_form, int_or_zero, spreadsheet_response
 
@@ -714,7 +715,10 @@ def statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             # The form's units (units_for), from the units the figures were read with.
-            "unit_choices": core_access.units_reached(request.user, figures.units),
+            "unit_options": unit_options(
+                core_access.units_reached(request.user, figures.units),
+                unit.pk if unit is not None else None,
+            ),
             "stats": figures,
             "table": charts.table_rows(figures),
             "unit": unit,

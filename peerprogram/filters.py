@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from .models import PeerWorker, StaffMember, Unit
+from .presenters import unit_options
 from .selectors import employed_now_q, has_mentor_now
 
 ALL = _("All")
@@ -47,8 +48,9 @@ class UnitSelect(forms.Select):
                 "attrs": self.build_attrs(self.attrs, attrs),
                 "empty_label": field.empty_label,
                 "empty_chosen": "" in values,
-                "units": units.values_list("pk", "name"),
-                "chosen": chosen[0] if chosen else None,
+                "options": unit_options(
+                    units.values_list("pk", "name"), chosen[0] if chosen else None
+                ),
             },
         )
 

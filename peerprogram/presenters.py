@@ -9,11 +9,14 @@ values, with autoescaping as everywhere else.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.db.models import Choices
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -163,3 +166,29 @@ def unit_tables(blocks: Iterable[UnitPeople]) -> list[UnitTables]:
         )
         for block in blocks
     ]
+
+
+# Unit filters of a whole programme hold every unit (600 at nation scale); writing their
+# options is the same work on every page view until a unit is added or renamed.
+UNIT_OPTIONS_CACHED_FROM = 50
+UNIT_OPTIONS_SECONDS = 3600
+
+
+def unit_options(units: Iterable[tuple[int, str]], chosen: int | None) -> str:
+    """The <option>s of a unit filter (templates/peerprogram/_unit_options.html), for
+    (id, name) pairs, with `chosen` selected.
+
+    A long list is kept in the cache under a digest of the pairs themselves and the chosen
+    id: a unit added, renamed or removed gives another key, so no entry is ever stale and
+    nothing needs clearing. Short lists (a leader's units) are written each time."""
+    pairs = [(int(pk), str(name)) for pk, name in units]
+    context = {"units": pairs, "chosen": chosen}
+    if len(pairs) < UNIT_OPTIONS_CACHED_FROM:
+        return render_to_string("peerprogram/_unit_options.html", context)
+    digest = hashlib.blake2b(repr((pairs, chosen)).encode(), digest_size=16).hexdigest()
+    key = f"unit-options:{digest}"
+    html: str | None = cache.get(key)
+    if html is None:
+        html = render_to_string("peerprogram/_unit_options.html", context)
+        cache.set(key, html, UNIT_OPTIONS_SECONDS)
+    return html

@@ -22,6 +22,7 @@ from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.forms import choice_field
 from peerprogram.models import PeerWorker, hours_warning
 from peerprogram.pdf import pdf_response
+from peerprogram.presenters import unit_options
 from peerprogram.views import apply_service, handle_form, import_page, int_or_zero
 
 from . import access, presenters, selectors, services
@@ -508,11 +509,13 @@ def checklist_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             "rows": presenters.overview_rows(selectors.onboarding_progress(page.object_list)),
             # The unit filter's choices (600 for the whole programme of a nation).
-            "unit_choices": core_access.units_for(request.user)
-            .select_related(None)
-            .order_by("name")
-            .values_list("pk", "name"),
-            "chosen_unit": int(unit) if unit.isdigit() else None,
+            "unit_options": unit_options(
+                core_access.units_for(request.user)
+                .select_related(None)
+                .order_by("name")
+                .values_list("pk", "name"),
+                int(unit) if unit.isdigit() else None,
+            ),
             "unit": unit,
         },
     )
