@@ -425,6 +425,40 @@ def count_peer_months(
     return counted
 
 
+@dataclass(frozen=True, slots=True)
+class ActivityMix:
+    """What one peer worker recorded in some full months: counts of activities, no text."""
+
+    first_month: datetime.date
+    last_month: datetime.date
+    conversations: int
+    group_sessions: int
+    bridge: int
+    other: int
+
+    @property
+    def total(self) -> int:
+        return self.conversations + self.group_sessions + self.bridge + self.other
+
+
+def activity_mix(peer: PeerWorker, months: int = 3, today: datetime.date | None = None) -> ActivityMix:
+    """The peer worker's recorded activities of the last `months` full months, counted from
+    their months of peer work (one query)."""
+    this_month = (today or timezone.localdate()).replace(day=1)
+    first = this_month - relativedelta(months=months)
+    sums = PeerMonth.objects.filter(peer=peer, month__gte=first, month__lt=this_month).aggregate(
+        conversations=Sum("conversations"),
+        group_sessions=Sum("group_sessions"),
+        bridge=Sum("bridge"),
+        other=Sum("other"),
+    )
+    return ActivityMix(
+        first_month=first,
+        last_month=this_month - relativedelta(months=1),
+        **{name: value or 0 for name, value in sums.items()},
+    )
+
+
 def _month(value: datetime.date) -> datetime.date:
     if isinstance(value, datetime.datetime):
         value = value.date()

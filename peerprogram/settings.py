@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "csp",
     "peerprogram",
     "recruitment",
+    "employment",
     "mentoring",
     "education",
     "journal",

@@ -46,6 +46,7 @@ programme_patterns = [
 urlpatterns = [
     path("", include((programme_patterns, "peerprogram"))),
     path("recruitment/", include("recruitment.urls")),
+    path("employment/", include("employment.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("education/", include("education.urls")),
     path("journal/", include("journal.urls")),

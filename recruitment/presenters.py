@@ -74,7 +74,8 @@ class ChecklistRow:
     toggle_label: str  # what the tick button does, for screen readers
     edit_url: str
     derived_hint: str  # what makes an open task read from a fact done; else empty
-    appoint_url: str  # where to appoint the mentor, when that is what the task waits for
+    action_url: str  # where to do what a task read from a fact waits for (else empty)
+    action_label: str
 
 
 def checklist_rows(
@@ -84,9 +85,19 @@ def checklist_rows(
     toggle_url = id_url("recruitment:checklist_item_toggle")
     edit_url = id_url("recruitment:checklist_item_edit")
     responsible = labels(Responsible)
-    appoint_url = (
-        reverse("mentoring:mentor_assign", args=[onboarding.peer_id]) if onboarding.peer_id else ""
-    )
+    # Where to do what a task read from a fact waits for, and the link's words.
+    actions: dict[str, tuple[str, str]] = {}
+    if onboarding.peer_id:
+        actions = {
+            DerivedFrom.MENTOR_APPOINTED: (
+                reverse("mentoring:mentor_assign", args=[onboarding.peer_id]),
+                _("Appoint mentor"),
+            ),
+            DerivedFrom.FUNCTION_AGREED: (
+                reverse("employment:function_page", args=[onboarding.peer_id]),
+                _("Go to the function description"),
+            ),
+        }
     rows = []
     for s in statuses:
         item, state = s.item, s.state
@@ -118,11 +129,8 @@ def checklist_rows(
                 % {"t": item.title},
                 edit_url=edit_url(item.pk),
                 derived_hint=s.derived_hint if waits else "",
-                appoint_url=(
-                    appoint_url
-                    if waits and item.derived_from == DerivedFrom.MENTOR_APPOINTED
-                    else ""
-                ),
+                action_url=actions[item.derived_from][0] if waits and item.derived_from in actions else "",
+                action_label=actions[item.derived_from][1] if waits and item.derived_from in actions else "",
             )
         )
     return rows

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from education import selectors as education_selectors
+from employment import selectors as employment_selectors
 from peerprogram.models import PeerWorker, StaffMember
 
 from .models import (
@@ -198,6 +199,7 @@ def _derived_facts(
     committee = _committee(onboardings)
     peer_ids = [o.peer_id for o in onboardings if o.peer_id]
     education = education_selectors.checklist_facts(peer_ids) if peer_ids else {}
+    agreed = employment_selectors.first_agreed(peer_ids) if peer_ids else {}
     for o in onboardings:
         if o.vacancy_id:
             facts[o.pk][DerivedFrom.POSTING_PUBLISHED] = (o.published_on, "")
@@ -213,11 +215,13 @@ def _derived_facts(
             facts[o.pk][DerivedFrom.EDUCATION_ENROLLED] = (known.seat_since, known.cohort)
             facts[o.pk][DerivedFrom.MANDATORY_COURSES] = (known.courses_done_on, "")
             facts[o.pk][Anchor.EDUCATION_COMPLETED] = (known.completed_on, "")
+            facts[o.pk][DerivedFrom.FUNCTION_AGREED] = (agreed.get(o.peer_id), "")
         else:
             for kind in (
                 DerivedFrom.MENTOR_APPOINTED,
                 DerivedFrom.EDUCATION_ENROLLED,
                 DerivedFrom.MANDATORY_COURSES,
+                DerivedFrom.FUNCTION_AGREED,
             ):
                 facts[o.pk][kind] = (None, "")
     return facts
@@ -491,6 +495,10 @@ def derived_label(kind: str) -> str:
         ),
         DerivedFrom.MANDATORY_COURSES: _(
             "Done when every mandatory course is recorded as completed for the peer worker."
+        ),
+        DerivedFrom.FUNCTION_AGREED: _(
+            "Done when the leader and the peer worker have both agreed to the function "
+            "description."
         ),
     }
     return labels.get(kind, "")

@@ -97,6 +97,15 @@ def posting_render(*, template: PostingTemplate | None, vacancy: Vacancy) -> str
     return fill_placeholders(template.body, values)
 
 
+def _with_tasks(posting: str, tasks_text: str) -> str:
+    """The tasks section after the posting's heading and first paragraph."""
+    if not tasks_text:
+        return posting
+    parts = posting.split("\n\n")
+    at = min(2, len(parts))
+    return "\n\n".join([*parts[:at], tasks_text, *parts[at:]])
+
+
 def current_posting_template() -> PostingTemplate | None:
     return PostingTemplate.objects.filter(active=True).order_by("-updated_at").first()
 
@@ -136,9 +145,11 @@ def vacancy_create(
     application_deadline: datetime.date,
     contact_person: StaffMember,
     posting_text: str = "",
+    tasks_text: str = "",
 ) -> Vacancy:
     """Open a vacancy; it gets the standard checklist, the leader on the committee, and a
-    posting drafted from the Centre's template unless a text is given."""
+    posting drafted from the Centre's template unless a text is given. `tasks_text` (the
+    tasks of a function description) goes into the drafted posting after its opening."""
     vacancy = Vacancy(
         unit=unit,
         title=title,
@@ -151,8 +162,8 @@ def vacancy_create(
     )
     vacancy.full_clean(exclude=["posting_text"])
     _check_vacancy(vacancy, new=True)
-    vacancy.posting_text = posting_text or posting_render(
-        template=current_posting_template(), vacancy=vacancy
+    vacancy.posting_text = posting_text or _with_tasks(
+        posting_render(template=current_posting_template(), vacancy=vacancy), tasks_text
     )
     vacancy.save()
     if unit.leader is not None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,11 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from education import selectors as education_selectors
+from employment import access as employment_access
+from employment import selectors as employment_selectors
+from employment.models import FunctionDescription
 from mentoring import selectors as mentoring_selectors
 from peerprogram import access as core_access
 from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.forms import choice_field
-from peerprogram.models import PeerWorker, hours_warning
+from peerprogram.models import PeerWorker, Unit, hours_warning
 from peerprogram.pdf import pdf_response
 from peerprogram.presenters import unit_options
 from peerprogram.views import apply_service, handle_form, import_page, int_or_zero
@@ -76,14 +80,30 @@ def vacancy_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def vacancy_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     core_access.require(core_access.get_actor(request.user).manages_units)
     units = core_access.editable_units_for(request.user)
-    initial = {}
+    initial: dict[str, Any] = {}
     only = list(units[:2])
     if len(only) == 1:
         initial = {"unit": only[0], "contact_person": only[0].leader}
+    # ?function=<pk>: the vacancy starts from a function description (define the task
+    # before recruiting): its unit, hours and employment form, and its tasks in the posting.
+    start_from = _function_to_start_from(request, units)
+    tasks_text = ""
+    if start_from is not None:
+        peer = start_from.peer
+        initial = {
+            "unit": peer.staff_member.unit,
+            "contact_person": peer.staff_member.unit.leader,
+            "hours_per_week": peer.hours_per_week,
+            "employment_form": peer.employment_form,
+        }
+        tasks_text = employment_selectors.posting_tasks(start_from)
     form = VacancyForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         vacancy = apply_service(
-            form, lambda: services.vacancy_create(by=request.user, **form.changes())
+            form,
+            lambda: services.vacancy_create(
+                by=request.user, tasks_text=tasks_text, **form.changes()
+            ),
         )
         if vacancy:
             messages.success(
@@ -93,7 +113,25 @@ def vacancy_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             if hours_warning(vacancy.hours_per_week):
                 messages.warning(request, hours_warning(vacancy.hours_per_week))
             return redirect(vacancy)
-    return render(request, "recruitment/vacancy_form.html", {"form": form, "vacancy": None})
+    return render(
+        request,
+        "recruitment/vacancy_form.html",
+        {"form": form, "vacancy": None, "start_from": start_from},
+    )
+
+
+def _function_to_start_from(
+    request: AuthenticatedHttpRequest, units: QuerySet[Unit]
+) -> FunctionDescription | None:
+    """The function description named by ?function=, if the user reaches it and may open a
+    vacancy in its unit."""
+    chosen = request.GET.get("function", "")
+    if not chosen.isdigit():
+        return None
+    description = employment_access.descriptions_for(request.user).filter(pk=chosen).first()
+    if description is None or not units.filter(pk=description.peer.staff_member.unit_id).exists():
+        return None
+    return description
 
 
 @require_GET

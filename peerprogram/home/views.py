@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from education import selectors as education_selectors
+from employment import selectors as employment_selectors
 from journal import selectors as journal_selectors
 from mentoring import selectors as mentoring_selectors
 from peerprogram import access, presenters, selectors
@@ -69,5 +71,7 @@ def peer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "onboarding": recruitment_selectors.onboarding_of(peer) if may_edit else None,
             "mentorship": mentorship,
             "education": education_selectors.education_summary(peer),
+            "function": employment_selectors.revisions_of(peer),
+            "today": timezone.localdate(),
         },
     )

@@ -111,6 +111,36 @@ MATRIX = [
         "post",
         row(LOGIN, 302, 403, 403, 302, 302, 404),
     ),
+    # Function descriptions: read where the peer worker's page is read; drafted by the
+    # unit's leader, the Centre and administrators; agreed by the leader and the peer.
+    ("employment:template_edit", lambda c: {}, "get", CENTRE_ONLY),
+    (
+        "employment:function_page",
+        lambda c: {"peer_pk": c.peer.pk},
+        "get",
+        row(LOGIN, 200, 200, 200, 200, 200, 404),
+    ),
+    ("employment:description_create", lambda c: {"peer_pk": c.other_peer.pk}, "get", row(LOGIN, 404, 404, 404, 200, 200, 200)),
+    (
+        "employment:description_detail",
+        lambda c: {"pk": c.description.pk},
+        "get",
+        row(LOGIN, 200, 200, 200, 200, 200, 404),
+    ),
+    (
+        "employment:description_pdf",
+        lambda c: {"pk": c.description.pk},
+        "get",
+        row(LOGIN, 200, 200, 200, 200, 200, 404),
+    ),
+    ("employment:description_edit", lambda c: {"pk": c.description.pk}, "get", UNIT_A),
+    (
+        "employment:description_agree",
+        lambda c: {"pk": c.description.pk},
+        "post",
+        row(LOGIN, 302, 302, 404, 404, 404, 404),
+    ),
+    ("employment:description_discard", lambda c: {"pk": c.description.pk}, "post", UNIT_A_POST),
     ("mentoring:checkin_quick", lambda c: {"pk": c.checkin.pk}, "post", PARTIES_POST),
     ("mentoring:checkin_log", lambda c: {"pk": c.checkin.pk}, "get", PARTIES),
     (

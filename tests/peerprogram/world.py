@@ -46,6 +46,7 @@ class Objects:
         self.template_item = ChecklistTemplateItem.objects.first()
         self._education(cast, today)
         self._journal(cast, today)
+        self._employment(cast)
 
     def _education(self, cast, today):
         from education import services as education
@@ -132,6 +133,15 @@ class Objects:
             participants=6,
             minutes=60,
             hope=True,
+        )
+
+    def _employment(self, cast):
+        from employment import services as employment
+
+        values = employment.draft_start_values(cast.peer)
+        values.update(hours_conversations=10, contact_routes=["patient"])
+        self.description = employment.description_create(
+            peer=cast.peer, by=cast.leader.user, **values
         )
 
     def __getattr__(self, name):

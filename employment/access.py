@@ -1,0 +1,64 @@
+"""Who reaches a function description.
+
+Read: the peer worker themself, their current mentors, the leader of their unit, Centre
+staff and administrators (the description is handed to the team; it holds no patient
+data). Drafted and changed by the unit's leader, Centre staff and administrators; agreed
+by the unit's leader and by the peer worker, each for themself. The template is the
+Centre's.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from peerprogram.access import RequestUser, get_actor
+from peerprogram.models import PeerWorker
+
+from .models import FunctionDescription
+
+
+def descriptions_for(user: RequestUser) -> QuerySet[FunctionDescription]:
+    actor = get_actor(user)
+    descriptions = FunctionDescription.objects.select_related("peer__staff_member__unit")
+    if actor.sees_programme:
+        return descriptions
+    reach = Q(peer__staff_member__unit_id__in=actor.led_unit_ids) | Q(
+        peer_id__in=actor.mentee_ids
+    )
+    if actor.peer:
+        reach |= Q(peer=actor.peer)
+    return descriptions.filter(reach)
+
+
+def get_description_for(user: RequestUser, pk: int) -> FunctionDescription:
+    return get_object_or_404(descriptions_for(user), pk=pk)
+
+
+def may_write(user: RequestUser, peer: PeerWorker) -> bool:
+    """Drafting, changing and revising: the unit's leader, the Centre, administrators."""
+    actor = get_actor(user)
+    return actor.sees_programme or peer.staff_member.unit_id in actor.led_unit_ids
+
+
+def get_draft_for_edit(user: RequestUser, pk: int) -> FunctionDescription:
+    description = get_description_for(user, pk)
+    if not may_write(user, description.peer) or description.agreed:
+        raise Http404
+    return description
+
+
+def agrees_as(user: RequestUser, description: FunctionDescription) -> str:
+    """"leader" or "peer" when the user may still agree to this draft in that role, else
+    ""."""
+    actor = get_actor(user)
+    if actor.peer is not None and actor.peer.pk == description.peer_id:
+        return "peer" if description.peer_agreed_on is None else ""
+    if description.peer.staff_member.unit_id in actor.led_unit_ids:
+        return "leader" if description.leader_agreed_on is None else ""
+    return ""
+
+
+def may_edit_template(user: RequestUser) -> bool:
+    return get_actor(user).sees_programme

@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import FunctionDescription, FunctionTemplate
+
+
+@admin.register(FunctionTemplate)
+class FunctionTemplateAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "updated_at", "updated_by"]
+    readonly_fields = ["updated_at", "updated_by"]
+    list_select_related = ["updated_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: FunctionTemplate | None = None
+    ) -> bool:
+        return False
+
+
+@admin.register(FunctionDescription)
+class FunctionDescriptionAdmin(admin.ModelAdmin):
+    """Read-only: descriptions are drafted and agreed in the product, where the agreements
+    are given by the leader and the peer worker themselves."""
+
+    list_display = ["peer", "number", "leader_agreed_on", "peer_agreed_on", "review_on"]
+    list_select_related = ["peer__staff_member"]
+    search_fields = ["peer__staff_member__name"]
+    list_filter = ["review_on"]
+    raw_id_fields = ["peer", "leader_agreed_by", "created_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: FunctionDescription | None = None
+    ) -> bool:
+        return False

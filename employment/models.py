@@ -1,0 +1,230 @@
+"""The peer worker's employment after hire: the function description and its revisions.
+
+The Centre keeps one template; a leader drafts each peer worker's description from it, and
+leader and peer worker both agree to it. An agreed revision is never changed again: a
+change is a new revision, and the earlier ones stay readable.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from journal.models import Referral
+from peerprogram.models import PeerWorker, VersionedModel, no_control_characters
+
+# How colleagues bring a patient and the peer worker together: the referral's own routes.
+ContactRoute = Referral.ContactRoute
+
+
+class TaskKind(models.TextChoices):
+    """The known kinds of peer task (the North Denmark guide), each with its hours a week."""
+
+    CONVERSATIONS = "conversations", _("Individual conversations")
+    GROUPS = "groups", _("Recovery-oriented groups with a co-facilitator")
+    BRIDGE = "bridge", _("Bridge-building to everyday life")
+    PSYCHOEDUCATION = "psychoeducation", _("The peer perspective in psychoeducation")
+    CAFE = "cafe", _("Peer café")
+    MEETINGS = "meetings", _("Treatment, board and network meetings")
+    OTHER = "other", _("Other tasks")
+
+
+def hours_field(kind: TaskKind) -> str:
+    return f"hours_{kind.value}"
+
+
+HOURS_FIELDS = [hours_field(kind) for kind in TaskKind]
+
+
+class FunctionTexts(models.Model):
+    """The texts a description starts from: the template's, then the peer worker's own."""
+
+    purpose = models.TextField(
+        _("purpose of peer support"), max_length=4000, validators=[no_control_characters]
+    )
+    values = models.TextField(
+        _("values"),
+        max_length=2000,
+        validators=[no_control_characters],
+        help_text=_("Influence, trust, decency and professionalism: what they mean here."),
+    )
+    not_tasks = models.TextField(
+        _("tasks the peer worker does not do"),
+        max_length=2000,
+        validators=[no_control_characters],
+        help_text=_("For example medication or nursing tasks. One per line."),
+    )
+    criteria = models.TextField(
+        _("which patients are offered peer support"),
+        max_length=2000,
+        validators=[no_control_characters],
+    )
+    referral_agreement = models.TextField(
+        _("referral agreement"),
+        max_length=2000,
+        validators=[no_control_characters],
+        help_text=_("How colleagues bring patients and the peer worker together."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+TEXT_FIELDS = ["purpose", "values", "not_tasks", "criteria", "referral_agreement"]
+
+
+class FunctionTemplate(FunctionTexts, VersionedModel):
+    """The Centre's template for function descriptions: one row, edited in the app."""
+
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("function description template")
+        verbose_name_plural = _("function description templates")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="function_template_one")]
+
+    def __str__(self) -> str:
+        return str(_("Function description template"))
+
+
+def _hours(kind: TaskKind) -> models.PositiveSmallIntegerField[Any, Any]:
+    return models.PositiveSmallIntegerField(kind.label, default=0)
+
+
+class FunctionDescription(FunctionTexts, VersionedModel):
+    """One revision of a peer worker's function description.
+
+    A draft until both the leader and the peer worker have agreed to it; any change to a
+    draft takes back the agreements already given. At most one draft per peer worker.
+    """
+
+    peer = models.ForeignKey(
+        PeerWorker,
+        verbose_name=_("peer worker"),
+        on_delete=models.CASCADE,
+        related_name="function_descriptions",
+    )
+    number = models.PositiveSmallIntegerField(_("revision"))
+    hours_conversations = _hours(TaskKind.CONVERSATIONS)
+    hours_groups = _hours(TaskKind.GROUPS)
+    hours_bridge = _hours(TaskKind.BRIDGE)
+    hours_psychoeducation = _hours(TaskKind.PSYCHOEDUCATION)
+    hours_cafe = _hours(TaskKind.CAFE)
+    hours_meetings = _hours(TaskKind.MEETINGS)
+    hours_other = _hours(TaskKind.OTHER)
+    other_tasks = models.CharField(
+        _("the other tasks"),
+        max_length=500,
+        blank=True,
+        validators=[no_control_characters],
+        help_text=_("What the hours for other tasks are spent on."),
+    )
+    contact_routes = models.JSONField(
+        _("agreed ways of contact"), default=list, blank=True
+    )
+    review_on = models.DateField(
+        _("review on"),
+        help_text=_("Well-defined tasks first, more freedom later: review after 3 and 12 months."),
+    )
+    leader_agreed_on = models.DateField(_("agreed by the leader"), null=True, blank=True)
+    leader_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leader who agreed"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    peer_agreed_on = models.DateField(_("agreed by the peer worker"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["peer", "-number"]
+        verbose_name = _("function description")
+        verbose_name_plural = _("function descriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["peer", "number"], name="function_revision_unique"),
+            models.UniqueConstraint(
+                fields=["peer"],
+                condition=Q(leader_agreed_on__isnull=True) | Q(peer_agreed_on__isnull=True),
+                name="function_one_draft_per_peer",
+                violation_error_message=_(
+                    "This peer worker already has a draft: finish or change that one."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.peer} ({self.number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("employment:description_detail", args=[self.pk])
+
+    @property
+    def agreed(self) -> bool:
+        return self.leader_agreed_on is not None and self.peer_agreed_on is not None
+
+    @property
+    def agreed_on(self) -> datetime.date | None:
+        """The day the second of the two agreed: the revision is in force from then."""
+        if self.leader_agreed_on is None or self.peer_agreed_on is None:
+            return None
+        return max(self.leader_agreed_on, self.peer_agreed_on)
+
+    @property
+    def total_hours(self) -> int:
+        return sum(getattr(self, name) for name in HOURS_FIELDS)
+
+    @property
+    def tasks(self) -> list[tuple[str, int]]:
+        """The chosen kinds of task with their hours a week, in the guide's order."""
+        rows = []
+        for kind in TaskKind:
+            hours = getattr(self, hours_field(kind))
+            if hours:
+                label = str(kind.label)
+                if kind == TaskKind.OTHER and self.other_tasks:
+                    label = f"{label}: {self.other_tasks}"
+                rows.append((label, hours))
+        return rows
+
+    @property
+    def route_labels(self) -> list[str]:
+        return [str(ContactRoute(r).label) for r in self.contact_routes if r in ContactRoute]
+
+    @property
+    def not_task_lines(self) -> list[str]:
+        return [line.strip() for line in self.not_tasks.splitlines() if line.strip()]
+
+
+def proposed_review(peer: PeerWorker, today: datetime.date) -> datetime.date:
+    """The guides' rhythm: review 3 months after the start, then at 12 months, then yearly."""
+    for months in (3, 12):
+        day = peer.start_date + relativedelta(months=months)
+        if day > today:
+            return day
+    return today + relativedelta(years=1)

@@ -1,0 +1,135 @@
+"""Reading function descriptions: a peer worker's revisions, the one in force, and how the
+recorded activity compares with the tasks it describes."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Min, Q
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from journal import selectors as journal_selectors
+from peerprogram.models import PeerWorker
+
+from .models import FunctionDescription, TaskKind, hours_field
+
+DRAFT = Q(leader_agreed_on__isnull=True) | Q(peer_agreed_on__isnull=True)
+
+
+@dataclass
+class Revisions:
+    """A peer worker's function descriptions: the one in force, a draft, the earlier ones."""
+
+    in_force: FunctionDescription | None
+    draft: FunctionDescription | None
+    earlier: list[FunctionDescription]
+
+    @property
+    def all(self) -> list[FunctionDescription]:
+        return [d for d in (self.draft, self.in_force) if d] + self.earlier
+
+
+def revisions_of(peer: PeerWorker) -> Revisions:
+    """One query: every revision, newest first."""
+    rows = list(peer.function_descriptions.select_related("leader_agreed_by__staff_member"))
+    draft = next((d for d in rows if not d.agreed), None)
+    agreed = [d for d in rows if d.agreed]
+    return Revisions(agreed[0] if agreed else None, draft, agreed[1:])
+
+
+def first_agreed(peer_ids: Iterable[int]) -> dict[int, datetime.date]:
+    """Peer worker id -> the day their first description was agreed by both (the
+    onboarding checklist's task), for those who have one."""
+    rows = (
+        FunctionDescription.objects.filter(
+            peer_id__in=list(peer_ids), leader_agreed_on__isnull=False, peer_agreed_on__isnull=False
+        )
+        .values("peer_id")
+        .annotate(leader=Min("leader_agreed_on"), peer=Min("peer_agreed_on"))
+        .order_by()
+    )
+    return {r["peer_id"]: max(r["leader"], r["peer"]) for r in rows}
+
+
+# The kinds of task as the journal records activity: the journal knows conversations,
+# group sessions, bridge-building and other peer activities.
+_RECORDED = [
+    (_("Individual conversations"), [TaskKind.CONVERSATIONS], "conversations"),
+    (_("Groups"), [TaskKind.GROUPS], "group_sessions"),
+    (_("Bridge-building"), [TaskKind.BRIDGE], "bridge"),
+    (
+        _("Other peer activities"),
+        [TaskKind.PSYCHOEDUCATION, TaskKind.CAFE, TaskKind.MEETINGS, TaskKind.OTHER],
+        "other",
+    ),
+]
+
+
+@dataclass
+class MixRow:
+    label: str
+    planned_hours: int
+    planned_share: int  # per cent of the described hours
+    recorded: int
+    recorded_share: int | None  # per cent of the recorded activities; None: nothing recorded
+
+    @property
+    def difference(self) -> int | None:
+        if self.recorded_share is None:
+            return None
+        return self.recorded_share - self.planned_share
+
+
+@dataclass
+class Mix:
+    first_month: datetime.date
+    last_month: datetime.date
+    rows: list[MixRow]
+    recorded_total: int
+
+
+def _share(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def activity_against(description: FunctionDescription, today: datetime.date | None = None) -> Mix:
+    """The tasks described (hours a week) against what the peer worker recorded in the last
+    three full months (counts of notes and group sessions), each as shares."""
+    recorded = journal_selectors.activity_mix(description.peer, months=3, today=today)
+    total_hours = description.total_hours
+    rows = []
+    for label, kinds, counted in _RECORDED:
+        hours = sum(getattr(description, hours_field(kind)) for kind in kinds)
+        n = getattr(recorded, counted)
+        rows.append(
+            MixRow(
+                label=str(label),
+                planned_hours=hours,
+                planned_share=_share(hours, total_hours),
+                recorded=n,
+                recorded_share=_share(n, recorded.total) if recorded.total else None,
+            )
+        )
+    return Mix(recorded.first_month, recorded.last_month, rows, recorded.total)
+
+
+def posting_tasks(description: FunctionDescription) -> str:
+    """The tasks of a description as a section of a vacancy's posting (in Danish, like
+    every posting): define the task before recruiting."""
+    with translation.override("da"):
+        lines = [gettext("The tasks")]
+        for label, hours in description.tasks:
+            lines.append(
+                "- "
+                + gettext("%(task)s, about %(hours)s hours a week")
+                % {"task": label, "hours": hours}
+            )
+        if description.not_task_lines:
+            lines.append("")
+            lines.append(gettext("You will not take on:"))
+            lines.extend(f"- {line}" for line in description.not_task_lines)
+    return "\n".join(lines)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "employment"
+
+urlpatterns = [
+    path("template/", views.template_edit, name="template_edit"),
+    path("peers/<int:peer_pk>/function/", views.function_page, name="function_page"),
+    path("peers/<int:peer_pk>/function/new/", views.description_create, name="description_create"),
+    path("function/<int:pk>/", views.description_detail, name="description_detail"),
+    path("function/<int:pk>/edit/", views.description_edit, name="description_edit"),
+    path("function/<int:pk>/agree/", views.description_agree, name="description_agree"),
+    path("function/<int:pk>/discard/", views.description_discard, name="description_discard"),
+    path("function/<int:pk>/pdf/", views.description_pdf, name="description_pdf"),
+]

@@ -1,0 +1,181 @@
+"""Function description pages: the Centre's template, a peer worker's description and its
+revisions, drafting, agreeing, the PDF for the team."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from peerprogram import access as core_access
+from peerprogram.access import AuthenticatedHttpRequest
+from peerprogram.pdf import pdf_response
+from peerprogram.services import ConcurrentEditError
+from peerprogram.views import handle_form, int_or_zero
+
+from . import access, selectors, services
+from .forms import DescriptionForm, TemplateForm
+
+
+@require_http_methods(["GET", "POST"])
+def template_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The Centre's template every new function description starts from."""
+    if not access.may_edit_template(request.user):
+        raise Http404
+    template = services.template_current()
+    form = TemplateForm(request.POST or None, instance=template)
+    return handle_form(
+        request,
+        form,
+        lambda: services.template_update(
+            template=template,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            changes=form.changes(),
+        ),
+        success=_("The template is saved. New function descriptions start from it."),
+        template="employment/template_form.html",
+        context={"template": template},
+        redirect_to="employment:template_edit",
+    )
+
+
+@require_GET
+def function_page(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
+    """A peer worker's function description: the one in force, a draft, the earlier ones,
+    and the recorded activity against the tasks described."""
+    peer = core_access.get_peer_for(request.user, peer_pk)
+    revisions = selectors.revisions_of(peer)
+    shown = revisions.in_force or revisions.draft
+    return render(
+        request,
+        "employment/function_page.html",
+        {
+            "peer": peer,
+            "revisions": revisions,
+            "shown": shown,
+            "mix": selectors.activity_against(shown) if shown else None,
+            "today": timezone.localdate(),
+            "may_write": access.may_write(request.user, peer),
+            "agrees_as": access.agrees_as(request.user, revisions.draft)
+            if revisions.draft
+            else "",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def description_create(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
+    peer = core_access.get_peer_for(request.user, peer_pk)
+    if not access.may_write(request.user, peer):
+        raise Http404
+    revisions = selectors.revisions_of(peer)
+    if revisions.draft:
+        messages.info(request, _("There is a draft already: go on with that one."))
+        return redirect("employment:description_edit", pk=revisions.draft.pk)
+    form = DescriptionForm(
+        request.POST or None, peer=peer, initial=services.draft_start_values(peer)
+    )
+    return handle_form(
+        request,
+        form,
+        lambda: services.description_create(peer=peer, by=request.user, **form.changes()),
+        success=_(
+            "The draft is saved. Go through it with the peer worker; it is in force when "
+            "both of you have agreed to it."
+        ),
+        template="employment/description_form.html",
+        context={"peer": peer, "revising": revisions.in_force},
+    )
+
+
+@require_GET
+def description_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    description = access.get_description_for(request.user, pk)
+    return render(
+        request,
+        "employment/description_detail.html",
+        {
+            "description": description,
+            "peer": description.peer,
+            "may_write": access.may_write(request.user, description.peer),
+            "agrees_as": access.agrees_as(request.user, description),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def description_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    description = access.get_draft_for_edit(request.user, pk)
+    form = DescriptionForm(request.POST or None, peer=description.peer, instance=description)
+    return handle_form(
+        request,
+        form,
+        lambda: services.description_update(
+            description=description,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            changes=form.changes(),
+        ),
+        success=_("The draft is saved."),
+        template="employment/description_form.html",
+        context={"peer": description.peer, "description": description},
+    )
+
+
+@require_POST
+def description_agree(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The leader or the peer worker agrees to the draft as they read it."""
+    description = access.get_description_for(request.user, pk)
+    role = access.agrees_as(request.user, description)
+    if not role:
+        raise Http404
+    try:
+        services.description_agree(
+            description=description,
+            by=request.user,
+            role=role,
+            expected_version=int_or_zero(request.POST.get("version")),
+        )
+    except ConcurrentEditError:
+        messages.error(
+            request,
+            _(
+                "The draft was changed after you opened it, so your agreement was not "
+                "recorded. Read it again and agree to the text as it stands now."
+            ),
+        )
+        return redirect(description)
+    if description.agreed:
+        messages.success(
+            request, _("Both have agreed: the function description is in force from today.")
+        )
+    else:
+        messages.success(
+            request,
+            _("Your agreement is recorded. The description is in force when the other agrees."),
+        )
+    return redirect("employment:function_page", peer_pk=description.peer_id)
+
+
+@require_POST
+def description_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    description = access.get_draft_for_edit(request.user, pk)
+    services.description_discard(description=description, by=request.user)
+    messages.success(request, _("The draft is discarded."))
+    return redirect("employment:function_page", peer_pk=description.peer_id)
+
+
+@require_GET
+def description_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    description = access.get_description_for(request.user, pk)
+    return pdf_response(
+        request,
+        "employment/pdf/function_description.html",
+        {"description": description, "peer": description.peer},
+        f"funktionsbeskrivelse-{slugify(description.peer.name)}-{description.number}.pdf",
+    )
