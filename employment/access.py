@@ -24,9 +24,7 @@ def descriptions_for(user: RequestUser) -> QuerySet[FunctionDescription]:
     descriptions = FunctionDescription.objects.select_related("peer__staff_member__unit")
     if actor.sees_programme:
         return descriptions
-    reach = Q(peer__staff_member__unit_id__in=actor.led_unit_ids) | Q(
-        peer_id__in=actor.mentee_ids
-    )
+    reach = Q(peer__staff_member__unit_id__in=actor.led_unit_ids) | Q(peer_id__in=actor.mentee_ids)
     if actor.peer:
         reach |= Q(peer=actor.peer)
     return descriptions.filter(reach)
@@ -50,7 +48,7 @@ def get_draft_for_edit(user: RequestUser, pk: int) -> FunctionDescription:
 
 
 def agrees_as(user: RequestUser, description: FunctionDescription) -> str:
-    """"leader" or "peer" when the user may still agree to this draft in that role, else
+    """ "leader" or "peer" when the user may still agree to this draft in that role, else
     ""."""
     actor = get_actor(user)
     if actor.peer is not None and actor.peer.pk == description.peer_id:

@@ -7,7 +7,6 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from peerprogram.forms import DATE_WIDGET, VersionedFormMixin
@@ -82,17 +81,7 @@ class DescriptionForm(VersionedFormMixin, forms.ModelForm):
                 "values",
                 Fieldset(
                     str(_("Tasks and hours a week")),
-                    HTML(
-                        format_html(
-                            '<p class="form-text mt-0">{}</p>',
-                            _(
-                                "The peer worker is employed for %(hours)s hours a week. "
-                                "Spread them over the tasks agreed; the rest of the time goes "
-                                "to documentation, supervision, erfa groups and education."
-                            )
-                            % {"hours": peer.hours_per_week},
-                        )
-                    ),
+                    HTML('{% include "employment/_hours_help.html" %}'),
                     Row(*(Column(name, css_class="col-6 col-md-3") for name in HOURS_FIELDS)),
                     "other_tasks",
                 ),

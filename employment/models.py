@@ -135,9 +135,7 @@ class FunctionDescription(FunctionTexts, VersionedModel):
         validators=[no_control_characters],
         help_text=_("What the hours for other tasks are spent on."),
     )
-    contact_routes = models.JSONField(
-        _("agreed ways of contact"), default=list, blank=True
-    )
+    contact_routes = models.JSONField(_("agreed ways of contact"), default=list, blank=True)
     review_on = models.DateField(
         _("review on"),
         help_text=_("Well-defined tasks first, more freedom later: review after 3 and 12 months."),

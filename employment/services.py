@@ -18,10 +18,10 @@ from peerprogram.services import ConcurrentEditError, audit, save_versioned
 
 from .models import (
     HOURS_FIELDS,
+    TEXT_FIELDS,
     ContactRoute,
     FunctionDescription,
     FunctionTemplate,
-    TEXT_FIELDS,
     TaskKind,
     hours_field,
     proposed_review,
@@ -113,14 +113,12 @@ def _check(description: FunctionDescription) -> None:
 
 
 @transaction.atomic
-def description_create(*, peer: PeerWorker, by: User, **values: Any) -> FunctionDescription:
+def description_create(*, peer: PeerWorker, by: User | None, **values: Any) -> FunctionDescription:
     """A new draft: the first description of a peer worker, or a revision of the one in
     force. Refused while another draft exists."""
     PeerWorker.objects.select_for_update().filter(pk=peer.pk).first()
     if peer.function_descriptions.filter(DRAFT).exists():
-        raise ValidationError(
-            _("This peer worker already has a draft: finish or change that one.")
-        )
+        raise ValidationError(_("This peer worker already has a draft: finish or change that one."))
     number = (peer.function_descriptions.aggregate(n=Max("number"))["n"] or 0) + 1
     description = FunctionDescription(peer=peer, number=number, created_by=by, **values)
     _check(description)

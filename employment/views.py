@@ -61,9 +61,7 @@ def function_page(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpRespon
             "mix": selectors.activity_against(shown) if shown else None,
             "today": timezone.localdate(),
             "may_write": access.may_write(request.user, peer),
-            "agrees_as": access.agrees_as(request.user, revisions.draft)
-            if revisions.draft
-            else "",
+            "agrees_as": access.agrees_as(request.user, revisions.draft) if revisions.draft else "",
         },
     )
 

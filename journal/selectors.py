@@ -441,7 +441,9 @@ class ActivityMix:
         return self.conversations + self.group_sessions + self.bridge + self.other
 
 
-def activity_mix(peer: PeerWorker, months: int = 3, today: datetime.date | None = None) -> ActivityMix:
+def activity_mix(
+    peer: PeerWorker, months: int = 3, today: datetime.date | None = None
+) -> ActivityMix:
     """The peer worker's recorded activities of the last `months` full months, counted from
     their months of peer work (one query)."""
     this_month = (today or timezone.localdate()).replace(day=1)

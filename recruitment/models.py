@@ -419,8 +419,9 @@ class DerivedFrom(models.TextChoices):
     MENTOR_APPOINTED = "mentor_appointed", _("A mentor is appointed")
     EDUCATION_ENROLLED = "education_enrolled", _("The peer worker has a seat on a cohort")
     MANDATORY_COURSES = "mandatory_courses", _("Every mandatory course is completed")
-    FUNCTION_AGREED = "function_agreed", _(
-        "The function description is agreed by the leader and the peer worker"
+    FUNCTION_AGREED = (
+        "function_agreed",
+        _("The function description is agreed by the leader and the peer worker"),
     )
 
 

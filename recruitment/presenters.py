@@ -102,6 +102,7 @@ def checklist_rows(
     for s in statuses:
         item, state = s.item, s.state
         waits = s.derived and state not in ("done", "na")
+        action = actions.get(item.derived_from, ("", "")) if waits else ("", "")
         rows.append(
             ChecklistRow(
                 pk=item.pk,
@@ -129,8 +130,8 @@ def checklist_rows(
                 % {"t": item.title},
                 edit_url=edit_url(item.pk),
                 derived_hint=s.derived_hint if waits else "",
-                action_url=actions[item.derived_from][0] if waits and item.derived_from in actions else "",
-                action_label=actions[item.derived_from][1] if waits and item.derived_from in actions else "",
+                action_url=action[0],
+                action_label=action[1],
             )
         )
     return rows

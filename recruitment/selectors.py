@@ -497,8 +497,7 @@ def derived_label(kind: str) -> str:
             "Done when every mandatory course is recorded as completed for the peer worker."
         ),
         DerivedFrom.FUNCTION_AGREED: _(
-            "Done when the leader and the peer worker have both agreed to the function "
-            "description."
+            "Done when the leader and the peer worker have both agreed to the function description."
         ),
     }
     return labels.get(kind, "")

@@ -53,11 +53,15 @@ def _draft(cast, **changes):
 
 def _agree_both(cast, description):
     services.description_agree(
-        description=description, by=cast.leader.user, role="leader",
+        description=description,
+        by=cast.leader.user,
+        role="leader",
         expected_version=description.version,
     )
     services.description_agree(
-        description=description, by=cast.peer.staff_member.user, role="peer",
+        description=description,
+        by=cast.peer.staff_member.user,
+        role="peer",
         expected_version=description.version,
     )
     return description
@@ -111,9 +115,9 @@ def test_every_error_shows_at_once_on_its_field_and_the_text_stays(client_for, c
         "Giv mindst én opgave sine timer om ugen."
     ]
     response = client.post(url, _form_data(hours_conversations="37"))
-    assert "mere end peermedarbejderens" in response.context["form"].errors[
-        "hours_conversations"
-    ][0]
+    assert (
+        "mere end peermedarbejderens" in response.context["form"].errors["hours_conversations"][0]
+    )
 
 
 def test_both_agree_and_the_description_is_in_force(client_for, cast):
@@ -143,13 +147,13 @@ def test_both_agree_and_the_description_is_in_force(client_for, cast):
     )
 
 
-def test_a_change_takes_back_the_agreements_and_a_stale_agreement_is_refused(
-    client_for, cast
-):
+def test_a_change_takes_back_the_agreements_and_a_stale_agreement_is_refused(client_for, cast):
     description = _draft(cast)
     opened_version = description.version
     services.description_agree(
-        description=description, by=cast.peer.staff_member.user, role="peer",
+        description=description,
+        by=cast.peer.staff_member.user,
+        role="peer",
         expected_version=opened_version,
     )
     client = client_for("leader")

@@ -13,7 +13,16 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 # Our code, migrations included; not .venv, static/vendor or the tests.
-SCANNED = ["peerprogram", "recruitment", "mentoring", "education", "journal", "bench", "templates"]
+SCANNED = [
+    "peerprogram",
+    "recruitment",
+    "employment",
+    "mentoring",
+    "education",
+    "journal",
+    "bench",
+    "templates",
+]
 SUFFIXES = {".py", ".html", ".txt", ".xml", ".ics", ".csv"}
 
 PATTERNS = {

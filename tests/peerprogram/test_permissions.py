@@ -120,7 +120,12 @@ MATRIX = [
         "get",
         row(LOGIN, 200, 200, 200, 200, 200, 404),
     ),
-    ("employment:description_create", lambda c: {"peer_pk": c.other_peer.pk}, "get", row(LOGIN, 404, 404, 404, 200, 200, 200)),
+    (
+        "employment:description_create",
+        lambda c: {"peer_pk": c.other_peer.pk},
+        "get",
+        row(LOGIN, 404, 404, 404, 200, 200, 200),
+    ),
     (
         "employment:description_detail",
         lambda c: {"pk": c.description.pk},
@@ -393,7 +398,14 @@ def test_every_model_has_an_admin_page():
     ours = [
         m
         for m in apps.get_models()
-        if m._meta.app_label in {"peerprogram", "recruitment", "mentoring", "education", "journal"}
+        if m._meta.app_label in {
+            "peerprogram",
+            "recruitment",
+            "employment",
+            "mentoring",
+            "education",
+            "journal",
+        }
     ]
     # Patient-note content is kept out of the admin on purpose (tests/journal/test_access.py).
     content = {

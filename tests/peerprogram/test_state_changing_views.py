@@ -153,7 +153,14 @@ def test_the_snapshot_sees_a_changed_row_a_removed_row_and_a_foreign_access_log_
     assert _changes(before, _snapshot(), [peer_user]) == changes[:2]
 
 
-OUR_APPS = ("peerprogram.", "recruitment.", "mentoring.", "education.", "journal.")
+OUR_APPS = (
+    "peerprogram.",
+    "recruitment.",
+    "employment.",
+    "mentoring.",
+    "education.",
+    "journal.",
+)
 
 
 def test_none_of_our_views_takes_put_patch_or_delete(world, cast):

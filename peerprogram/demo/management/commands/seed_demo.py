@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentoring.models import MentorIntroduction
+from peerprogram.demo import employment as employment_demo
 from peerprogram.demo import journal as journal_demo
 from peerprogram.models import PeerWorker, StaffMember, Unit
 
@@ -224,6 +225,11 @@ class Command(BaseCommand):
         self._recruitment(today, units)
         self._education(today)
         self.created += journal_demo.load(today)
+        leaders = {
+            peer.pk: getattr(peer.staff_member.unit.leader, "user", None)
+            for peer in PeerWorker.objects.select_related("staff_member__unit__leader__user")
+        }
+        self.created += employment_demo.load(today, leaders)
         return self.created
 
     def _mentorship(

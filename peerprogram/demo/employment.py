@@ -1,0 +1,114 @@
+"""The demo's function descriptions: a peer worker in their seventh year with three agreed
+revisions, one whose review is overdue, a new peer worker's draft that waits for the peer
+worker's agreement, and one with none yet (their checklist task stays open)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import User
+
+from employment import services
+from employment.models import FunctionDescription
+from peerprogram.models import PeerWorker
+
+# (revision's hours by kind, tasks not done added, months after the start it was agreed,
+# review months after the start) per revision: well-defined tasks first, more later.
+_HISTORY: list[tuple[dict[str, int], str, int, int]] = [
+    ({"hours_conversations": 18, "hours_groups": 6}, "", 0, 3),
+    (
+        {"hours_conversations": 16, "hours_groups": 6, "hours_bridge": 4},
+        "Vagtdækning",
+        3,
+        12,
+    ),
+    (
+        {
+            "hours_conversations": 12,
+            "hours_groups": 6,
+            "hours_bridge": 4,
+            "hours_psychoeducation": 3,
+            "hours_meetings": 2,
+        },
+        "Vagtdækning",
+        -1,
+        -1,
+    ),
+]
+
+
+def _write(
+    peer: PeerWorker,
+    leader: User | None,
+    hours: dict[str, Any],
+    extra_not: str,
+    agreed: datetime.date | None,
+    review: datetime.date,
+    peer_agrees: bool = True,
+) -> FunctionDescription:
+    values = services.draft_start_values(peer)
+    values.update({name: 0 for name in values if name.startswith("hours_")})
+    values.update(hours)
+    values["contact_routes"] = ["patient", "contact_person", "action_plan"]
+    values["review_on"] = review
+    if extra_not and extra_not not in values["not_tasks"]:
+        values["not_tasks"] = f"{values['not_tasks']}\n{extra_not}"
+    description = services.description_create(peer=peer, by=leader, **values)
+    if agreed is not None:
+        FunctionDescription.objects.filter(pk=description.pk).update(
+            leader_agreed_on=agreed,
+            leader_agreed_by=leader,
+            peer_agreed_on=agreed if peer_agrees else None,
+            created_at=datetime.datetime.combine(agreed, datetime.time(10), datetime.UTC),
+        )
+    return description
+
+
+def load(today: datetime.date, leader_of: dict[int, User | None]) -> int:
+    """Descriptions for the demo's peer workers who have none; `leader_of` maps a peer
+    worker's id to their unit leader's login. Returns how many rows were written."""
+    written = 0
+    peers = {p.name: p for p in PeerWorker.objects.select_related("staff_member")}
+
+    def fresh(name: str) -> PeerWorker | None:
+        peer = peers.get(name)
+        if peer is None or peer.function_descriptions.exists():
+            return None
+        return peer
+
+    if peer := fresh("Maria Sørensen"):
+        leader = leader_of.get(peer.pk)
+        for index, (hours, extra, agreed_months, review_months) in enumerate(_HISTORY):
+            if agreed_months < 0:  # the one in force: agreed eleven months ago
+                agreed = today - relativedelta(months=11)
+                review = today + relativedelta(months=1)
+            else:
+                agreed = peer.start_date + relativedelta(months=agreed_months, days=10 * index)
+                review = peer.start_date + relativedelta(months=review_months)
+            _write(peer, leader, hours, extra, agreed, review)
+            written += 1
+    if peer := fresh("Oliver Jakobsen"):
+        _write(
+            peer,
+            leader_of.get(peer.pk),
+            {"hours_conversations": 15, "hours_cafe": 4, "hours_meetings": 2},
+            "",
+            today - relativedelta(months=14),
+            today - relativedelta(months=2),
+        )
+        written += 1
+    if peer := fresh("Lasse Vinther"):
+        # Agreed by the leader last week; the peer worker has not agreed yet.
+        _write(
+            peer,
+            leader_of.get(peer.pk),
+            {"hours_conversations": 14, "hours_groups": 4},
+            "",
+            today - datetime.timedelta(days=7),
+            peer.start_date + relativedelta(months=3),
+            peer_agrees=False,
+        )
+        written += 1
+    return written
