@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from peerprogram.presenters import id_url
+from peerprogram.presenters import id_url, labels
 
 from .models import Cohort, Enrolment
 from .selectors import Participation
@@ -64,3 +64,36 @@ def participant_rows(
             )
         )
     return presented
+
+
+@dataclass(frozen=True, slots=True)
+class CohortRow:
+    url: str
+    name: str
+    start_date: datetime.date
+    status: str
+    status_label: str
+    seats_taken: int
+    capacity: int
+    waiting: int
+    fee_dkk: int
+
+
+def cohort_rows(cohorts: Iterable[Cohort]) -> list[CohortRow]:
+    """A page of the cohort list (selectors.cohort_list's rows, with their counts)."""
+    url = id_url("education:cohort_detail")
+    status = labels(Cohort.Status)
+    return [
+        CohortRow(
+            url=url(c.pk),
+            name=c.name,
+            start_date=c.start_date,
+            status=c.status,
+            status_label=status[c.status],
+            seats_taken=c.seats_taken,  # type: ignore[attr-defined]
+            capacity=c.capacity,
+            waiting=c.waiting,  # type: ignore[attr-defined]
+            fee_dkk=c.fee_dkk,
+        )
+        for c in cohorts
+    ]

@@ -344,10 +344,14 @@ def cohort_list(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
     """Cohorts, newest first, with seats taken and the waiting list (counted in subqueries,
     which a paginator's count() leaves out)."""
     enrolments = Enrolment.objects.filter(cohort=OuterRef("pk"))
-    return cohorts.annotate(
-        seats_taken=count_of(enrolments.filter(status=Enrolment.Status.ENROLLED)),
-        waiting=count_of(enrolments.filter(status=Enrolment.Status.WAITING)),
-    ).order_by("-start_date", "pk")
+    return (
+        cohorts.only("name", "start_date", "status", "capacity", "fee_dkk")
+        .annotate(
+            seats_taken=count_of(enrolments.filter(status=Enrolment.Status.ENROLLED)),
+            waiting=count_of(enrolments.filter(status=Enrolment.Status.WAITING)),
+        )
+        .order_by("-start_date", "pk")
+    )
 
 
 class NextMeeting(TypedDict):

@@ -157,7 +157,7 @@ def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "education/cohort_list.html",
         {
             "page": page,
-            "cohorts": page.object_list,
+            "cohorts": presenters.cohort_rows(page.object_list),
             "runs": actor.sees_programme,
             "manages": actor.manages_units,
         },

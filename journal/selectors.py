@@ -482,16 +482,20 @@ def _peer_months(
     return {(r[0], r[1]): r[2:] for r in rows}
 
 
-def _totals(peers: QuerySet[PeerWorker], months: list[datetime.date]) -> list[Figures]:
-    """Every selected peer worker's figures added up per month, by the database."""
+def _totals(
+    peers: QuerySet[PeerWorker], months: list[datetime.date], *, every_peer: bool
+) -> list[Figures]:
+    """Every selected peer worker's figures added up per month, by the database. With
+    `every_peer` (the whole programme is selected), the months of every peer worker are
+    added up without asking which ones: a quarter of the query's time at nation scale."""
+    rows = PeerMonth.objects.filter(
+        month__gte=months[0], month__lt=months[-1] + relativedelta(months=1)
+    )
+    if not every_peer:
+        rows = rows.filter(peer_id__in=peers.values("pk"))
     sums = {
         r[0]: r[1:]
-        for r in PeerMonth.objects.filter(
-            peer_id__in=peers.values("pk"),
-            month__gte=months[0],
-            month__lt=months[-1] + relativedelta(months=1),
-        )
-        .values("month")
+        for r in rows.values("month")
         .annotate(**{f"n_{name}": Sum(name) for name in COUNTED})
         .order_by()
         .values_list("month", *(f"n_{name}" for name in COUNTED))
@@ -576,6 +580,7 @@ def statistics(
     by_unit: bool | None = None,
     page: int | str | None = None,
     unit: int | None = None,
+    every_peer: bool = False,
 ) -> Statistics:
     """Month-by-month figures of the given peer workers (per peer, or summed per unit; by
     unit when they work in more than one and `by_unit` is None), for consecutive months;
@@ -585,7 +590,9 @@ def statistics(
     contracted hour over the complete months shown, counted from each peer worker's first
     recorded activity; a month far below or above it is flagged (JOURNAL_LOAD_LOW / _HIGH).
     With `page`, the rows are that page of STATISTICS_PER_PAGE units (or peer workers);
-    the totals always cover every peer worker given. The counts come from PeerMonth.
+    the totals always cover every peer worker given. `every_peer`: `peers` is every peer
+    worker of the programme (the caller knows; it saves asking the database which). The
+    counts come from PeerMonth.
     """
     today = timezone.localdate()
     start, end = months[0], months[-1] + relativedelta(months=1)
@@ -672,7 +679,7 @@ def statistics(
         rows.sort(key=lambda r: r.label)
         # A page of units holds some of the peer workers: the rest are added up by the
         # database.
-        totals = _totals(peers, months)
+        totals = _totals(peers, months, every_peer=every_peer and unit is None)
         total = _sum(totals)
     else:
         for p in shown_page.object_list if shown_page else shown:

@@ -700,6 +700,8 @@ def _statistics(
         selectors.months_back(last),
         page=(request.GET.get("page") or 1) if paginate else None,
         unit=unit.pk if unit is not None else None,
+        # Centre staff and administrators reach every peer worker (access.peers_for).
+        every_peer=core_access.get_actor(request.user).sees_programme,
     )
     return form, figures, unit
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from peerprogram.presenters import id_url, labels
 
-from .models import DerivedFrom, Onboarding, Responsible
+from .models import DerivedFrom, Onboarding, Responsible, Vacancy
 from .selectors import ItemStatus, ListedOnboarding, Progress
 
 
@@ -135,3 +135,38 @@ def checklist_rows(
             )
         )
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class VacancyRow:
+    url: str
+    title: str
+    unit: str
+    hours_per_week: int
+    application_deadline: datetime.date
+    planned_start_date: datetime.date
+    status: str
+    status_label: str
+    active_applicants: int
+    applicants: int
+
+
+def vacancy_rows(vacancies: Iterable[Vacancy]) -> list[VacancyRow]:
+    """A page of the vacancy list (selectors.vacancy_list's rows, with their counts)."""
+    url = id_url("recruitment:vacancy_detail")
+    status = labels(Vacancy.Status)
+    return [
+        VacancyRow(
+            url=url(v.pk),
+            title=v.title,
+            unit=v.unit.name,
+            hours_per_week=v.hours_per_week,
+            application_deadline=v.application_deadline,
+            planned_start_date=v.planned_start_date,
+            status=v.status,
+            status_label=status[v.status],
+            active_applicants=v.active_applicant_count,  # type: ignore[attr-defined]
+            applicants=v.applicant_count,  # type: ignore[attr-defined]
+        )
+        for v in vacancies
+    ]

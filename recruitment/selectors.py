@@ -455,10 +455,25 @@ def vacancy_list(vacancies: QuerySet[Vacancy]) -> QuerySet[Vacancy]:
     """Vacancies with their applicants counted, in correlated subqueries: a join with
     every applicant and a GROUP BY made a nation's list of vacancies count all 20,000."""
     applicants = Applicant.objects.filter(vacancy=OuterRef("pk"))
-    return vacancies.annotate(
-        applicant_count=_count_of(applicants),
-        active_applicant_count=_count_of(applicants.exclude(stage__in=Applicant.FINAL)),
-    ).order_by("-created_at", "-pk")  # the id decides between the same moment
+    # Only what the list shows: not the posting's text, not the contact person.
+    return (
+        vacancies.select_related(None)
+        .select_related("unit")
+        .only(
+            "title",
+            "hours_per_week",
+            "application_deadline",
+            "planned_start_date",
+            "status",
+            "created_at",
+            "unit__name",
+        )
+        .annotate(
+            applicant_count=_count_of(applicants),
+            active_applicant_count=_count_of(applicants.exclude(stage__in=Applicant.FINAL)),
+        )
+        .order_by("-created_at", "-pk")
+    )  # the id decides between the same moment
 
 
 def paginate(rows: QuerySet[Vacancy], number: Any, per_page: int) -> Page[Vacancy]:

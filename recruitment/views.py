@@ -69,6 +69,7 @@ def vacancy_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "recruitment/vacancy_list.html",
         {
             "page": page,
+            "rows": presenters.vacancy_rows(page.object_list),
             "status": status,
             "statuses": Vacancy.Status.choices,
             "may_create": core_access.get_actor(request.user).manages_units,
