@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.expressions import BaseExpression
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,9 +155,11 @@ class ChecklistFacts:
     courses_done_on: datetime.date | None = None
     mentor: str = ""  # the name of the mentor appointed now, and since when
     mentor_since: datetime.date | None = None
+    # The values of the caller's own annotations (checklist_facts' `also`).
+    also: dict[str, Any] = field(default_factory=dict)
 
 
-def _checklist_facts_rows(peer_ids: list[int]) -> QuerySet:
+def _checklist_facts_rows(peer_ids: list[int], also: Mapping[str, BaseExpression]) -> QuerySet:
     """The rows checklist_facts reads: each peer's seats with the derived counts."""
     # No ordering in the subqueries: PostgreSQL refuses an ORDER BY column outside an
     # aggregate.
@@ -182,8 +186,10 @@ def _checklist_facts_rows(peer_ids: list[int]) -> QuerySet:
             required=count_of(MandatoryCourse.objects.filter(active=True)),
             mentor=Subquery(mentorship.values("mentor__name")[:1]),
             mentor_since=Subquery(mentorship.values("start_date")[:1]),
+            **also,
         )
         .values(
+            *also,
             "pk",
             "seat__pk",
             "seat__seat_since",
@@ -204,13 +210,18 @@ def _checklist_facts_rows(peer_ids: list[int]) -> QuerySet:
     )
 
 
-def checklist_facts(peer_ids: list[int]) -> dict[int, ChecklistFacts]:
+def checklist_facts(
+    peer_ids: list[int], also: Mapping[str, BaseExpression] | None = None
+) -> dict[int, ChecklistFacts]:
     """What the onboarding checklist reads about peers, for many peers in one query: the
     seat on a cohort, completion (from attendance or marked by hand), the day the last
-    mandatory course was completed, and the mentor appointed now."""
+    mandatory course was completed, and the mentor appointed now. `also`: annotations of
+    the caller's on the peer worker (OuterRef("pk")) read in the same query, such as facts
+    of an app above this one; their values come back in `ChecklistFacts.also`."""
     if not peer_ids:
         return {}
-    rows = _checklist_facts_rows(peer_ids)
+    also = also or {}
+    rows = _checklist_facts_rows(peer_ids, also)
     latest = {row["pk"]: row for row in rows}  # a peer's most recent seat wins
     facts = {}
     for peer_id in peer_ids:
@@ -239,6 +250,7 @@ def checklist_facts(peer_ids: list[int]) -> dict[int, ChecklistFacts]:
             courses_done_on=row["courses_last"] if all_courses else None,
             mentor=row["mentor"] or "",
             mentor_since=row["mentor_since"],
+            also={name: row[name] for name in also},
         )
     return facts
 

@@ -4,10 +4,10 @@ recorded activity compares with the tasks it describes."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Min, Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Greatest
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -41,18 +41,17 @@ def revisions_of(peer: PeerWorker) -> Revisions:
     return Revisions(agreed[0] if agreed else None, draft, agreed[1:])
 
 
-def first_agreed(peer_ids: Iterable[int]) -> dict[int, datetime.date]:
-    """Peer worker id -> the day their first description was agreed by both (the
-    onboarding checklist's task), for those who have one."""
-    rows = (
+def first_agreed_on() -> Subquery:
+    """For annotating a peer worker (OuterRef("pk")): the day their first description was
+    agreed by both (the onboarding checklist's task), or NULL."""
+    return Subquery(
         FunctionDescription.objects.filter(
-            peer_id__in=list(peer_ids), leader_agreed_on__isnull=False, peer_agreed_on__isnull=False
+            peer=OuterRef("pk"), leader_agreed_on__isnull=False, peer_agreed_on__isnull=False
         )
-        .values("peer_id")
-        .annotate(leader=Min("leader_agreed_on"), peer=Min("peer_agreed_on"))
-        .order_by()
+        .order_by("number")
+        .annotate(on=Greatest("leader_agreed_on", "peer_agreed_on"))
+        .values("on")[:1]
     )
-    return {r["peer_id"]: max(r["leader"], r["peer"]) for r in rows}
 
 
 # The kinds of task as the journal records activity: the journal knows conversations,

@@ -198,8 +198,15 @@ def _derived_facts(
     facts: dict[int, dict[str, Fact]] = {o.pk: {} for o in onboardings}
     committee = _committee(onboardings)
     peer_ids = [o.peer_id for o in onboardings if o.peer_id]
-    education = education_selectors.checklist_facts(peer_ids) if peer_ids else {}
-    agreed = employment_selectors.first_agreed(peer_ids) if peer_ids else {}
+    # The function description's agreement is read in the same query as the education's
+    # facts (an annotation of this app's choosing, from the employment app).
+    education = (
+        education_selectors.checklist_facts(
+            peer_ids, also={"function_agreed_on": employment_selectors.first_agreed_on()}
+        )
+        if peer_ids
+        else {}
+    )
     for o in onboardings:
         if o.vacancy_id:
             facts[o.pk][DerivedFrom.POSTING_PUBLISHED] = (o.published_on, "")
@@ -215,7 +222,10 @@ def _derived_facts(
             facts[o.pk][DerivedFrom.EDUCATION_ENROLLED] = (known.seat_since, known.cohort)
             facts[o.pk][DerivedFrom.MANDATORY_COURSES] = (known.courses_done_on, "")
             facts[o.pk][Anchor.EDUCATION_COMPLETED] = (known.completed_on, "")
-            facts[o.pk][DerivedFrom.FUNCTION_AGREED] = (agreed.get(o.peer_id), "")
+            facts[o.pk][DerivedFrom.FUNCTION_AGREED] = (
+                known.also.get("function_agreed_on"),
+                "",
+            )
         else:
             for kind in (
                 DerivedFrom.MENTOR_APPOINTED,

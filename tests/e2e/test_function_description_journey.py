@@ -2,6 +2,8 @@
 description and agrees to it, the peer worker reads it and agrees too, and both see the
 revision in force; at phone and laptop sizes, with screenshots for the README."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -37,8 +39,8 @@ def test_leader_and_peer_agree_a_revised_function_description(page: Page, live_s
     page.fill("#id_other_tasks", "")
     page.fill("#id_hours_other", "2")
     page.get_by_role("button", name="Gem udkastet").click()
-    expect(page.locator("#id_hours_conversations")).to_have_class("form-control is-invalid")
-    expect(page.locator("#id_other_tasks")).to_have_class("form-control is-invalid")
+    expect(page.locator("#id_hours_conversations")).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(page.locator("#id_other_tasks")).to_have_class(re.compile(r"\bis-invalid\b"))
     expect(page.locator("#error_1_id_hours_conversations")).to_contain_text("mere end")
     # What was typed is still there.
     expect(page.locator("#id_hours_other")).to_have_value("2")

@@ -39,6 +39,7 @@ from education.models import (
     Module,
     TopicProposal,
 )
+from employment.models import TEXT_FIELDS, FunctionDescription, FunctionTemplate
 from journal.models import NoteAccess
 from mentoring.models import ReminderSent
 from peerprogram.demo import scale
@@ -67,7 +68,16 @@ PROGRAMME = scale.Scale(
 A_DAY = datetime.date(2026, 3, 11)
 
 # Tables that do not grow with the programme: a <select> of all their rows is fine.
-BOUNDED = {Course, Module, MandatoryCourse, ChecklistTemplateItem, PostingTemplate, Group}
+BOUNDED = {
+    Course,
+    Module,
+    MandatoryCourse,
+    ChecklistTemplateItem,
+    PostingTemplate,
+    Group,
+    FunctionTemplate,
+}
+TEXTS = dict.fromkeys(TEXT_FIELDS, "Tekst")
 # Django's own user and group pages list every permission (a few per model, not per person).
 PERMISSION_FIELDS = {"permissions", "user_permissions"}
 
@@ -110,6 +120,12 @@ def programme(django_db_setup, django_db_blocker):
         for series in list(MeetingSeries.objects.all()) * 4:
             series.pk = None
             series.save()
+        FunctionDescription.objects.bulk_create(
+            FunctionDescription(
+                peer=peer, number=1, review_on=A_DAY, contact_routes=["patient"], **TEXTS
+            )
+            for peer in PeerWorker.objects.order_by("pk")[:12]
+        )
         TopicProposal.objects.bulk_create(
             TopicProposal(group=group, proposed_by=person, title=f"Emne {n}")
             for n, (group, person) in enumerate(

@@ -26,7 +26,12 @@ UNITS_TO_CHECKLISTS = [
     "Mentoring",
     "Checklists",
 ]
-CENTRE = ["Posting template", "Standard checklist", "Peer note statistics"]
+CENTRE = [
+    "Posting template",
+    "Standard checklist",
+    "Function description template",
+    "Peer note statistics",
+]
 
 # The menu's links in order, with the items of each dropdown after its name.
 MENUS = {

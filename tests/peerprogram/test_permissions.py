@@ -398,7 +398,8 @@ def test_every_model_has_an_admin_page():
     ours = [
         m
         for m in apps.get_models()
-        if m._meta.app_label in {
+        if m._meta.app_label
+        in {
             "peerprogram",
             "recruitment",
             "employment",

@@ -262,6 +262,7 @@ def test_a_peer_hired_outside_the_app_has_no_posting_or_committee_items_to_do(ca
         "mentor_appointed": "done",
         "education_enrolled": "open",
         "mandatory_courses": "open",
+        "function_agreed": "open",
     }
 
 
