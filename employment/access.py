@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from peerprogram.access import RequestUser, get_actor
 from peerprogram.models import PeerWorker
 
-from .models import FunctionDescription
+from .models import FunctionDescription, Talk, TalkAction
 
 
 def descriptions_for(user: RequestUser) -> QuerySet[FunctionDescription]:
@@ -60,3 +60,42 @@ def agrees_as(user: RequestUser, description: FunctionDescription) -> str:
 
 def may_edit_template(user: RequestUser) -> bool:
     return get_actor(user).sees_programme
+
+
+# The leader's follow-up: the unit's leader and the peer worker, nobody else ------------
+
+
+def get_peer_for_follow_up(user: RequestUser, peer_pk: int) -> PeerWorker:
+    """A peer worker whose talks the user reads: their own, or as the unit's leader. Not
+    the Centre, not a mentor, not an administrator: the talks are between the two."""
+    actor = get_actor(user)
+    peer = get_object_or_404(PeerWorker.objects.select_related("staff_member__unit"), pk=peer_pk)
+    own = actor.peer is not None and actor.peer.pk == peer.pk
+    if not (own or peer.staff_member.unit_id in actor.led_unit_ids):
+        raise Http404
+    return peer
+
+
+def may_record(user: RequestUser, peer: PeerWorker) -> bool:
+    """Recording, moving and cancelling talks, the rhythm: the unit's leader."""
+    return peer.staff_member.unit_id in get_actor(user).led_unit_ids
+
+
+def get_peer_for_recording(user: RequestUser, peer_pk: int) -> PeerWorker:
+    peer = get_peer_for_follow_up(user, peer_pk)
+    if not may_record(user, peer):
+        raise Http404
+    return peer
+
+
+def get_talk_for(user: RequestUser, pk: int) -> Talk:
+    talk = get_object_or_404(Talk.objects.select_related("peer__staff_member__unit"), pk=pk)
+    get_peer_for_follow_up(user, talk.peer_id)
+    return talk
+
+
+def get_action_for(user: RequestUser, pk: int) -> TalkAction:
+    """An agreed action: ticked by the unit's leader or the peer worker."""
+    action = get_object_or_404(TalkAction.objects.select_related("talk"), pk=pk)
+    get_peer_for_follow_up(user, action.talk.peer_id)
+    return action

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import FunctionDescription, FunctionTemplate
+from .models import FollowUpRhythm, FunctionDescription, FunctionTemplate
 
 
 @admin.register(FunctionTemplate)
@@ -37,3 +37,14 @@ class FunctionDescriptionAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: FunctionDescription | None = None
     ) -> bool:
         return False
+
+
+@admin.register(FollowUpRhythm)
+class FollowUpRhythmAdmin(admin.ModelAdmin):
+    """The rhythm only: the talks themselves are the leader's and the peer worker's, and
+    are not in the admin."""
+
+    list_display = ["peer", "probation_days", "after_months"]
+    list_select_related = ["peer__staff_member"]
+    search_fields = ["peer__staff_member__name"]
+    raw_id_fields = ["peer"]

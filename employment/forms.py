@@ -12,8 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from peerprogram.forms import DATE_WIDGET, VersionedFormMixin
 from peerprogram.models import PeerWorker
 
-from .models import HOURS_FIELDS, TEXT_FIELDS, ContactRoute, FunctionDescription, FunctionTemplate
-from .services import problems
+from .models import (
+    HOURS_FIELDS,
+    TEXT_FIELDS,
+    ContactRoute,
+    FollowUpRhythm,
+    FunctionDescription,
+    FunctionTemplate,
+    Talk,
+    TalkAction,
+)
+from .services import problems, talk_problems
 
 
 def _helper(layout: Layout | None = None) -> FormHelper:
@@ -111,3 +120,134 @@ class DescriptionForm(VersionedFormMixin, forms.ModelForm):
                 for error in errors:
                     self.add_error(field, error)
         return cleaned
+
+
+# The leader's follow-up ------------------------------------------------------------------
+
+
+class TalkRecordForm(forms.Form):
+    date = forms.DateField(label=_("Held on"), widget=DATE_WIDGET)
+    how_it_goes = forms.CharField(
+        label=_("How is it going?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+        help_text=_("Written for the peer worker to read too. No patient data."),
+    )
+    workload = forms.ChoiceField(
+        label=_("Workload"),
+        choices=Talk.Workload.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    wellbeing = forms.TypedChoiceField(
+        label=_("Wellbeing, as the peer worker puts it"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("1: poor, 5: very good."),
+    )
+    development = forms.CharField(
+        label=_("Development and education plan"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+    )
+    done_actions = forms.ModelMultipleChoiceField(
+        label=_("Actions agreed earlier that are done now"),
+        queryset=TalkAction.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, peer: PeerWorker, kind: str, open_actions: list[TalkAction], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.peer, self.kind = peer, kind
+        done = self.fields["done_actions"]
+        assert isinstance(done, forms.ModelMultipleChoiceField)
+        done.queryset = TalkAction.objects.filter(pk__in=[a.pk for a in open_actions])
+        if not open_actions:
+            del self.fields["done_actions"]
+        if kind != Talk.Kind.MUS:
+            del self.fields["development"]
+        self.helper = _helper()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for field, errors in talk_problems(
+            peer=self.peer,
+            kind=self.kind,
+            date=cleaned.get("date"),
+            development=cleaned.get("development", ""),
+        ).items():
+            if field in self.fields and field not in self.errors:
+                for error in errors:
+                    self.add_error(field, error)
+        return cleaned
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(label=_("Action"), max_length=300, required=False)
+    responsible = forms.ChoiceField(
+        label=_("Responsible"),
+        choices=[("", "–"), *TalkAction.Responsible.choices],
+        required=False,
+    )
+    due = forms.DateField(label=_("By"), widget=DATE_WIDGET, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("text") and not cleaned.get("responsible"):
+            self.add_error("responsible", _("Say who does it."))
+        if not cleaned.get("text") and (cleaned.get("due") or cleaned.get("responsible")):
+            self.add_error("text", _("Write the action, or leave the row empty."))
+        return cleaned
+
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=3)
+
+
+class TalkChangeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("What happens to the talk?"),
+        choices=[("moved", _("Moved to another day")), ("cancelled", _("Cancelled"))],
+        widget=forms.RadioSelect,
+        initial="moved",
+    )
+    date = forms.DateField(
+        label=_("New day"),
+        widget=DATE_WIDGET,
+        required=False,
+        help_text=_("For a talk moved to another day."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day = cleaned.get("date")
+        if cleaned.get("outcome") == "moved":
+            if day is None and "date" not in self.errors:
+                self.add_error("date", _("Choose the new day."))
+            elif day is not None and day < timezone.localdate():
+                self.add_error("date", _("Choose today or a later day."))
+        return cleaned
+
+
+class RhythmForm(forms.ModelForm):
+    class Meta:
+        model = FollowUpRhythm
+        fields = ["probation_days", "after_months"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["probation_days"].widget.attrs.update({"min": 7, "max": 60})
+        self.fields["after_months"].widget.attrs.update({"min": 1, "max": 6})
+        self.helper = _helper(Layout(Row(Column("probation_days"), Column("after_months"))))

@@ -226,3 +226,157 @@ def proposed_review(peer: PeerWorker, today: datetime.date) -> datetime.date:
         if day > today:
             return day
     return today + relativedelta(years=1)
+
+
+# The leader's follow-up: talks, MUS and their agreed actions ----------------------------
+
+
+class FollowUpRhythm(VersionedModel):
+    """How often the leader and the peer worker talk: every N days in probation, then
+    every N months (the mini-guide: 14 days, then monthly). Editable per peer worker; a
+    peer worker without a row follows the defaults."""
+
+    peer = models.OneToOneField(
+        PeerWorker,
+        verbose_name=_("peer worker"),
+        on_delete=models.CASCADE,
+        related_name="follow_up_rhythm",
+    )
+    probation_days = models.PositiveSmallIntegerField(
+        _("days between talks in probation"), default=14
+    )
+    after_months = models.PositiveSmallIntegerField(
+        _("months between talks after probation"), default=1
+    )
+
+    class Meta:
+        verbose_name = _("follow-up rhythm")
+        verbose_name_plural = _("follow-up rhythms")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probation_days__gte=7) & Q(probation_days__lte=60),
+                name="rhythm_probation_7_to_60_days",
+                violation_error_message=_("Talks in probation: every 7 to 60 days."),
+            ),
+            models.CheckConstraint(
+                condition=Q(after_months__gte=1) & Q(after_months__lte=6),
+                name="rhythm_after_1_to_6_months",
+                violation_error_message=_("Talks after probation: every 1 to 6 months."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.peer)
+
+
+class Talk(VersionedModel):
+    """A follow-up talk or a MUS between the leader and the peer worker. Its record is the
+    leader's, written for the peer worker to read: nobody else reads it."""
+
+    class Kind(models.TextChoices):
+        FOLLOW_UP = "follow_up", _("Follow-up talk")
+        MUS = "mus", _("MUS (yearly appraisal) with the wellbeing survey")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Workload(models.TextChoices):
+        TOO_LITTLE = "too_little", _("Too little")
+        RIGHT = "right", _("About right")
+        TOO_MUCH = "too_much", _("Too much")
+
+    peer = models.ForeignKey(
+        PeerWorker, verbose_name=_("peer worker"), on_delete=models.CASCADE, related_name="talks"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    reason = models.CharField(
+        _("reason"),
+        max_length=300,
+        blank=True,
+        validators=[no_control_characters],
+        help_text=_("Why the talk was moved or cancelled."),
+    )
+    how_it_goes = models.TextField(
+        _("how it is going"), max_length=4000, blank=True, validators=[no_control_characters]
+    )
+    workload = models.CharField(_("workload"), max_length=10, choices=Workload.choices, blank=True)
+    wellbeing = models.PositiveSmallIntegerField(
+        _("wellbeing (1-5)"),
+        null=True,
+        blank=True,
+        help_text=_("1: poor, 5: very good. As the peer worker puts it."),
+    )
+    development = models.TextField(
+        _("development and education plan"),
+        max_length=4000,
+        blank=True,
+        validators=[no_control_characters],
+        help_text=_(
+            "After the first year: what the peer worker wants to learn or do next, and the "
+            "education agreed."
+        ),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("follow-up talk")
+        verbose_name_plural = _("follow-up talks")
+        indexes = [models.Index(fields=["peer", "status", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(wellbeing__isnull=True) | (Q(wellbeing__gte=1) & Q(wellbeing__lte=5)),
+                name="talk_wellbeing_1_to_5",
+                violation_error_message=_("Wellbeing is given from 1 to 5."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(reason=""),
+                name="talk_cancelled_with_reason",
+                violation_error_message=_("Say why the talk is cancelled."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d.%m.%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("employment:talk_detail", args=[self.pk])
+
+
+class TalkAction(models.Model):
+    """An action agreed in a talk: who does what by when. Open ones carry over to the
+    next talk until they are done."""
+
+    class Responsible(models.TextChoices):
+        LEADER = "leader", _("Leader")
+        PEER = "peer", _("Peer worker")
+        BOTH = "both", _("Both")
+
+    talk = models.ForeignKey(
+        Talk, verbose_name=_("talk"), on_delete=models.CASCADE, related_name="actions"
+    )
+    text = models.CharField(_("action"), max_length=300, validators=[no_control_characters])
+    responsible = models.CharField(_("responsible"), max_length=10, choices=Responsible.choices)
+    due = models.DateField(_("by"), null=True, blank=True)
+    done_on = models.DateField(_("done"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+        verbose_name = _("agreed action")
+        verbose_name_plural = _("agreed actions")
+
+    def __str__(self) -> str:
+        return self.text

@@ -6,16 +6,25 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Greatest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from journal import selectors as journal_selectors
 from peerprogram.models import PeerWorker
 
-from .models import FunctionDescription, TaskKind, hours_field
+from .models import (
+    FollowUpRhythm,
+    FunctionDescription,
+    Talk,
+    TalkAction,
+    TaskKind,
+    hours_field,
+)
 
 DRAFT = Q(leader_agreed_on__isnull=True) | Q(peer_agreed_on__isnull=True)
 
@@ -132,3 +141,93 @@ def posting_tasks(description: FunctionDescription) -> str:
             lines.append(gettext("You will not take on:"))
             lines.extend(f"- {line}" for line in description.not_task_lines)
     return "\n".join(lines)
+
+
+# The leader's follow-up ------------------------------------------------------------------
+
+
+@dataclass
+class Due:
+    kind: str  # Talk.Kind
+    date: datetime.date
+    planned: Talk | None  # a talk moved to this date by the leader, else None
+    overdue: bool
+
+
+@dataclass
+class FollowUp:
+    """A peer worker's talks with their leader: what is due next, what was agreed and is
+    still open, and the talks held or cancelled, newest first."""
+
+    rhythm: tuple[int, int]  # days between talks in probation, months after
+    follow_up: Due | None  # None: the employment has ended
+    mus: Due | None
+    open_actions: list[TalkAction]
+    history: list[Talk]
+    mus_held: int
+
+    @property
+    def first_year_over(self) -> bool:
+        return self.mus_held > 0
+
+
+def _rhythm(peer: PeerWorker) -> tuple[int, int]:
+    row = (
+        FollowUpRhythm.objects.filter(peer=peer)
+        .values_list("probation_days", "after_months")
+        .first()
+    )
+    return row or (settings.FOLLOW_UP_PROBATION_DAYS, settings.FOLLOW_UP_AFTER_MONTHS)
+
+
+def next_follow_up_date(
+    peer: PeerWorker, last: datetime.date | None, rhythm: tuple[int, int]
+) -> datetime.date:
+    """The day the next follow-up talk is due: from the last talk held or cancelled (or
+    the start), every N days in probation, every N months after it."""
+    base = last or peer.start_date
+    days, months = rhythm
+    if base < peer.probation_end:
+        return min(base + datetime.timedelta(days=days), peer.probation_end)
+    return base + relativedelta(months=months)
+
+
+def next_mus_date(peer: PeerWorker, last: datetime.date | None) -> datetime.date:
+    """A MUS every year while employed: a year after the last one held, or after the
+    start."""
+    return (last or peer.start_date) + relativedelta(years=1)
+
+
+def follow_up_of(peer: PeerWorker, today: datetime.date | None = None) -> FollowUp:
+    """Two queries: the talks with their actions, and the rhythm."""
+    today = today or timezone.localdate()
+    talks = list(peer.talks.prefetch_related("actions"))
+    rhythm = _rhythm(peer)
+    done = [t for t in talks if t.status != Talk.Status.PLANNED]
+    planned = {t.kind: t for t in reversed(talks) if t.status == Talk.Status.PLANNED}
+    ended = peer.end_date is not None and peer.end_date < today
+
+    def due(kind: str, computed: datetime.date) -> Due:
+        moved = planned.get(kind)
+        day = moved.date if moved else computed
+        return Due(kind, day, moved, day < today)
+
+    follow_up = mus = None
+    if not ended:
+        last_talk = max((t.date for t in done), default=None)
+        follow_up = due(Talk.Kind.FOLLOW_UP, next_follow_up_date(peer, last_talk, rhythm))
+        last_mus = max(
+            (t.date for t in done if t.kind == Talk.Kind.MUS and t.status == Talk.Status.HELD),
+            default=None,
+        )
+        mus = due(Talk.Kind.MUS, next_mus_date(peer, last_mus))
+    held = [t for t in done if t.status == Talk.Status.HELD]
+    open_actions = [a for t in reversed(held) for a in t.actions.all() if a.done_on is None]
+    return FollowUp(
+        rhythm=rhythm,
+        follow_up=follow_up,
+        mus=mus,
+        open_actions=open_actions,
+        history=done,
+        mus_held=sum(1 for t in held if t.kind == Talk.Kind.MUS),
+    )

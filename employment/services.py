@@ -4,8 +4,11 @@ Keyword-only, atomic, validated, audited, like every service of the house."""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,8 +23,11 @@ from .models import (
     HOURS_FIELDS,
     TEXT_FIELDS,
     ContactRoute,
+    FollowUpRhythm,
     FunctionDescription,
     FunctionTemplate,
+    Talk,
+    TalkAction,
     TaskKind,
     hours_field,
     proposed_review,
@@ -180,3 +186,136 @@ def description_discard(*, description: FunctionDescription, by: User) -> None:
         raise ValidationError(_("An agreed description is kept: revise it instead."))
     audit(by=by, action="function_description_discard", obj=description)
     description.delete()
+
+
+# The leader's follow-up ------------------------------------------------------------------
+
+
+def talk_problems(
+    *, peer: PeerWorker, kind: str, date: datetime.date | None, development: str
+) -> dict[str, list[str]]:
+    """The rules of a recorded talk beyond its fields' own: field name -> errors."""
+    errors: dict[str, list[str]] = {}
+    if date is not None:
+        if date > timezone.localdate():
+            errors["date"] = [
+                _("A talk is recorded once it is held: the date cannot be later than today.")
+            ]
+        elif date < peer.start_date:
+            errors["date"] = [_("The date is before the peer worker started.")]
+    if (
+        kind == Talk.Kind.MUS
+        and date is not None
+        and date >= peer.start_date + relativedelta(years=1)
+        and not development.strip()
+    ):
+        errors["development"] = [
+            _(
+                "After the first year the MUS agrees a development and education plan: "
+                "write down what was agreed."
+            )
+        ]
+    return errors
+
+
+@transaction.atomic
+def talk_record(
+    *,
+    peer: PeerWorker,
+    by: User | None,
+    kind: str,
+    date: datetime.date,
+    how_it_goes: str = "",
+    workload: str = "",
+    wellbeing: int | None = None,
+    development: str = "",
+    actions: Iterable[tuple[str, str, datetime.date | None]] = (),
+    done_actions: Iterable[TalkAction] = (),
+) -> Talk:
+    """A talk held: its record, the actions agreed in it (text, responsible, by when), and
+    the earlier actions now done. A talk planned for another day becomes this one."""
+    errors = talk_problems(peer=peer, kind=kind, date=date, development=development)
+    if errors:
+        raise ValidationError(errors)
+    talk = peer.talks.filter(kind=kind, status=Talk.Status.PLANNED).first() or Talk(
+        peer=peer, kind=kind
+    )
+    talk.date, talk.status, talk.reason = date, Talk.Status.HELD, ""
+    talk.how_it_goes, talk.workload, talk.wellbeing = how_it_goes, workload, wellbeing
+    talk.development, talk.recorded_by = development, by
+    talk.full_clean()
+    talk.save()
+    new = [
+        TalkAction(talk=talk, text=text, responsible=responsible, due=due)
+        for text, responsible, due in actions
+        if text.strip()
+    ]
+    for action in new:
+        action.full_clean(exclude=["talk"])
+    TalkAction.objects.bulk_create(new)
+    TalkAction.objects.filter(
+        pk__in=[a.pk for a in done_actions], talk__peer=peer, done_on__isnull=True
+    ).update(done_on=date)
+    # The talk's content stays out of the audit log: who recorded which talk, and when.
+    audit(by=by, action="talk_record", obj=talk, summary=talk.kind)
+    return talk
+
+
+@transaction.atomic
+def talk_move(*, peer: PeerWorker, by: User, kind: str, date: datetime.date, reason: str) -> Talk:
+    """The next talk of a kind on another day than the rhythm gives, with the reason."""
+    errors: dict[str, list[str]] = {}
+    if date < timezone.localdate():
+        errors["date"] = [_("Choose today or a later day.")]
+    if not reason.strip():
+        errors["reason"] = [_("Say why the talk is moved.")]
+    if errors:
+        raise ValidationError(errors)
+    talk = peer.talks.filter(kind=kind, status=Talk.Status.PLANNED).first() or Talk(
+        peer=peer, kind=kind
+    )
+    talk.date, talk.reason, talk.recorded_by = date, reason, by
+    talk.full_clean()
+    talk.save()
+    audit(by=by, action="talk_move", obj=talk, summary=f"{kind} {date:%Y-%m-%d}")
+    return talk
+
+
+@transaction.atomic
+def talk_cancel(*, peer: PeerWorker, by: User, kind: str, date: datetime.date, reason: str) -> Talk:
+    """The talk due on `date` will not be held; the rhythm goes on from that day."""
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the talk is cancelled.")]})
+    talk = peer.talks.filter(kind=kind, status=Talk.Status.PLANNED).first() or Talk(
+        peer=peer, kind=kind
+    )
+    talk.date, talk.status, talk.reason, talk.recorded_by = (
+        date,
+        Talk.Status.CANCELLED,
+        reason,
+        by,
+    )
+    talk.full_clean()
+    talk.save()
+    audit(by=by, action="talk_cancel", obj=talk, summary=f"{kind} {date:%Y-%m-%d}")
+    return talk
+
+
+@transaction.atomic
+def action_toggle(*, action: TalkAction, by: User) -> TalkAction:
+    action.done_on = None if action.done_on else timezone.localdate()
+    action.save(update_fields=["done_on"])
+    audit(by=by, action="talk_action_toggle", obj=action)
+    return action
+
+
+@transaction.atomic
+def rhythm_set(
+    *, peer: PeerWorker, by: User, probation_days: int, after_months: int
+) -> FollowUpRhythm:
+    rhythm = FollowUpRhythm.objects.filter(peer=peer).first() or FollowUpRhythm(peer=peer)
+    rhythm.probation_days, rhythm.after_months = probation_days, after_months
+    rhythm.full_clean()
+    rhythm.save()
+    audit(by=by, action="follow_up_rhythm", obj=rhythm, summary=f"{probation_days}/{after_months}")
+    return rhythm

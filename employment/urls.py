@@ -13,4 +13,10 @@ urlpatterns = [
     path("function/<int:pk>/agree/", views.description_agree, name="description_agree"),
     path("function/<int:pk>/discard/", views.description_discard, name="description_discard"),
     path("function/<int:pk>/pdf/", views.description_pdf, name="description_pdf"),
+    path("peers/<int:peer_pk>/follow-up/", views.follow_up, name="follow_up"),
+    path("peers/<int:peer_pk>/follow-up/record/", views.talk_record, name="talk_record"),
+    path("peers/<int:peer_pk>/follow-up/change/", views.talk_change, name="talk_change"),
+    path("peers/<int:peer_pk>/follow-up/rhythm/", views.rhythm_edit, name="rhythm_edit"),
+    path("talks/<int:pk>/", views.talk_detail, name="talk_detail"),
+    path("actions/<int:pk>/toggle/", views.action_toggle, name="action_toggle"),
 ]

@@ -3,9 +3,11 @@ revisions, drafting, agreeing, the PDF for the team."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -15,10 +17,18 @@ from peerprogram import access as core_access
 from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.pdf import pdf_response
 from peerprogram.services import ConcurrentEditError
-from peerprogram.views import handle_form, int_or_zero
+from peerprogram.views import apply_service, handle_form, int_or_zero
 
 from . import access, selectors, services
-from .forms import DescriptionForm, TemplateForm
+from .forms import (
+    ActionFormSet,
+    DescriptionForm,
+    RhythmForm,
+    TalkChangeForm,
+    TalkRecordForm,
+    TemplateForm,
+)
+from .models import FollowUpRhythm, Talk
 
 
 @require_http_methods(["GET", "POST"])
@@ -176,4 +186,151 @@ def description_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "employment/pdf/function_description.html",
         {"description": description, "peer": description.peer},
         f"funktionsbeskrivelse-{slugify(description.peer.name)}-{description.number}.pdf",
+    )
+
+
+# The leader's follow-up ------------------------------------------------------------------
+
+
+def _kind(request: AuthenticatedHttpRequest) -> str:
+    kind = request.GET.get("kind", Talk.Kind.FOLLOW_UP)
+    return kind if kind in Talk.Kind.values else Talk.Kind.FOLLOW_UP
+
+
+@require_GET
+def follow_up(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
+    """The talks between a peer worker and their leader: the next follow-up talk and MUS,
+    the actions still open, the talks held. Only the two of them see it."""
+    peer = access.get_peer_for_follow_up(request.user, peer_pk)
+    return render(
+        request,
+        "employment/follow_up.html",
+        {
+            "peer": peer,
+            "plan": selectors.follow_up_of(peer),
+            "may_record": access.may_record(request.user, peer),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def talk_record(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
+    peer = access.get_peer_for_recording(request.user, peer_pk)
+    kind = _kind(request)
+    plan = selectors.follow_up_of(peer)
+    due = plan.mus if kind == Talk.Kind.MUS else plan.follow_up
+    today = timezone.localdate()
+    initial_day = min(due.date, today) if due else today
+    form = TalkRecordForm(
+        request.POST or None,
+        peer=peer,
+        kind=kind,
+        open_actions=plan.open_actions,
+        initial={"date": initial_day},
+    )
+    actions = ActionFormSet(request.POST or None, prefix="actions")
+    if request.method == "POST" and form.is_valid() & actions.is_valid():
+        data = form.cleaned_data
+        talk = apply_service(
+            form,
+            lambda: services.talk_record(
+                peer=peer,
+                by=request.user,
+                kind=kind,
+                date=data["date"],
+                how_it_goes=data["how_it_goes"],
+                workload=data["workload"],
+                wellbeing=data["wellbeing"],
+                development=data.get("development", ""),
+                actions=[
+                    (a["text"], a["responsible"], a["due"])
+                    for a in actions.cleaned_data
+                    if a.get("text")
+                ],
+                done_actions=data.get("done_actions", []),
+            ),
+        )
+        if talk:
+            messages.success(request, _("The talk is recorded. The peer worker can read it."))
+            return redirect("employment:follow_up", peer_pk=peer.pk)
+    return render(
+        request,
+        "employment/talk_form.html",
+        {"form": form, "actions": actions, "peer": peer, "kind": kind, "due": due, "plan": plan},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def talk_change(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
+    """Move the next talk of a kind to another day, or cancel it, with the reason."""
+    peer = access.get_peer_for_recording(request.user, peer_pk)
+    kind = _kind(request)
+    plan = selectors.follow_up_of(peer)
+    due = plan.mus if kind == Talk.Kind.MUS else plan.follow_up
+    if due is None:
+        raise Http404
+    form = TalkChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["outcome"] == "moved":
+            done = apply_service(
+                form,
+                lambda: services.talk_move(
+                    peer=peer, by=request.user, kind=kind, date=data["date"], reason=data["reason"]
+                ),
+            )
+            success = _("The talk is moved.")
+        else:
+            done = apply_service(
+                form,
+                lambda: services.talk_cancel(
+                    peer=peer, by=request.user, kind=kind, date=due.date, reason=data["reason"]
+                ),
+            )
+            success = _("The talk is cancelled. The next one is planned from its day.")
+        if done:
+            messages.success(request, success)
+            return redirect("employment:follow_up", peer_pk=peer.pk)
+    return render(
+        request,
+        "employment/talk_change.html",
+        {"form": form, "peer": peer, "kind": kind, "due": due},
+    )
+
+
+@require_GET
+def talk_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    talk = access.get_talk_for(request.user, pk)
+    return render(
+        request,
+        "employment/talk_detail.html",
+        {"talk": talk, "peer": talk.peer, "actions": list(talk.actions.all())},
+    )
+
+
+@require_POST
+def action_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    action = access.get_action_for(request.user, pk)
+    services.action_toggle(action=action, by=request.user)
+    return redirect("employment:follow_up", peer_pk=action.talk.peer_id)
+
+
+@require_http_methods(["GET", "POST"])
+def rhythm_edit(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
+    peer = access.get_peer_for_recording(request.user, peer_pk)
+    current = FollowUpRhythm.objects.filter(peer=peer).first()
+    initial = {
+        "probation_days": settings.FOLLOW_UP_PROBATION_DAYS,
+        "after_months": settings.FOLLOW_UP_AFTER_MONTHS,
+    }
+    form = RhythmForm(request.POST or None, instance=current, initial=initial)
+    return handle_form(
+        request,
+        form,
+        lambda: services.rhythm_set(peer=peer, by=request.user, **form.cleaned_data),
+        success=_("The rhythm is saved. The next talk is planned by it."),
+        template="employment/rhythm_form.html",
+        context={"peer": peer},
+        redirect_to=reverse("employment:follow_up", args=[peer.pk]),
     )

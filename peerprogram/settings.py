@@ -212,6 +212,11 @@ PEER_COST_PER_WEEKLY_HOUR_DKK = env.int("PEER_COST_PER_WEEKLY_HOUR_DKK", default
 PEER_RECOMMENDED_MIN_HOURS = 20
 PEER_MAX_HOURS = 37
 
+# The leader's follow-up talks (the mini-guide): every 14 days in probation, then monthly;
+# editable per peer worker.
+FOLLOW_UP_PROBATION_DAYS = 14
+FOLLOW_UP_AFTER_MONTHS = 1
+
 # Mentoring (DOMAIN.md): a weekly check-in of about 30 minutes for the first 6 months
 # (26 meetings), then optionally monthly. Default weekday 1 = Tuesday.
 MENTORING_CHECKIN_MINUTES = env.int("MENTORING_CHECKIN_MINUTES", default=30)

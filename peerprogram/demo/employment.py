@@ -111,4 +111,99 @@ def load(today: datetime.date, leader_of: dict[int, User | None]) -> int:
             peer_agrees=False,
         )
         written += 1
+    written += _talks(today, leader_of, peers)
+    return written
+
+
+def _talks(
+    today: datetime.date, leader_of: dict[int, User | None], peers: dict[str, PeerWorker]
+) -> int:
+    """Follow-up talks and MUS: the seventh year of one peer worker (two MUS with their
+    development plans, the monthly talks of the last months, one action still open), the
+    first weeks of a new one, and a talk overdue for a third."""
+    written = 0
+    maria = peers.get("Maria Sørensen")
+    if maria is not None and not maria.talks.exists():
+        leader = leader_of.get(maria.pk)
+        anniversary = maria.start_date.replace(year=today.year)
+        if anniversary > today:
+            anniversary = anniversary.replace(year=today.year - 1)
+        plans = [
+            "Vil gerne være medfacilitator på en recoverygruppe. Aftalt: Centrets kursus i "
+            "gruppefacilitering i foråret.",
+            "Ønsker at lære nye kolleger op i peerrollen. Aftalt: mentorintroduktion hos "
+            "Centret og supervision en gang om måneden.",
+        ]
+        for years_back, plan in zip((1, 0), plans, strict=True):
+            services.talk_record(
+                peer=maria,
+                by=leader,
+                kind="mus",
+                date=anniversary - relativedelta(years=years_back),
+                how_it_goes="Et godt år med mange samtaler og to nye grupper.",
+                workload="right",
+                wellbeing=4,
+                development=plan,
+            )
+            written += 1
+        monthly = [
+            (
+                "Travlt i november; to nye henvisninger om ugen.",
+                "too_much",
+                3,
+                [("Tal med teamet om ventelisten til peersamtaler", "leader", 14)],
+            ),
+            (
+                "Ventelisten er kortere. Gruppen kører.",
+                "right",
+                4,
+                [("Forbered oplæg til personalemødet om peerstøtte", "peer", 21)],
+            ),
+            ("God rytme. Ønsker mere tid til brobygning.", "right", 4, []),
+        ]
+        for index, (text, workload, wellbeing, actions) in enumerate(monthly):
+            day = today - relativedelta(months=len(monthly) - index) + datetime.timedelta(days=3)
+            talk = services.talk_record(
+                peer=maria,
+                by=leader,
+                kind="follow_up",
+                date=min(day, today),
+                how_it_goes=text,
+                workload=workload,
+                wellbeing=wellbeing,
+                actions=[
+                    (what, who, day + datetime.timedelta(days=days)) for what, who, days in actions
+                ],
+            )
+            if index == 0:
+                talk.actions.update(done_on=day + datetime.timedelta(days=10))
+            written += 1
+    lasse = peers.get("Lasse Vinther")
+    if lasse is not None and not lasse.talks.exists():
+        for weeks in (2, 4, 6):
+            day = lasse.start_date + datetime.timedelta(weeks=weeks)
+            if day <= today:
+                services.talk_record(
+                    peer=lasse,
+                    by=leader_of.get(lasse.pk),
+                    kind="follow_up",
+                    date=day,
+                    how_it_goes="Godt i gang; lærer teamet og afsnittets rutiner at kende.",
+                    workload="too_little" if weeks == 2 else "right",
+                    wellbeing=4,
+                )
+                written += 1
+    benjamin = peers.get("Benjamin Kofoed")
+    if benjamin is not None and not benjamin.talks.exists():
+        # The last talk three months ago: the monthly one is overdue.
+        services.talk_record(
+            peer=benjamin,
+            by=leader_of.get(benjamin.pk),
+            kind="follow_up",
+            date=today - relativedelta(months=3),
+            how_it_goes="Prøvetiden er godt overstået.",
+            workload="right",
+            wellbeing=5,
+        )
+        written += 1
     return written

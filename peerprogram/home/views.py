@@ -60,6 +60,9 @@ def peer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     actor = access.get_actor(request.user)
     may_edit = actor.sees_programme or peer.staff_member.unit_id in actor.led_unit_ids
     mentorship = mentoring_selectors.current_mentorship_of(peer)
+    is_self = actor.peer is not None and actor.peer.pk == peer.pk
+    # The follow-up talks are the leader's and the peer worker's only.
+    talks_reached = is_self or peer.staff_member.unit_id in actor.led_unit_ids
     return render(
         request,
         "peerprogram/peer_detail.html",
@@ -67,11 +70,12 @@ def peer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "peer": peer,
             "may_edit": may_edit,
             "mentor": mentorship.mentor if mentorship else None,
-            "is_self": actor.peer is not None and actor.peer.pk == peer.pk,
+            "is_self": is_self,
             "onboarding": recruitment_selectors.onboarding_of(peer) if may_edit else None,
             "mentorship": mentorship,
             "education": education_selectors.education_summary(peer),
             "function": employment_selectors.revisions_of(peer),
+            "follow_up": employment_selectors.follow_up_of(peer) if talks_reached else None,
             "today": timezone.localdate(),
         },
     )

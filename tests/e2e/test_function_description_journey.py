@@ -72,3 +72,38 @@ def test_leader_and_peer_agree_a_revised_function_description(page: Page, live_s
     page.reload()
     screenshot(page, "function-description-phone")
     page.set_viewport_size(DESKTOP)
+
+
+def test_leader_records_a_follow_up_talk_and_the_peer_reads_it(page: Page, live_server, screenshot):
+    maria = PeerWorker.objects.get(staff_member__name="Maria Sørensen")
+    follow_up_url = f"{live_server.url}/employment/peers/{maria.pk}/follow-up/"
+
+    login(page, live_server, "leder")
+    page.goto(f"{live_server.url}{maria.get_absolute_url()}")
+    page.get_by_test_id("peer-follow-up").get_by_role("link").click()
+    expect(page).to_have_url(follow_up_url)
+    # The action agreed last month is still open.
+    expect(page.get_by_test_id("open-actions")).to_contain_text("Forbered oplæg")
+    page.get_by_test_id("talks-due").get_by_role("link", name="Registrér samtalen").first.click()
+    page.fill("#id_how_it_goes", "Oplægget er holdt; teamet spurgte meget.")
+    page.get_by_label("Passende").check()
+    page.get_by_label("Forbered oplæg", exact=False).check()
+    page.fill("#id_actions-0-text", "Aftal brobygningstimer med ergoterapeuten")
+    page.select_option("#id_actions-0-responsible", "peer")
+    page.get_by_role("button", name="Gem samtalen").click()
+    expect(page).to_have_url(follow_up_url)
+    expect(page.get_by_test_id("open-actions")).to_contain_text("Aftal brobygningstimer")
+    expect(page.get_by_test_id("open-actions")).not_to_contain_text("Forbered oplæg")
+    screenshot(page, "follow-up-talks")
+    log_out(page)
+
+    login(page, live_server, "peer")
+    page.goto(f"{live_server.url}{maria.get_absolute_url()}")
+    card = page.get_by_test_id("peer-follow-up")
+    expect(card).to_contain_text("Næste MUS")
+    card.get_by_role("link").click()
+    page.get_by_role("link", name="Opfølgningssamtale").first.click()
+    expect(page.get_by_text("Oplægget er holdt; teamet spurgte meget.")).to_be_visible()
+    # The peer worker reads; recording is the leader's.
+    page.goto(follow_up_url)
+    expect(page.get_by_role("link", name="Registrér samtalen")).to_have_count(0)

@@ -45,6 +45,9 @@ PEERS = row(LOGIN, 403, 200, 403, 403, 403, 403)
 # A patient on the peer's caseload, and every page with note content: only that peer.
 CASELOAD = row(LOGIN, 404, 200, 404, 404, 404, 404)
 CASELOAD_POST = row(LOGIN, 404, 302, 404, 404, 404, 404)
+# A leader's talks with a peer worker: the two of them; recording is the leader's.
+TALKS = row(LOGIN, 200, 200, 404, 404, 404, 404)
+TALK_LEADER = row(LOGIN, 200, 404, 404, 404, 404, 404)
 # Referring needs a staff record (the administrator has none).
 STAFF = row(LOGIN, 200, 200, 200, 200, 403, 200)
 
@@ -146,6 +149,19 @@ MATRIX = [
         row(LOGIN, 302, 302, 404, 404, 404, 404),
     ),
     ("employment:description_discard", lambda c: {"pk": c.description.pk}, "post", UNIT_A_POST),
+    # Follow-up talks: the unit's leader and the peer worker, nobody else (not the Centre,
+    # not the mentor, not an administrator); recorded by the leader.
+    ("employment:follow_up", lambda c: {"peer_pk": c.peer.pk}, "get", TALKS),
+    ("employment:talk_detail", lambda c: {"pk": c.talk.pk}, "get", TALKS),
+    ("employment:talk_record", lambda c: {"peer_pk": c.peer.pk}, "get", TALK_LEADER),
+    ("employment:talk_change", lambda c: {"peer_pk": c.peer.pk}, "get", TALK_LEADER),
+    ("employment:rhythm_edit", lambda c: {"peer_pk": c.peer.pk}, "get", TALK_LEADER),
+    (
+        "employment:action_toggle",
+        lambda c: {"pk": c.action.pk},
+        "post",
+        row(LOGIN, 302, 302, 404, 404, 404, 404),
+    ),
     ("mentoring:checkin_quick", lambda c: {"pk": c.checkin.pk}, "post", PARTIES_POST),
     ("mentoring:checkin_log", lambda c: {"pk": c.checkin.pk}, "get", PARTIES),
     (
@@ -417,6 +433,9 @@ def test_every_model_has_an_admin_page():
         "journal.GroupNote",
         # A file waiting minutes for its own user's confirmation: nobody else's business.
         "peerprogram.CheckedImport",
+        # A leader's talks with a peer worker are read by the two of them only.
+        "employment.Talk",
+        "employment.TalkAction",
     }
     missing = [m._meta.label for m in ours if m not in admin.site._registry]
     assert [label for label in missing if label not in content] == []

@@ -143,6 +143,15 @@ class Objects:
         self.description = employment.description_create(
             peer=cast.peer, by=cast.leader.user, **values
         )
+        self.talk = employment.talk_record(
+            peer=cast.peer,
+            by=cast.leader.user,
+            kind="follow_up",
+            date=max(cast.peer.start_date, timezone.localdate() - datetime.timedelta(days=3)),
+            how_it_goes="Godt i gang.",
+            actions=[("Aftal fast mødetid", "leader", None)],
+        )
+        self.action = self.talk.actions.get()
 
     def __getattr__(self, name):
         return getattr(self._cast, name)
