@@ -39,7 +39,12 @@ from education.models import (
     Module,
     TopicProposal,
 )
-from employment.models import TEXT_FIELDS, FunctionDescription, FunctionTemplate
+from employment.models import (
+    TEXT_FIELDS,
+    FollowUpRhythm,
+    FunctionDescription,
+    FunctionTemplate,
+)
 from journal.models import NoteAccess
 from mentoring.models import ReminderSent
 from peerprogram.demo import scale
@@ -125,6 +130,9 @@ def programme(django_db_setup, django_db_blocker):
                 peer=peer, number=1, review_on=A_DAY, contact_routes=["patient"], **TEXTS
             )
             for peer in PeerWorker.objects.order_by("pk")[:12]
+        )
+        FollowUpRhythm.objects.bulk_create(
+            FollowUpRhythm(peer=peer) for peer in PeerWorker.objects.order_by("pk")[:12]
         )
         TopicProposal.objects.bulk_create(
             TopicProposal(group=group, proposed_by=person, title=f"Emne {n}")
