@@ -276,6 +276,7 @@ class Talk(VersionedModel):
     class Kind(models.TextChoices):
         FOLLOW_UP = "follow_up", _("Follow-up talk")
         MUS = "mus", _("MUS (yearly appraisal) with the wellbeing survey")
+        EXIT = "exit", _("Exit talk")
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")

@@ -4,11 +4,13 @@ recorded activity compares with the tasks it describes."""
 from __future__ import annotations
 
 import datetime
+import statistics as pystats
 from dataclasses import dataclass
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Greatest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -165,6 +167,11 @@ class FollowUp:
     open_actions: list[TalkAction]
     history: list[Talk]
     mus_held: int
+    ends_on: datetime.date | None = None
+    # The employment ends within two months (a temporary post: time to decide on renewal).
+    ending_soon: bool = False
+    # The employment has ended or ends soon, and no exit talk is recorded.
+    exit_talk_due: bool = False
 
     @property
     def first_year_over(self) -> bool:
@@ -214,7 +221,7 @@ def follow_up_of(peer: PeerWorker, today: datetime.date | None = None) -> Follow
 
     follow_up = mus = None
     if not ended:
-        last_talk = max((t.date for t in done), default=None)
+        last_talk = max((t.date for t in done if t.kind != Talk.Kind.EXIT), default=None)
         follow_up = due(Talk.Kind.FOLLOW_UP, next_follow_up_date(peer, last_talk, rhythm))
         last_mus = max(
             (t.date for t in done if t.kind == Talk.Kind.MUS and t.status == Talk.Status.HELD),
@@ -223,6 +230,10 @@ def follow_up_of(peer: PeerWorker, today: datetime.date | None = None) -> Follow
         mus = due(Talk.Kind.MUS, next_mus_date(peer, last_mus))
     held = [t for t in done if t.status == Talk.Status.HELD]
     open_actions = [a for t in reversed(held) for a in t.actions.all() if a.done_on is None]
+    ending_soon = peer.end_date is not None and today <= peer.end_date <= today + relativedelta(
+        months=RENEWAL_MONTHS
+    )
+    exit_held = any(t.kind == Talk.Kind.EXIT for t in held)
     return FollowUp(
         rhythm=rhythm,
         follow_up=follow_up,
@@ -230,4 +241,95 @@ def follow_up_of(peer: PeerWorker, today: datetime.date | None = None) -> Follow
         open_actions=open_actions,
         history=done,
         mus_held=sum(1 for t in held if t.kind == Talk.Kind.MUS),
+        ends_on=peer.end_date,
+        ending_soon=ending_soon,
+        exit_talk_due=(ended or ending_soon) and not exit_held,
+    )
+
+
+# A temporary post: the leader decides on renewal this many months before it ends.
+RENEWAL_MONTHS = 2
+
+
+# Retention -------------------------------------------------------------------------------
+
+
+@dataclass
+class RetentionRow:
+    label: str
+    peers: int  # ever employed (started)
+    employed: int  # employed today
+    left: int
+    median_months: float | None  # tenure so far or until the end
+    after_one: tuple[int, int]  # (still employed a year after the start, started a year ago)
+    after_two: tuple[int, int]
+
+    @staticmethod
+    def share(pair: tuple[int, int]) -> int | None:
+        kept, of = pair
+        return round(100 * kept / of) if of else None
+
+    @property
+    def after_one_share(self) -> int | None:
+        return self.share(self.after_one)
+
+    @property
+    def after_two_share(self) -> int | None:
+        return self.share(self.after_two)
+
+
+@dataclass
+class Retention:
+    total: RetentionRow
+    units: list[RetentionRow]
+    reasons: list[tuple[str, int]]  # why employments ended, most frequent first
+
+
+def _months(start: datetime.date, end: datetime.date) -> float:
+    return (end - start).days / 30.44
+
+
+def retention(peers: QuerySet[PeerWorker], today: datetime.date | None = None) -> Retention:
+    """How long peer workers stay, per unit and in all, and why they leave: one query over
+    the employments (no note, no talk is read)."""
+    today = today or timezone.localdate()
+    rows = list(
+        peers.filter(start_date__lte=today)
+        .order_by()
+        .values_list("staff_member__unit__name", "start_date", "end_date", "end_reason")
+    )
+    labels = dict(PeerWorker.EndReason.choices)
+
+    def summary(label: str, employments: list[tuple[Any, ...]]) -> RetentionRow:
+        def kept(years: int) -> tuple[int, int]:
+            started = [
+                (s, e) for _u, s, e, _r in employments if s + relativedelta(years=years) <= today
+            ]
+            still = [1 for s, e in started if e is None or e >= s + relativedelta(years=years)]
+            return len(still), len(started)
+
+        ended = [r for r in employments if r[2] is not None and r[2] < today]
+        tenures = [_months(s, min(e, today) if e else today) for _u, s, e, _r in employments]
+        return RetentionRow(
+            label=label,
+            peers=len(employments),
+            employed=len(employments) - len(ended),
+            left=len(ended),
+            median_months=round(pystats.median(tenures), 1) if tenures else None,
+            after_one=kept(1),
+            after_two=kept(2),
+        )
+
+    by_unit: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        by_unit.setdefault(row[0], []).append(row)
+    reasons: dict[str, int] = {}
+    for _unit, _start, end, reason in rows:
+        if end is not None and end < today:
+            key = str(labels.get(reason, _("Not given")))
+            reasons[key] = reasons.get(key, 0) + 1
+    return Retention(
+        total=summary(str(_("The whole selection")), rows),
+        units=[summary(name, by_unit[name]) for name in sorted(by_unit)],
+        reasons=sorted(reasons.items(), key=lambda item: (-item[1], item[0])),
     )

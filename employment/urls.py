@@ -6,6 +6,7 @@ app_name = "employment"
 
 urlpatterns = [
     path("template/", views.template_edit, name="template_edit"),
+    path("retention/", views.retention, name="retention"),
     path("peers/<int:peer_pk>/function/", views.function_page, name="function_page"),
     path("peers/<int:peer_pk>/function/new/", views.description_create, name="description_create"),
     path("function/<int:pk>/", views.description_detail, name="description_detail"),

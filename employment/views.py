@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from peerprogram import access as core_access
 from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.pdf import pdf_response
 from peerprogram.services import ConcurrentEditError
-from peerprogram.views import apply_service, handle_form, int_or_zero
+from peerprogram.views import PAGE_SIZE, apply_service, handle_form, int_or_zero
 
 from . import access, selectors, services
 from .forms import (
@@ -192,6 +193,24 @@ def description_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # The leader's follow-up ------------------------------------------------------------------
 
 
+@require_GET
+def retention(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """How long peer workers stay and why they leave: a leader's units, or the programme."""
+    actor = core_access.get_actor(request.user)
+    core_access.require(actor.manages_units)
+    figures = selectors.retention(
+        core_access.peers_for(request.user).filter(
+            staff_member__unit__in=core_access.units_for(request.user)
+        )
+    )
+    page = Paginator(figures.units, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "employment/retention.html",
+        {"figures": figures, "page": page, "rows": page.object_list},
+    )
+
+
 def _kind(request: AuthenticatedHttpRequest) -> str:
     kind = request.GET.get("kind", Talk.Kind.FOLLOW_UP)
     return kind if kind in Talk.Kind.values else Talk.Kind.FOLLOW_UP
@@ -219,9 +238,9 @@ def talk_record(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse
     peer = access.get_peer_for_recording(request.user, peer_pk)
     kind = _kind(request)
     plan = selectors.follow_up_of(peer)
-    due = plan.mus if kind == Talk.Kind.MUS else plan.follow_up
+    due = {Talk.Kind.MUS: plan.mus, Talk.Kind.FOLLOW_UP: plan.follow_up}.get(kind)
     today = timezone.localdate()
-    initial_day = min(due.date, today) if due else today
+    initial_day = min(due.date, today) if due else min(peer.end_date or today, today)
     form = TalkRecordForm(
         request.POST or None,
         peer=peer,
@@ -267,7 +286,7 @@ def talk_change(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse
     peer = access.get_peer_for_recording(request.user, peer_pk)
     kind = _kind(request)
     plan = selectors.follow_up_of(peer)
-    due = plan.mus if kind == Talk.Kind.MUS else plan.follow_up
+    due = {Talk.Kind.MUS: plan.mus, Talk.Kind.FOLLOW_UP: plan.follow_up}.get(kind)
     if due is None:
         raise Http404
     form = TalkChangeForm(request.POST or None)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Field, Layout, Row
+from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -138,7 +138,18 @@ class PeerStaffForm(StaffMemberForm):
 class PeerWorkerForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = PeerWorker
-        fields = ["start_date", "hours_per_week", "employment_form", "probation_months", "end_date"]
+        fields = [
+            "start_date",
+            "hours_per_week",
+            "employment_form",
+            "probation_months",
+            "end_date",
+            "end_reason",
+            "end_reason_text",
+            "lived_experience",
+            "earlier_profession",
+            "education",
+        ]
         widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -156,10 +167,19 @@ class PeerWorkerForm(VersionedFormMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Row(Column("start_date"), Column("end_date")),
+            Row(Column("start_date"), Column("probation_months")),
             Row(Column(Field("hours_per_week")), Column("employment_form")),
             HTML('{% include "peerprogram/_hours_feedback.html" %}'),
-            "probation_months",
+            Fieldset(
+                str(_("Background (never shown in a posting)")),
+                "lived_experience",
+                Row(Column("earlier_profession"), Column("education")),
+            ),
+            Fieldset(
+                str(_("End of the employment")),
+                Row(Column("end_date"), Column("end_reason")),
+                "end_reason_text",
+            ),
             "version",
         )
 
@@ -185,6 +205,16 @@ class PeerWorkerForm(VersionedFormMixin, forms.ModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
+        reason = cleaned.get("end_reason")
+        if end and not reason and "end_reason" not in self.errors:
+            self.add_error(
+                "end_reason",
+                _("Choose why the employment ends (a temporary post: the post ended)."),
+            )
+        if reason and not end and "end_date" not in self.errors:
+            self.add_error("end_date", _("Give the last day of the employment."))
+        if reason == PeerWorker.EndReason.OTHER and not cleaned.get("end_reason_text"):
+            self.add_error("end_reason_text", _("Say in words why the employment ends."))
         return cleaned
 
 

@@ -216,6 +216,20 @@ class PeerWorker(VersionedModel):
         VOLUNTEER = "volunteer", _("Volunteer")
         FLEX_JOB = "flex_job", _("Flex-job")
 
+    class LivedExperience(models.TextChoices):
+        PATIENT = "patient", _("As a patient")
+        RELATIVE = "relative", _("As a relative")
+        BOTH = "both", _("As a patient and as a relative")
+
+    class EndReason(models.TextChoices):
+        NEW_JOB = "new_job", _("Own wish: a new job")
+        EDUCATION = "education", _("Own wish: education")
+        HEALTH = "health", _("Health")
+        TEMPORARY = "temporary", _("The temporary post ended")
+        DISMISSAL = "dismissal", _("Dismissal")
+        RETIREMENT = "retirement", _("Retirement")
+        OTHER = "other", _("Other")
+
     staff_member = models.OneToOneField(
         StaffMember,
         verbose_name=_("staff member"),
@@ -237,6 +251,27 @@ class PeerWorker(VersionedModel):
         _("probation (months)"), default=3, help_text=_("Usually 3 months.")
     )
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("reason the employment ends"), max_length=20, choices=EndReason.choices, blank=True
+    )
+    end_reason_text = models.CharField(
+        _("the reason in words"), max_length=300, blank=True, validators=[no_control_characters]
+    )
+    # Background the leader and the Centre see (never a posting): drift risk, and education
+    # is a positive factor (the guides).
+    lived_experience = models.CharField(
+        _("lived experience"), max_length=10, choices=LivedExperience.choices, blank=True
+    )
+    earlier_profession = models.CharField(
+        _("earlier health or social profession"),
+        max_length=200,
+        blank=True,
+        validators=[no_control_characters],
+        help_text=_("If any. Peer workers with a health qualification drift more easily."),
+    )
+    education = models.CharField(
+        _("education"), max_length=300, blank=True, validators=[no_control_characters]
+    )
 
     class Meta:
         ordering = ["staff_member__name"]
@@ -253,6 +288,11 @@ class PeerWorker(VersionedModel):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="peer_end_after_start",
                 violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(end_reason="other") | ~Q(end_reason_text=""),
+                name="peer_other_end_reason_described",
+                violation_error_message=_("Say in words why the employment ends."),
             ),
         ]
 
@@ -278,6 +318,10 @@ class PeerWorker(VersionedModel):
     @property
     def hours_warning(self) -> str:
         return hours_warning(self.hours_per_week)
+
+    @property
+    def employment_form_warning(self) -> str:
+        return employment_form_warning(self.employment_form)
 
     @property
     def probation_end(self) -> datetime.date:
@@ -309,6 +353,19 @@ def yearly_cost_for_hours(hours: int | None) -> int:
     if not hours:
         return 0
     return hours * settings.PEER_COST_PER_WEEKLY_HOUR_DKK
+
+
+def employment_form_warning(form: str) -> str:
+    """Fee-paid and volunteer posts are allowed, with the reason they are not advised."""
+    if form in (PeerWorker.EmploymentForm.FEE_PAID, PeerWorker.EmploymentForm.VOLUNTEER):
+        return str(
+            _(
+                "Not recommended: peer support is a lasting task, and the recruitment "
+                "recommendations advise a permanent post. Without one the peer worker is "
+                "harder to keep and to make part of the team."
+            )
+        )
+    return ""
 
 
 def hours_warning(hours: int | None) -> str:

@@ -182,8 +182,10 @@ def peer_create(
     probation_months: int = 3,
     end_date: datetime.date | None = None,
     user: User | None = None,
+    **background: str,
 ) -> PeerWorker:
-    """Register a peer worker: the staff member and the employment facts in one step."""
+    """Register a peer worker: the staff member and the employment facts in one step.
+    `background`: the end reason and the background fields of PeerWorker."""
     member = staff_create(
         by=by,
         name=name,
@@ -201,6 +203,7 @@ def peer_create(
         employment_form=employment_form,
         probation_months=probation_months,
         end_date=end_date,
+        **background,
     )
 
 
@@ -214,6 +217,7 @@ def peer_employ(
     employment_form: str,
     probation_months: int = 3,
     end_date: datetime.date | None = None,
+    **background: str,
 ) -> PeerWorker:
     """Record that an existing staff member is employed as a peer worker."""
     peer = PeerWorker(
@@ -223,6 +227,7 @@ def peer_employ(
         employment_form=employment_form,
         probation_months=probation_months,
         end_date=end_date,
+        **background,
     )
     peer.full_clean()
     peer.save()

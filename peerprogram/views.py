@@ -311,8 +311,9 @@ def peer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(
                 request, _("%(name)s was registered as peer worker.") % {"name": peer.name}
             )
-            if peer.hours_warning:
-                messages.warning(request, peer.hours_warning)
+            for warning in (peer.hours_warning, peer.employment_form_warning):
+                if warning:
+                    messages.warning(request, warning)
             return redirect(peer)
     return render(
         request, "peerprogram/peer_form.html", {"person": person, "employment": employment}
@@ -333,8 +334,9 @@ def peer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
         if saved:
             messages.success(request, _("The changes were saved."))
-            if saved.hours_warning:
-                messages.warning(request, saved.hours_warning)
+            for warning in (saved.hours_warning, saved.employment_form_warning):
+                if warning:
+                    messages.warning(request, warning)
             return redirect(saved)
     return render(request, "peerprogram/peer_edit.html", {"form": form, "peer": peer})
 

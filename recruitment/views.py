@@ -24,7 +24,7 @@ from mentoring import selectors as mentoring_selectors
 from peerprogram import access as core_access
 from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.forms import choice_field
-from peerprogram.models import PeerWorker, Unit, hours_warning
+from peerprogram.models import PeerWorker, Unit, employment_form_warning, hours_warning
 from peerprogram.pdf import pdf_response
 from peerprogram.presenters import unit_options
 from peerprogram.views import apply_service, handle_form, import_page, int_or_zero
@@ -111,8 +111,12 @@ def vacancy_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 request,
                 _("The vacancy was created with a posting drafted from the Centre's template."),
             )
-            if hours_warning(vacancy.hours_per_week):
-                messages.warning(request, hours_warning(vacancy.hours_per_week))
+            for warning in (
+                hours_warning(vacancy.hours_per_week),
+                employment_form_warning(vacancy.employment_form),
+            ):
+                if warning:
+                    messages.warning(request, warning)
             return redirect(vacancy)
     return render(
         request,

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 
 from employment import services
 from employment.models import FunctionDescription
+from peerprogram import services as core_services
 from peerprogram.models import PeerWorker
 
 # (revision's hours by kind, tasks not done added, months after the start it was agreed,
@@ -112,7 +113,55 @@ def load(today: datetime.date, leader_of: dict[int, User | None]) -> int:
         )
         written += 1
     written += _talks(today, leader_of, peers)
+    written += _backgrounds_and_endings(today, leader_of, peers)
     return written
+
+
+def _backgrounds_and_endings(
+    today: datetime.date, leader_of: dict[int, User | None], peers: dict[str, PeerWorker]
+) -> int:
+    """Backgrounds for some of the demo's peer workers, and one who left: in Maria's unit,
+    hired four years ago, gone after eighteen months for a new job, with an exit talk."""
+    written = 0
+    backgrounds = {
+        "Maria Sørensen": ("patient", "", "Peeruddannelsen 2021; kursus i gruppefacilitering"),
+        "Oliver Jakobsen": ("both", "Social- og sundhedsassistent", "Peeruddannelsen 2021"),
+        "Benjamin Kofoed": ("relative", "", ""),
+    }
+    for name, (lived, profession, education) in backgrounds.items():
+        peer = peers.get(name)
+        if peer is not None and not peer.lived_experience:
+            PeerWorker.objects.filter(pk=peer.pk).update(
+                lived_experience=lived, earlier_profession=profession, education=education
+            )
+    maria = peers.get("Maria Sørensen")
+    if maria is None or "Jonas Brix" in peers:
+        return written
+    start = today - relativedelta(years=4)
+    jonas = core_services.peer_create(
+        by=None,
+        name="Jonas Brix",
+        email="jonas.brix@example.org",
+        unit=maria.staff_member.unit,
+        start_date=start,
+        hours_per_week=25,
+        employment_form=PeerWorker.EmploymentForm.PERMANENT,
+        end_date=start + relativedelta(months=18),
+        end_reason=PeerWorker.EndReason.NEW_JOB,
+        lived_experience=PeerWorker.LivedExperience.PATIENT,
+    )
+    services.talk_record(
+        peer=jonas,
+        by=leader_of.get(maria.pk),
+        kind="exit",
+        date=start + relativedelta(months=18),
+        how_it_goes=(
+            "Går videre til et job som bostøtte. Savnede en fast makker i teamet og "
+            "supervision tidligere i forløbet."
+        ),
+        wellbeing=4,
+    )
+    return written + 2
 
 
 def _talks(

@@ -71,6 +71,9 @@ def peer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "may_edit": may_edit,
             "mentor": mentorship.mentor if mentorship else None,
             "is_self": is_self,
+            # Lived experience and earlier profession: the leader, the Centre, the peer
+            # worker themself; not a mentor.
+            "show_background": may_edit or is_self,
             "onboarding": recruitment_selectors.onboarding_of(peer) if may_edit else None,
             "mentorship": mentorship,
             "education": education_selectors.education_summary(peer),

@@ -30,6 +30,7 @@ CENTRE = [
     "Posting template",
     "Standard checklist",
     "Function description template",
+    "Retention",
     "Peer note statistics",
 ]
 

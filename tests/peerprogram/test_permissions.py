@@ -117,6 +117,7 @@ MATRIX = [
     # Function descriptions: read where the peer worker's page is read; drafted by the
     # unit's leader, the Centre and administrators; agreed by the leader and the peer.
     ("employment:template_edit", lambda c: {}, "get", CENTRE_ONLY),
+    ("employment:retention", lambda c: {}, "get", MANAGERS),
     (
         "employment:function_page",
         lambda c: {"peer_pk": c.peer.pk},
