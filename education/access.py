@@ -136,9 +136,37 @@ def get_meeting_for(user: RequestUser, pk: int) -> Meeting:
 
 
 def get_meeting_for_edit(user: RequestUser, pk: int) -> Meeting:
-    if not runs_education(user):
-        raise Http404
-    return get_object_or_404(Meeting.objects.select_related("group"), pk=pk)
+    """The Centre changes every meeting; a leader the supervision they may arrange: one
+    whose peer workers all work in units they lead."""
+    meeting = get_object_or_404(Meeting.objects.select_related("group"), pk=pk)
+    if runs_education(user) or leads_supervision(user, meeting):
+        return meeting
+    raise Http404
+
+
+def may_arrange_supervision(user: RequestUser) -> bool:
+    """Supervision is arranged by the Centre, or by a leader for their own peer workers."""
+    actor = get_actor(user)
+    return actor.sees_programme or actor.is_leader
+
+
+def supervision_peers_for(user: RequestUser) -> QuerySet[PeerWorker]:
+    """The peer workers a user may arrange supervision for (employed, active staff)."""
+    actor = get_actor(user)
+    peers = PeerWorker.objects.filter(staff_member__active=True).select_related(
+        "staff_member__unit"
+    )
+    if actor.sees_programme:
+        return peers
+    return peers.filter(staff_member__unit_id__in=actor.led_unit_ids)
+
+
+def leads_supervision(user: RequestUser, meeting: Meeting) -> bool:
+    actor = get_actor(user)
+    if meeting.kind != Meeting.Kind.SUPERVISION or not actor.is_leader:
+        return False
+    units = set(meeting.participants.values_list("staff_member__unit_id", flat=True))
+    return bool(units) and units <= actor.led_unit_ids
 
 
 def get_proposal_for_edit(user: RequestUser, pk: int) -> TopicProposal:

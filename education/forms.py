@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -394,20 +394,39 @@ class AttendanceForm(forms.Form):
         self.helper = _helper()
 
 
+# The themes DOMAIN.md names for supervision, offered as suggestions (the field is free).
+SUPERVISION_TOPICS = [
+    _("The balance between professional and private"),
+    _("Preventing peer drift"),
+    _("The peer role in interdisciplinary work"),
+    _("Supporting the patient's own voice"),
+    _("Personal limits"),
+]
+
+
 class SupervisionForm(_MeetingTimesMixin, forms.Form):
     participants = forms.ModelMultipleChoiceField(
         label=_("Peer workers"),
         queryset=PeerWorker.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("One for individual supervision, several for group supervision."),
     )
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     start_time = forms.TimeField(label=_("From"), widget=TIME_WIDGET)
     end_time = forms.TimeField(label=_("To"), widget=TIME_WIDGET)
-    supervisor = forms.CharField(label=_("Supervisor"), max_length=200)
+    supervisor = forms.CharField(
+        label=_("Supervisor"),
+        max_length=200,
+        help_text=_("A name: the supervisor needs no login."),
+    )
+    supervisor_organisation = forms.CharField(
+        label=_("Supervisor's organisation"), max_length=200, required=False
+    )
     topic = forms.CharField(
         label=_("Theme"),
         max_length=300,
         required=False,
+        widget=forms.TextInput(attrs={"list": "supervision-topics"}),
         help_text=_(
             "For example the balance between professional and private, peer drift, "
             "or personal limits."
@@ -415,26 +434,50 @@ class SupervisionForm(_MeetingTimesMixin, forms.Form):
     )
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    repeat_weeks = forms.IntegerField(
+        label=_("Repeat every … weeks"),
+        min_value=0,
+        max_value=12,
+        initial=0,
+        help_text=_("0: once. The Capital Region gave group supervision every 6 weeks."),
+    )
+    sessions = forms.IntegerField(
+        label=_("Number of sessions"), min_value=1, max_value=26, initial=1
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, peers: QuerySet[PeerWorker], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         participants = model_choice_field(self, "participants")
-        participants.queryset = PeerWorker.objects.filter(staff_member__active=True).select_related(
-            "staff_member__unit"
-        )
+        participants.queryset = peers
         label_choices(participants, lambda p: f"{p.name} ({p.unit.name})")
+        self.topics = [str(t) for t in SUPERVISION_TOPICS]
         self.helper = _helper(
             Layout(
                 "participants",
                 Row(Column("date"), Column("start_time"), Column("end_time")),
-                Row(Column("supervisor"), Column("topic")),
+                Row(Column("repeat_weeks"), Column("sessions")),
+                Row(Column("supervisor"), Column("supervisor_organisation")),
+                "topic",
+                HTML(
+                    '<datalist id="supervision-topics">{% for t in form.topics %}'
+                    '<option value="{{ t }}">{% endfor %}</datalist>'
+                ),
                 Row(Column("online_link"), Column("place")),
             )
         )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
-        return self.clean_times(self.cleaned_data)
+        cleaned = self.clean_times(self.cleaned_data)
+        weeks, sessions = cleaned.get("repeat_weeks"), cleaned.get("sessions")
+        if weeks == 0 and sessions and sessions > 1 and "repeat_weeks" not in self.errors:
+            self.add_error(
+                "repeat_weeks",
+                _("Say how many weeks apart the %(n)s sessions are.") % {"n": sessions},
+            )
+        if weeks and sessions == 1 and "sessions" not in self.errors:
+            self.add_error("sessions", _("A series has at least two sessions."))
+        return cleaned
 
 
 class ProposalForm(forms.Form):

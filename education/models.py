@@ -445,6 +445,12 @@ class Meeting(VersionedModel):
         related_name="+",
     )
     supervisor = models.CharField(_("supervisor"), max_length=200, blank=True)
+    supervisor_organisation = models.CharField(
+        _("supervisor's organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a supervisor from outside, e.g. a psychologist in private practice."),
+    )
     # Supervision is for one peer worker or a few; erfa meetings follow the group.
     participants = models.ManyToManyField(
         PeerWorker, verbose_name=_("peer workers"), blank=True, related_name="supervisions"

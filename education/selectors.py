@@ -818,3 +818,28 @@ def month_grid(year: int, month: int) -> list[list[datetime.date]]:
         if day.month != month and day > first:
             break
     return weeks
+
+
+@dataclass(frozen=True)
+class SupervisionStatus:
+    last: Meeting | None  # the last supervision held (not cancelled), if any
+    next: Meeting | None  # the next one planned, if any
+
+
+def supervision_of(peer: PeerWorker) -> SupervisionStatus:
+    """A peer worker's last and next supervision, in one query."""
+    now = timezone.now()
+    meetings = (
+        Meeting.objects.filter(
+            kind=Meeting.Kind.SUPERVISION, participants=peer, status=Meeting.Status.PLANNED
+        )
+        .order_by("starts_at")
+        .only("pk", "starts_at", "ends_at", "supervisor", "topic", "kind", "status")
+    )
+    last = next_ = None
+    for meeting in meetings:
+        if meeting.starts_at < now:
+            last = meeting
+        elif next_ is None:
+            next_ = meeting
+    return SupervisionStatus(last, next_)

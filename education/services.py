@@ -562,29 +562,52 @@ def supervision_create(
     starts_at: datetime.datetime,
     ends_at: datetime.datetime,
     supervisor: str,
+    supervisor_organisation: str = "",
     topic: str = "",
     place: str = "",
     online_link: str = "",
     facilitator: StaffMember | None = None,
+    repeat_weeks: int = 0,
+    sessions: int = 1,
 ) -> Meeting:
-    """Supervision for one peer worker or a group of them."""
+    """Supervision for one peer worker or a group of them: one session, or `sessions`
+    sessions `repeat_weeks` weeks apart (the same local time of day). The first is
+    returned."""
     if not participants:
         raise ValidationError({"participants": _("Choose at least one peer worker.")})
-    meeting = Meeting(
-        kind=Meeting.Kind.SUPERVISION,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        supervisor=supervisor,
-        topic=topic,
-        place=place,
-        online_link=online_link,
-        facilitator=facilitator,
+    count = sessions if repeat_weeks else 1
+    local_start, local_end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    created: list[Meeting] = []
+    for n in range(count):
+        shift = datetime.timedelta(weeks=repeat_weeks * n)
+        meeting = Meeting(
+            kind=Meeting.Kind.SUPERVISION,
+            starts_at=_same_local_time(local_start, shift),
+            ends_at=_same_local_time(local_end, shift),
+            supervisor=supervisor,
+            supervisor_organisation=supervisor_organisation,
+            topic=topic,
+            place=place,
+            online_link=online_link,
+            facilitator=facilitator,
+        )
+        meeting.full_clean()
+        meeting.save()
+        meeting.participants.set(participants)
+        created.append(meeting)
+    audit(
+        by=by,
+        action="supervision_create",
+        obj=created[0],
+        summary=f"{count} session(s), {len(participants)} peer worker(s)",
     )
-    meeting.full_clean()
-    meeting.save()
-    meeting.participants.set(participants)
-    audit(by=by, action="supervision_create", obj=meeting)
-    return meeting
+    return created[0]
+
+
+def _same_local_time(moment: datetime.datetime, shift: datetime.timedelta) -> datetime.datetime:
+    """The same wall-clock time `shift` later, across a change to or from summer time."""
+    naive = moment.replace(tzinfo=None) + shift
+    return timezone.make_aware(naive, timezone.get_current_timezone())
 
 
 @transaction.atomic

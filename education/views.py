@@ -815,7 +815,9 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "education/meeting_detail.html",
         {
             "meeting": meeting,
-            "runs": access.runs_education(request.user),
+            # The Centre runs every meeting; a leader the supervision of their own peers.
+            "runs": access.runs_education(request.user)
+            or access.leads_supervision(request.user, meeting),
             "participants": meeting.participants.select_related("staff_member__unit"),
             "attended": meeting.attendance.select_related("person__unit").order_by("person__name"),
             "proposals": meeting.proposals.all(),
@@ -939,8 +941,11 @@ def meeting_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def supervision_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    core_access.require(access.runs_education(request.user))
-    form = SupervisionForm(request.POST or None)
+    core_access.require(access.may_arrange_supervision(request.user))
+    peers = access.supervision_peers_for(request.user)
+    chosen = request.GET.get("peer", "")
+    initial = {"participants": [int(chosen)]} if chosen.isdigit() else {}
+    form = SupervisionForm(request.POST or None, peers=peers, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {
             k: v
@@ -966,9 +971,10 @@ def supervision_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "title": _("Schedule supervision"),
             "intro": _(
-                "Supervision for one peer worker or a group of peer workers. Typical themes: "
-                "the balance between professional and private, preventing peer drift, the "
-                "peer role in the team, supporting the patient's own voice, personal limits."
+                "Supervision for one peer worker or a group of peer workers, once or as a "
+                "series. The guides strongly recommend it. Typical themes: the balance "
+                "between professional and private, preventing peer drift, the peer role in "
+                "the team, supporting the patient's own voice, personal limits."
             ),
             "back": reverse("education:group_list"),
         },

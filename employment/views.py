@@ -211,6 +211,15 @@ def retention(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _due_of(plan: selectors.FollowUp, kind: str) -> selectors.Due | None:
+    """What is due next of a kind of talk (an exit talk has no rhythm: None)."""
+    if kind == Talk.Kind.MUS:
+        return plan.mus
+    if kind == Talk.Kind.FOLLOW_UP:
+        return plan.follow_up
+    return None
+
+
 def _kind(request: AuthenticatedHttpRequest) -> str:
     kind = request.GET.get("kind", Talk.Kind.FOLLOW_UP)
     return kind if kind in Talk.Kind.values else Talk.Kind.FOLLOW_UP
@@ -238,7 +247,7 @@ def talk_record(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse
     peer = access.get_peer_for_recording(request.user, peer_pk)
     kind = _kind(request)
     plan = selectors.follow_up_of(peer)
-    due = {Talk.Kind.MUS: plan.mus, Talk.Kind.FOLLOW_UP: plan.follow_up}.get(kind)
+    due = _due_of(plan, kind)
     today = timezone.localdate()
     initial_day = min(due.date, today) if due else min(peer.end_date or today, today)
     form = TalkRecordForm(
@@ -286,7 +295,7 @@ def talk_change(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse
     peer = access.get_peer_for_recording(request.user, peer_pk)
     kind = _kind(request)
     plan = selectors.follow_up_of(peer)
-    due = {Talk.Kind.MUS: plan.mus, Talk.Kind.FOLLOW_UP: plan.follow_up}.get(kind)
+    due = _due_of(plan, kind)
     if due is None:
         raise Http404
     form = TalkChangeForm(request.POST or None)

@@ -74,6 +74,9 @@ def peer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             # Lived experience and earlier profession: the leader, the Centre, the peer
             # worker themself; not a mentor.
             "show_background": may_edit or is_self,
+            "supervision": education_selectors.supervision_of(peer)
+            if may_edit or is_self
+            else None,
             "onboarding": recruitment_selectors.onboarding_of(peer) if may_edit else None,
             "mentorship": mentorship,
             "education": education_selectors.education_summary(peer),

@@ -39,7 +39,9 @@ def test_an_ending_asks_for_the_reason_all_at_once(client_for, cast):
     client = client_for("leader")
     response = client.post(url, _edit_data(cast.peer, end_date=TODAY().isoformat()))
     assert response.context["form"].errors == {
-        "end_reason": ["Vælg, hvorfor ansættelsen ophører (en midlertidig stilling: stillingen ophørte)."]
+        "end_reason": [
+            "Vælg, hvorfor ansættelsen ophører (en midlertidig stilling: stillingen ophørte)."
+        ]
     }
     response = client.post(url, _edit_data(cast.peer, end_reason="other"))
     assert set(response.context["form"].errors) == {"end_date", "end_reason_text"}
@@ -86,9 +88,7 @@ def test_a_temporary_post_asks_for_renewal_and_an_exit_talk(client_for, cast):
     )
     assert not selectors.follow_up_of(cast.peer).exit_talk_due
     # An exit talk does not move the rhythm of the follow-up talks.
-    assert selectors.follow_up_of(cast.peer).follow_up.date < TODAY() + datetime.timedelta(
-        days=20
-    )
+    assert selectors.follow_up_of(cast.peer).follow_up.date < TODAY() + datetime.timedelta(days=20)
 
 
 def test_retention_counts_who_stays_and_why_people_leave(client_for, cast):

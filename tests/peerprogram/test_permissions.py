@@ -271,7 +271,20 @@ MATRIX = [
     ("education:meeting_restore", lambda c: {"pk": c.meeting.pk}, "post", CENTRE_POST),
     ("education:meeting_attendance", lambda c: {"pk": c.meeting.pk}, "get", CENTRE_ONLY),
     ("education:meeting_ics", lambda c: {"pk": c.meeting.pk}, "get", EVERYONE),
-    ("education:supervision_create", lambda c: {}, "get", PROGRAMME),
+    # Supervision is arranged by the Centre, or by a leader for their own peer workers.
+    ("education:supervision_create", lambda c: {}, "get", MANAGERS),
+    (
+        "education:meeting_edit",
+        lambda c: {"pk": c.supervision.pk},
+        "get",
+        row(LOGIN, 200, 404, 404, 200, 200, 404),
+    ),
+    (
+        "education:meeting_attendance",
+        lambda c: {"pk": c.supervision.pk},
+        "get",
+        row(LOGIN, 200, 404, 404, 200, 200, 404),
+    ),
     ("education:calendar", lambda c: {}, "get", EVERYONE),
     # The administrator has no staff record, so no calendar of their own.
     ("education:calendar_subscribe", lambda c: {}, "get", row(LOGIN, 200, 200, 200, 200, 404, 200)),
