@@ -439,10 +439,11 @@ class SupervisionForm(_MeetingTimesMixin, forms.Form):
         min_value=0,
         max_value=12,
         initial=0,
+        required=False,
         help_text=_("0: once. The Capital Region gave group supervision every 6 weeks."),
     )
     sessions = forms.IntegerField(
-        label=_("Number of sessions"), min_value=1, max_value=26, initial=1
+        label=_("Number of sessions"), min_value=1, max_value=26, initial=1, required=False
     )
 
     def __init__(self, *args: Any, peers: QuerySet[PeerWorker], **kwargs: Any) -> None:
@@ -469,6 +470,11 @@ class SupervisionForm(_MeetingTimesMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.clean_times(self.cleaned_data)
+        # Left empty: once.
+        if cleaned.get("repeat_weeks") is None and "repeat_weeks" not in self.errors:
+            cleaned["repeat_weeks"] = 0
+        if cleaned.get("sessions") is None and "sessions" not in self.errors:
+            cleaned["sessions"] = 1
         weeks, sessions = cleaned.get("repeat_weeks"), cleaned.get("sessions")
         if weeks == 0 and sessions and sessions > 1 and "repeat_weeks" not in self.errors:
             self.add_error(

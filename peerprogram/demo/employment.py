@@ -120,7 +120,7 @@ def load(today: datetime.date, leader_of: dict[int, User | None]) -> int:
 def _backgrounds_and_endings(
     today: datetime.date, leader_of: dict[int, User | None], peers: dict[str, PeerWorker]
 ) -> int:
-    """Backgrounds for some of the demo's peer workers, and one who left: in Maria's unit,
+    """Backgrounds for some of the demo's peer workers, and one who left: in Signe's unit,
     hired four years ago, gone after eighteen months for a new job, with an exit talk."""
     written = 0
     backgrounds = {
@@ -134,15 +134,15 @@ def _backgrounds_and_endings(
             PeerWorker.objects.filter(pk=peer.pk).update(
                 lived_experience=lived, earlier_profession=profession, education=education
             )
-    maria = peers.get("Maria Sørensen")
-    if maria is None or "Jonas Brix" in peers:
+    signe = peers.get("Signe Haugaard")
+    if signe is None or "Jonas Brix" in peers:
         return written
     start = today - relativedelta(years=4)
     jonas = core_services.peer_create(
         by=None,
         name="Jonas Brix",
         email="jonas.brix@example.org",
-        unit=maria.staff_member.unit,
+        unit=signe.staff_member.unit,
         start_date=start,
         hours_per_week=25,
         employment_form=PeerWorker.EmploymentForm.PERMANENT,
@@ -152,7 +152,7 @@ def _backgrounds_and_endings(
     )
     services.talk_record(
         peer=jonas,
-        by=leader_of.get(maria.pk),
+        by=leader_of.get(signe.pk),
         kind="exit",
         date=start + relativedelta(months=18),
         how_it_goes=(

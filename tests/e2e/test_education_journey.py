@@ -411,7 +411,8 @@ def test_centre_plans_an_erfa_series_cancels_one_meeting_and_takes_attendance(
     held_on = timezone.localdate(last_held.starts_at)
     for person in StaffMember.objects.filter(peer__isnull=False).select_related("peer"):
         box = page.locator(f"input[name=people][value='{person.pk}']")
-        if person.peer.start_date > held_on:  # not employed yet on that day: not listed
+        ended = person.peer.end_date is not None and person.peer.end_date < held_on
+        if person.peer.start_date > held_on or ended:  # not employed that day: not listed
             expect(box).to_have_count(0)
             continue
         expect(box).to_have_count(1)

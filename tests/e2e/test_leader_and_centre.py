@@ -175,10 +175,13 @@ def test_leader_registers_a_peer_worker_and_sees_the_low_hours_warning(
     expect(page).to_have_url(f"{live_server.url}/peers/{peer.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Aske Nørgaard")
     expect(page.locator("main .alert-success")).to_contain_text("Aske Nørgaard")
-    expect(page.locator("main .alert-warning[role=alert]")).to_be_visible()
+    # Two warnings, each with its reason: under 20 hours, and a fee-paid post.
+    warnings = page.locator("main .alert-warning[role=alert]")
+    expect(warnings.filter(has_text="20 timer")).to_be_visible()
+    expect(warnings.filter(has_text="fast stilling")).to_be_visible()
     facts = page.get_by_test_id("peer-facts")
     expect(facts).to_contain_text("F-ACT Aalborg Øst")
-    expect(facts.locator(".alert-warning")).to_be_visible()
+    expect(facts.locator(".alert-warning")).to_have_count(2)
     assert peer.hours_per_week == 12
     assert peer.staff_member.unit.name == "F-ACT Aalborg Øst"
 
