@@ -99,3 +99,24 @@ def get_action_for(user: RequestUser, pk: int) -> TalkAction:
     action = get_object_or_404(TalkAction.objects.select_related("talk"), pk=pk)
     get_peer_for_follow_up(user, action.talk.peer_id)
     return action
+
+
+# The leaflet and the staff group's questions ----------------------------------------------
+
+
+def get_peer_for_presentation(user: RequestUser, peer_pk: int) -> PeerWorker:
+    """Writing the presentation for the leaflet: the peer worker themself only."""
+    actor = get_actor(user)
+    if actor.peer is None or actor.peer.pk != peer_pk:
+        raise Http404
+    return actor.peer
+
+
+def get_peer_for_leaflet(user: RequestUser, peer_pk: int) -> PeerWorker:
+    """The leaflet: the peer worker, the leader of their unit, the Centre."""
+    actor = get_actor(user)
+    peer = get_object_or_404(PeerWorker.objects.select_related("staff_member__unit"), pk=peer_pk)
+    own = actor.peer is not None and actor.peer.pk == peer.pk
+    if not (own or actor.sees_programme or peer.staff_member.unit_id in actor.led_unit_ids):
+        raise Http404
+    return peer

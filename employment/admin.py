@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import FollowUpRhythm, FunctionDescription, FunctionTemplate
+from .models import (
+    FollowUpRhythm,
+    FunctionDescription,
+    FunctionTemplate,
+    Presentation,
+    StaffQuestion,
+)
 
 
 @admin.register(FunctionTemplate)
@@ -48,3 +54,25 @@ class FollowUpRhythmAdmin(admin.ModelAdmin):
     list_select_related = ["peer__staff_member"]
     search_fields = ["peer__staff_member__name"]
     raw_id_fields = ["peer"]
+
+
+@admin.register(StaffQuestion)
+class StaffQuestionAdmin(admin.ModelAdmin):
+    list_display = ["question", "order"]
+    list_editable = ["order"]
+
+
+@admin.register(Presentation)
+class PresentationAdmin(admin.ModelAdmin):
+    """Read-only: the peer worker writes and approves their own words in the product."""
+
+    list_display = ["peer", "approved_on", "leaflet_made_on"]
+    list_select_related = ["peer__staff_member"]
+    search_fields = ["peer__staff_member__name"]
+    raw_id_fields = ["peer"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Presentation | None = None) -> bool:
+        return False

@@ -19,6 +19,7 @@ from .models import (
     FollowUpRhythm,
     FunctionDescription,
     FunctionTemplate,
+    StaffQuestion,
     Talk,
     TalkAction,
 )
@@ -251,3 +252,36 @@ class RhythmForm(forms.ModelForm):
         self.fields["probation_days"].widget.attrs.update({"min": 7, "max": 60})
         self.fields["after_months"].widget.attrs.update({"min": 1, "max": 6})
         self.helper = _helper(Layout(Row(Column("probation_days"), Column("after_months"))))
+
+
+# Preparing the workplace and making the peer worker visible ------------------------------
+
+QuestionFormSet: type[forms.BaseModelFormSet[StaffQuestion, Any]] = forms.modelformset_factory(
+    StaffQuestion,
+    fields=["question", "answer", "order"],
+    widgets={"answer": forms.Textarea(attrs={"rows": 3})},
+    extra=2,
+    can_delete=True,
+)
+
+
+class PresentationForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your presentation"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=1200,
+        help_text=_(
+            "A few lines in your own words: who you are, what you offer, and what you "
+            "share of your own experience. At most 1,200 characters."
+        ),
+    )
+    approve = forms.BooleanField(
+        label=_("I approve this text for the leaflet"),
+        required=False,
+        help_text=_("Without your approval the leaflet cannot be made."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, initial=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

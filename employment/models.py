@@ -381,3 +381,58 @@ class TalkAction(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# Preparing the workplace and making the peer worker visible ------------------------------
+
+
+class StaffQuestion(models.Model):
+    """A question the staff group asks before a peer worker starts, with the answer: the
+    Centre keeps the list; a leader prints it for a staff meeting."""
+
+    question = models.CharField(_("question"), max_length=300, validators=[no_control_characters])
+    answer = models.TextField(_("answer"), max_length=2000, validators=[no_control_characters])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("staff question")
+        verbose_name_plural = _("staff questions")
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class Presentation(VersionedModel):
+    """The peer worker's own short presentation for the leaflet "Mød din peermedarbejder":
+    written and approved by the peer worker; a change takes the approval back."""
+
+    peer = models.OneToOneField(
+        PeerWorker,
+        verbose_name=_("peer worker"),
+        on_delete=models.CASCADE,
+        related_name="presentation",
+    )
+    text = models.TextField(
+        _("presentation"),
+        max_length=1200,
+        validators=[no_control_characters],
+        help_text=_(
+            "A few lines in your own words: who you are, what you offer, and what you "
+            "share of your own experience. At most 1,200 characters."
+        ),
+    )
+    approved_on = models.DateField(_("approved by the peer worker"), null=True, blank=True)
+    leaflet_made_on = models.DateField(
+        _("leaflet first made"),
+        null=True,
+        blank=True,
+        help_text=_("The checklist's task to inform the patients is done from this day."),
+    )
+
+    class Meta:
+        verbose_name = _("presentation for the leaflet")
+        verbose_name_plural = _("presentations for the leaflet")
+
+    def __str__(self) -> str:
+        return str(self.peer)

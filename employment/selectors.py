@@ -22,6 +22,7 @@ from peerprogram.models import PeerWorker
 from .models import (
     FollowUpRhythm,
     FunctionDescription,
+    Presentation,
     Talk,
     TalkAction,
     TaskKind,
@@ -50,6 +51,12 @@ def revisions_of(peer: PeerWorker) -> Revisions:
     draft = next((d for d in rows if not d.agreed), None)
     agreed = [d for d in rows if d.agreed]
     return Revisions(agreed[0] if agreed else None, draft, agreed[1:])
+
+
+def leaflet_made_on() -> Subquery:
+    """For annotating a peer worker (OuterRef("pk")): the day their leaflet was first made
+    (the onboarding checklist's task to inform the patients), or NULL."""
+    return Subquery(Presentation.objects.filter(peer=OuterRef("pk")).values("leaflet_made_on")[:1])
 
 
 def first_agreed_on() -> Subquery:

@@ -26,6 +26,7 @@ from .models import (
     FollowUpRhythm,
     FunctionDescription,
     FunctionTemplate,
+    Presentation,
     Talk,
     TalkAction,
     TaskKind,
@@ -319,3 +320,57 @@ def rhythm_set(
     rhythm.save()
     audit(by=by, action="follow_up_rhythm", obj=rhythm, summary=f"{probation_days}/{after_months}")
     return rhythm
+
+
+# Preparing the workplace and making the peer worker visible ------------------------------
+
+
+@transaction.atomic
+def questions_save(*, formset: Any, by: User) -> int:
+    """The Centre's questions and answers as the formset has them (added, changed,
+    removed); returns how many rows changed."""
+    saved = formset.save()
+    changed = len(saved) + len(formset.deleted_objects)
+    for question in saved:
+        audit(by=by, action="staff_question_save", obj=question)
+    for question in formset.deleted_objects:
+        audit(by=by, action="staff_question_delete", obj=question)
+    return changed
+
+
+@transaction.atomic
+def presentation_save(
+    *, peer: PeerWorker, by: User, text: str, approve: bool, expected_version: int
+) -> Presentation:
+    """The peer worker writes their presentation; approving it makes the leaflet possible.
+    A changed text is approved again (or not) as it stands."""
+    presentation = Presentation.objects.filter(peer=peer).first()
+    approved_on = timezone.localdate() if approve else None
+    if presentation is None:
+        presentation = Presentation(peer=peer, text=text, approved_on=approved_on)
+        presentation.full_clean()
+        presentation.save()
+    else:
+        save_versioned(
+            presentation,
+            expected_version=expected_version,
+            changes={"text": text, "approved_on": approved_on},
+        )
+    audit(
+        by=by,
+        action="presentation_save",
+        obj=presentation,
+        summary="approved" if approve else "draft",
+    )
+    return presentation
+
+
+@transaction.atomic
+def leaflet_made(*, presentation: Presentation, by: User) -> None:
+    """The leaflet was made: the first time, the checklist's task to inform the patients
+    is done."""
+    if presentation.leaflet_made_on is None:
+        Presentation.objects.filter(pk=presentation.pk, leaflet_made_on__isnull=True).update(
+            leaflet_made_on=timezone.localdate()
+        )
+        audit(by=by, action="leaflet_made", obj=presentation)

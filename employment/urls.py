@@ -20,4 +20,11 @@ urlpatterns = [
     path("peers/<int:peer_pk>/follow-up/rhythm/", views.rhythm_edit, name="rhythm_edit"),
     path("talks/<int:pk>/", views.talk_detail, name="talk_detail"),
     path("actions/<int:pk>/toggle/", views.action_toggle, name="action_toggle"),
+    path("questions/", views.questions, name="questions"),
+    path("questions/edit/", views.questions_edit, name="questions_edit"),
+    path("questions/pdf/", views.questions_pdf, name="questions_pdf"),
+    path("peers/<int:peer_pk>/presentation/", views.presentation_edit, name="presentation_edit"),
+    path("peers/<int:peer_pk>/leaflet/", views.leaflet, name="leaflet"),
+    path("peers/<int:peer_pk>/leaflet/make/", views.leaflet_make, name="leaflet_make"),
+    path("peers/<int:peer_pk>/leaflet/pdf/", views.leaflet_pdf, name="leaflet_pdf"),
 ]

@@ -3,6 +3,8 @@ revisions, drafting, agreeing, the PDF for the team."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peerprogram import access as core_access
 from peerprogram.access import AuthenticatedHttpRequest
+from peerprogram.models import PeerWorker
 from peerprogram.pdf import pdf_response
 from peerprogram.services import ConcurrentEditError
 from peerprogram.views import PAGE_SIZE, apply_service, handle_form, int_or_zero
@@ -24,12 +27,14 @@ from . import access, selectors, services
 from .forms import (
     ActionFormSet,
     DescriptionForm,
+    PresentationForm,
+    QuestionFormSet,
     RhythmForm,
     TalkChangeForm,
     TalkRecordForm,
     TemplateForm,
 )
-from .models import FollowUpRhythm, Talk
+from .models import FollowUpRhythm, Presentation, StaffQuestion, Talk
 
 
 @require_http_methods(["GET", "POST"])
@@ -361,4 +366,129 @@ def rhythm_edit(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse
         template="employment/rhythm_form.html",
         context={"peer": peer},
         redirect_to=reverse("employment:follow_up", args=[peer.pk]),
+    )
+
+
+# Preparing the workplace and making the peer worker visible ------------------------------
+
+
+@require_GET
+def questions(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The staff group's questions before a peer worker starts, with answers: for a staff
+    meeting."""
+    core_access.require(core_access.get_actor(request.user).manages_units)
+    return render(
+        request,
+        "employment/questions.html",
+        {
+            "questions": StaffQuestion.objects.all(),
+            "may_edit": access.may_edit_template(request.user),
+        },
+    )
+
+
+@require_GET
+def questions_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    core_access.require(core_access.get_actor(request.user).manages_units)
+    return pdf_response(
+        request,
+        "employment/pdf/questions.html",
+        {"questions": StaffQuestion.objects.all()},
+        "spoergsmaal-foer-peermedarbejderen-starter.pdf",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def questions_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not access.may_edit_template(request.user):
+        raise Http404
+    formset = QuestionFormSet(request.POST or None, queryset=StaffQuestion.objects.all())
+    if request.method == "POST" and formset.is_valid():
+        services.questions_save(formset=formset, by=request.user)
+        messages.success(request, _("The questions are saved."))
+        return redirect("employment:questions")
+    return render(request, "employment/questions_edit.html", {"formset": formset})
+
+
+@require_http_methods(["GET", "POST"])
+def presentation_edit(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
+    """The peer worker writes and approves their own presentation for the leaflet."""
+    peer = access.get_peer_for_presentation(request.user, peer_pk)
+    current = Presentation.objects.filter(peer=peer).first()
+    initial = (
+        {
+            "text": current.text,
+            "approve": current.approved_on is not None,
+            "version": current.version,
+        }
+        if current
+        else {}
+    )
+    form = PresentationForm(request.POST or None, initial=initial)
+    return handle_form(
+        request,
+        form,
+        lambda: services.presentation_save(
+            peer=peer,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            approve=form.cleaned_data["approve"],
+            expected_version=form.cleaned_data["version"],
+        ),
+        success=_("Your presentation is saved."),
+        template="employment/presentation_form.html",
+        context={"peer": peer, "presentation": current},
+        redirect_to=reverse("employment:leaflet", args=[peer.pk]),
+    )
+
+
+def _leaflet_context(peer: PeerWorker) -> dict[str, Any]:
+    presentation = Presentation.objects.filter(peer=peer).first()
+    return {
+        "peer": peer,
+        "presentation": presentation,
+        "ready": presentation is not None and presentation.approved_on is not None,
+        "function": selectors.revisions_of(peer).in_force,
+    }
+
+
+@require_GET
+def leaflet(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
+    """ "Mød din peermedarbejder": the peer worker's own presentation, the unit and how to
+    get in touch (from the referral agreement), as a leaflet or poster (A5 or A4)."""
+    peer = access.get_peer_for_leaflet(request.user, peer_pk)
+    actor = core_access.get_actor(request.user)
+    return render(
+        request,
+        "employment/leaflet.html",
+        {**_leaflet_context(peer), "is_self": actor.peer is not None and actor.peer.pk == peer.pk},
+    )
+
+
+@require_POST
+def leaflet_make(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
+    """Make the leaflet: recorded (the checklist's task to inform the patients), then the
+    PDF."""
+    peer = access.get_peer_for_leaflet(request.user, peer_pk)
+    context = _leaflet_context(peer)
+    if not context["ready"]:
+        messages.error(request, _("The peer worker has not approved a presentation yet."))
+        return redirect("employment:leaflet", peer_pk=peer.pk)
+    services.leaflet_made(presentation=context["presentation"], by=request.user)
+    size = "a4" if request.POST.get("size") == "a4" else "a5"
+    return redirect(f"{reverse('employment:leaflet_pdf', args=[peer.pk])}?size={size}")
+
+
+@require_GET
+def leaflet_pdf(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
+    peer = access.get_peer_for_leaflet(request.user, peer_pk)
+    context = _leaflet_context(peer)
+    if not context["ready"]:
+        raise Http404
+    size = "a4" if request.GET.get("size") == "a4" else "a5"
+    return pdf_response(
+        request,
+        "employment/pdf/leaflet.html",
+        {**context, "size": size},
+        f"moed-din-peermedarbejder-{slugify(peer.name)}-{size}.pdf",
     )

@@ -423,6 +423,7 @@ class DerivedFrom(models.TextChoices):
         "function_agreed",
         _("The function description is agreed by the leader and the peer worker"),
     )
+    LEAFLET_MADE = "leaflet_made", _("The leaflet “Mød din peermedarbejder” is made")
 
 
 class ChecklistTemplateItem(models.Model):

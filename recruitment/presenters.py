@@ -97,6 +97,10 @@ def checklist_rows(
                 reverse("employment:function_page", args=[onboarding.peer_id]),
                 _("Go to the function description"),
             ),
+            DerivedFrom.LEAFLET_MADE: (
+                reverse("employment:leaflet", args=[onboarding.peer_id]),
+                _("Go to the leaflet"),
+            ),
         }
     rows = []
     for s in statuses:

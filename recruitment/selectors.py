@@ -202,7 +202,11 @@ def _derived_facts(
     # facts (an annotation of this app's choosing, from the employment app).
     education = (
         education_selectors.checklist_facts(
-            peer_ids, also={"function_agreed_on": employment_selectors.first_agreed_on()}
+            peer_ids,
+            also={
+                "function_agreed_on": employment_selectors.first_agreed_on(),
+                "leaflet_made_on": employment_selectors.leaflet_made_on(),
+            },
         )
         if peer_ids
         else {}
@@ -226,12 +230,14 @@ def _derived_facts(
                 known.also.get("function_agreed_on"),
                 "",
             )
+            facts[o.pk][DerivedFrom.LEAFLET_MADE] = (known.also.get("leaflet_made_on"), "")
         else:
             for kind in (
                 DerivedFrom.MENTOR_APPOINTED,
                 DerivedFrom.EDUCATION_ENROLLED,
                 DerivedFrom.MANDATORY_COURSES,
                 DerivedFrom.FUNCTION_AGREED,
+                DerivedFrom.LEAFLET_MADE,
             ):
                 facts[o.pk][kind] = (None, "")
     return facts
@@ -523,6 +529,10 @@ def derived_label(kind: str) -> str:
         ),
         DerivedFrom.FUNCTION_AGREED: _(
             "Done when the leader and the peer worker have both agreed to the function description."
+        ),
+        DerivedFrom.LEAFLET_MADE: _(
+            "Done when the leaflet “Mød din peermedarbejder” is made from the peer worker's "
+            "approved presentation."
         ),
     }
     return labels.get(kind, "")

@@ -24,7 +24,9 @@ def test_leader_and_peer_agree_a_revised_function_description(page: Page, live_s
 
     login(page, live_server, "leder")
     page.goto(f"{live_server.url}{maria.get_absolute_url()}")
-    page.get_by_test_id("peer-function").get_by_role("link").click()
+    page.get_by_test_id("peer-function").get_by_role(
+        "link", name="Åbn funktionsbeskrivelsen"
+    ).click()
     expect(page).to_have_url(function_url)
     expect(page.get_by_test_id("function-in-force")).to_contain_text(f"revision {in_force.number}")
     expect(page.get_by_test_id("activity-mix")).to_be_visible()

@@ -44,6 +44,8 @@ from employment.models import (
     FollowUpRhythm,
     FunctionDescription,
     FunctionTemplate,
+    Presentation,
+    StaffQuestion,
 )
 from journal.models import NoteAccess
 from mentoring.models import ReminderSent
@@ -133,6 +135,12 @@ def programme(django_db_setup, django_db_blocker):
         )
         FollowUpRhythm.objects.bulk_create(
             FollowUpRhythm(peer=peer) for peer in PeerWorker.objects.order_by("pk")[:12]
+        )
+        Presentation.objects.bulk_create(
+            Presentation(peer=peer, text="Tekst") for peer in PeerWorker.objects.order_by("pk")[:12]
+        )
+        StaffQuestion.objects.bulk_create(
+            StaffQuestion(question=f"Spørgsmål {n}", answer="Svar") for n in range(12)
         )
         TopicProposal.objects.bulk_create(
             TopicProposal(group=group, proposed_by=person, title=f"Emne {n}")

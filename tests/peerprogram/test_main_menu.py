@@ -31,6 +31,7 @@ CENTRE = [
     "Standard checklist",
     "Function description template",
     "Retention",
+    "The staff group's questions",
     "Peer note statistics",
 ]
 

@@ -45,6 +45,8 @@ PEERS = row(LOGIN, 403, 200, 403, 403, 403, 403)
 # A patient on the peer's caseload, and every page with note content: only that peer.
 CASELOAD = row(LOGIN, 404, 200, 404, 404, 404, 404)
 CASELOAD_POST = row(LOGIN, 404, 302, 404, 404, 404, 404)
+# A peer worker's leaflet: the peer, the unit's leader, the Centre.
+LEAFLET = row(LOGIN, 200, 200, 404, 200, 200, 404)
 # A leader's talks with a peer worker: the two of them; recording is the leader's.
 TALKS = row(LOGIN, 200, 200, 404, 404, 404, 404)
 TALK_LEADER = row(LOGIN, 200, 404, 404, 404, 404, 404)
@@ -118,6 +120,26 @@ MATRIX = [
     # unit's leader, the Centre and administrators; agreed by the leader and the peer.
     ("employment:template_edit", lambda c: {}, "get", CENTRE_ONLY),
     ("employment:retention", lambda c: {}, "get", MANAGERS),
+    # The staff group's questions: leaders print them; the Centre keeps them.
+    ("employment:questions", lambda c: {}, "get", MANAGERS),
+    ("employment:questions_pdf", lambda c: {}, "get", MANAGERS),
+    ("employment:questions_edit", lambda c: {}, "get", CENTRE_ONLY),
+    # The leaflet: the peer worker writes and approves their own presentation; the leaflet
+    # is made by them, their leader or the Centre.
+    (
+        "employment:presentation_edit",
+        lambda c: {"peer_pk": c.peer.pk},
+        "get",
+        row(LOGIN, 404, 200, 404, 404, 404, 404),
+    ),
+    ("employment:leaflet", lambda c: {"peer_pk": c.peer.pk}, "get", LEAFLET),
+    ("employment:leaflet_pdf", lambda c: {"peer_pk": c.peer.pk}, "get", LEAFLET),
+    (
+        "employment:leaflet_make",
+        lambda c: {"peer_pk": c.peer.pk},
+        "post",
+        row(LOGIN, 302, 302, 404, 302, 302, 404),
+    ),
     (
         "employment:function_page",
         lambda c: {"peer_pk": c.peer.pk},

@@ -152,6 +152,13 @@ class Objects:
             actions=[("Aftal fast mødetid", "leader", None)],
         )
         self.action = self.talk.actions.get()
+        self.presentation = employment.presentation_save(
+            peer=cast.peer,
+            by=cast.peer.staff_member.user,
+            text="Jeg hedder Pia og kender selv til at være indlagt.",
+            approve=True,
+            expected_version=1,
+        )
 
     def __getattr__(self, name):
         return getattr(self._cast, name)

@@ -263,6 +263,7 @@ def test_a_peer_hired_outside_the_app_has_no_posting_or_committee_items_to_do(ca
         "education_enrolled": "open",
         "mandatory_courses": "open",
         "function_agreed": "open",
+        "leaflet_made": "open",
     }
 
 
