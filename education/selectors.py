@@ -168,7 +168,7 @@ def _checklist_facts_rows(peer_ids: list[int], also: Mapping[str, BaseExpression
         peer=OuterRef("pk"), course__active=True, completed_on__isnull=False
     ).order_by()
     # At most one (a constraint): read here, the checklist needs no query of its own.
-    mentorship = mentoring_selectors.active_mentorships().filter(peer=OuterRef("pk")).order_by()
+    mentorship = mentoring_selectors.active_mentors().filter(peer=OuterRef("pk")).order_by()
     return (
         PeerWorker.objects.filter(pk__in=peer_ids)
         .annotate(

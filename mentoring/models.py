@@ -34,6 +34,13 @@ class Mentorship(models.Model):
         WEEKLY = "weekly", _("Weekly (the first six months)")
         MONTHLY = "monthly", _("Monthly")
 
+    class Kind(models.TextChoices):
+        """A peer worker has one mentor, and may have a buddy as well (the mini-guide: one
+        or two mentors/buddies), e.g. an experienced peer worker from another unit."""
+
+        MENTOR = "mentor", _("Mentor")
+        BUDDY = "buddy", _("Buddy")
+
     peer = models.ForeignKey(
         PeerWorker,
         verbose_name=_("peer worker"),
@@ -46,6 +53,7 @@ class Mentorship(models.Model):
         on_delete=models.PROTECT,
         related_name="mentorships",
     )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MENTOR)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     end_reason = models.CharField(
@@ -74,11 +82,14 @@ class Mentorship(models.Model):
         verbose_name = _("mentorship")
         verbose_name_plural = _("mentorships")
         constraints = [
+            # One active mentor and one active buddy at the most: one or two in all.
             models.UniqueConstraint(
-                fields=["peer"],
+                fields=["peer", "kind"],
                 condition=Q(end_date__isnull=True),
-                name="one_active_mentorship_per_peer",
-                violation_error_message=_("This peer worker already has an active mentor."),
+                name="one_active_mentorship_per_peer_and_kind",
+                violation_error_message=_(
+                    "This peer worker already has an active mentor or buddy of this kind."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),

@@ -8,8 +8,11 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from peerprogram.presenters import id_url
 
+from .models import Mentorship
 from .selectors import Health
 
 
@@ -37,7 +40,11 @@ def overview_rows(rows: Iterable[Health]) -> list[OverviewRow]:
             url=url(h.mentorship.pk),
             peer_name=h.mentorship.peer.name,
             unit_name=h.mentorship.peer.unit.name,
-            mentor_name=h.mentorship.mentor.name,
+            mentor_name=(
+                _("%(name)s (buddy)") % {"name": h.mentorship.mentor.name}
+                if h.mentorship.kind == Mentorship.Kind.BUDDY
+                else h.mentorship.mentor.name
+            ),
             start_date=h.mentorship.start_date,
             share_held=h.share_held,
             held=h.held,

@@ -38,16 +38,22 @@ if TYPE_CHECKING:
 
 
 def active_mentorships() -> QuerySet[Mentorship]:
+    """Mentors and buddies appointed now."""
     return Mentorship.objects.filter(end_date__isnull=True)
 
 
+def active_mentors() -> QuerySet[Mentorship]:
+    """The mentors appointed now (one per peer worker at the most), not the buddies."""
+    return active_mentorships().filter(kind=Mentorship.Kind.MENTOR)
+
+
 def current_mentor_of(peer: PeerWorker) -> StaffMember | None:
-    mentorship = active_mentorships().filter(peer=peer).select_related("mentor").first()
+    mentorship = active_mentors().filter(peer=peer).select_related("mentor").first()
     return mentorship.mentor if mentorship else None
 
 
-def current_mentorship_of(peer: PeerWorker) -> Mentorship | None:
-    return active_mentorships().filter(peer=peer).select_related("mentor").first()
+def current_mentorship_of(peer: PeerWorker, kind: str = "mentor") -> Mentorship | None:
+    return active_mentorships().filter(peer=peer, kind=kind).select_related("mentor__unit").first()
 
 
 # Health ----------------------------------------------------------------------------
@@ -174,9 +180,11 @@ def health_rows(
 
 
 def health_of_peer(peer: PeerWorker, today: datetime.date | None = None) -> list[Health]:
-    """The peer worker's active mentorship (there is at most one) and how it is going."""
+    """The peer worker's active mentorships (a mentor, and a buddy if appointed) and how
+    each is going, the mentor first."""
     today = today or timezone.localdate()
-    return health_rows(active_mentorships().filter(peer=peer), today)
+    rows = health_rows(active_mentorships().filter(peer=peer), today)
+    return sorted(rows, key=lambda h: h.mentorship.kind != Mentorship.Kind.MENTOR)
 
 
 def health_of_mentees(mentor: StaffMember, today: datetime.date | None = None) -> list[Health]:
@@ -212,7 +220,7 @@ def health_by_peer(peer_ids: list[int]) -> dict[int, Health]:
     """The active mentorship's health for each peer, in one query."""
     if not peer_ids:
         return {}
-    rows = health_rows(active_mentorships().filter(peer_id__in=peer_ids))
+    rows = health_rows(active_mentors().filter(peer_id__in=peer_ids))
     return {h.mentorship.peer_id: h for h in rows}
 
 
@@ -262,6 +270,7 @@ class Candidate:
     has_mentored: bool
     introduced: bool
     preferred: bool
+    note: str = ""  # a buddy's own reason: an experienced peer worker, their unit
 
     @property
     def reasons(self) -> list[str]:
@@ -286,20 +295,46 @@ class Candidate:
             else _("has not attended the mentor introduction")
         )
         reasons.append(str(self.member.get_profession_display()).lower())
+        if self.note:
+            reasons.insert(0, self.note)
         return reasons
 
 
-def candidates(peer: PeerWorker, preferred_profession: str = "") -> list[Candidate]:
-    """Possible mentors in the peer worker's unit, best first, each with the reasons.
-    The ranking only suggests; the leader chooses."""
+def _buddy_note(member: StaffMember, peer: PeerWorker, today: datetime.date) -> str:
+    years = relativedelta(today, member.peer.start_date).years
+    note = ngettext("peer worker for %(n)s year", "peer worker for %(n)s years", years) % {
+        "n": years
+    }
+    if member.unit_id != peer.staff_member.unit_id:
+        note += ", " + _("in %(unit)s") % {"unit": member.unit.name}
+    return note
+
+
+def candidates(
+    peer: PeerWorker, preferred_profession: str = "", kind: str = "mentor"
+) -> list[Candidate]:
+    """Possible mentors in the peer worker's unit, best first, each with the reasons; for a
+    buddy, experienced peer workers (a year or more) of any unit. The ranking only
+    suggests; the leader chooses."""
     current = active_mentorships().filter(peer=peer).values("mentor_id")
+    today = timezone.localdate()
+    if kind == Mentorship.Kind.BUDDY:
+        # Peers wished for a mentor who knows what working as a peer is (the evaluation).
+        pool = StaffMember.objects.filter(
+            active=True,
+            profession=StaffMember.Profession.PEER,
+            peer__start_date__lte=today - relativedelta(years=1),
+        ).filter(Q(peer__end_date__isnull=True) | Q(peer__end_date__gte=today))
+    else:
+        pool = StaffMember.objects.filter(unit_id=peer.staff_member.unit_id, active=True).exclude(
+            profession=StaffMember.Profession.PEER
+        )
     members = (
-        StaffMember.objects.filter(unit_id=peer.staff_member.unit_id, active=True)
-        .exclude(pk=peer.staff_member_id)
-        .exclude(profession=StaffMember.Profession.PEER)
-        # The leader manages the peer worker; the current mentor is already the mentor.
+        pool.exclude(pk=peer.staff_member_id)
+        # The leader manages the peer worker; a current mentor or buddy is one already.
         .exclude(led_units=peer.staff_member.unit_id)
         .exclude(pk__in=current)
+        .select_related("unit", "peer")
         .annotate(
             mentee_count=Count("mentorships", filter=Q(mentorships__end_date__isnull=True)),
             has_mentored=Exists(Mentorship.objects.filter(mentor=OuterRef("pk"))),
@@ -313,6 +348,7 @@ def candidates(peer: PeerWorker, preferred_profession: str = "") -> list[Candida
             has_mentored=m.has_mentored,
             introduced=m.introduced,
             preferred=bool(preferred_profession) and m.profession == preferred_profession,
+            note=_buddy_note(m, peer, today) if kind == Mentorship.Kind.BUDDY else "",
         )
         for m in members
     ]

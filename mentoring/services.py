@@ -209,17 +209,23 @@ def mentor_assign(
     by: User | None,
     weekday: int | None = None,
     meeting_time: datetime.time | None = None,
+    kind: str = Mentorship.Kind.MENTOR,
 ) -> Mentorship:
-    """Appoint a mentor; an earlier active mentorship ends as a new match (history kept).
-    The weekly check-ins of the first six months are planned at once."""
+    """Appoint a mentor, or a buddy beside the mentor; an earlier active mentorship of the
+    same kind ends as a new match (history kept). The mentor or buddy may work in another
+    unit (e.g. an experienced peer worker). The weekly check-ins of the first six months
+    are planned at once."""
     if mentor.pk == peer.staff_member_id:
         raise ValidationError({"mentor": _("A peer worker cannot be their own mentor.")})
-    if mentor.unit_id != peer.staff_member.unit_id:
-        raise ValidationError({"mentor": _("The mentor must work in the peer worker's unit.")})
+    if not mentor.active:
+        raise ValidationError({"mentor": _("Choose an active staff member.")})
     PeerWorker.objects.select_for_update().filter(pk=peer.pk).first()  # one at a time
-    current = (
-        Mentorship.objects.select_for_update().filter(peer=peer, end_date__isnull=True).first()
-    )
+    active = Mentorship.objects.select_for_update().filter(peer=peer, end_date__isnull=True)
+    if any(m.mentor_id == mentor.pk and m.kind != kind for m in active):
+        raise ValidationError(
+            {"mentor": _("This person is already the peer worker's mentor or buddy.")}
+        )
+    current = active.filter(kind=kind).first()
     if current:
         if current.mentor_id == mentor.pk:
             raise ValidationError({"mentor": _("This person is already the mentor.")})
@@ -232,6 +238,7 @@ def mentor_assign(
     mentorship = Mentorship(
         peer=peer,
         mentor=mentor,
+        kind=kind,
         start_date=start_date,
         weekday=settings.MENTORING_DEFAULT_WEEKDAY if weekday is None else weekday,
         meeting_time=meeting_time or datetime.time.fromisoformat(settings.MENTORING_DEFAULT_TIME),

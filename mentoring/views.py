@@ -26,37 +26,48 @@ from .models import CheckIn, Mentorship
 
 @require_http_methods(["GET", "POST"])
 def mentor_assign(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
-    """The leader chooses a mentor from the unit; the page suggests, with reasons."""
+    """The leader chooses a mentor from the unit (or, with ?kind=buddy, a buddy beside the
+    mentor: an experienced peer worker of any unit); the page suggests, with reasons."""
     peer = core_access.get_peer_for_edit(request.user, peer_pk)
+    kind = request.GET.get("kind", Mentorship.Kind.MENTOR)
+    if kind not in Mentorship.Kind.values:
+        kind = Mentorship.Kind.MENTOR
     preferred = request.GET.get("prefer", "")
     if preferred not in StaffMember.Profession.values:
         preferred = ""
-    candidates = selectors.candidates(peer, preferred)
+    candidates = selectors.candidates(peer, preferred, kind)
     form = MentorAssignForm(request.POST or None, peer=peer, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         mentorship = apply_service(
             form,
-            lambda: services.mentor_assign(peer=peer, by=request.user, **form.cleaned_data),
+            lambda: services.mentor_assign(
+                peer=peer, by=request.user, kind=kind, **form.cleaned_data
+            ),
         )
         if mentorship:
+            message = (
+                _("%(mentor)s is now buddy for %(peer)s. The weekly check-ins are planned.")
+                if kind == Mentorship.Kind.BUDDY
+                else _("%(mentor)s is now mentor for %(peer)s. The weekly check-ins are planned.")
+            )
             messages.success(
-                request,
-                _("%(mentor)s is now mentor for %(peer)s. The weekly check-ins are planned.")
-                % {"mentor": mentorship.mentor.name, "peer": peer.name},
+                request, message % {"mentor": mentorship.mentor.name, "peer": peer.name}
             )
             return redirect(mentorship)
+    current = selectors.current_mentorship_of(peer, kind)
     return render(
         request,
         "mentoring/mentor_assign.html",
         {
             "form": form,
             "peer": peer,
+            "kind": kind,
             "candidates": candidates,
             "preferred": preferred,
             "professions": [
                 p for p in StaffMember.Profession.choices if p[0] != StaffMember.Profession.PEER
             ],
-            "current": selectors.current_mentor_of(peer),
+            "current": current.mentor if current else None,
         },
     )
 

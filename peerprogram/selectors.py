@@ -63,7 +63,12 @@ def count_of(rows: QuerySet) -> Subquery:
 # Who mentors whom. The mentorships belong to the mentoring app, which builds on the core;
 # the core's pages and access rules read them through the reverse relation Django gives
 # StaffMember and PeerWorker ("mentorships"), with the mentoring app's rule for a
-# mentorship that runs now: it has no end date.
+# mentorship that runs now: it has no end date. "The mentor" is the mentorship of kind
+# "mentor"; a buddy beside the mentor (kind "buddy") reaches the peer worker like a mentor
+# (access.py) but is not counted as the mentor here.
+
+
+MENTOR = "mentor"  # mentoring.models.Mentorship.Kind.MENTOR (the core imports no app)
 
 
 def mentor_name(path: str = "peer") -> Subquery:
@@ -71,7 +76,11 @@ def mentor_name(path: str = "peer") -> Subquery:
     from a mentorship to the annotated row ("peer", or "peer__staff_member")."""
     return Subquery(
         StaffMember.objects.filter(
-            **{f"mentorships__{path}": OuterRef("pk"), "mentorships__end_date__isnull": True}
+            **{
+                f"mentorships__{path}": OuterRef("pk"),
+                "mentorships__end_date__isnull": True,
+                "mentorships__kind": MENTOR,
+            }
         ).values("name")[:1]
     )
 
@@ -87,7 +96,9 @@ def has_mentor_now() -> Exists:
     """For annotating peer workers: True when a mentor is appointed now."""
     return Exists(
         StaffMember.objects.filter(
-            mentorships__peer=OuterRef("pk"), mentorships__end_date__isnull=True
+            mentorships__peer=OuterRef("pk"),
+            mentorships__end_date__isnull=True,
+            mentorships__kind=MENTOR,
         )
     )
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 
 from employment import services
 from employment.models import FunctionDescription
+from mentoring import services as mentoring_services
 from peerprogram import services as core_services
 from peerprogram.models import PeerWorker
 
@@ -114,7 +115,28 @@ def load(today: datetime.date, leader_of: dict[int, User | None]) -> int:
         written += 1
     written += _talks(today, leader_of, peers)
     written += _backgrounds_and_endings(today, leader_of, peers)
+    written += _buddy(today, leader_of, peers)
     return written
+
+
+def _buddy(
+    today: datetime.date, leader_of: dict[int, User | None], peers: dict[str, PeerWorker]
+) -> int:
+    """The new peer worker gets an experienced peer worker of another unit as buddy,
+    beside the mentor."""
+    lasse, oliver = peers.get("Lasse Vinther"), peers.get("Oliver Jakobsen")
+    if lasse is None or oliver is None:
+        return 0
+    if lasse.mentorships.filter(kind="buddy").exists():
+        return 0
+    mentoring_services.mentor_assign(
+        peer=lasse,
+        mentor=oliver.staff_member,
+        start_date=max(lasse.start_date, today - datetime.timedelta(days=30)),
+        by=leader_of.get(lasse.pk),
+        kind="buddy",
+    )
+    return 1
 
 
 def _backgrounds_and_endings(

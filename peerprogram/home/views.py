@@ -60,6 +60,7 @@ def peer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     actor = access.get_actor(request.user)
     may_edit = actor.sees_programme or peer.staff_member.unit_id in actor.led_unit_ids
     mentorship = mentoring_selectors.current_mentorship_of(peer)
+    buddy = mentoring_selectors.current_mentorship_of(peer, "buddy")
     is_self = actor.peer is not None and actor.peer.pk == peer.pk
     # The follow-up talks are the leader's and the peer worker's only.
     talks_reached = is_self or peer.staff_member.unit_id in actor.led_unit_ids
@@ -79,6 +80,7 @@ def peer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else None,
             "onboarding": recruitment_selectors.onboarding_of(peer) if may_edit else None,
             "mentorship": mentorship,
+            "buddy": buddy,
             "education": education_selectors.education_summary(peer),
             "function": employment_selectors.revisions_of(peer),
             "follow_up": employment_selectors.follow_up_of(peer) if talks_reached else None,

@@ -164,13 +164,20 @@ def test_one_active_mentorship_per_peer_in_the_database():
         Mentorship.objects.create(peer=peer, mentor=mentor, start_date=JAN_1)
 
 
-def test_the_mentor_works_in_the_peers_unit():
+def test_a_mentor_may_come_from_another_unit_but_not_be_the_peer_or_inactive():
     peer, _mentor = _pair()
+    elsewhere = services.mentor_assign(
+        peer=peer, mentor=StaffMemberFactory(), start_date=JAN_1, by=None
+    )
+    assert elsewhere.mentor.unit_id != peer.staff_member.unit_id
     with pytest.raises(ValidationError) as error:
-        services.mentor_assign(peer=peer, mentor=StaffMemberFactory(), start_date=JAN_1, by=None)
-    assert error.value.message_dict == {
-        "mentor": ["Mentoren skal arbejde i peermedarbejderens enhed."]
-    }
+        services.mentor_assign(peer=peer, mentor=peer.staff_member, start_date=JAN_1, by=None)
+    assert list(error.value.message_dict) == ["mentor"]
+    with pytest.raises(ValidationError) as error:
+        services.mentor_assign(
+            peer=peer, mentor=StaffMemberFactory(active=False), start_date=JAN_1, by=None
+        )
+    assert error.value.message_dict == {"mentor": ["Vælg en aktiv medarbejder."]}
 
 
 def test_continuing_monthly_plans_six_monthly_check_ins_after_six_months():
