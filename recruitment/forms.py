@@ -276,14 +276,23 @@ class HireForm(forms.Form):
 class ChecklistItemForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ChecklistItem
-        fields = ["due_override", "note"]
+        fields = ["due_override", "note", "assignee"]
         widgets = {"due_override": DATE_WIDGET}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, assignees: QuerySet[StaffMember] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["due_override"].help_text = _(
             "Leave empty to use the date computed from the start date."
         )
+        assignee = model_choice_field(self, "assignee")
+        assignee.queryset = assignees if assignees is not None else StaffMember.objects.none()
+        assignee.help_text = _(
+            "Hand the task to the mentor, the peer worker or a colleague: they see it on "
+            "their page of delegated tasks and tick it there. Empty: the responsible role."
+        )
+        label_choices(assignee, lambda m: f"{m.name} ({m.unit.name})")
         self.add_version_field()
         self.helper = _helper()
 

@@ -579,6 +579,16 @@ class ChecklistItem(models.Model):
         related_name="+",
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # A task the leader hands to someone (the mentor, the peer worker, a colleague): they
+    # see it on their page of delegated tasks and tick it there.
+    assignee = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("delegated to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="delegated_tasks",
+    )
     order = models.PositiveSmallIntegerField(default=0)
     unit_specific = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -116,7 +116,11 @@ def checklist_rows(
                 description=item.description,
                 guide_reference=item.guide_reference,
                 note=item.note,
-                responsible=responsible.get(item.responsible, item.responsible),
+                responsible=(
+                    assignee.name
+                    if (assignee := getattr(item, "assignee", None)) is not None
+                    else responsible.get(item.responsible, item.responsible)
+                ),
                 due=s.due,
                 due_changed=bool(item.due_override),
                 done_on=s.done_on,

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from education import selectors as education_selectors
 from employment import selectors as employment_selectors
+from mentoring import selectors as mentoring_selectors
 from peerprogram.models import PeerWorker, StaffMember
 
 from .models import (
@@ -333,7 +334,7 @@ def onboarding_detail(onboarding: Onboarding) -> ChecklistProgress:
     facts = _derived_facts([onboarding])
     items = (
         ChecklistItem.objects.filter(onboarding=onboarding)
-        .select_related("done_by__staff_member")
+        .select_related("done_by__staff_member", "assignee")
         .order_by("order", "pk")
     )
     return Progress(onboarding, _statuses(onboarding, items, facts[onboarding.pk], today))
@@ -570,3 +571,36 @@ def leader_overview(unit_ids: Iterable[int]) -> LeaderOverview:
     ).order_by("-created_at", "-pk")[:20]
     progress = [p for p in onboarding_progress(onboardings) if p.done < p.total]
     return LeaderOverview(vacancies=vacancies, checklists=progress)
+
+
+# Delegated tasks --------------------------------------------------------------------------
+
+
+def assignee_choices(onboarding: Onboarding) -> QuerySet[StaffMember]:
+    """Whom a checklist's task can be handed to: the unit's active staff (the peer worker
+    among them) and the peer worker's mentor and buddy now, who may work elsewhere."""
+    reach = Q(unit_id=onboarding.unit_id, active=True)
+    if onboarding.peer_id:
+        mentors = mentoring_selectors.active_mentorships().filter(peer_id=onboarding.peer_id)
+        reach |= Q(pk__in=mentors.values("mentor_id"))
+    return StaffMember.objects.filter(reach).select_related("unit").order_by("name")
+
+
+def delegated_to(staff: StaffMember) -> list[tuple[ChecklistItem, datetime.date]]:
+    """The checklist tasks handed to a person, with their due dates: open ones first
+    (soonest due first), then those done. Two queries."""
+    items = list(
+        ChecklistItem.objects.filter(assignee=staff)
+        .select_related("onboarding__unit", "onboarding__vacancy", "onboarding__peer__staff_member")
+        .order_by("pk")
+    )
+    rows = [
+        (item, item.due_override or item.onboarding.due_for(item.anchor, item.offset_days))
+        for item in items
+    ]
+    return sorted(rows, key=lambda r: (r[0].done_on is not None, r[1]))
+
+
+def open_delegated_count(staff: StaffMember) -> int:
+    """How many checklist tasks handed to the person are still open."""
+    return ChecklistItem.objects.filter(assignee=staff, done_on__isnull=True).count()

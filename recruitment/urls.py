@@ -31,6 +31,7 @@ urlpatterns = [
     path("applicants/<int:pk>/references/new/", views.reference_create, name="reference_create"),
     path("applicants/<int:pk>/hire/", views.applicant_hire, name="applicant_hire"),
     path("checklists/", views.checklist_overview, name="checklist_overview"),
+    path("tasks/", views.delegated_tasks, name="delegated_tasks"),
     path("checklists/summary.pdf", views.onboarding_summary_pdf, name="onboarding_summary_pdf"),
     path("checklists/<int:pk>/", views.checklist, name="checklist"),
     path("checklists/<int:pk>/onboarding.pdf", views.onboarding_pdf, name="onboarding_pdf"),

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -584,7 +584,13 @@ def checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def checklist_item_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = access.get_checklist_item_for(request.user, pk)
+    # The checklist's own people, or the person the task is delegated to.
+    delegated = False
+    try:
+        item = access.get_checklist_item_for(request.user, pk)
+    except Http404:
+        item = access.get_delegated_item_for(request.user, pk)
+        delegated = True
     error = ""
     try:
         services.checklist_item_set_done(
@@ -597,6 +603,10 @@ def checklist_item_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         error = _("Someone else changed this task a moment ago. The list shows it as it is now.")
     except services.ValidationError as exc:
         error = " ".join(exc.messages)
+    if delegated:
+        if error:
+            messages.error(request, error)
+        return redirect("recruitment:delegated_tasks")
     if request.htmx:
         progress = selectors.onboarding_detail(item.onboarding)
         status = next(s for s in progress.statuses if s.item.pk == item.pk)
@@ -617,7 +627,11 @@ def checklist_item_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def checklist_item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = access.get_checklist_item_for(request.user, pk)
-    form = ChecklistItemForm(request.POST or None, instance=item)
+    form = ChecklistItemForm(
+        request.POST or None,
+        instance=item,
+        assignees=selectors.assignee_choices(item.onboarding),
+    )
     return handle_form(
         request,
         form,
@@ -631,6 +645,18 @@ def checklist_item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         template="recruitment/checklist_item_form.html",
         context={"item": item},
         redirect_to=item.onboarding,
+    )
+
+
+@require_GET
+def delegated_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The checklist tasks a leader has handed to this person (a mentor, a peer worker, a
+    colleague), to tick here."""
+    staff = core_access.required(core_access.get_actor(request.user).staff)
+    return render(
+        request,
+        "recruitment/delegated_tasks.html",
+        {"rows": selectors.delegated_to(staff), "today": timezone.localdate()},
     )
 
 

@@ -43,6 +43,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["mentees"] = mentoring_selectors.health_of_mentees(actor.staff)
     if actor.staff:
         context["committee_seats"] = recruitment_selectors.open_committee_seats(actor.staff)
+    if actor.staff and (actor.peer or actor.is_mentor) and not actor.is_leader:
+        # Checklist tasks the leader handed to a mentor or a peer worker.
+        context["delegated"] = recruitment_selectors.open_delegated_count(actor.staff)
     if actor.is_leader:
         context["leader_recruitment"] = recruitment_selectors.leader_overview(actor.led_unit_ids)
     if actor.peer:

@@ -229,6 +229,8 @@ MATRIX = [
     ),
     ("recruitment:reference_create", lambda c: {"pk": c.applicant.pk}, "get", HIRING),
     ("recruitment:applicant_hire", lambda c: {"pk": c.applicant.pk}, "get", HIRING),
+    # Checklist tasks delegated to the user: anyone with a staff record.
+    ("recruitment:delegated_tasks", lambda c: {}, "get", STAFF),
     ("recruitment:checklist_overview", lambda c: {}, "get", MANAGERS),
     ("recruitment:onboarding_summary_pdf", lambda c: {}, "get", PROGRAMME),
     ("recruitment:checklist", lambda c: {"pk": c.onboarding.pk}, "get", UNIT_A),
