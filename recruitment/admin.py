@@ -159,4 +159,4 @@ class ChecklistItemAdmin(admin.ModelAdmin):
     list_display = ["title", "onboarding", "phase", "done_on"]
     list_filter = ["phase"]
     list_select_related = ["onboarding__peer__staff_member", "onboarding__vacancy__unit"]
-    autocomplete_fields = ["onboarding", "done_by"]
+    autocomplete_fields = ["onboarding", "done_by", "assignee"]
