@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 
 from employment import services
-from employment.models import FunctionDescription
+from employment.models import FunctionDescription, Presentation
 from mentoring import services as mentoring_services
 from peerprogram import services as core_services
 from peerprogram.models import PeerWorker
@@ -116,6 +116,25 @@ def load(today: datetime.date, leader_of: dict[int, User | None]) -> int:
     written += _talks(today, leader_of, peers)
     written += _backgrounds_and_endings(today, leader_of, peers)
     written += _buddy(today, leader_of, peers)
+    maria = peers.get("Maria Sørensen")
+    if maria is not None and not Presentation.objects.filter(peer=maria).exists():
+        # Her own words, approved by her; the leaflet made when she started.
+        presentation = services.presentation_save(
+            peer=maria,
+            by=maria.staff_member.user,  # type: ignore[arg-type]
+            text=(
+                "Jeg hedder Maria. Jeg har selv været indlagt og ved, hvor svært det kan "
+                "være at finde håbet igen.\n\nI dag bruger jeg mine erfaringer til at "
+                "støtte dig: vi kan tale om hverdagen, om det, der giver mening for dig, og "
+                "om de små skridt videre."
+            ),
+            approve=True,
+            expected_version=1,
+        )
+        Presentation.objects.filter(pk=presentation.pk).update(
+            approved_on=maria.start_date, leaflet_made_on=maria.start_date
+        )
+        written += 1
     return written
 
 

@@ -109,3 +109,15 @@ def test_leader_records_a_follow_up_talk_and_the_peer_reads_it(page: Page, live_
     # The peer worker reads; recording is the leader's.
     page.goto(follow_up_url)
     expect(page.get_by_role("link", name="Registrér samtalen")).to_have_count(0)
+    # Her leaflet, from her own approved words.
+    page.goto(f"{live_server.url}/employment/peers/{maria.pk}/leaflet/")
+    expect(page.get_by_test_id("leaflet-preview")).to_contain_text("Jeg hedder Maria")
+    screenshot(page, "leaflet")
+    log_out(page)
+
+    # The Centre sees retention across the programme, the one who left among them.
+    login(page, live_server, "center")
+    page.goto(f"{live_server.url}/employment/retention/")
+    expect(page.get_by_test_id("retention-total")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("Eget ønske: nyt job")
+    screenshot(page, "retention")
