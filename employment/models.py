@@ -12,6 +12,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -242,11 +243,22 @@ class FollowUpRhythm(VersionedModel):
         on_delete=models.CASCADE,
         related_name="follow_up_rhythm",
     )
+    # The validators put the errors on their fields; the constraints hold the database.
     probation_days = models.PositiveSmallIntegerField(
-        _("days between talks in probation"), default=14
+        _("days between talks in probation"),
+        default=14,
+        validators=[
+            MinValueValidator(7, _("Talks in probation: every 7 to 60 days.")),
+            MaxValueValidator(60, _("Talks in probation: every 7 to 60 days.")),
+        ],
     )
     after_months = models.PositiveSmallIntegerField(
-        _("months between talks after probation"), default=1
+        _("months between talks after probation"),
+        default=1,
+        validators=[
+            MinValueValidator(1, _("Talks after probation: every 1 to 6 months.")),
+            MaxValueValidator(6, _("Talks after probation: every 1 to 6 months.")),
+        ],
     )
 
     class Meta:

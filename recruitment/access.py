@@ -132,14 +132,19 @@ def get_checklist_item_for(user: RequestUser, pk: int) -> ChecklistItem:
     return item
 
 
-def get_delegated_item_for(user: RequestUser, pk: int) -> ChecklistItem:
-    """A checklist task handed to the user: they tick it, whatever their roles."""
-    actor = get_actor(user)
-    if actor.staff is None:
+def get_checklist_item_for_ticking(user: RequestUser, pk: int) -> tuple[ChecklistItem, bool]:
+    """A task the user may tick: one of a checklist they reach, or one handed to them
+    whatever their roles (then True: they tick it from their page of delegated tasks)."""
+    item = get_object_or_404(ChecklistItem, pk=pk)
+    try:
+        item.onboarding = get_onboarding_for(user, item.onboarding_id)
+        return item, False
+    except Http404:
+        pass
+    staff = get_actor(user).staff
+    if staff is None or item.assignee_id != staff.pk:
         raise Http404
-    return get_object_or_404(
-        ChecklistItem.objects.select_related("onboarding"), pk=pk, assignee=actor.staff
-    )
+    return item, True
 
 
 def may_edit_templates(user: RequestUser) -> bool:

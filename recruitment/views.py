@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -585,12 +585,7 @@ def checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def checklist_item_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # The checklist's own people, or the person the task is delegated to.
-    delegated = False
-    try:
-        item = access.get_checklist_item_for(request.user, pk)
-    except Http404:
-        item = access.get_delegated_item_for(request.user, pk)
-        delegated = True
+    item, delegated = access.get_checklist_item_for_ticking(request.user, pk)
     error = ""
     try:
         services.checklist_item_set_done(

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from employment.models import FunctionDescription
 from peerprogram.models import PeerWorker
 
-from .conftest import DESKTOP, log_out, login
+from .conftest import DESKTOP, TABLET, log_out, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
 
@@ -97,6 +97,9 @@ def test_leader_records_a_follow_up_talk_and_the_peer_reads_it(page: Page, live_
     expect(page.get_by_test_id("open-actions")).to_contain_text("Aftal brobygningstimer")
     expect(page.get_by_test_id("open-actions")).not_to_contain_text("Forbered oplæg")
     screenshot(page, "follow-up-talks")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "follow-up-talks-phone")
+    page.set_viewport_size(DESKTOP)
     log_out(page)
 
     login(page, live_server, "peer")
@@ -121,3 +124,6 @@ def test_leader_records_a_follow_up_talk_and_the_peer_reads_it(page: Page, live_
     expect(page.get_by_test_id("retention-total")).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("Eget ønske: nyt job")
     screenshot(page, "retention")
+    page.set_viewport_size(TABLET)
+    screenshot(page, "retention-tablet")
+    page.set_viewport_size(DESKTOP)

@@ -180,3 +180,16 @@ def test_the_follow_up_page_reads_a_fixed_number_of_queries(
     # written back (3).
     with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
+
+
+def test_a_rhythm_out_of_range_is_refused_on_its_fields(client_for, cast):
+    response = client_for("leader").post(
+        reverse("employment:rhythm_edit", args=[cast.peer.pk]),
+        {"probation_days": "3", "after_months": "9"},
+    )
+    errors = response.context["form"].errors
+    assert errors == {
+        "probation_days": ["Samtaler i prøvetiden: hver 7. til 60. dag."],
+        "after_months": ["Samtaler efter prøvetiden: hver 1. til 6. måned."],
+    }
+    assert response.context["form"]["probation_days"].value() == "3"
