@@ -17,8 +17,14 @@ def entry_event(entry: Entry, base_url: str) -> Event:
     event = Event()
     event.add("uid", entry.uid)
     event.add("summary", entry.title)
-    event.add("dtstart", timezone.localtime(entry.start))
-    event.add("dtend", timezone.localtime(entry.end))
+    if entry.all_day:
+        # Due that day at no set time: a whole-day item that does not show as busy.
+        event.add("dtstart", timezone.localdate(entry.start))
+        event.add("dtend", timezone.localdate(entry.end))
+        event.add("transp", "TRANSPARENT")
+    else:
+        event.add("dtstart", timezone.localtime(entry.start))
+        event.add("dtend", timezone.localtime(entry.end))
     event.add("dtstamp", timezone.now())
     location = entry.place or entry.link
     if location:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -24,6 +25,7 @@ from django.db.models import (
 from django.db.models.expressions import BaseExpression
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from mentoring import selectors as mentoring_selectors
@@ -452,7 +454,7 @@ class Entry:
     """One thing in someone's calendar, whatever it comes from."""
 
     uid: str
-    kind: str  # education | erfa | supervision | checkin
+    kind: str  # education | erfa | supervision | checkin, or a calendar source's kind
     title: str
     start: datetime.datetime
     end: datetime.datetime
@@ -462,9 +464,33 @@ class Entry:
     cancelled: bool = False
     source: object = None
     short: str = ""  # for the month view's narrow cells
+    all_day: bool = False  # due that day, at no set time (start and end: the day's bounds)
 
     def overlaps(self, start: datetime.datetime, end: datetime.datetime) -> bool:
         return self.start < end and start < self.end
+
+
+class CalendarSource(Protocol):
+    """What an app above this one puts in a person's calendar (settings.CALENDAR_SOURCES
+    names them): entries private to some people, shown only to those who take part."""
+
+    kind: str
+    label: str
+
+    def entries(
+        self,
+        person: StaffMember,
+        viewer: StaffMember,
+        start: datetime.datetime,
+        end: datetime.datetime,
+    ) -> list[Entry]:
+        """`person`'s entries between start and end that `viewer` may see."""
+        ...
+
+
+@functools.cache
+def calendar_sources() -> tuple[CalendarSource, ...]:
+    return tuple(import_string(path)() for path in settings.CALENDAR_SOURCES)
 
 
 def kind_labels() -> dict[str, str]:
@@ -473,6 +499,7 @@ def kind_labels() -> dict[str, str]:
         "erfa": _("Erfa meetings"),
         "supervision": _("Supervision"),
         "checkin": _("Mentor check-ins"),
+        **{source.kind: str(source.label) for source in calendar_sources()},
     }
 
 
@@ -691,9 +718,22 @@ def _meetings_of(
 
 
 def entries_for(
-    person: StaffMember, start: datetime.datetime, end: datetime.datetime
+    person: StaffMember,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    *,
+    viewer: StaffMember | None = None,
 ) -> list[Entry]:
-    return busy_map([person], start, end)[person.pk]
+    """A person's calendar; with a viewer, also what the calendar sources let the viewer
+    see of it (a leader's talks with a peer worker: only the two of them)."""
+    entries = busy_map([person], start, end)[person.pk]
+    if viewer is None:
+        return entries
+    for source in calendar_sources():
+        entries.extend(
+            e for e in source.entries(person, viewer, start, end) if e.overlaps(start, end)
+        )
+    return sorted(entries, key=lambda e: e.start)
 
 
 def programme_entries(start: datetime.datetime, end: datetime.datetime) -> list[Entry]:

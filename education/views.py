@@ -1045,12 +1045,21 @@ def calendar_month(request: AuthenticatedHttpRequest) -> HttpResponse:
         datetime.datetime.combine(weeks[-1][-1] + datetime.timedelta(days=1), datetime.time.min)
     )
     if person is not None:
-        entries = selectors.entries_for(person, start, end)
+        entries = selectors.entries_for(person, start, end, viewer=actor.staff)
     elif actor.sees_programme:
         entries = selectors.programme_entries(start, end)
     else:
         entries = []
     entries = [e for e in entries if e.kind in kinds]
+    labels = selectors.kind_labels()
+    if (
+        person is None
+        or actor.staff is None
+        or (person.pk != actor.staff.pk and person.unit_id not in actor.led_unit_ids)
+    ):
+        # What the calendar sources add is private to the people who take part in it.
+        private = {source.kind for source in selectors.calendar_sources()}
+        labels = {k: v for k, v in labels.items() if k not in private}
     by_day: dict[datetime.date, list] = {}
     for entry in entries:
         by_day.setdefault(timezone.localdate(entry.start), []).append(entry)
@@ -1066,7 +1075,7 @@ def calendar_month(request: AuthenticatedHttpRequest) -> HttpResponse:
             "previous": previous.replace(day=1),
             "following": following.replace(day=1),
             "today": today,
-            "kinds": selectors.kind_labels(),
+            "kinds": labels,
             "chosen_kinds": kinds,
             "person": person,
             "people": people.order_by("name") if leads_only else None,
@@ -1124,6 +1133,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         feed.person,
         now - datetime.timedelta(days=FEED_PAST_DAYS),
         now + datetime.timedelta(days=FEED_FUTURE_DAYS),
+        viewer=feed.person,
     )
     body = calendar_bytes(
         entries,

@@ -23,7 +23,8 @@ from .models import (
     Talk,
     TalkAction,
 )
-from .services import problems, talk_problems
+from .selectors import Due
+from .services import problems, talk_plan_problems, talk_problems
 
 
 def _helper(layout: Layout | None = None) -> FormHelper:
@@ -215,30 +216,53 @@ ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=3)
 class TalkChangeForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("What happens to the talk?"),
-        choices=[("moved", _("Moved to another day")), ("cancelled", _("Cancelled"))],
+        choices=[
+            ("moved", _("Planned for a day, and a time if you like")),
+            ("cancelled", _("Cancelled")),
+        ],
         widget=forms.RadioSelect,
         initial="moved",
     )
     date = forms.DateField(
-        label=_("New day"),
+        label=_("Day"),
         widget=DATE_WIDGET,
         required=False,
-        help_text=_("For a talk moved to another day."),
+        help_text=_("For a talk planned or moved to another day."),
     )
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    time = forms.TimeField(
+        label=_("Time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        required=False,
+        help_text=_(
+            "With a time the talk is put in your calendar and the peer worker's as a meeting."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Needed when the talk is cancelled or held on another day than it is due."),
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, due: Due, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.due = due
         self.helper = _helper()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        day = cleaned.get("date")
+        day, time = cleaned.get("date"), cleaned.get("time")
         if cleaned.get("outcome") == "moved":
             if day is None and "date" not in self.errors:
-                self.add_error("date", _("Choose the new day."))
-            elif day is not None and day < timezone.localdate():
-                self.add_error("date", _("Choose today or a later day."))
+                self.add_error("date", _("Choose the day."))
+            for field, errors in talk_plan_problems(
+                due=self.due, date=day, time=time, reason=cleaned.get("reason", "")
+            ).items():
+                if field not in self.errors:
+                    for error in errors:
+                        self.add_error(field, error)
+        elif cleaned.get("outcome") == "cancelled" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say why the talk is cancelled."))
         return cleaned
 
 

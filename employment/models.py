@@ -305,6 +305,9 @@ class Talk(VersionedModel):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     date = models.DateField(_("date"))
+    # A time puts the talk in the leader's and the peer worker's calendars as a meeting;
+    # without one it shows there as due that day.
+    time = models.TimeField(_("time"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )

@@ -161,6 +161,11 @@ class Due:
     date: datetime.date
     planned: Talk | None  # a talk moved to this date by the leader, else None
     overdue: bool
+    computed: datetime.date | None = None  # the day the rhythm gives
+
+    @property
+    def time(self) -> datetime.time | None:
+        return self.planned.time if self.planned else None
 
 
 @dataclass
@@ -191,7 +196,11 @@ def _rhythm(peer: PeerWorker) -> tuple[int, int]:
         .values_list("probation_days", "after_months")
         .first()
     )
-    return row or (settings.FOLLOW_UP_PROBATION_DAYS, settings.FOLLOW_UP_AFTER_MONTHS)
+    return row or default_rhythm()
+
+
+def default_rhythm() -> tuple[int, int]:
+    return (settings.FOLLOW_UP_PROBATION_DAYS, settings.FOLLOW_UP_AFTER_MONTHS)
 
 
 def next_follow_up_date(
@@ -212,29 +221,44 @@ def next_mus_date(peer: PeerWorker, last: datetime.date | None) -> datetime.date
     return (last or peer.start_date) + relativedelta(years=1)
 
 
+def dues(
+    peer: PeerWorker, talks: list[Talk], rhythm: tuple[int, int], today: datetime.date
+) -> tuple[Due | None, Due | None]:
+    """The next follow-up talk and MUS from the talks so far (any order); None for both
+    once the employment has ended. No queries."""
+    if peer.end_date is not None and peer.end_date < today:
+        return None, None
+    done = [t for t in talks if t.status != Talk.Status.PLANNED]
+    planned = {
+        t.kind: t
+        for t in sorted(talks, key=lambda t: (t.date, t.pk or 0))  # the latest wins
+        if t.status == Talk.Status.PLANNED
+    }
+
+    def due(kind: str, computed: datetime.date) -> Due:
+        moved = planned.get(kind)
+        day = moved.date if moved else computed
+        return Due(kind, day, moved, day < today, computed)
+
+    last_talk = max((t.date for t in done if t.kind != Talk.Kind.EXIT), default=None)
+    last_mus = max(
+        (t.date for t in done if t.kind == Talk.Kind.MUS and t.status == Talk.Status.HELD),
+        default=None,
+    )
+    return (
+        due(Talk.Kind.FOLLOW_UP, next_follow_up_date(peer, last_talk, rhythm)),
+        due(Talk.Kind.MUS, next_mus_date(peer, last_mus)),
+    )
+
+
 def follow_up_of(peer: PeerWorker, today: datetime.date | None = None) -> FollowUp:
     """Two queries: the talks with their actions, and the rhythm."""
     today = today or timezone.localdate()
     talks = list(peer.talks.prefetch_related("actions"))
     rhythm = _rhythm(peer)
     done = [t for t in talks if t.status != Talk.Status.PLANNED]
-    planned = {t.kind: t for t in reversed(talks) if t.status == Talk.Status.PLANNED}
+    follow_up, mus = dues(peer, talks, rhythm, today)
     ended = peer.end_date is not None and peer.end_date < today
-
-    def due(kind: str, computed: datetime.date) -> Due:
-        moved = planned.get(kind)
-        day = moved.date if moved else computed
-        return Due(kind, day, moved, day < today)
-
-    follow_up = mus = None
-    if not ended:
-        last_talk = max((t.date for t in done if t.kind != Talk.Kind.EXIT), default=None)
-        follow_up = due(Talk.Kind.FOLLOW_UP, next_follow_up_date(peer, last_talk, rhythm))
-        last_mus = max(
-            (t.date for t in done if t.kind == Talk.Kind.MUS and t.status == Talk.Status.HELD),
-            default=None,
-        )
-        mus = due(Talk.Kind.MUS, next_mus_date(peer, last_mus))
     held = [t for t in done if t.status == Talk.Status.HELD]
     open_actions = [a for t in reversed(held) for a in t.actions.all() if a.done_on is None]
     ending_soon = peer.end_date is not None and today <= peer.end_date <= today + relativedelta(

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from peerprogram.models import PeerWorker
@@ -33,7 +34,7 @@ from .models import (
     hours_field,
     proposed_review,
 )
-from .selectors import DRAFT
+from .selectors import DRAFT, Due
 
 DESCRIPTION_FIELDS = [
     *TEXT_FIELDS,
@@ -262,23 +263,47 @@ def talk_record(
     return talk
 
 
-@transaction.atomic
-def talk_move(*, peer: PeerWorker, by: User, kind: str, date: datetime.date, reason: str) -> Talk:
-    """The next talk of a kind on another day than the rhythm gives, with the reason."""
+def talk_plan_problems(
+    *, due: Due, date: datetime.date | None, time: datetime.time | None, reason: str
+) -> dict[str, list[str]]:
+    """The rules of planning the next talk of a kind: field name -> errors."""
     errors: dict[str, list[str]] = {}
-    if date < timezone.localdate():
-        errors["date"] = [_("Choose today or a later day.")]
-    if not reason.strip():
-        errors["reason"] = [_("Say why the talk is moved.")]
+    now = timezone.localtime()
+    if date is not None:
+        if date < now.date():
+            errors["date"] = [_("Choose today or a later day.")]
+        elif date == now.date() and time is not None and time < now.time():
+            errors["time"] = [_("The time has passed today: choose a later time or day.")]
+        elif date != due.computed and not reason.strip():
+            errors["reason"] = [
+                _("Say why the talk is held on another day than it is due (%(day)s).")
+                % {"day": date_format(due.computed, "j. F Y") if due.computed else ""}
+            ]
+    return errors
+
+
+@transaction.atomic
+def talk_move(
+    *,
+    peer: PeerWorker,
+    by: User,
+    due: Due,
+    date: datetime.date,
+    time: datetime.time | None = None,
+    reason: str = "",
+) -> Talk:
+    """The next talk of a kind planned for a day (and a time, which puts it in the
+    calendars); on another day than the rhythm gives, with the reason."""
+    errors = talk_plan_problems(due=due, date=date, time=time, reason=reason)
     if errors:
         raise ValidationError(errors)
-    talk = peer.talks.filter(kind=kind, status=Talk.Status.PLANNED).first() or Talk(
-        peer=peer, kind=kind
+    talk = peer.talks.filter(kind=due.kind, status=Talk.Status.PLANNED).first() or Talk(
+        peer=peer, kind=due.kind
     )
-    talk.date, talk.reason, talk.recorded_by = date, reason, by
+    talk.date, talk.time, talk.reason, talk.recorded_by = date, time, reason, by
     talk.full_clean()
     talk.save()
-    audit(by=by, action="talk_move", obj=talk, summary=f"{kind} {date:%Y-%m-%d}")
+    audit(by=by, action="talk_move", obj=talk, summary=f"{due.kind} {date:%Y-%m-%d}")
     return talk
 
 

@@ -303,17 +303,27 @@ def talk_change(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse
     due = _due_of(plan, kind)
     if due is None:
         raise Http404
-    form = TalkChangeForm(request.POST or None)
+    initial = {
+        "date": due.date,
+        "time": due.time,
+        "reason": due.planned.reason if due.planned else "",
+    }
+    form = TalkChangeForm(request.POST or None, due=due, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["outcome"] == "moved":
             done = apply_service(
                 form,
                 lambda: services.talk_move(
-                    peer=peer, by=request.user, kind=kind, date=data["date"], reason=data["reason"]
+                    peer=peer,
+                    by=request.user,
+                    due=due,
+                    date=data["date"],
+                    time=data["time"],
+                    reason=data["reason"],
                 ),
             )
-            success = _("The talk is moved.")
+            success = _("The talk is planned.")
         else:
             done = apply_service(
                 form,

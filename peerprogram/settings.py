@@ -217,6 +217,10 @@ PEER_MAX_HOURS = 37
 FOLLOW_UP_PROBATION_DAYS = 14
 FOLLOW_UP_AFTER_MONTHS = 1
 
+# What apps above education add to a person's calendar and feed (education.selectors.
+# CalendarSource): the follow-up talks, seen only by the leader and the peer worker.
+CALENDAR_SOURCES = ["employment.calendar.TalkSource"]
+
 # Mentoring (DOMAIN.md): a weekly check-in of about 30 minutes for the first 6 months
 # (26 meetings), then optionally monthly. Default weekday 1 = Tuesday.
 MENTORING_CHECKIN_MINUTES = env.int("MENTORING_CHECKIN_MINUTES", default=30)
