@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from employment.selectors import RetentionRow
+
     from .selectors import ListProgress
 
 # The summary of many checklists ----------------------------------------------------------
@@ -78,10 +80,59 @@ def summary_pages(rows: list[ListProgress], *, with_unit: bool) -> tuple[str, li
     text, one line a row)."""
     columns = summary_columns(with_unit=with_unit)
     heading = _line([title for title, _width, _right in columns], columns)
-    lines = [summary_row(progress, columns) for progress in rows]
+    return heading, _pages([summary_row(progress, columns) for progress in rows])
+
+
+def _pages(lines: list[str], first: int = SUMMARY_ROWS_FIRST_PAGE) -> list[str]:
+    """The lines cut into pages, each page's lines as one text."""
     if not lines:
-        return heading, []
-    pages = [lines[:SUMMARY_ROWS_FIRST_PAGE]]
-    for start in range(SUMMARY_ROWS_FIRST_PAGE, len(lines), SUMMARY_ROWS_PER_PAGE):
+        return []
+    pages = [lines[:first]]
+    for start in range(first, len(lines), SUMMARY_ROWS_PER_PAGE):
         pages.append(lines[start : start + SUMMARY_ROWS_PER_PAGE])
-    return heading, ["\n".join(page) for page in pages]
+    return ["\n".join(page) for page in pages]
+
+
+# Retention per unit, in the same monospaced lines (a nation has some 300 units).
+
+RETENTION_COLUMNS = [
+    ("Enhed", 48, False),
+    ("Ansat i alt", 11, True),
+    ("Ansat nu", 8, True),
+    ("Fratrådt", 8, True),
+    ("Median anciennitet", 18, True),
+    ("Ansat efter 1 år", 16, True),
+    ("Ansat efter 2 år", 16, True),
+]
+# Under the programme's figures and the reasons for leaving on the retention page.
+RETENTION_ROWS_FIRST_PAGE = 16
+
+
+def share_text(pair: tuple[int, int]) -> str:
+    """ "75 % (3/4)", or "–" when nobody started that long ago."""
+    kept, of = pair
+    return f"{round(100 * kept / of)} % ({kept}/{of})" if of else "–"
+
+
+def retention_pages(rows: list[RetentionRow]) -> tuple[str, list[str]]:
+    """The heading line and the units' lines cut into pages."""
+    columns = RETENTION_COLUMNS
+    heading = _line([title for title, _width, _right in columns], columns)
+    lines = [
+        _line(
+            [
+                _cut(row.label, columns[0][1]),
+                str(row.peers),
+                str(row.employed),
+                str(row.left),
+                f"{row.median_months:.1f} mdr.".replace(".", ",", 1)
+                if row.median_months is not None
+                else "–",
+                share_text(row.after_one),
+                share_text(row.after_two),
+            ],
+            columns,
+        )
+        for row in rows
+    ]
+    return heading, _pages(lines, RETENTION_ROWS_FIRST_PAGE)

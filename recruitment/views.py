@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -50,7 +51,8 @@ from .forms import (
 )
 from .models import ChecklistTemplateItem, CommitteeMember, PostingTemplate, Vacancy
 from .resources import ApplicantResource
-from .summary import summary_pages
+from .summary import retention_pages as summary_retention_pages
+from .summary import share_text, summary_pages
 
 # Vacancies -----------------------------------------------------------------------
 
@@ -731,6 +733,13 @@ def onboarding_summary_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = selectors.onboarding_progress(listed)
     heading, pages = summary_pages(rows, with_unit=unit is None)
     name = slugify(unit.name) if unit else "programmet"
+    # Retention of the same units, in Danish like the rest of the document.
+    peers = core_access.peers_for(request.user)
+    with translation.override("da"):
+        retention = employment_selectors.retention(
+            peers.filter(staff_member__unit=unit) if unit else peers
+        )
+    retention_heading, retention_pages = summary_retention_pages(retention.units)
     return pdf_response(
         request,
         "recruitment/pdf/summary.html",
@@ -741,6 +750,11 @@ def onboarding_summary_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
             "pages": pages,
             "unit": unit,
             "today": timezone.localdate(),
+            "retention": retention,
+            "after_one": share_text(retention.total.after_one),
+            "after_two": share_text(retention.total.after_two),
+            "retention_heading": retention_heading,
+            "retention_pages": retention_pages if unit is None else [],
         },
         f"opstart-oversigt-{name}.pdf",
     )

@@ -7,17 +7,23 @@ import io
 from types import SimpleNamespace
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 from weasyprint import HTML
 
+from employment.selectors import Retention, RetentionRow
+from peerprogram.models import PeerWorker
 from peerprogram.pdf import _collector_paused
 from recruitment import selectors, services
 from recruitment.summary import (
+    RETENTION_ROWS_FIRST_PAGE,
     SUMMARY_ROWS_FIRST_PAGE,
     SUMMARY_ROWS_PER_PAGE,
+    retention_pages,
+    share_text,
     summary_columns,
     summary_pages,
 )
@@ -146,6 +152,16 @@ def test_the_summary_pages_hold_a_fixed_number_of_rows_and_never_overflow():
         SUMMARY_ROWS_PER_PAGE,
         5,
     ]
+    # The retention per unit the same way, after the programme's figures and every reason.
+    units = RETENTION_ROWS_FIRST_PAGE + SUMMARY_ROWS_PER_PAGE + 3
+    wide = RetentionRow("M" * 60, 9999, 9999, 9999, 999.5, (9999, 9999), (9998, 9999))
+    retention_heading, units_pages = retention_pages([wide] * units)
+    assert [len(p.split("\n")) for p in units_pages] == [
+        RETENTION_ROWS_FIRST_PAGE,
+        SUMMARY_ROWS_PER_PAGE,
+        3,
+    ]
+    reasons = [(str(label), 9999) for label in PeerWorker.EndReason.labels]
     html = render_to_string(
         "recruitment/pdf/summary.html",
         {
@@ -157,10 +173,15 @@ def test_the_summary_pages_hold_a_fixed_number_of_rows_and_never_overflow():
             "today": TODAY(),
             "generated_at": timezone.localtime(),
             "generated_by": "Cecilie Center",
+            "retention": Retention(total=wide, units=[], reasons=reasons),
+            "after_one": share_text(wide.after_one),
+            "after_two": share_text(wide.after_two),
+            "retention_heading": retention_heading,
+            "retention_pages": units_pages,
         },
     )
     document = HTML(string=html).render()
-    assert len(document.pages) == 4
+    assert len(document.pages) == 4 + 3
 
 
 def test_the_onboarding_pdf_lists_every_phase_with_each_tasks_owner_due_date_and_state(
@@ -238,3 +259,27 @@ def test_overlapping_renders_turn_the_collector_on_again_only_when_the_last_one_
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_summary_ends_with_retention_per_unit_and_the_reasons_for_leaving(client_for, cast):
+    today = timezone.localdate()
+    cast.peer.start_date = today - relativedelta(years=2, months=1)
+    cast.peer.save()
+    cast.other_peer.start_date = today - relativedelta(years=1, months=6)
+    cast.other_peer.end_date = today - relativedelta(months=3)
+    cast.other_peer.end_reason = PeerWorker.EndReason.EDUCATION
+    cast.other_peer.save()
+
+    text = _text(client_for("centre").get(reverse("recruitment:onboarding_summary_pdf")))
+    assert "Fastholdelse: hele programmet" in text
+    assert "Peermedarbejdere, der er startet: 2 · ansat nu: 1 · fratrådt: 1" in text
+    assert "Stadig ansat efter 1 år: 100 % (2/2) · efter 2 år: 100 % (1/1)" in text
+    assert "Eget ønske: uddannelse: 1" in text
+    assert "Enhed Ansat i alt Ansat nu Fratrådt Median anciennitet" in text
+    assert f"{cast.other_unit.name} 1 0 1" in text
+
+    url = reverse("recruitment:onboarding_summary_pdf") + f"?unit={cast.unit.pk}"
+    text = _text(client_for("leader").get(url))
+    assert "Fastholdelse: F-ACT Øst" in text
+    assert "Peermedarbejdere, der er startet: 1 · ansat nu: 1 · fratrådt: 0" in text
+    assert "Ingen ansættelse er sluttet." in text

@@ -106,8 +106,8 @@ def _queries(client, url: str) -> int:
 # counted, the others read); the overview counts its rows first, the
 # vacancies are counted beside them (so the peer worker's empty list costs the same);
 # the onboarding PDF adds the check-ins and the education summary (the seat, its sessions
-# and attendance, the course records, the mandatory courses); the unit's summary PDF
-# reads the unit.
+# and attendance, the course records, the mandatory courses); the summary PDF reads the
+# employments once for its retention page, and the unit's the unit.
 PAGE_QUERIES = {
     ("leader", "recruitment:checklist_overview"): 13,
     ("centre", "recruitment:checklist_overview"): 13,
@@ -117,8 +117,8 @@ PAGE_QUERIES = {
     ("peer", "recruitment:vacancy_list"): 7,
     ("leader", "recruitment:applicant_board"): 8,
     ("leader", "recruitment:onboarding_pdf"): 15,
-    ("centre", "recruitment:onboarding_summary_pdf"): 11,
-    ("leader", "recruitment:onboarding_summary_pdf"): 12,
+    ("centre", "recruitment:onboarding_summary_pdf"): 12,
+    ("leader", "recruitment:onboarding_summary_pdf"): 13,
 }
 
 
