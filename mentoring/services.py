@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,7 +11,8 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +20,36 @@ from django.utils.translation import gettext as _
 from peerprogram.models import PeerWorker, StaffMember
 from peerprogram.services import audit, save_versioned
 
-from .models import AwayPeriod, CheckIn, Mentorship, MentorshipTask, MentorTask, Topic
+from .models import (
+    AwayPeriod,
+    CheckIn,
+    Mentorship,
+    MentorshipTask,
+    MentorTask,
+    ReminderSent,
+    Topic,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def send_once(kind: str, key: str, day: datetime.date, to: str, subject: str, body: str) -> bool:
+    """Send and record a reminder e-mail, unless one of this kind and key was recorded for
+    `day` (the daily commands: today, so once a day). A failed send is not recorded, so
+    the next run tries again; it does not stop the other reminders. Never put patient data
+    in a reminder."""
+    if ReminderSent.objects.filter(kind=kind, key=key, day=day).exists():
+        return False
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(kind=kind, key=key, day=day, to=to)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    except IntegrityError:
+        return False
+    except OSError as exc:  # SMTP trouble
+        logger.error("Reminder %s %s to %s failed: %s", kind, key, to, exc)
+        return False
+    return True
 
 
 def last_held_on() -> Subquery:

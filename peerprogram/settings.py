@@ -217,6 +217,9 @@ PEER_MAX_HOURS = 37
 FOLLOW_UP_PROBATION_DAYS = 14
 FOLLOW_UP_AFTER_MONTHS = 1
 
+# The address people open the product at, for the links in e-mails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
 # What apps above education add to a person's calendar and feed (education.selectors.
 # CalendarSource): the follow-up talks, seen only by the leader and the peer worker.
 CALENDAR_SOURCES = ["employment.calendar.TalkSource"]

@@ -3,39 +3,17 @@
 Meant for a daily cron job; each reminder is sent at most once a day (ReminderSent).
 """
 
-import datetime
-import logging
 from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
-from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mentoring.models import CheckIn, ReminderSent
+from mentoring.models import CheckIn
 from mentoring.selectors import active_mentorships, health_rows
-
-logger = logging.getLogger(__name__)
-
-
-def _send_once(kind: str, key: str, day: datetime.date, to: str, subject: str, body: str) -> bool:
-    """Send and record the reminder, unless it was sent today. A failed send is not
-    recorded, so the next run tries again; it does not stop the other reminders."""
-    if ReminderSent.objects.filter(kind=kind, key=key, day=day).exists():
-        return False
-    try:
-        with transaction.atomic():
-            ReminderSent.objects.create(kind=kind, key=key, day=day, to=to)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-    except IntegrityError:
-        return False
-    except OSError as exc:  # SMTP trouble
-        logger.error("Reminder %s %s to %s failed: %s", kind, key, to, exc)
-        return False
-    return True
+from mentoring.services import send_once
 
 
 class Command(BaseCommand):
@@ -58,7 +36,7 @@ class Command(BaseCommand):
                     "Today at %(time)s you have your check-in with %(peer)s. "
                     "Log it in Peerprogram afterwards: it takes a few seconds."
                 ) % {"time": checkin.time.strftime("%H:%M"), "peer": peer}
-                if _send_once("checkin", str(checkin.pk), today, mentor.email, subject, body):
+                if send_once("checkin", str(checkin.pk), today, mentor.email, subject, body):
                     sent["checkin"] += 1
 
             by_leader = defaultdict(list)
@@ -75,7 +53,7 @@ class Command(BaseCommand):
                 body = _("These mentorships in your unit need attention:") + "\n\n"
                 body += "\n".join(lines)
                 subject = _("Mentorships that need attention")
-                if _send_once("leader", str(leader.pk), today, leader.email, subject, body):
+                if send_once("leader", str(leader.pk), today, leader.email, subject, body):
                     sent["leader"] += 1
         self.stdout.write(
             f"Sent {sent['checkin']} check-in reminder(s) to mentors and "
