@@ -49,9 +49,11 @@ def test_an_ended_or_permanent_employment_gets_no_reminder(cast):
 
 def test_a_failed_e_mail_fails_the_command_and_is_tried_again(cast):
     _ends_in(cast, 30)
-    with mock.patch("mentoring.services.send_mail", side_effect=OSError("SMTP down")):
-        with pytest.raises(CommandError):
-            call_command("send_employment_reminders")
+    with (
+        mock.patch("mentoring.services.send_mail", side_effect=OSError("SMTP down")),
+        pytest.raises(CommandError),
+    ):
+        call_command("send_employment_reminders")
     assert mail.outbox == []
     call_command("send_employment_reminders")
     assert len(mail.outbox) == 1

@@ -39,14 +39,15 @@ class Command(BaseCommand):
         with translation.override(settings.LANGUAGE_CODE):
             for peer in ending:
                 leader = peer.staff_member.unit.leader
-                if not (leader and leader.active and leader.email):
+                end = peer.end_date
+                if end is None or not (leader and leader.active and leader.email):
                     continue
                 key = str(peer.pk)
                 # Once per end date: the end date is the reminder's day.
-                if ReminderSent.objects.filter(kind="renewal", key=key, day=peer.end_date).exists():
+                if ReminderSent.objects.filter(kind="renewal", key=key, day=end).exists():
                     continue
                 subject = _("A temporary post ends %(day)s: %(peer)s") % {
-                    "day": date_format(peer.end_date, "j. F Y"),
+                    "day": date_format(end, "j. F Y"),
                     "peer": peer.name,
                 }
                 link = settings.SITE_URL.rstrip("/") + reverse(
@@ -60,14 +61,12 @@ class Command(BaseCommand):
                 ) % {
                     "peer": peer.name,
                     "unit": peer.staff_member.unit.name,
-                    "day": date_format(peer.end_date, "j. F Y"),
+                    "day": date_format(end, "j. F Y"),
                     "link": link,
                 }
-                if send_once("renewal", key, peer.end_date, leader.email, subject, body):
+                if send_once("renewal", key, end, leader.email, subject, body):
                     sent += 1
-                elif not ReminderSent.objects.filter(
-                    kind="renewal", key=key, day=peer.end_date
-                ).exists():
+                elif not ReminderSent.objects.filter(kind="renewal", key=key, day=end).exists():
                     failed += 1
         self.stdout.write(f"Sent {sent} renewal reminder(s) for {today.isoformat()}.")
         if failed:
