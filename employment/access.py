@@ -94,10 +94,14 @@ def get_talk_for(user: RequestUser, pk: int) -> Talk:
     return talk
 
 
-def get_action_for(user: RequestUser, pk: int) -> TalkAction:
-    """An agreed action: ticked by the unit's leader or the peer worker."""
+def get_action_for(user: RequestUser, pk: int, *, editing: bool = False) -> TalkAction:
+    """An agreed action: ticked by the unit's leader or the peer worker; its text, who is
+    responsible and by when changed by the leader."""
     action = get_object_or_404(TalkAction.objects.select_related("talk"), pk=pk)
-    get_peer_for_follow_up(user, action.talk.peer_id)
+    if editing:
+        get_peer_for_recording(user, action.talk.peer_id)
+    else:
+        get_peer_for_follow_up(user, action.talk.peer_id)
     return action
 
 

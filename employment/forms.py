@@ -213,6 +213,19 @@ class ActionForm(forms.Form):
 ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=3)
 
 
+class ActionEditForm(forms.ModelForm):
+    """An agreed action changed after the talk: what, who is responsible, by when."""
+
+    class Meta:
+        model = TalkAction
+        fields = ["text", "responsible", "due"]
+        widgets = {"due": DATE_WIDGET, "responsible": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
 class TalkChangeForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("What happens to the talk?"),

@@ -328,6 +328,17 @@ def talk_cancel(*, peer: PeerWorker, by: User, kind: str, date: datetime.date, r
 
 
 @transaction.atomic
+def action_save(*, action: TalkAction, by: User, fields: list[str]) -> TalkAction:
+    """An agreed action as the leader changed it. Only the changed fields are written, so
+    the peer worker ticking it done at the same moment is kept."""
+    action.full_clean(exclude=["talk"])
+    if fields:
+        action.save(update_fields=fields)
+        audit(by=by, action="talk_action_edit", obj=action, summary=", ".join(fields))
+    return action
+
+
+@transaction.atomic
 def action_toggle(*, action: TalkAction, by: User) -> TalkAction:
     action.done_on = None if action.done_on else timezone.localdate()
     action.save(update_fields=["done_on"])

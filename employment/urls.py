@@ -20,6 +20,7 @@ urlpatterns = [
     path("peers/<int:peer_pk>/follow-up/rhythm/", views.rhythm_edit, name="rhythm_edit"),
     path("talks/<int:pk>/", views.talk_detail, name="talk_detail"),
     path("actions/<int:pk>/toggle/", views.action_toggle, name="action_toggle"),
+    path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
     path("questions/", views.questions, name="questions"),
     path("questions/edit/", views.questions_edit, name="questions_edit"),
     path("questions/pdf/", views.questions_pdf, name="questions_pdf"),

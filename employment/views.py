@@ -25,6 +25,7 @@ from peerprogram.views import PAGE_SIZE, apply_service, handle_form, int_or_zero
 
 from . import access, selectors, services
 from .forms import (
+    ActionEditForm,
     ActionFormSet,
     DescriptionForm,
     PresentationForm,
@@ -357,6 +358,25 @@ def action_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = access.get_action_for(request.user, pk)
     services.action_toggle(action=action, by=request.user)
     return redirect("employment:follow_up", peer_pk=action.talk.peer_id)
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The leader changes an agreed action: its text, who is responsible, by when."""
+    action = access.get_action_for(request.user, pk, editing=True)
+    form = ActionEditForm(request.POST or None, instance=action)
+    if request.method == "POST" and form.is_valid():
+        fields = form.changed_data
+        if apply_service(
+            form, lambda: services.action_save(action=form.instance, by=request.user, fields=fields)
+        ):
+            messages.success(request, _("The action is changed."))
+            return redirect("employment:follow_up", peer_pk=action.talk.peer_id)
+    return render(
+        request,
+        "employment/action_form.html",
+        {"form": form, "action": action, "peer": action.talk.peer},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,12 +9,16 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
+from django.utils import timezone
 
+from education import services as education_services
 from employment import services
 from employment.models import FunctionDescription, Presentation
 from mentoring import services as mentoring_services
 from peerprogram import services as core_services
-from peerprogram.models import PeerWorker
+from peerprogram.models import PeerWorker, StaffMember
+from recruitment import services as recruitment_services
+from recruitment.models import ChecklistItem
 
 # (revision's hours by kind, tasks not done added, months after the start it was agreed,
 # review months after the start) per revision: well-defined tasks first, more later.
@@ -116,6 +120,8 @@ def load(today: datetime.date, leader_of: dict[int, User | None]) -> int:
     written += _talks(today, leader_of, peers)
     written += _backgrounds_and_endings(today, leader_of, peers)
     written += _buddy(today, leader_of, peers)
+    written += _delegated()
+    written += _supervision(today, leader_of, peers)
     maria = peers.get("Maria Sørensen")
     if maria is not None and not Presentation.objects.filter(peer=maria).exists():
         # Her own words, approved by her; the leaflet made when she started.
@@ -136,6 +142,71 @@ def load(today: datetime.date, leader_of: dict[int, User | None]) -> int:
         )
         written += 1
     return written
+
+
+def _supervision(
+    today: datetime.date, leader_of: dict[int, User | None], peers: dict[str, PeerWorker]
+) -> int:
+    """Maria's individual supervision every six weeks, arranged by her leader with an
+    outside supervisor: eight sessions held (one missed), two to come."""
+    maria = peers.get("Maria Sørensen")
+    if maria is None or maria.supervisions.exists():
+        return 0
+    leader = leader_of.get(maria.pk)
+    first = timezone.make_aware(
+        datetime.datetime.combine(
+            today - datetime.timedelta(weeks=48) + datetime.timedelta(days=2),
+            datetime.time(13, 0),
+        )
+    )
+    meeting = education_services.supervision_create(
+        by=leader,  # type: ignore[arg-type]
+        participants=[maria],
+        starts_at=first,
+        ends_at=first + datetime.timedelta(hours=1),
+        supervisor="Jens Bach",
+        supervisor_organisation="Psykologhuset Nord",
+        topic="Balancen mellem det professionelle og det private",
+        place="F-ACT Aalborg Øst, samtalerummet",
+        repeat_weeks=6,
+        sessions=10,
+    )
+    held = maria.supervisions.filter(starts_at__lt=timezone.now()).order_by("starts_at")
+    for number, session in enumerate(held):
+        present = [] if number == 3 else [maria.staff_member]  # she was ill once
+        education_services.meeting_attendance_save(
+            meeting=session,
+            by=leader,  # type: ignore[arg-type]
+            people=present,
+        )
+    return 1 if meeting else 0
+
+
+def _delegated() -> int:
+    """The leader of F-ACT Aalborg Øst hands the CHIME documentation training on the
+    coming peer worker's checklist to the unit's mentor, Mikkel: it is on his home page."""
+    item = (
+        ChecklistItem.objects.filter(
+            onboarding__unit__name="F-ACT Aalborg Øst",
+            onboarding__peer__isnull=True,
+            title="Oplæring i dokumentation efter CHIME",
+            assignee__isnull=True,
+            done_on__isnull=True,
+        )
+        .select_related("onboarding__unit__leader__user")
+        .first()
+    )
+    mikkel = StaffMember.objects.filter(name="Mikkel Dahl").first()
+    leader = item.onboarding.unit.leader if item else None
+    if item is None or mikkel is None or leader is None:
+        return 0
+    recruitment_services.checklist_item_update(
+        item=item,
+        by=leader.user,  # type: ignore[arg-type]
+        expected_version=item.version,
+        assignee=mikkel,
+    )
+    return 1
 
 
 def _buddy(

@@ -193,3 +193,34 @@ def test_a_rhythm_out_of_range_is_refused_on_its_fields(client_for, cast):
         "after_months": ["Samtaler efter prøvetiden: hver 1. til 6. måned."],
     }
     assert response.context["form"]["probation_days"].value() == "3"
+
+
+def test_the_leader_changes_who_is_responsible_for_an_action_and_the_peer_cannot(client_for, cast):
+    peer = _start(cast, months=2)
+    talk = services.talk_record(
+        peer=peer,
+        by=cast.leader.user,
+        kind="follow_up",
+        date=TODAY(),
+        actions=[("Aftal fast mødetid", "leader", None)],
+    )
+    action = talk.actions.get()
+    url = reverse("employment:action_edit", args=[action.pk])
+    follow_up = client_for("leader").get(reverse("employment:follow_up", args=[peer.pk]))
+    assert url in follow_up.content.decode()
+    client = client_for("leader")
+    response = client.post(url, {"text": "", "responsible": "", "due": "31-02-2026"})
+    assert set(response.context["form"].errors) == {"text", "responsible", "due"}
+    later = TODAY() + datetime.timedelta(days=7)
+    response = client.post(
+        url, {"text": "Aftal fast mødetid", "responsible": "peer", "due": later.isoformat()}
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.responsible, action.due) == ("peer", later)
+    event = AuditEvent.objects.get(action="talk_action_edit")
+    assert event.summary == "responsible, due"
+    # The peer worker reads and ticks it, but does not change it.
+    assert client_for("peer").get(url).status_code == 404
+    page = client_for("peer").get(reverse("employment:follow_up", args=[peer.pk]))
+    assert url not in page.content.decode() and "Peermedarbejder" in page.content.decode()

@@ -179,6 +179,7 @@ MATRIX = [
     ("employment:talk_record", lambda c: {"peer_pk": c.peer.pk}, "get", TALK_LEADER),
     ("employment:talk_change", lambda c: {"peer_pk": c.peer.pk}, "get", TALK_LEADER),
     ("employment:rhythm_edit", lambda c: {"peer_pk": c.peer.pk}, "get", TALK_LEADER),
+    ("employment:action_edit", lambda c: {"pk": c.action.pk}, "get", TALK_LEADER),
     (
         "employment:action_toggle",
         lambda c: {"pk": c.action.pk},
