@@ -12,18 +12,14 @@ from employment import selectors, services
 from employment.models import Talk, TalkAction
 from peerprogram.models import AuditEvent
 
+from .helpers import started
+
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
-def _start(cast, **delta):
-    cast.peer.start_date = TODAY() - relativedelta(**delta)
-    cast.peer.save()
-    return cast.peer
-
-
 def test_talks_are_due_every_14_days_in_probation_then_monthly_and_a_mus_yearly(cast):
-    peer = _start(cast, days=20)
+    peer = started(cast, days=20)
     plan = selectors.follow_up_of(peer)
     # None held yet: the first talk was due 14 days after the start.
     assert plan.follow_up.date == peer.start_date + datetime.timedelta(days=14)
@@ -32,7 +28,7 @@ def test_talks_are_due_every_14_days_in_probation_then_monthly_and_a_mus_yearly(
     services.talk_record(peer=peer, by=cast.leader.user, kind="follow_up", date=TODAY())
     assert selectors.follow_up_of(peer).follow_up.date == TODAY() + datetime.timedelta(days=14)
     # After probation: monthly.
-    peer = _start(cast, months=5)
+    peer = started(cast, months=5)
     Talk.objects.all().delete()
     services.talk_record(peer=peer, by=cast.leader.user, kind="follow_up", date=TODAY())
     assert selectors.follow_up_of(peer).follow_up.date == TODAY() + relativedelta(months=1)
@@ -42,7 +38,7 @@ def test_talks_are_due_every_14_days_in_probation_then_monthly_and_a_mus_yearly(
 
 
 def test_the_mus_recurs_every_year_while_employed(cast):
-    peer = _start(cast, years=2, months=1)
+    peer = started(cast, years=2, months=1)
     first = peer.start_date + relativedelta(years=1)
     services.talk_record(
         peer=peer, by=cast.leader.user, kind="mus", date=first, development="Kursus i 2026"
@@ -56,7 +52,7 @@ def test_the_mus_recurs_every_year_while_employed(cast):
 
 
 def test_the_leader_records_a_talk_with_actions_that_carry_over(client_for, cast):
-    peer = _start(cast, months=2)
+    peer = started(cast, months=2)
     client = client_for("leader")
     url = reverse("employment:talk_record", args=[peer.pk])
     response = client.post(
@@ -98,7 +94,7 @@ def test_the_leader_records_a_talk_with_actions_that_carry_over(client_for, cast
 
 
 def test_every_error_of_a_talk_shows_at_once(client_for, cast):
-    peer = _start(cast, years=1, months=2)
+    peer = started(cast, years=1, months=2)
     response = client_for("leader").post(
         reverse("employment:talk_record", args=[peer.pk]) + "?kind=mus",
         {
@@ -123,7 +119,7 @@ def test_every_error_of_a_talk_shows_at_once(client_for, cast):
 
 
 def test_a_talk_is_moved_or_cancelled_with_a_reason(client_for, cast):
-    peer = _start(cast, months=6)
+    peer = started(cast, months=6)
     client = client_for("leader")
     url = reverse("employment:talk_change", args=[peer.pk])
     due = selectors.follow_up_of(peer).follow_up.date
@@ -142,7 +138,7 @@ def test_a_talk_is_moved_or_cancelled_with_a_reason(client_for, cast):
 
 
 def test_only_the_leader_and_the_peer_read_the_talks(client_for, cast):
-    peer = _start(cast, months=2)
+    peer = started(cast, months=2)
     talk = services.talk_record(
         peer=peer, by=cast.leader.user, kind="follow_up", date=TODAY(), how_it_goes="Fortroligt"
     )
@@ -164,7 +160,7 @@ def test_only_the_leader_and_the_peer_read_the_talks(client_for, cast):
 def test_the_follow_up_page_reads_a_fixed_number_of_queries(
     client_for, cast, django_assert_num_queries
 ):
-    peer = _start(cast, months=8)
+    peer = started(cast, months=8)
     for n in range(4):
         services.talk_record(
             peer=peer,
@@ -196,7 +192,7 @@ def test_a_rhythm_out_of_range_is_refused_on_its_fields(client_for, cast):
 
 
 def test_the_leader_changes_who_is_responsible_for_an_action_and_the_peer_cannot(client_for, cast):
-    peer = _start(cast, months=2)
+    peer = started(cast, months=2)
     talk = services.talk_record(
         peer=peer,
         by=cast.leader.user,

@@ -15,14 +15,10 @@ from employment import calendar, selectors, services
 from employment.models import Talk
 from peerprogram.models import PeerWorker
 
+from .helpers import started
+
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-
-
-def _start(cast, **delta):
-    cast.peer.start_date = TODAY() - relativedelta(**delta)
-    cast.peer.save()
-    return cast.peer
 
 
 def _month(client, when: datetime.date, **extra):
@@ -36,7 +32,7 @@ def _plan(client, peer, **data):
 
 
 def test_a_talk_planned_with_a_time_is_a_meeting_in_both_calendars(client_for, cast):
-    peer = _start(cast, months=6)
+    peer = started(cast, months=6)
     due = selectors.follow_up_of(peer).follow_up
     day = max(due.date, TODAY() + datetime.timedelta(days=1))
     reason = "" if day == due.computed else "Ferie"
@@ -62,7 +58,7 @@ def test_a_talk_planned_with_a_time_is_a_meeting_in_both_calendars(client_for, c
 
 
 def test_nobody_else_sees_the_talks_in_a_calendar(client_for, cast):
-    peer = _start(cast, months=6)
+    peer = started(cast, months=6)
     services.talk_record(peer=peer, by=cast.leader.user, kind="follow_up", date=TODAY())
     for person in (peer.staff_member, cast.leader):
         page = _month(client_for("centre"), TODAY(), person=person.pk).content.decode()
@@ -76,7 +72,7 @@ def test_nobody_else_sees_the_talks_in_a_calendar(client_for, cast):
 
 
 def test_the_due_talk_and_mus_are_whole_day_items_in_the_feed(client_for, cast):
-    peer = _start(cast, months=11, days=20)
+    peer = started(cast, months=11, days=20)
     services.talk_record(peer=peer, by=cast.leader.user, kind="follow_up", date=TODAY())
     for person in (peer.staff_member, cast.leader):
         url = reverse("education:calendar_feed", args=[education_services.feed_for(person).token])
@@ -96,7 +92,7 @@ def test_the_due_talk_and_mus_are_whole_day_items_in_the_feed(client_for, cast):
 
 
 def test_planning_another_day_needs_a_reason_and_a_time_today_must_be_to_come(client_for, cast):
-    peer = _start(cast, months=6)
+    peer = started(cast, months=6)
     client = client_for("leader")
     due = selectors.follow_up_of(peer).follow_up
     other = max(due.computed, TODAY()) + datetime.timedelta(days=3)
@@ -122,7 +118,7 @@ def test_planning_another_day_needs_a_reason_and_a_time_today_must_be_to_come(cl
 def test_the_talk_entries_take_two_queries_whatever_the_number_of_peers(
     cast, django_assert_num_queries
 ):
-    peers = [_start(cast, months=6), cast.other_peer]
+    peers = [started(cast, months=6), cast.other_peer]
     services.rhythm_set(peer=peers[0], by=cast.leader.user, probation_days=21, after_months=2)
     start = timezone.now()
     chosen = PeerWorker.objects.filter(pk__in=[p.pk for p in peers])
@@ -134,7 +130,7 @@ def test_the_talk_entries_take_two_queries_whatever_the_number_of_peers(
 
 
 def test_talks_take_no_part_in_double_booking_warnings(cast):
-    peer = _start(cast, months=6)
+    peer = started(cast, months=6)
     day = TODAY() + datetime.timedelta(days=2)
     Talk.objects.create(peer=peer, kind="follow_up", date=day, time=datetime.time(10))
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
