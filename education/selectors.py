@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import (
+    Exists,
     F,
     FilteredRelation,
     Func,
@@ -27,9 +28,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentoring import selectors as mentoring_selectors
 from mentoring.models import CheckIn, Mentorship
+from peerprogram.actions import Action
 from peerprogram.models import PeerWorker, StaffMember
 from peerprogram.selectors import count_of, employed_now_q
 
@@ -759,18 +762,100 @@ def coming_for(person: StaffMember, *, limit: int, days: int = 45) -> list[Entry
 class CentreOverview(TypedDict):
     cohorts: list[Cohort]
     meetings: list[Meeting]
+    soon: list[Meeting]
+
+
+# An erfa meeting needs its topic this many days before.
+TOPIC_NOTICE_DAYS = 14
 
 
 def centre_overview() -> CentreOverview:
-    """For the Centre's home page: cohorts in progress and the next meetings."""
+    """For the Centre's home page: cohorts in progress (with the modules taught whose
+    attendance nobody has taken), the next five meetings and every meeting of the next 14
+    days (for the erfa meetings still without a topic), in two queries."""
+    now = timezone.now()
+    coming = Meeting.objects.filter(starts_at__gte=now, status=Meeting.Status.PLANNED)
+    first_five = coming.order_by("starts_at").values("pk")[:5]
+    meetings = list(
+        coming.filter(
+            Q(starts_at__lt=now + datetime.timedelta(days=TOPIC_NOTICE_DAYS))
+            | Q(pk__in=Subquery(first_five))
+        )
+        .select_related("group")
+        .order_by("starts_at")
+    )
+    untaken = (
+        CohortModule.objects.filter(cohort=OuterRef("pk"), first_day__lt=timezone.localdate())
+        .exclude(Exists(DayAttendance.objects.filter(session=OuterRef("pk"))))
+        .order_by("first_day")
+    )
+    cohorts = cohort_list(Cohort.objects.exclude(status=Cohort.Status.COMPLETED)).annotate(
+        untaken=count_of(untaken),
+        untaken_since=Subquery(untaken.values("first_day")[:1]),
+        untaken_first=Subquery(untaken.values("pk")[:1]),
+    )
     return {
-        "cohorts": list(cohort_list(Cohort.objects.exclude(status=Cohort.Status.COMPLETED))),
-        "meetings": list(
-            Meeting.objects.filter(starts_at__gte=timezone.now(), status=Meeting.Status.PLANNED)
-            .select_related("group")
-            .order_by("starts_at")[:5]
-        ),
+        "cohorts": list(cohorts),
+        "meetings": meetings[:5],
+        "soon": meetings,
     }
+
+
+def centre_actions(overview: CentreOverview, today: datetime.date) -> list[Action]:
+    """The Centre's part of the education: attendance to take, waiting lists with free
+    seats, erfa meetings without a topic two weeks before."""
+    actions = []
+    for cohort in overview["cohorts"]:
+        # centre_overview annotates the modules taught without attendance taken.
+        untaken = cohort.untaken  # type: ignore[attr-defined]
+        if untaken:
+            actions.append(
+                Action(
+                    "attendance",
+                    ngettext(
+                        "Take the attendance of %(n)s module taught",
+                        "Take the attendance of %(n)s modules taught",
+                        untaken,
+                    )
+                    % {"n": untaken},
+                    cohort.name,
+                    cohort.untaken_since,  # type: ignore[attr-defined]
+                    reverse(
+                        "education:session_attendance",
+                        args=[cohort.pk, cohort.untaken_first],  # type: ignore[attr-defined]
+                    ),
+                )
+            )
+    for cohort in overview["cohorts"]:
+        # cohort_list annotates the seats taken and the waiting list.
+        free = cohort.capacity - cohort.seats_taken  # type: ignore[attr-defined]
+        waiting = cohort.waiting  # type: ignore[attr-defined]
+        if waiting and free > 0:
+            actions.append(
+                Action(
+                    "waiting_list",
+                    _("%(free)s free seats and %(waiting)s on the waiting list")
+                    % {"free": free, "waiting": waiting},
+                    cohort.name,
+                    None,
+                    cohort.get_absolute_url(),
+                )
+            )
+    limit = today + datetime.timedelta(days=TOPIC_NOTICE_DAYS)
+    for meeting in overview["soon"]:
+        day = timezone.localdate(meeting.starts_at)
+        erfa = meeting.group is not None and meeting.kind != Meeting.Kind.SUPERVISION
+        if erfa and not meeting.topic and day <= limit:
+            actions.append(
+                Action(
+                    "erfa_topic",
+                    _("The erfa meeting has no topic yet"),
+                    meeting.title,
+                    day,
+                    meeting.get_absolute_url(),
+                )
+            )
+    return actions
 
 
 @dataclass
@@ -883,3 +968,92 @@ def supervision_of(peer: PeerWorker) -> SupervisionStatus:
         elif next_ is None:
             next_ = meeting
     return SupervisionStatus(last, next_)
+
+
+# Facts for the action lists and the signals ----------------------------------------------
+
+
+def peer_facts(today: datetime.date) -> dict[str, Any]:
+    """Annotations of PeerWorker (OuterRef("pk")): the last erfa meeting attended, the last
+    and next supervision, the seat in the education (its cohort's start) or a place on a
+    waiting list."""
+    now = timezone.now()
+    erfa = MeetingAttendance.objects.filter(
+        person=OuterRef("staff_member"), meeting__group__isnull=False
+    ).exclude(meeting__kind=Meeting.Kind.SUPERVISION)
+    supervision = Meeting.objects.filter(
+        participants=OuterRef("pk"),
+        kind=Meeting.Kind.SUPERVISION,
+        status=Meeting.Status.PLANNED,
+    )
+    seat = Enrolment.objects.filter(peer=OuterRef("pk"), status=Enrolment.Status.ENROLLED)
+    return {
+        "last_erfa": Subquery(
+            erfa.order_by("-meeting__starts_at").values("meeting__starts_at")[:1]
+        ),
+        "last_supervision": Subquery(
+            supervision.filter(starts_at__lt=now).order_by("-starts_at").values("starts_at")[:1]
+        ),
+        "next_supervision": Subquery(
+            supervision.filter(starts_at__gte=now).order_by("starts_at").values("starts_at")[:1]
+        ),
+        "seat_cohort_start": Subquery(
+            seat.order_by("-cohort__start_date").values("cohort__start_date")[:1]
+        ),
+        "seat_cohort_id": Subquery(seat.order_by("-cohort__start_date").values("cohort_id")[:1]),
+        "on_waiting_list": Exists(
+            Enrolment.objects.filter(peer=OuterRef("pk"), status=Enrolment.Status.WAITING)
+        ),
+    }
+
+
+# No supervision for this long is on the leader's list.
+SUPERVISION_GAP_WEEKS = 8
+
+
+def leader_actions(peer: Any, today: datetime.date) -> list[Action]:
+    """What a peer worker's education and supervision ask of the leader (a peer worker
+    annotated with `peer_facts`)."""
+    actions = []
+    name = peer.name
+    first_year = peer.start_date > today - relativedelta(years=1)
+    if first_year and peer.seat_cohort_start is None:
+        actions.append(
+            Action(
+                "education_missing",
+                _("Only on the waiting list for the peer education")
+                if peer.on_waiting_list
+                else _("Not enrolled in the peer education"),
+                name,
+                peer.start_date,
+                reverse("education:followup"),
+            )
+        )
+    elif (
+        peer.seat_cohort_start is not None
+        and peer.seat_cohort_start > today
+        and hired_late(peer, Cohort(start_date=peer.seat_cohort_start))
+    ):
+        actions.append(
+            Action(
+                "education_early",
+                _("Hired less than three months before the cohort starts"),
+                name,
+                peer.seat_cohort_start,
+                reverse("education:cohort_detail", args=[peer.seat_cohort_id]),
+            )
+        )
+    gap = datetime.timedelta(weeks=SUPERVISION_GAP_WEEKS)
+    last = timezone.localdate(peer.last_supervision) if peer.last_supervision else None
+    since = last or peer.start_date
+    if peer.start_date <= today - gap and since <= today - gap and peer.next_supervision is None:
+        actions.append(
+            Action(
+                "supervision_gap",
+                _("No supervision for %(weeks)s weeks") % {"weeks": SUPERVISION_GAP_WEEKS},
+                name,
+                since + gap,
+                reverse("education:supervision_create") + f"?peer={peer.pk}",
+            )
+        )
+    return actions

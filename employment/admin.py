@@ -5,6 +5,7 @@ from .models import (
     FollowUpRhythm,
     FunctionDescription,
     FunctionTemplate,
+    OutsideTask,
     Presentation,
     StaffQuestion,
 )
@@ -76,3 +77,15 @@ class PresentationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Presentation | None = None) -> bool:
         return False
+
+
+@admin.register(OutsideTask)
+class OutsideTaskAdmin(admin.ModelAdmin):
+    """The weekly log of tasks outside the description: kinds and hours, no patient data."""
+
+    list_display = ["peer", "week", "kind", "hours"]
+    list_filter = ["kind"]
+    list_select_related = ["peer__staff_member"]
+    search_fields = ["peer__staff_member__name"]
+    raw_id_fields = ["peer", "recorded_by"]
+    date_hierarchy = "week"

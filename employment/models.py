@@ -451,3 +451,62 @@ class Presentation(VersionedModel):
 
     def __str__(self) -> str:
         return str(self.peer)
+
+
+# Tasks outside the description: the drift signal's weekly log ----------------------------
+
+
+class OutsideTask(models.Model):
+    """Hours of one kind of task outside the function description in one week, logged by
+    the peer worker or the leader ("other tasks this week"); several entries of a week add
+    up. The drift signal adds them up against the hours worked."""
+
+    class Kind(models.TextChoices):
+        CARE = "care", _("Nursing or treatment tasks (e.g. medication, measurements)")
+        PRACTICAL = "practical", _("Practical tasks (e.g. tidying, driving, meals)")
+        ADMIN = "admin", _("Administration and registration for the team")
+        COVER = "cover", _("Covering for other staff")
+        OTHER = "other", _("Other tasks outside the description")
+
+    peer = models.ForeignKey(
+        PeerWorker,
+        verbose_name=_("peer worker"),
+        on_delete=models.CASCADE,
+        related_name="outside_tasks",
+    )
+    week = models.DateField(_("week"), help_text=_("The Monday of the week."))
+    kind = models.CharField(_("kind of task"), max_length=10, choices=Kind.choices)
+    hours = models.PositiveSmallIntegerField(
+        _("hours"),
+        validators=[
+            MinValueValidator(1, _("Give the hours as a whole number from 1 to 60.")),
+            MaxValueValidator(60, _("Give the hours as a whole number from 1 to 60.")),
+        ],
+    )
+    note = models.CharField(
+        _("what it was"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-week", "kind", "pk"]
+        indexes = [models.Index(fields=["peer", "week"])]
+        verbose_name = _("task outside the description")
+        verbose_name_plural = _("tasks outside the description")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gte=1) & Q(hours__lte=60),
+                name="outside_task_1_to_60_hours",
+                violation_error_message=_("Give the hours as a whole number from 1 to 60."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.week:%d.%m.%Y}"

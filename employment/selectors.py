@@ -10,18 +10,35 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Greatest
+from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from journal import selectors as journal_selectors
+from peerprogram.actions import Action
 from peerprogram.models import PeerWorker
+from peerprogram.selectors import count_of
 
 from .models import (
     FollowUpRhythm,
     FunctionDescription,
+    OutsideTask,
     Presentation,
     Talk,
     TalkAction,
@@ -226,25 +243,38 @@ def dues(
 ) -> tuple[Due | None, Due | None]:
     """The next follow-up talk and MUS from the talks so far (any order); None for both
     once the employment has ended. No queries."""
-    if peer.end_date is not None and peer.end_date < today:
-        return None, None
     done = [t for t in talks if t.status != Talk.Status.PLANNED]
     planned = {
         t.kind: t
         for t in sorted(talks, key=lambda t: (t.date, t.pk or 0))  # the latest wins
         if t.status == Talk.Status.PLANNED
     }
+    last_talk = max((t.date for t in done if t.kind != Talk.Kind.EXIT), default=None)
+    last_mus = max(
+        (t.date for t in done if t.kind == Talk.Kind.MUS and t.status == Talk.Status.HELD),
+        default=None,
+    )
+    return dues_from(peer, last_talk, last_mus, planned, rhythm, today)
+
+
+def dues_from(
+    peer: PeerWorker,
+    last_talk: datetime.date | None,
+    last_mus: datetime.date | None,
+    planned: dict[str, Talk],
+    rhythm: tuple[int, int],
+    today: datetime.date,
+) -> tuple[Due | None, Due | None]:
+    """The same from the facts themselves: the last talk held or cancelled (not an exit
+    talk), the last MUS held, the talks planned by kind."""
+    if peer.end_date is not None and peer.end_date < today:
+        return None, None
 
     def due(kind: str, computed: datetime.date) -> Due:
         moved = planned.get(kind)
         day = moved.date if moved else computed
         return Due(kind, day, moved, day < today, computed)
 
-    last_talk = max((t.date for t in done if t.kind != Talk.Kind.EXIT), default=None)
-    last_mus = max(
-        (t.date for t in done if t.kind == Talk.Kind.MUS and t.status == Talk.Status.HELD),
-        default=None,
-    )
     return (
         due(Talk.Kind.FOLLOW_UP, next_follow_up_date(peer, last_talk, rhythm)),
         due(Talk.Kind.MUS, next_mus_date(peer, last_mus)),
@@ -364,3 +394,259 @@ def retention(peers: QuerySet[PeerWorker], today: datetime.date | None = None) -
         units=[summary(name, by_unit[name]) for name in sorted(by_unit)],
         reasons=sorted(reasons.items(), key=lambda item: (-item[1], item[0])),
     )
+
+
+# Facts for the action lists and the signals ------------------------------------------------
+#
+# The home pages and the programme's signals read every peer worker's facts in one query:
+# each app offers annotations of PeerWorker (correlated subqueries on OuterRef("pk")) and
+# reads its own back into actions or figures, with no query of its own.
+
+# The drift signal's window: the last 13 weeks (about three months) of the weekly log.
+DRIFT_WEEKS = 13
+# A function description comes up for review this many days before its review date.
+REVIEW_NOTICE_DAYS = 14
+
+
+def week_of(day: datetime.date) -> datetime.date:
+    """The Monday of the day's week."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def peer_facts(today: datetime.date) -> dict[str, Any]:
+    """Annotations of PeerWorker: the function description, the talks, the open actions
+    the leader is responsible for, the tasks logged outside the description."""
+    agreed = FunctionDescription.objects.filter(
+        peer=OuterRef("pk"), leader_agreed_on__isnull=False, peer_agreed_on__isnull=False
+    ).order_by("-number")
+    draft = FunctionDescription.objects.filter(peer=OuterRef("pk")).filter(
+        Q(leader_agreed_on__isnull=True) | Q(peer_agreed_on__isnull=True)
+    )
+    talks = Talk.objects.filter(peer=OuterRef("pk")).order_by()
+    done = talks.exclude(status=Talk.Status.PLANNED)
+    planned = talks.filter(status=Talk.Status.PLANNED).order_by("-date", "-pk")
+    open_actions = TalkAction.objects.filter(
+        talk__peer=OuterRef("pk"),
+        done_on__isnull=True,
+        due__lt=today,
+        responsible__in=[TalkAction.Responsible.LEADER, TalkAction.Responsible.BOTH],
+    ).order_by()
+    outside = OutsideTask.objects.filter(
+        peer=OuterRef("pk"),
+        week__gte=week_of(today) - datetime.timedelta(weeks=DRIFT_WEEKS - 1),
+    ).order_by()
+    hours = sum((F(hours_field(kind)) for kind in TaskKind), Value(0))
+
+    def latest(rows: QuerySet[Any], field: str) -> Subquery:
+        return Subquery(rows.values(field)[:1])
+
+    def most(rows: QuerySet[Any], function: type[Aggregate], field: str) -> Subquery:
+        return Subquery(rows.values("peer").annotate(v=function(field)).values("v"))
+
+    return {
+        "fd_exists": Exists(FunctionDescription.objects.filter(peer=OuterRef("pk"))),
+        "fd_hours": Subquery(agreed.annotate(total=hours).values("total")[:1]),
+        "fd_review_on": latest(agreed, "review_on"),
+        "fd_draft_since": latest(draft, "created_at"),
+        "last_talk": most(done.exclude(kind=Talk.Kind.EXIT), Max, "date"),
+        "last_mus": most(done.filter(kind=Talk.Kind.MUS, status=Talk.Status.HELD), Max, "date"),
+        "planned_fu": latest(planned.filter(kind=Talk.Kind.FOLLOW_UP), "date"),
+        "planned_fu_time": latest(planned.filter(kind=Talk.Kind.FOLLOW_UP), "time"),
+        "planned_mus": latest(planned.filter(kind=Talk.Kind.MUS), "date"),
+        "planned_mus_time": latest(planned.filter(kind=Talk.Kind.MUS), "time"),
+        "rhythm_days": F("follow_up_rhythm__probation_days"),
+        "rhythm_months": F("follow_up_rhythm__after_months"),
+        "actions_overdue": count_of(open_actions),
+        "actions_overdue_since": Subquery(
+            open_actions.values("talk__peer").annotate(v=Min("due")).values("v")
+        ),
+        "outside_hours": most(outside, Sum, "hours"),
+        "outside_weeks": Subquery(
+            outside.values("peer").annotate(v=Count("week", distinct=True)).values("v")
+        ),
+    }
+
+
+def dues_of_facts(peer: Any, today: datetime.date) -> tuple[Due | None, Due | None]:
+    """The next follow-up talk and MUS of a peer worker annotated with `peer_facts`."""
+    planned: dict[str, Talk] = {}
+    if peer.planned_fu:
+        planned[Talk.Kind.FOLLOW_UP] = Talk(
+            kind=Talk.Kind.FOLLOW_UP, date=peer.planned_fu, time=peer.planned_fu_time
+        )
+    if peer.planned_mus:
+        planned[Talk.Kind.MUS] = Talk(
+            kind=Talk.Kind.MUS, date=peer.planned_mus, time=peer.planned_mus_time
+        )
+    rhythm = (
+        (peer.rhythm_days, peer.rhythm_months) if peer.rhythm_days is not None else default_rhythm()
+    )
+    return dues_from(peer, peer.last_talk, peer.last_mus, planned, rhythm, today)
+
+
+def leader_actions(peer: Any, today: datetime.date) -> list[Action]:
+    """What a peer worker's employment asks of the leader (a peer worker annotated with
+    `peer_facts`): talks and MUS due, actions agreed in talks and overdue, the function
+    description to write, agree or review, a temporary post ending soon."""
+    actions = []
+    name = peer.name
+    follow_up = reverse("employment:follow_up", args=[peer.pk])
+    function = reverse("employment:function_page", args=[peer.pk])
+    for due in dues_of_facts(peer, today):
+        if due is None:
+            continue
+        if due.kind == Talk.Kind.MUS:
+            text = (
+                gettext("MUS with the wellbeing survey is overdue")
+                if due.overdue
+                else gettext("MUS with the wellbeing survey is due")
+            )
+        else:
+            text = (
+                gettext("Follow-up talk is overdue")
+                if due.overdue
+                else gettext("Follow-up talk is due")
+            )
+        actions.append(Action(f"talk_{due.kind}", text, name, due.date, follow_up))
+    if peer.actions_overdue:
+        actions.append(
+            Action(
+                "talk_action",
+                ngettext(
+                    "%(n)s action agreed in a talk is overdue",
+                    "%(n)s actions agreed in talks are overdue",
+                    peer.actions_overdue,
+                )
+                % {"n": peer.actions_overdue},
+                name,
+                peer.actions_overdue_since,
+                follow_up,
+            )
+        )
+    if not peer.fd_exists:
+        actions.append(
+            Action(
+                "function_missing",
+                gettext("Write the function description"),
+                name,
+                peer.start_date,
+                function,
+            )
+        )
+    elif peer.fd_draft_since is not None:
+        actions.append(
+            Action(
+                "function_unagreed",
+                gettext("The function description is not agreed by both of you"),
+                name,
+                timezone.localdate(peer.fd_draft_since),
+                function,
+            )
+        )
+    elif peer.fd_review_on is not None and peer.fd_review_on <= today + datetime.timedelta(
+        days=REVIEW_NOTICE_DAYS
+    ):
+        actions.append(
+            Action(
+                "function_review",
+                gettext("Review the function description"),
+                name,
+                peer.fd_review_on,
+                function,
+            )
+        )
+    if peer.end_date is not None and today <= peer.end_date <= today + relativedelta(
+        months=RENEWAL_MONTHS
+    ):
+        actions.append(
+            Action(
+                "post_ending",
+                gettext("The post ends: decide on renewal"),
+                name,
+                peer.end_date,
+                reverse("peerprogram:peer_detail", args=[peer.pk]),
+            )
+        )
+    return actions
+
+
+def peer_talk_actions(peer: Any, today: datetime.date) -> list[Action]:
+    """The peer worker's own coming talks with the leader (annotated with `peer_facts`)."""
+    actions = []
+    follow_up = reverse("employment:follow_up", args=[peer.pk])
+    for due in dues_of_facts(peer, today):
+        if due is None or due.overdue:
+            continue  # the leader's to plan; the peer worker hears of talks to come
+        text = (
+            gettext("MUS with your leader")
+            if due.kind == Talk.Kind.MUS
+            else gettext("Follow-up talk with your leader")
+        )
+        actions.append(Action(f"talk_{due.kind}", text, peer.name, due.date, follow_up))
+    return actions
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A peer worker's work against the function description over the last three months."""
+
+    described_hours: int | None  # a week, in the agreed description
+    recorded_hours: float  # a week of peer activity recorded in the journal (its minutes)
+    outside_hours: int  # logged outside the description in the last 13 weeks
+    outside_weeks: int  # weeks with anything logged
+    contracted_hours: int  # a week
+
+    @property
+    def activity_share(self) -> int | None:
+        """Recorded peer activity, per cent of the described hours."""
+        if not self.described_hours:
+            return None
+        return round(100 * self.recorded_hours / self.described_hours)
+
+    @property
+    def outside_share(self) -> int | None:
+        """Tasks outside the description, per cent of the hours of the weeks logged."""
+        if not self.outside_weeks or not self.contracted_hours:
+            return None
+        return round(100 * self.outside_hours / (self.contracted_hours * self.outside_weeks))
+
+
+def drift_of(peer: Any, recorded_minutes: int, weeks: float) -> Drift:
+    """From a peer worker annotated with `peer_facts`, and the journal's minutes of peer
+    activity over `weeks` weeks."""
+    return Drift(
+        described_hours=peer.fd_hours,
+        recorded_hours=round(recorded_minutes / 60 / weeks, 1) if weeks else 0.0,
+        outside_hours=peer.outside_hours or 0,
+        outside_weeks=peer.outside_weeks or 0,
+        contracted_hours=peer.hours_per_week,
+    )
+
+
+def outside_weeks(
+    peer: PeerWorker, today: datetime.date | None = None
+) -> list[tuple[datetime.date, list[OutsideTask], int]]:
+    """The last 13 weeks of the log, newest first: (Monday, entries, hours)."""
+    today = today or timezone.localdate()
+    first = week_of(today) - datetime.timedelta(weeks=DRIFT_WEEKS - 1)
+    entries: dict[datetime.date, list[OutsideTask]] = {}
+    for task in peer.outside_tasks.filter(week__gte=first).select_related("recorded_by"):
+        entries.setdefault(task.week, []).append(task)
+    return [
+        (week, entries[week], sum(t.hours for t in entries[week]))
+        for week in sorted(entries, reverse=True)
+    ]
+
+
+def retention_by_unit(peers: QuerySet[PeerWorker], today: datetime.date) -> dict[int, int | None]:
+    """Per unit: per cent of the peer workers still employed a year after their start (of
+    those who started at least a year ago), in one query."""
+    year_ago = today - relativedelta(years=1)
+    started: dict[int, list[bool]] = {}
+    for unit_id, start, end in (
+        peers.filter(start_date__lte=year_ago)
+        .order_by()
+        .values_list("staff_member__unit_id", "start_date", "end_date")
+    ):
+        started.setdefault(unit_id, []).append(end is None or end >= start + relativedelta(years=1))
+    return {unit: round(100 * sum(kept) / len(kept)) for unit, kept in started.items()}

@@ -27,6 +27,7 @@ from .models import (
     FollowUpRhythm,
     FunctionDescription,
     FunctionTemplate,
+    OutsideTask,
     Presentation,
     Talk,
     TalkAction,
@@ -410,3 +411,49 @@ def leaflet_made(*, presentation: Presentation, by: User) -> None:
             leaflet_made_on=timezone.localdate()
         )
         audit(by=by, action="leaflet_made", obj=presentation)
+
+
+# Tasks outside the description ------------------------------------------------------------
+
+
+def outside_task_problems(
+    *, peer: PeerWorker, week: datetime.date | None, today: datetime.date | None = None
+) -> dict[str, list[str]]:
+    """The rules of a logged week: field name -> errors."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if week is not None:
+        if week.weekday() != 0:
+            errors["week"] = [_("Choose the week by its Monday.")]
+        elif week > today:
+            errors["week"] = [_("Log a week that has begun: this week or an earlier one.")]
+        elif week + datetime.timedelta(days=6) < peer.start_date:
+            errors["week"] = [_("The week is before the peer worker started.")]
+    return errors
+
+
+@transaction.atomic
+def outside_task_log(
+    *,
+    peer: PeerWorker,
+    by: User,
+    week: datetime.date,
+    kind: str,
+    hours: int,
+    note: str = "",
+) -> OutsideTask:
+    """Hours of a task outside the description in a week; entries of a week add up."""
+    errors = outside_task_problems(peer=peer, week=week)
+    if errors:
+        raise ValidationError(errors)
+    task = OutsideTask(peer=peer, week=week, kind=kind, hours=hours, note=note, recorded_by=by)
+    task.full_clean()
+    task.save()
+    audit(by=by, action="outside_task_log", obj=task, summary=f"{kind} {hours}")
+    return task
+
+
+@transaction.atomic
+def outside_task_delete(*, task: OutsideTask, by: User) -> None:
+    audit(by=by, action="outside_task_delete", obj=task, summary=f"{task.kind} {task.hours}")
+    task.delete()

@@ -33,8 +33,11 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from peerprogram.actions import Action
 from peerprogram.models import PeerWorker
 
 from .models import (
@@ -129,26 +132,96 @@ def waiting_for(peer: PeerWorker) -> Waiting:
     )
 
 
+def _count(queryset: QuerySet[Any]) -> Coalesce:
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
+
+
+def waiting_facts() -> dict[str, Any]:
+    """Annotations of PeerWorker (OuterRef("pk")): what waits for the peer worker in the
+    journal, as `waiting_for` counts it."""
+    on_caseload = Note.objects.filter(patient__peers=OuterRef("pk"))
+    return {
+        "n_referrals": _count(
+            Referral.objects.filter(peer=OuterRef("pk"), status=Referral.Status.PENDING)
+        ),
+        "oldest_referral": Subquery(
+            Referral.objects.filter(peer=OuterRef("pk"), status=Referral.Status.PENDING)
+            .order_by("created_at")
+            .values("created_at")[:1]
+        ),
+        "n_drafts": _count(on_caseload.filter(_awaiting_approval())),
+        "n_concerns": _count(on_caseload.filter(OPEN_CONCERN)),
+    }
+
+
+WAITING_COUNTS = ("n_referrals", "n_drafts", "n_concerns")
+
+
 def waiting_counts(peer: PeerWorker) -> dict[str, int]:
     """The same as `waiting_for`, counted in one query (for the home page)."""
-
-    def count(queryset: QuerySet[Any]) -> Coalesce:
-        counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-        return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
-
-    on_caseload = Note.objects.filter(patient__peers=OuterRef("pk"))
     return (
         PeerWorker.objects.filter(pk=peer.pk)
-        .annotate(
-            n_referrals=count(
-                Referral.objects.filter(peer=OuterRef("pk"), status=Referral.Status.PENDING)
-            ),
-            n_drafts=count(on_caseload.filter(_awaiting_approval())),
-            n_concerns=count(on_caseload.filter(OPEN_CONCERN)),
-        )
-        .values("n_referrals", "n_drafts", "n_concerns")
+        .annotate(**waiting_facts())
+        .values(*WAITING_COUNTS)
         .get()
     )
+
+
+# A referral unanswered this long is a signal to the leader (issue: referral flow).
+REFERRAL_WAIT_DAYS = 14
+# The referral flow is compared over this many complete months.
+FLOW_MONTHS = 3
+
+
+def flow_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The complete months the activity and referral flow are counted over: [first, end)."""
+    end = today.replace(day=1)
+    return end - relativedelta(months=FLOW_MONTHS), end
+
+
+def activity_facts(today: datetime.date) -> dict[str, Any]:
+    """Annotations of PeerWorker (OuterRef("pk")): the peer worker's minutes of peer
+    activity and referrals received over the last complete months, referrals waiting
+    long for an answer, and the programme's referrals and contracted weekly hours over
+    the same months (the same on every row), counting the peer workers employed through
+    all of them."""
+    first, end = flow_window(today)
+    months = PeerMonth.objects.filter(peer=OuterRef("pk"), month__gte=first, month__lt=end)
+    waiting = Referral.objects.filter(
+        peer=OuterRef("pk"),
+        status=Referral.Status.PENDING,
+        created_at__lt=_local_midnight(today - datetime.timedelta(days=REFERRAL_WAIT_DAYS)),
+    )
+    through = Q(start_date__lte=first) & (Q(end_date__isnull=True) | Q(end_date__gte=end))
+    everyone = PeerWorker.objects.filter(through)
+    return {
+        "minutes_window": Subquery(
+            months.order_by().values("peer").annotate(v=Sum("minutes")).values("v")
+        ),
+        "referrals_window": Subquery(
+            months.order_by().values("peer").annotate(v=Sum("referrals")).values("v")
+        ),
+        "referrals_waiting": _count(waiting),
+        "referrals_waiting_since": Subquery(
+            waiting.order_by("created_at").values("created_at")[:1]
+        ),
+        "programme_referrals": Subquery(
+            PeerMonth.objects.filter(
+                month__gte=first, month__lt=end, peer__in=everyone.values("pk")
+            )
+            .order_by()
+            .annotate(v=Func(F("referrals"), function="SUM"))
+            .values("v")[:1],
+            output_field=IntegerField(),
+        ),
+        "programme_hours": Subquery(
+            everyone.order_by()
+            .annotate(v=Func(F("hours_per_week"), function="SUM"))
+            .values("v")[:1],
+            output_field=IntegerField(),
+        ),
+    }
 
 
 # Notes per page of a patient's page: a long course of peer support has hundreds.
@@ -737,3 +810,50 @@ def _sum(months: list[Figures]) -> Figures:
     for f in months:
         total.add(f)
     return total
+
+
+def peer_actions(peer: Any, today: datetime.date) -> list[Action]:
+    """What waits for the peer worker in the journal (annotated with `waiting_facts`)."""
+    actions = []
+    if peer.n_referrals:
+        actions.append(
+            Action(
+                "referrals",
+                ngettext("%(n)s referral to answer", "%(n)s referrals to answer", peer.n_referrals)
+                % {"n": peer.n_referrals},
+                peer.name,
+                timezone.localdate(peer.oldest_referral) if peer.oldest_referral else None,
+                reverse("journal:referral_list"),
+            )
+        )
+    if peer.n_drafts:
+        actions.append(
+            Action(
+                "drafts",
+                ngettext(
+                    "%(n)s note awaits the patient's approval",
+                    "%(n)s notes await the patient's approval",
+                    peer.n_drafts,
+                )
+                % {"n": peer.n_drafts},
+                peer.name,
+                None,
+                reverse("journal:caseload"),
+            )
+        )
+    if peer.n_concerns:
+        actions.append(
+            Action(
+                "concerns",
+                ngettext(
+                    "%(n)s concern to pass on to the team",
+                    "%(n)s concerns to pass on to the team",
+                    peer.n_concerns,
+                )
+                % {"n": peer.n_concerns},
+                peer.name,
+                None,
+                reverse("journal:caseload"),
+            )
+        )
+    return actions

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -25,10 +25,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from peerprogram.actions import Action
 from peerprogram.models import PeerWorker, StaffMember
 
 from .models import CheckIn, MentorIntroduction, Mentorship
@@ -73,6 +75,12 @@ def with_health(
         due_count=_count(checkins.filter(date__lte=today)),
         held_count=_count(checkins.filter(status=CheckIn.Status.HELD)),
         planned_count=_count(checkins),
+        unlogged_count=_count(checkins.filter(status=CheckIn.Status.PLANNED, date__lt=today)),
+        first_unlogged=Subquery(
+            checkins.filter(status=CheckIn.Status.PLANNED, date__lt=today)
+            .order_by("date")
+            .values("date")[:1]
+        ),
         next_date=Subquery(
             checkins.filter(status=CheckIn.Status.PLANNED, date__gte=today)
             .order_by("date")
@@ -110,6 +118,8 @@ class HealthFigures(TypedDict):
     due_count: int
     held_count: int
     planned_count: int
+    unlogged_count: int
+    first_unlogged: datetime.date | None
     next_date: datetime.date | None
 
 
@@ -123,6 +133,8 @@ class Health:
     held: int
     planned: int
     next_date: datetime.date | None
+    unlogged: int = 0  # check-ins past their day, neither logged nor cancelled
+    first_unlogged: datetime.date | None = None
 
     @classmethod
     def of(
@@ -136,6 +148,8 @@ class Health:
             held=mentorship.held_count,
             planned=mentorship.planned_count,
             next_date=mentorship.next_date,
+            unlogged=mentorship.unlogged_count,
+            first_unlogged=mentorship.first_unlogged,
         )
 
     @cached_property
@@ -206,6 +220,7 @@ def health_of(
     page lists them all): no query of its own."""
     today = today or timezone.localdate()
     coming = [c.date for c in checkins if c.status == CheckIn.Status.PLANNED and c.date >= today]
+    unlogged = [c.date for c in checkins if c.status == CheckIn.Status.PLANNED and c.date < today]
     return Health(
         mentorship,
         today,
@@ -213,6 +228,8 @@ def health_of(
         held=sum(1 for c in checkins if c.status == CheckIn.Status.HELD),
         planned=len(checkins),
         next_date=min(coming, default=None),
+        unlogged=len(unlogged),
+        first_unlogged=min(unlogged, default=None),
     )
 
 
@@ -362,3 +379,75 @@ def candidates(
         )
     )
     return found
+
+
+# Facts for the action lists and the signals ----------------------------------------------
+
+
+def peer_facts(today: datetime.date) -> dict[str, Any]:
+    """Annotations of PeerWorker (OuterRef("pk")): the active mentorship with its last
+    check-in held, and whether a buddy is appointed."""
+    mentor = active_mentors().filter(peer=OuterRef("pk")).order_by("-start_date", "-pk")
+
+    def of_mentor(field: str) -> Subquery:
+        return Subquery(mentor.values(field)[:1])
+
+    return {
+        "mentorship_id": of_mentor("pk"),
+        "mentorship_since": of_mentor("start_date"),
+        "mentorship_last_held": of_mentor("last_held_on"),
+        "mentorship_rhythm": of_mentor("rhythm"),
+        "has_buddy": Exists(
+            active_mentorships().filter(peer=OuterRef("pk"), kind=Mentorship.Kind.BUDDY)
+        ),
+    }
+
+
+def leader_actions(peer: Any, today: datetime.date) -> list[Action]:
+    """What the peer worker's mentoring asks of the leader (annotated with `peer_facts`):
+    no mentor, or no check-in held for too long."""
+    if peer.mentorship_id is None:
+        if peer.start_date > today - relativedelta(months=6):
+            return [
+                Action(
+                    "mentor_missing",
+                    _("No mentor appointed"),
+                    peer.name,
+                    peer.start_date,
+                    reverse("mentoring:mentor_assign", args=[peer.pk]),
+                )
+            ]
+        return []
+    limit = settings.MENTORING_WARNING_DAYS
+    if peer.mentorship_rhythm == Mentorship.Rhythm.MONTHLY:
+        limit = settings.MENTORING_MONTHLY_WARNING_DAYS
+    since = peer.mentorship_last_held or peer.mentorship_since
+    if (today - since).days <= limit:
+        return []
+    return [
+        Action(
+            "mentoring_quiet",
+            _("No mentor check-in held for %(days)s days") % {"days": (today - since).days},
+            peer.name,
+            since + datetime.timedelta(days=limit),
+            reverse("mentoring:mentorship_detail", args=[peer.mentorship_id]),
+        )
+    ]
+
+
+def mentor_actions(rows: list[Health], today: datetime.date) -> list[Action]:
+    """The mentor's own list: check-ins past their day and not yet logged."""
+    actions = []
+    for health in rows:
+        if health.unlogged:
+            actions.append(
+                Action(
+                    "checkin_unlogged",
+                    ngettext("%(n)s check-in to log", "%(n)s check-ins to log", health.unlogged)
+                    % {"n": health.unlogged},
+                    health.mentorship.peer.name,
+                    health.first_unlogged,
+                    health.mentorship.get_absolute_url(),
+                )
+            )
+    return actions

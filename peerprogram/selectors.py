@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict
 
@@ -118,16 +119,29 @@ class UnitPeople:
     peers: list[WithAnnotations[PeerWorker, CurrentMentor]] = field(default_factory=list)
 
 
-def unit_people(units: list[Unit]) -> list[UnitPeople]:
+def unit_people(
+    units: list[Unit] | None = None,
+    *,
+    led_by: int | None = None,
+    led_ids: Collection[int] = (),
+) -> list[UnitPeople]:
     """Each unit's staff (active first, by name) and its peer workers (by start date, with
-    their mentor), for all the units in one query."""
-    blocks = {u.pk: UnitPeople(u) for u in units}
-    members = (
-        StaffMember.objects.filter(unit_id__in=blocks)
-        .select_related("peer")
-        .annotate(current_mentor=mentor_name("peer__staff_member"))
+    their mentor), for all the units in one query. `led_by` (a staff member's id) and
+    `led_ids`: the active units they lead, read with their staff (a unit's leader is one
+    of its staff, so a second query only for a led unit without any)."""
+    blocks = {u.pk: UnitPeople(u) for u in units or []}
+    members = StaffMember.objects.select_related("peer").annotate(
+        current_mentor=mentor_name("peer__staff_member")
     )
+    if led_by is not None:
+        members = members.filter(unit__leader_id=led_by, unit__active=True).select_related(
+            "unit__leader"
+        )
+    else:
+        members = members.filter(unit_id__in=blocks)
     for member in members:
+        if member.unit_id not in blocks:
+            blocks[member.unit_id] = UnitPeople(member.unit)
         block = blocks[member.unit_id]
         member.unit = block.unit
         peer = getattr(member, "peer", None)
@@ -136,10 +150,14 @@ def unit_people(units: list[Unit]) -> list[UnitPeople]:
         else:
             peer.current_mentor = member.current_mentor
             block.peers.append(peer)
+    missing = set(led_ids) - set(blocks)
+    if missing:
+        for unit in Unit.objects.filter(pk__in=missing).select_related("leader"):
+            blocks[unit.pk] = UnitPeople(unit)
     for block in blocks.values():
         block.staff.sort(key=lambda m: (not m.active, m.name))
         block.peers.sort(key=lambda p: (p.start_date, p.name))
-    return list(blocks.values())
+    return sorted(blocks.values(), key=lambda b: (b.unit.name, b.unit.pk))
 
 
 def programme_totals(active_units: int) -> dict[str, int]:

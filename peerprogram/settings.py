@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "peerprogram",
+    "programme",
     "recruitment",
     "employment",
     "mentoring",

@@ -45,6 +45,7 @@ programme_patterns = [
 
 urlpatterns = [
     path("", include((programme_patterns, "peerprogram"))),
+    path("programme/", include("programme.urls")),
     path("recruitment/", include("recruitment.urls")),
     path("employment/", include("employment.urls")),
     path("mentoring/", include("mentoring.urls")),

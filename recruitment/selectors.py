@@ -22,12 +22,15 @@ from django.db.models import (
     Subquery,
     Window,
 )
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from education import selectors as education_selectors
 from employment import selectors as employment_selectors
 from mentoring import selectors as mentoring_selectors
+from peerprogram.actions import Action
 from peerprogram.models import PeerWorker, StaffMember
 
 from .models import (
@@ -604,3 +607,48 @@ def delegated_to(staff: StaffMember) -> list[tuple[ChecklistItem, datetime.date]
 def open_delegated_count(staff: StaffMember) -> int:
     """How many checklist tasks handed to the person are still open."""
     return ChecklistItem.objects.filter(assignee=staff, done_on__isnull=True).count()
+
+
+# The action lists ---------------------------------------------------------------------------
+
+
+def leader_actions(overview: LeaderOverview, today: datetime.date) -> list[Action]:
+    """The checklists in the leader's overview with tasks overdue, since the oldest."""
+    actions = []
+    for progress in overview["checklists"]:
+        if not progress.overdue:
+            continue
+        oldest = min(s.due for s in progress.applicable if s.state == "overdue")
+        actions.append(
+            Action(
+                "checklist_overdue",
+                ngettext(
+                    "%(n)s checklist task is overdue",
+                    "%(n)s checklist tasks are overdue",
+                    progress.overdue,
+                )
+                % {"n": progress.overdue},
+                progress.onboarding.label,
+                oldest,
+                reverse("recruitment:checklist", args=[progress.onboarding.pk]),
+            )
+        )
+    return actions
+
+
+def delegated_actions(count: int, name: str) -> list[Action]:
+    """The checklist tasks handed to a mentor or a peer worker."""
+    if not count:
+        return []
+    return [
+        Action(
+            "delegated",
+            ngettext(
+                "%(n)s checklist task handed to you", "%(n)s checklist tasks handed to you", count
+            )
+            % {"n": count},
+            name,
+            None,
+            reverse("recruitment:delegated_tasks"),
+        )
+    ]

@@ -21,7 +21,7 @@ SUMMARY_ROWS_FIRST_PAGE = 32  # under the title
 SUMMARY_ROWS_PER_PAGE = 37
 
 
-def _cut(text: str, width: int) -> str:
+def cut(text: str, width: int) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -44,7 +44,7 @@ def summary_columns(*, with_unit: bool) -> list[tuple[str, int, bool]]:
     return columns
 
 
-def _line(cells: list[str], columns: list[tuple[str, int, bool]]) -> str:
+def line(cells: list[str], columns: list[tuple[str, int, bool]]) -> str:
     parts = [
         (cell.rjust(width) if right else cell.ljust(width))
         for cell, (_title, width, right) in zip(cells, columns, strict=True)
@@ -58,39 +58,39 @@ def summary_row(progress: ListProgress, columns: list[tuple[str, int, bool]]) ->
     widths = {title: width for title, width, _right in columns}
     name_width = widths["Peermedarbejder / stilling"]
     if onboarding.peer_id:
-        label = _cut(onboarding.label, name_width)
+        label = cut(onboarding.label, name_width)
     else:
-        label = _cut(onboarding.label, name_width - len(" (stilling)")) + " (stilling)"
+        label = cut(onboarding.label, name_width - len(" (stilling)")) + " (stilling)"
     next_open = progress.next_open
     cells = [label]
     if "Enhed" in widths:
-        cells.append(_cut(onboarding.unit_name, widths["Enhed"]))
+        cells.append(cut(onboarding.unit_name, widths["Enhed"]))
     cells += [
         onboarding.start_date.strftime("%d.%m.%Y"),
         f"{progress.done:>2}/{progress.total:<2} {progress.percent:>3} %",
         str(progress.overdue) if progress.overdue else "–",
         next_open.due.strftime("%d.%m.%Y") if next_open else "",
-        _cut(next_open.item.title, widths["Næste opgave"]) if next_open else "Alt udført",
+        cut(next_open.item.title, widths["Næste opgave"]) if next_open else "Alt udført",
     ]
-    return _line(cells, columns)
+    return line(cells, columns)
 
 
 def summary_pages(rows: list[ListProgress], *, with_unit: bool) -> tuple[str, list[str]]:
     """The heading line, and the rows' lines cut into pages (each page's lines as one
     text, one line a row)."""
     columns = summary_columns(with_unit=with_unit)
-    heading = _line([title for title, _width, _right in columns], columns)
-    return heading, _pages([summary_row(progress, columns) for progress in rows])
+    heading = line([title for title, _width, _right in columns], columns)
+    return heading, pages([summary_row(progress, columns) for progress in rows])
 
 
-def _pages(lines: list[str], first: int = SUMMARY_ROWS_FIRST_PAGE) -> list[str]:
+def pages(lines: list[str], first: int = SUMMARY_ROWS_FIRST_PAGE) -> list[str]:
     """The lines cut into pages, each page's lines as one text."""
     if not lines:
         return []
-    pages = [lines[:first]]
+    cut_up = [lines[:first]]
     for start in range(first, len(lines), SUMMARY_ROWS_PER_PAGE):
-        pages.append(lines[start : start + SUMMARY_ROWS_PER_PAGE])
-    return ["\n".join(page) for page in pages]
+        cut_up.append(lines[start : start + SUMMARY_ROWS_PER_PAGE])
+    return ["\n".join(page) for page in cut_up]
 
 
 # Retention per unit, in the same monospaced lines (a nation has some 300 units).
@@ -117,11 +117,11 @@ def share_text(pair: tuple[int, int]) -> str:
 def retention_pages(rows: list[RetentionRow]) -> tuple[str, list[str]]:
     """The heading line and the units' lines cut into pages."""
     columns = RETENTION_COLUMNS
-    heading = _line([title for title, _width, _right in columns], columns)
+    heading = line([title for title, _width, _right in columns], columns)
     lines = [
-        _line(
+        line(
             [
-                _cut(row.label, columns[0][1]),
+                cut(row.label, columns[0][1]),
                 str(row.peers),
                 str(row.employed),
                 str(row.left),
@@ -135,4 +135,4 @@ def retention_pages(rows: list[RetentionRow]) -> tuple[str, list[str]]:
         )
         for row in rows
     ]
-    return heading, _pages(lines, RETENTION_ROWS_FIRST_PAGE)
+    return heading, pages(lines, RETENTION_ROWS_FIRST_PAGE)

@@ -44,6 +44,7 @@ from employment.models import (
     FollowUpRhythm,
     FunctionDescription,
     FunctionTemplate,
+    OutsideTask,
     Presentation,
     StaffQuestion,
 )
@@ -51,6 +52,7 @@ from journal.models import NoteAccess
 from mentoring.models import ReminderSent
 from peerprogram.demo import scale
 from peerprogram.models import AuditEvent, PeerWorker, StaffMember, Unit
+from programme.models import SignalAck
 from recruitment.models import Applicant, ChecklistTemplateItem, PostingTemplate, Vacancy
 
 MAX_QUERIES = 25
@@ -141,6 +143,14 @@ def programme(django_db_setup, django_db_blocker):
         )
         StaffQuestion.objects.bulk_create(
             StaffQuestion(question=f"Spørgsmål {n}", answer="Svar") for n in range(12)
+        )
+        OutsideTask.objects.bulk_create(
+            OutsideTask(peer=peer, week=A_DAY, kind="care", hours=4)
+            for peer in PeerWorker.objects.order_by("pk")[:12]
+        )
+        SignalAck.objects.bulk_create(
+            SignalAck(peer=peer, kind="alone", comment="Buddy aftalt", until=A_DAY)
+            for peer in PeerWorker.objects.order_by("pk")[:12]
         )
         TopicProposal.objects.bulk_create(
             TopicProposal(group=group, proposed_by=person, title=f"Emne {n}")

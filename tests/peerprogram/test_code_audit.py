@@ -15,6 +15,7 @@ ROOT = Path(settings.BASE_DIR)
 # Our code, migrations included; not .venv, static/vendor or the tests.
 SCANNED = [
     "peerprogram",
+    "programme",
     "recruitment",
     "employment",
     "mentoring",

@@ -34,19 +34,16 @@ def test_leader_home_shows_own_unit_staff_and_peers_with_employment_facts(client
     assert "Per Anden" not in content and "F-ACT Vest" not in content
 
 
-def test_centre_home_lists_every_active_unit_with_counts(client_for, cast):
+def test_centre_home_counts_the_programme_and_leads_to_its_health(client_for, cast):
     response = client_for("centre", "en").get(reverse("peerprogram:home"))
-    units = [u.name for u in response.context["units"]]
-    assert units == ["Center for Recovery og Samskabelse", "F-ACT Vest", "F-ACT Øst"]
-    counts = {u.name: (u.staff_count, u.peer_count) for u in response.context["units"]}
-    assert counts["F-ACT Øst"] == (3, 1)
-    assert response.context["totals"] == {
-        "units": 3,
-        "peers_starting": 0,
-        "peers": 2,
-        "peers_under_recommended": 0,
-        "peers_without_mentor": 1,
-    }
+    figures = response.context["figures"]
+    assert (
+        figures.peers,
+        figures.peers_starting,
+        figures.peers_under_recommended,
+        figures.peers_without_mentor,
+    ) == (2, 0, 0, 1)
+    assert reverse("programme:health") in response.content.decode()
 
 
 def test_peer_home_shows_own_employment_and_mentor(client_for, cast):
@@ -120,9 +117,12 @@ def _grow(cast, size: int) -> None:
 
 # Measured at both sizes, with everything a section can read present: five for any page
 # (session, user, the session's save in three), one for the actor, then the page's own.
-# The programme's overview takes the number of active units from the units' page.
-# A peer worker's and a mentor's home count the checklist tasks delegated to them (1).
-HOME_QUERIES = {"leader": 15, "centre": 12, "admin": 11, "peer": 15, "mentor": 14}
+# The action list reads no query of its own beyond the facts: a leader's peer workers'
+# facts in one query (programme.signals.facts_of), the Centre's whole programme the same
+# way (which gives its overview's counts too) and its units with overdue onboarding (5: the
+# checklists' progress), a peer worker's own facts in one (with the journal's counts). A
+# peer worker's and a mentor's home count the checklist tasks delegated to them (1).
+HOME_QUERIES = {"leader": 15, "centre": 15, "admin": 15, "peer": 15, "mentor": 14}
 
 
 @pytest.mark.parametrize("size", [2, 20])
@@ -211,17 +211,16 @@ def test_the_leader_sees_each_led_unit_with_its_own_people(client_for, cast):
     assert [m.name for m in oest.staff] == ["Lene Leder", "Mads Mentor"]
 
 
-def test_the_centre_home_shows_the_units_fifty_at_a_time(client_for, cast):
+def test_the_programme_health_shows_the_units_fifty_at_a_time(client_for, cast):
     for n in range(52):
         UnitFactory(name=f"Enhed {n:02d}")
     client = client_for("centre", "en")
-    first = client.get(reverse("peerprogram:home"))
-    assert len(first.context["units"]) == 50
-    assert first.context["units"].paginator.count == 55
-    assert first.context["totals"]["units"] == 55
+    first = client.get(reverse("programme:health"))
+    assert len(first.context["rows"]) == 50
+    assert first.context["page"].paginator.count == 55
     assert "Page 1 of 2" in first.content.decode()
-    second = client.get(reverse("peerprogram:home"), {"page": 2})
-    assert [u.name for u in second.context["units"]] == [
+    second = client.get(reverse("programme:health"), {"page": 2})
+    assert [r.unit.name for r in second.context["rows"]] == [
         "Enhed 49",
         "Enhed 50",
         "Enhed 51",
@@ -237,8 +236,8 @@ def test_peers_who_have_not_started_are_counted_as_starting_not_employed(client_
 
     cast.other_peer.start_date = timezone.localdate() + datetime.timedelta(days=10)
     cast.other_peer.save()
-    totals = client_for("centre").get(reverse("peerprogram:home")).context["totals"]
-    assert (totals["peers"], totals["peers_starting"]) == (1, 1)
+    figures = client_for("centre").get(reverse("peerprogram:home")).context["figures"]
+    assert (figures.peers, figures.peers_starting) == (1, 1)
 
 
 def test_ids_over_a_thousand_are_printed_without_separators_and_money_with(client_for, cast):

@@ -186,6 +186,18 @@ MATRIX = [
         "post",
         row(LOGIN, 302, 302, 404, 404, 404, 404),
     ),
+    # Signals and the programme's health: the unit's leader and the Centre; the health page
+    # and its exports the Centre only.
+    ("programme:health", lambda c: {}, "get", PROGRAMME),
+    ("programme:health_xlsx", lambda c: {}, "get", PROGRAMME),
+    ("programme:health_pdf", lambda c: {}, "get", PROGRAMME),
+    ("programme:unit", lambda c: {"pk": c.unit.pk}, "get", UNIT_A),
+    (
+        "programme:signal_ack",
+        lambda c: {"peer_pk": c.peer.pk, "kind": "alone"},
+        "get",
+        UNIT_A,
+    ),
     ("mentoring:checkin_quick", lambda c: {"pk": c.checkin.pk}, "post", PARTIES_POST),
     ("mentoring:checkin_log", lambda c: {"pk": c.checkin.pk}, "get", PARTIES),
     (
@@ -456,6 +468,7 @@ def test_every_model_has_an_admin_page():
         if m._meta.app_label
         in {
             "peerprogram",
+            "programme",
             "recruitment",
             "employment",
             "mentoring",

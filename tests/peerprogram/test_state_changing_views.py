@@ -155,6 +155,7 @@ def test_the_snapshot_sees_a_changed_row_a_removed_row_and_a_foreign_access_log_
 
 OUR_APPS = (
     "peerprogram.",
+    "programme.",
     "recruitment.",
     "employment.",
     "mentoring.",

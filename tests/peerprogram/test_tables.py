@@ -82,9 +82,9 @@ def test_the_units_show_their_names_and_organisations_as_text(client_for, typed)
     units = _get(client, "peerprogram:unit_list")
     assert f"Enhed {escape(SCRIPT)}</a>" in units
     assert f"<td>Region {escape(SCRIPT)}</td>" in units
-    home = _get(client, "peerprogram:home")
-    assert f"Enhed {escape(SCRIPT)}</a>" in home
-    assert "<script>" not in units + home
+    health = _get(client, "programme:health")
+    assert f"Enhed {escape(SCRIPT)}</a>" in health
+    assert "<script>" not in units + health
 
 
 def test_each_peer_row_links_to_the_peer_and_shows_the_employment(client_for, cast):
@@ -155,10 +155,11 @@ def test_each_unit_row_links_to_the_unit_with_its_leader_and_counts(client_for, 
     assert '<td>Lene Leder</td><td class="text-end">3</td><td class="text-end">1</td>' in oest
     closed = next(row for row in rows if "Lukket" in row)
     assert "<td>Region Syd</td><td>–</td>" in closed and closed.endswith("<td>no</td></tr>")
-    # The Centre's home page lists the active units only, without organisation and state.
-    home = _get(client_for("centre", "en"), "peerprogram:home")
-    assert f'<a href="{url}">F-ACT Øst</a></td><td>F-ACT team</td><td>Lene Leder</td>' in home
-    assert "Lukket" not in home
+    # The programme's health lists the active units only, each opening to its signals.
+    health = _get(client_for("centre", "en"), "programme:health")
+    signals = reverse("programme:unit", args=[cast.unit.pk])
+    assert f'<a href="{signals}">F-ACT Øst</a>' in health
+    assert "Lukket" not in health
 
 
 def test_a_leader_sees_the_rows_of_their_own_units_only(client_for, cast):

@@ -10,7 +10,15 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["peerprogram", "recruitment", "employment", "mentoring", "education", "journal"]
+APPS = [
+    "peerprogram",
+    "programme",
+    "recruitment",
+    "employment",
+    "mentoring",
+    "education",
+    "journal",
+]
 
 # A write through a model's manager or a row of it: create, bulk writes, update, delete.
 WRITES = (

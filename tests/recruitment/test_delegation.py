@@ -36,7 +36,11 @@ def test_the_leader_delegates_a_task_and_the_mentor_ticks_it(client_for, cast):
 
     mentor = client_for("mentor")
     home = mentor.get(reverse("peerprogram:home"))
-    assert home.context["delegated"] == 1
+    (line,) = [a for a in home.context["todo"].items if a.kind == "delegated"]
+    assert (line.text, line.url) == (
+        "1 opgave fra en tjekliste er givet til dig",
+        reverse("recruitment:delegated_tasks"),
+    )
     tasks = mentor.get(reverse("recruitment:delegated_tasks"))
     assert [row[0] for row in tasks.context["rows"]] == [item]
     response = mentor.post(

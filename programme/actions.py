@@ -1,0 +1,160 @@
+"""Each role's action list: what needs the person now, gathered from the apps' selectors
+("Kræver din handling" at the top of the home page, and the weekly digest)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from education import selectors as education_selectors
+from employment import selectors as employment_selectors
+from journal import selectors as journal_selectors
+from mentoring import selectors as mentoring_selectors
+from peerprogram.actions import Action
+from recruitment import selectors as recruitment_selectors
+
+from . import signals as signal_selectors
+
+
+@dataclass
+class ActionList:
+    """The lines due now (overdue first, then by day), and the next thing coming when
+    nothing is due yet."""
+
+    items: list[Action] = field(default_factory=list)
+    coming: Action | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def ordered(actions: list[Action], today: datetime.date) -> ActionList:
+    now = [a for a in actions if a.due_now(today)]
+    later = [a for a in actions if not a.due_now(today)]
+    now.sort(key=lambda a: (a.day or today, a.whom, a.kind))
+    return ActionList(now, min(later, key=lambda a: a.day or today) if later else None)
+
+
+def signal_actions(signals: list[signal_selectors.Signal]) -> list[Action]:
+    """Signals not acknowledged, as lines of the leader's list."""
+    return [
+        Action(f"signal_{s.kind}", s.label, s.peer.name, s.since, s.url)
+        for s in signals
+        if not s.acknowledged
+    ]
+
+
+def leader_list(
+    facts: list[Any],
+    signals: list[signal_selectors.Signal],
+    overview: recruitment_selectors.LeaderOverview,
+    today: datetime.date,
+) -> ActionList:
+    """The leader's: checklists and follow-up, talks and MUS, education, mentoring,
+    supervision, the function description, posts ending, and the signals of their peer
+    workers (`facts` read by signals.facts_of for the units they lead)."""
+    actions = recruitment_selectors.leader_actions(overview, today)
+    for peer in facts:
+        if not signal_selectors.employed(peer, today):
+            continue
+        actions += employment_selectors.leader_actions(peer, today)
+        actions += education_selectors.leader_actions(peer, today)
+        actions += mentoring_selectors.leader_actions(peer, today)
+    actions += signal_actions(signals)
+    return ordered(actions, today)
+
+
+def peer_list(peer: Any, delegated: int, today: datetime.date) -> ActionList:
+    """The peer worker's: referrals to answer, notes awaiting the patient, concerns to pass
+    on, tasks handed to them, talks with the leader coming up (`peer` annotated with the
+    journal's waiting facts and the employment facts)."""
+    actions = journal_selectors.peer_actions(peer, today)
+    actions += recruitment_selectors.delegated_actions(delegated, peer.name)
+    actions += employment_selectors.peer_talk_actions(peer, today)
+    return ordered(actions, today)
+
+
+def mentor_list(
+    mentees: list[mentoring_selectors.Health], delegated: int, name: str, today: datetime.date
+) -> ActionList:
+    """The mentor's: check-ins to log, tasks handed to them; the next check-in coming."""
+    actions = mentoring_selectors.mentor_actions(mentees, today)
+    actions += recruitment_selectors.delegated_actions(delegated, name)
+    for health in mentees:
+        if health.next_date:
+            actions.append(
+                Action(
+                    "checkin_next",
+                    _("Check-in"),
+                    health.mentorship.peer.name,
+                    health.next_date,
+                    health.mentorship.get_absolute_url(),
+                )
+            )
+    listed = ordered(actions, today)
+    # A check-in to come is not a thing to do: it is only "the next thing coming".
+    coming = [a for a in listed.items if a.kind == "checkin_next"]
+    listed.items = [a for a in listed.items if a.kind != "checkin_next"]
+    if coming and (
+        listed.coming is None or (coming[0].day or today) <= (listed.coming.day or today)
+    ):
+        listed.coming = coming[0]
+    return listed
+
+
+def centre_list(
+    education: education_selectors.CentreOverview,
+    signal_counts: dict[str, int],
+    overdue_units: int,
+    today: datetime.date,
+) -> ActionList:
+    """The Centre's: teaching days without attendance, waiting lists with free seats, erfa
+    meetings without a topic 14 days before, the programme's signals, units with overdue
+    onboarding."""
+    actions = education_selectors.centre_actions(education, today)
+    health = reverse("programme:health")
+    for kind, n in signal_counts.items():
+        if n:
+            actions.append(
+                Action(
+                    f"signal_{kind}",
+                    ngettext(
+                        "%(label)s: %(n)s peer worker",
+                        "%(label)s: %(n)s peer workers",
+                        n,
+                    )
+                    % {"label": signal_selectors.SignalKind(kind).label, "n": n},
+                    _("the programme"),
+                    None,
+                    f"{health}?signal={kind}",
+                )
+            )
+    if overdue_units:
+        actions.append(
+            Action(
+                "onboarding_overdue",
+                ngettext(
+                    "%(n)s unit has checklists with overdue tasks",
+                    "%(n)s units have checklists with overdue tasks",
+                    overdue_units,
+                )
+                % {"n": overdue_units},
+                _("the programme"),
+                None,
+                f"{health}?sort=onboarding",
+            )
+        )
+    return ordered(actions, today)
+
+
+def merged(lists: list[ActionList], today: datetime.date) -> ActionList:
+    """One list of a person's roles (a leader who also mentors, a peer worker who mentors)."""
+    items = [a for listed in lists for a in listed.items]
+    items.sort(key=lambda a: (a.day or today, a.whom, a.kind))
+    coming = [listed.coming for listed in lists if listed.coming]
+    return ActionList(items, min(coming, key=lambda a: a.day or today) if coming else None)

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from .models import SignalAck
+
+
+@admin.register(SignalAck)
+class SignalAckAdmin(admin.ModelAdmin):
+    list_display = ["peer", "kind", "created_at", "until", "by"]
+    list_filter = ["kind"]
+    list_select_related = ["peer__staff_member", "by"]
+    raw_id_fields = ["peer", "by"]
+    date_hierarchy = "created_at"

@@ -1,0 +1,254 @@
+"""The programme's health: each unit against the risks the guides name, from the same facts
+as the signals and the leaders' action lists."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from education import selectors as education_selectors
+from employment import selectors as employment_selectors
+from journal import selectors as journal_selectors
+from mentoring import selectors as mentoring_selectors
+from peerprogram.models import PeerWorker, Unit
+from recruitment import selectors as recruitment_selectors
+from recruitment import summary
+from recruitment.models import Onboarding
+
+from .models import SignalKind
+from .signals import Signal, employed, facts_of, signals_of
+
+# The columns of the health page, in order: (key, what the key counts).
+COLUMNS = [
+    "onboarding",
+    "mentoring",
+    "education",
+    "supervision",
+    "erfa",
+    "drift",
+    "alone",
+    "referrals",
+    "retention",
+]
+REFERRAL_KINDS = {SignalKind.FEW_REFERRALS, SignalKind.MANY_REFERRALS, SignalKind.WAITING}
+
+
+@dataclass
+class UnitHealth:
+    unit: Unit
+    peers: list[Any] = field(default_factory=list)  # employed now, with their facts
+    signals: list[Signal] = field(default_factory=list)
+    overdue_checklists: int = 0
+    mentoring: int = 0  # no mentor in the first six months, or no check-in for too long
+    education: int = 0  # in the first year and not enrolled, or hired late for the cohort
+    supervision: int = 0  # no supervision for eight weeks
+    kept_one_year: int | None = None  # per cent still employed a year after the start
+
+    def count(self, kind: str) -> int:
+        return sum(1 for s in self.signals if s.kind == kind and not s.acknowledged)
+
+    @property
+    def employed(self) -> int:
+        return len(self.peers)
+
+    @property
+    def erfa(self) -> int:
+        return self.count(SignalKind.ISOLATION)
+
+    @property
+    def drift(self) -> int:
+        return self.count(SignalKind.DRIFT)
+
+    @property
+    def alone(self) -> bool:
+        return any(s.kind == SignalKind.ALONE for s in self.signals)
+
+    @property
+    def referrals(self) -> int:
+        return sum(1 for s in self.signals if s.kind in REFERRAL_KINDS and not s.acknowledged)
+
+    @property
+    def open_signals(self) -> int:
+        return sum(1 for s in self.signals if not s.acknowledged)
+
+    @property
+    def attention(self) -> int:
+        """Everything that asks for attention: the sort order "most first"."""
+        return (
+            self.overdue_checklists
+            + self.mentoring
+            + self.education
+            + self.supervision
+            + self.open_signals
+        )
+
+    def value(self, column: str) -> Any:
+        """The figure a column sorts by."""
+        if column == "onboarding":
+            return self.overdue_checklists
+        if column == "retention":
+            return -1 if self.kept_one_year is None else self.kept_one_year
+        if column == "alone":
+            return int(self.alone)
+        return getattr(self, column)
+
+
+def unit_health(units: list[Unit], today: datetime.date | None = None) -> list[UnitHealth]:
+    """The health of these units, in their order: four queries whatever their number (the
+    peer workers' facts, the retention, the checklists in two)."""
+    today = today or timezone.localdate()
+    rows = {u.pk: UnitHealth(u) for u in units}
+    if not rows:
+        return []
+    peers = PeerWorker.objects.filter(staff_member__unit_id__in=list(rows))
+    facts = facts_of(peers, today)
+    for signal in signals_of(facts, today):
+        rows[signal.unit.pk].signals.append(signal)
+    for peer in facts:
+        if not employed(peer, today):
+            continue
+        row = rows[peer.staff_member.unit_id]
+        row.peers.append(peer)
+        kinds = {a.kind for a in mentoring_selectors.leader_actions(peer, today)}
+        row.mentoring += bool(kinds)
+        kinds = {a.kind for a in education_selectors.leader_actions(peer, today)}
+        row.education += bool(kinds & {"education_missing", "education_early"})
+        row.supervision += "supervision_gap" in kinds
+    kept = employment_selectors.retention_by_unit(peers, today)
+    for pk, share in kept.items():
+        rows[pk].kept_one_year = share
+    onboardings = recruitment_selectors.for_lists(
+        recruitment_selectors.without_cancelled(Onboarding.objects.filter(unit_id__in=list(rows)))
+    )
+    for progress in recruitment_selectors.onboarding_progress(onboardings):
+        if progress.overdue:
+            rows[progress.onboarding.unit_id].overdue_checklists += 1
+    return list(rows.values())
+
+
+def units_in_scope(kind: str = "", organisation: str = "") -> QuerySet[Unit]:
+    units = Unit.objects.filter(active=True).select_related("leader").order_by("name", "pk")
+    if kind:
+        units = units.filter(kind=kind)
+    if organisation:
+        units = units.filter(organisation=organisation)
+    return units
+
+
+def organisations() -> list[str]:
+    return list(
+        Unit.objects.filter(active=True)
+        .exclude(organisation="")
+        .order_by("organisation")
+        .values_list("organisation", flat=True)
+        .distinct()
+    )
+
+
+# The PDF: a line per unit in monospaced type, like the onboarding summary (a nation has
+# some 600 units and WeasyPrint spends about a millisecond on each table cell).
+PDF_COLUMNS = [
+    ("Enhed", 44, False),
+    ("Ansat", 5, True),
+    ("I alt", 5, True),
+    ("Opstart", 7, True),
+    ("Mentor", 6, True),
+    ("Uddannelse", 10, True),
+    ("Supervision", 11, True),
+    ("Erfa", 4, True),
+    ("Drift", 5, True),
+    ("Alene", 5, True),
+    ("Henvisninger", 12, True),
+    ("Efter 1 år", 10, True),
+]
+
+
+def pdf_pages(rows: list[UnitHealth]) -> tuple[str, list[str]]:
+    heading = summary.line([title for title, _w, _r in PDF_COLUMNS], PDF_COLUMNS)
+    lines = [
+        summary.line(
+            [
+                summary.cut(r.unit.name, PDF_COLUMNS[0][1]),
+                str(r.employed),
+                str(r.attention),
+                str(r.overdue_checklists),
+                str(r.mentoring),
+                str(r.education),
+                str(r.supervision),
+                str(r.erfa),
+                str(r.drift),
+                "ja" if r.alone else "–",
+                str(r.referrals),
+                "–" if r.kept_one_year is None else f"{r.kept_one_year} %",
+            ],
+            PDF_COLUMNS,
+        )
+        for r in rows
+    ]
+    return heading, summary.pages(lines)
+
+
+def own_facts(peer: PeerWorker, today: datetime.date) -> Any:
+    """A peer worker with what waits for them in the journal and their talks' facts, for
+    their own home page: one query."""
+    return (
+        PeerWorker.objects.filter(pk=peer.pk)
+        .select_related("staff_member")
+        .annotate(**journal_selectors.waiting_facts(), **employment_selectors.peer_facts(today))
+        .get()
+    )
+
+
+@dataclass
+class CentreFigures:
+    """The whole programme for the Centre's home page, from one read of every peer
+    worker's facts: the signals not acknowledged by kind, and the overview's counts."""
+
+    signals: dict[str, int]
+    peers: int  # employed now
+    peers_starting: int
+    peers_without_mentor: int
+    peers_under_recommended: int
+
+    @property
+    def open_signals(self) -> int:
+        return sum(self.signals.values())
+
+
+def centre_figures(today: datetime.date | None = None) -> CentreFigures:
+    today = today or timezone.localdate()
+    facts = facts_of(PeerWorker.objects.all(), today)
+    counts = dict.fromkeys(SignalKind.values, 0)
+    for signal in signals_of(facts, today):
+        if not signal.acknowledged:
+            counts[signal.kind] += 1
+    working = [p for p in facts if employed(p, today)]
+    return CentreFigures(
+        signals=counts,
+        peers=len(working),
+        peers_starting=sum(1 for p in facts if p.start_date > today),
+        peers_without_mentor=sum(1 for p in working if p.mentorship_id is None),
+        peers_under_recommended=sum(
+            1 for p in working if p.hours_per_week < settings.PEER_RECOMMENDED_MIN_HOURS
+        ),
+    )
+
+
+def units_with_overdue_onboarding() -> int:
+    """How many units have a checklist with an overdue task (three queries over every
+    checklist not cancelled)."""
+    onboardings = recruitment_selectors.for_lists(
+        recruitment_selectors.without_cancelled(Onboarding.objects.all())
+    )
+    return len(
+        {
+            p.onboarding.unit_id
+            for p in recruitment_selectors.onboarding_progress(onboardings)
+            if p.overdue
+        }
+    )

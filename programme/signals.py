@@ -1,0 +1,395 @@
+"""The risks the guides warn about, as signals to a unit's leader and the Centre.
+
+Each signal is worked out from facts the other apps own (`facts_of` reads them for every
+peer worker of the chosen units in one query); only an acknowledgement is stored. A signal
+never says anything of a note's content: counts, hours and dates.
+
+The rules, each tested at its edge (tests/programme/test_signals.py):
+- Peer drift: over the last three complete months the peer activity recorded in the
+  journal is below half the hours a week the agreed function description sets out, or the
+  tasks logged outside the description take more than a quarter of the contracted hours of
+  the weeks logged (the last 13 weeks). A peer worker with an earlier health or social
+  profession is marked as more exposed.
+- Alone at the workplace: the only peer worker employed in the unit.
+- Referral flow: referrals per contracted hour over the last three complete months below
+  half or above one and a half times the programme's (every peer worker employed through
+  those months, the unit's own included): a unit is never compared with itself. Only for
+  peer workers employed through all three months.
+- Referrals waiting more than 14 days for an answer.
+- Away from the peer community: no erfa meeting attended in three months (for peer workers
+  employed that long).
+- A short employment: ended within its first year, in the last twelve months.
+An acknowledged signal is quiet for 30 days; if the situation persists, it comes back.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from education import selectors as education_selectors
+from employment import selectors as employment_selectors
+from journal import selectors as journal_selectors
+from mentoring import selectors as mentoring_selectors
+from peerprogram.access import IdList
+from peerprogram.models import PeerWorker
+from peerprogram.selectors import employed_now_q
+
+from .models import SignalAck, SignalKind
+
+# The thresholds (DOMAIN.md, "What goes wrong"; the issue on signals).
+DRIFT_ACTIVITY_BELOW = 0.5  # of the described hours
+DRIFT_OUTSIDE_ABOVE = 0.25  # of the contracted hours of the weeks logged
+ISOLATION_MONTHS = 3
+SHORT_EMPLOYMENT_MONTHS = 12
+ACK_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Explanation:
+    why: Promise  # why it matters, in plain words
+    guide: Promise  # the guide it comes from, in one line
+    advice: Promise  # what the guides suggest doing
+
+
+EXPLANATIONS: dict[str, Explanation] = {
+    SignalKind.DRIFT: Explanation(
+        gettext_lazy(
+            "A peer worker can slowly take on the tasks of other professions and lose the "
+            "peer perspective the post exists for; peer workers with a health or social "
+            "education are the most exposed."
+        ),
+        gettext_lazy(
+            "North Denmark guide: the leader has a special responsibility to keep the peer "
+            "worker from drifting into other professions' tasks."
+        ),
+        gettext_lazy(
+            "Go through the function description together at the next follow-up talk: what "
+            "is done, what is not to be done. Take it up in supervision."
+        ),
+    ),
+    SignalKind.ALONE: Explanation(
+        gettext_lazy(
+            "Peer support can be a lonely position: a peer worker who is the only one at the "
+            "workplace lacks colleagues who share the role."
+        ),
+        gettext_lazy(
+            "Capital Region evaluation: preferably several peer workers at a workplace, or none."
+        ),
+        gettext_lazy(
+            "Appoint a buddy among the experienced peer workers of another unit, and make "
+            "sure the peer worker takes part in the erfa group every month."
+        ),
+    ),
+    SignalKind.FEW_REFERRALS: Explanation(
+        gettext_lazy(
+            "Too little work is a known source of stress: the peer worker waits for "
+            "referrals and the team forgets the offer."
+        ),
+        gettext_lazy(
+            "Capital Region evaluation: too few referrals gave stress from too little work."
+        ),
+        gettext_lazy(
+            "Take up the referral agreement with the team: who refers, how, and to what. "
+            "Remind the team of the offer at a staff meeting."
+        ),
+    ),
+    SignalKind.MANY_REFERRALS: Explanation(
+        gettext_lazy(
+            "Too many referrals make waiting lists and stress: the peer worker cannot give "
+            "each patient the time peer support needs."
+        ),
+        gettext_lazy(
+            "Capital Region evaluation: too many referrals gave stress from waiting lists."
+        ),
+        gettext_lazy(
+            "Agree with the peer worker how many patients are right, and sharpen the "
+            "criteria for who is offered peer support."
+        ),
+    ),
+    SignalKind.WAITING: Explanation(
+        gettext_lazy(
+            "A referral without an answer leaves the patient waiting and the colleague who "
+            "referred unsure whether the offer works."
+        ),
+        gettext_lazy(
+            "Mini-guide: the referral agreement says how the peer worker answers a referral."
+        ),
+        gettext_lazy(
+            "Ask the peer worker about the referrals waiting; answer or decline them with "
+            "the reason."
+        ),
+    ),
+    SignalKind.ISOLATION: Explanation(
+        gettext_lazy(
+            "The community of peers is where the role is kept alive: without it the peer "
+            "worker stands alone with the hard cases."
+        ),
+        gettext_lazy(
+            "North Denmark guide: every peer worker meets the peer erfa group once a month."
+        ),
+        gettext_lazy(
+            "Make room in the peer worker's calendar for the erfa meetings, and ask what "
+            "keeps them away."
+        ),
+    ),
+    SignalKind.SHORT: Explanation(
+        gettext_lazy(
+            "An employment that ends within a year often tells of a frame that did not "
+            "hold: an unclear function, missing support or isolation."
+        ),
+        gettext_lazy(
+            "Recruitment recommendations: durability depends on the support around the peer "
+            "worker (leader, supervisor, mentor)."
+        ),
+        gettext_lazy(
+            "Read the exit talk, and before the next hire go through the function "
+            "description, the mentor and the supervision."
+        ),
+    ),
+}
+
+
+@dataclass
+class Signal:
+    kind: str
+    peer: Any  # a PeerWorker annotated by `facts_of`
+    detail: str  # the figures behind it, in plain words
+    since: datetime.date | None
+    exposed: bool = False  # drift: an earlier health or social profession
+    acknowledged: bool = False
+
+    @property
+    def label(self) -> str:
+        return str(SignalKind(self.kind).label)
+
+    @property
+    def explanation(self) -> Explanation:
+        return EXPLANATIONS[self.kind]
+
+    @property
+    def unit(self) -> Any:
+        return self.peer.staff_member.unit
+
+    @property
+    def url(self) -> str:
+        """Where the leader or the Centre reads it in full and acknowledges it."""
+        return (
+            reverse("programme:unit", args=[self.unit.pk]) + f"#signal-{self.kind}-{self.peer.pk}"
+        )
+
+
+def facts_of(peers: QuerySet[PeerWorker], today: datetime.date | None = None) -> list[Any]:
+    """The peer workers employed now (and those whose employment ended in the last twelve
+    months, for the short employments, and those about to start, for the Centre's
+    figures), with every fact the signals and the leader's action list read: one query."""
+    today = today or timezone.localdate()
+    recently = today - relativedelta(months=SHORT_EMPLOYMENT_MONTHS)
+    acks = (
+        SignalAck.objects.filter(peer=OuterRef("pk"), until__gte=today)
+        .order_by()
+        .values("peer")
+        .annotate(kinds=IdList("kind"))
+        .values("kinds")
+    )
+    return list(
+        peers.filter(
+            employed_now_q()
+            | Q(end_date__gte=recently, end_date__lt=today)
+            | Q(start_date__gt=today)
+        )
+        .select_related("staff_member__unit")
+        .annotate(
+            **employment_selectors.peer_facts(today),
+            **education_selectors.peer_facts(today),
+            **mentoring_selectors.peer_facts(today),
+            **journal_selectors.activity_facts(today),
+            acknowledged=Subquery(acks),
+        )
+        .order_by("staff_member__unit__name", "staff_member__name", "pk")
+    )
+
+
+def employed(peer: Any, today: datetime.date) -> bool:
+    return peer.start_date <= today and (peer.end_date is None or peer.end_date >= today)
+
+
+def _through_window(peer: Any, first: datetime.date, end: datetime.date) -> bool:
+    return peer.start_date <= first and (peer.end_date is None or peer.end_date >= end)
+
+
+def _day(value: datetime.date) -> str:
+    return date_format(value, "j. F Y")
+
+
+def signals_of(peers: list[Any], today: datetime.date | None = None) -> list[Signal]:
+    """Every signal about these peer workers (read by `facts_of`), the acknowledged ones
+    marked, in the order of the peer workers."""
+    today = today or timezone.localdate()
+    first, end = journal_selectors.flow_window(today)
+    weeks = (end - first).days / 7
+    working = [p for p in peers if employed(p, today)]
+    per_unit = Counter(p.staff_member.unit_id for p in working)
+    found = []
+    for peer in peers:
+        quiet = set((peer.acknowledged or "").split(","))
+        for signal in _signals_of_peer(peer, today, first, end, weeks, per_unit):
+            signal.acknowledged = signal.kind in quiet
+            found.append(signal)
+    return found
+
+
+def _signals_of_peer(
+    peer: Any,
+    today: datetime.date,
+    first: datetime.date,
+    end: datetime.date,
+    weeks: float,
+    per_unit: Counter[int],
+) -> list[Signal]:
+    if not employed(peer, today):
+        if peer.end_date is None or peer.end_date >= today:
+            return []  # not started yet
+        if (peer.end_date - peer.start_date) < datetime.timedelta(days=365):
+            reason = peer.get_end_reason_display() if peer.end_reason else _("not given")
+            return [
+                Signal(
+                    SignalKind.SHORT,
+                    peer,
+                    _("Ended %(day)s after %(months)s months. Reason: %(reason)s.")
+                    % {
+                        "day": _day(peer.end_date),
+                        "months": round((peer.end_date - peer.start_date).days / 30.44),
+                        "reason": reason,
+                    },
+                    peer.end_date,
+                )
+            ]
+        return []
+    found = []
+    through = _through_window(peer, first, end)
+    drift = employment_selectors.drift_of(peer, peer.minutes_window or 0, weeks)
+    reasons = []
+    if (
+        through
+        and drift.described_hours
+        and (drift.recorded_hours < DRIFT_ACTIVITY_BELOW * drift.described_hours)
+    ):
+        reasons.append(
+            _(
+                "Peer activity recorded: %(recorded)s hours a week over the last three months, "
+                "against %(described)s described."
+            )
+            % {"recorded": drift.recorded_hours, "described": drift.described_hours}
+        )
+    if drift.outside_share is not None and drift.outside_share > 100 * DRIFT_OUTSIDE_ABOVE:
+        reasons.append(
+            _(
+                "Tasks outside the description: %(hours)s hours in %(weeks)s weeks logged, "
+                "%(share)s %% of the contracted hours."
+            )
+            % {
+                "hours": drift.outside_hours,
+                "weeks": drift.outside_weeks,
+                "share": drift.outside_share,
+            }
+        )
+    if reasons:
+        found.append(
+            Signal(
+                SignalKind.DRIFT,
+                peer,
+                " ".join(reasons),
+                first,
+                exposed=bool(peer.earlier_profession),
+            )
+        )
+    if per_unit[peer.staff_member.unit_id] == 1:
+        erfa = (
+            _("last erfa meeting %(day)s") % {"day": _day(timezone.localdate(peer.last_erfa))}
+            if peer.last_erfa
+            else _("no erfa meeting attended yet")
+        )
+        buddy = _("has a buddy") if peer.has_buddy else _("no buddy")
+        found.append(
+            Signal(
+                SignalKind.ALONE,
+                peer,
+                _("The only peer worker in %(unit)s: %(buddy)s, %(erfa)s.")
+                % {"unit": peer.staff_member.unit.name, "buddy": buddy, "erfa": erfa},
+                None,
+            )
+        )
+    found.extend(_referral_signals(peer, today, through, weeks))
+    three_months = today - relativedelta(months=ISOLATION_MONTHS)
+    if peer.start_date <= three_months:
+        last = timezone.localdate(peer.last_erfa) if peer.last_erfa else None
+        if last is None or last < three_months:
+            found.append(
+                Signal(
+                    SignalKind.ISOLATION,
+                    peer,
+                    _("No erfa meeting attended since %(day)s.") % {"day": _day(last)}
+                    if last
+                    else _("No erfa meeting attended since the start."),
+                    last or peer.start_date,
+                )
+            )
+    return found
+
+
+def programme_rate(peer: Any, weeks: float) -> float | None:
+    """The programme's referrals per contracted hour over the window (the same on every
+    row of `facts_of`), or None when there is nothing to compare with."""
+    if not peer.programme_hours or not peer.programme_referrals:
+        return None
+    return float(peer.programme_referrals) / (peer.programme_hours * weeks)
+
+
+def _referral_signals(peer: Any, today: datetime.date, through: bool, weeks: float) -> list[Signal]:
+    found = []
+    usual = programme_rate(peer, weeks)
+    if through and usual and peer.hours_per_week:
+        received = peer.referrals_window or 0
+        rate = received / (peer.hours_per_week * weeks)
+        expected = round(usual * peer.hours_per_week * weeks, 1)
+        detail = _(
+            "%(n)s referrals in the last three complete months; the programme's usual for "
+            "%(hours)s hours a week is about %(expected)s."
+        ) % {"n": received, "hours": peer.hours_per_week, "expected": expected}
+        if rate < settings.JOURNAL_LOAD_LOW * usual:
+            found.append(Signal(SignalKind.FEW_REFERRALS, peer, detail, None))
+        elif rate > settings.JOURNAL_LOAD_HIGH * usual:
+            found.append(Signal(SignalKind.MANY_REFERRALS, peer, detail, None))
+    if peer.referrals_waiting:
+        since = timezone.localdate(peer.referrals_waiting_since)
+        found.append(
+            Signal(
+                SignalKind.WAITING,
+                peer,
+                ngettext(
+                    "%(n)s referral has waited more than %(days)s days for an answer.",
+                    "%(n)s referrals have waited more than %(days)s days for an answer.",
+                    peer.referrals_waiting,
+                )
+                % {"n": peer.referrals_waiting, "days": journal_selectors.REFERRAL_WAIT_DAYS},
+                since,
+            )
+        )
+    return found
+
+
+def quiet_until(today: datetime.date | None = None) -> datetime.date:
+    return (today or timezone.localdate()) + datetime.timedelta(days=ACK_DAYS)
