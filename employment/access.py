@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from peerprogram.access import RequestUser, get_actor
 from peerprogram.models import PeerWorker
 
-from .models import FunctionDescription, Talk, TalkAction
+from .models import FunctionDescription, OutsideTask, Talk, TalkAction
 
 
 def descriptions_for(user: RequestUser) -> QuerySet[FunctionDescription]:
@@ -65,13 +65,18 @@ def may_edit_template(user: RequestUser) -> bool:
 # The leader's follow-up: the unit's leader and the peer worker, nobody else ------------
 
 
+def reaches_follow_up(user: RequestUser, peer: PeerWorker) -> bool:
+    """The peer worker themself, or the leader of their unit."""
+    actor = get_actor(user)
+    own = actor.peer is not None and actor.peer.pk == peer.pk
+    return own or peer.staff_member.unit_id in actor.led_unit_ids
+
+
 def get_peer_for_follow_up(user: RequestUser, peer_pk: int) -> PeerWorker:
     """A peer worker whose talks the user reads: their own, or as the unit's leader. Not
     the Centre, not a mentor, not an administrator: the talks are between the two."""
-    actor = get_actor(user)
     peer = get_object_or_404(PeerWorker.objects.select_related("staff_member__unit"), pk=peer_pk)
-    own = actor.peer is not None and actor.peer.pk == peer.pk
-    if not (own or peer.staff_member.unit_id in actor.led_unit_ids):
+    if not reaches_follow_up(user, peer):
         raise Http404
     return peer
 
@@ -124,3 +129,11 @@ def get_peer_for_leaflet(user: RequestUser, peer_pk: int) -> PeerWorker:
     if not (own or actor.sees_programme or peer.staff_member.unit_id in actor.led_unit_ids):
         raise Http404
     return peer
+
+
+def get_outside_task_for(user: RequestUser, pk: int) -> OutsideTask:
+    """An entry of the weekly log of tasks outside the description: the peer worker and
+    the leader of their unit, like the talks."""
+    task = get_object_or_404(OutsideTask.objects.select_related("peer"), pk=pk)
+    get_peer_for_follow_up(user, task.peer_id)
+    return task

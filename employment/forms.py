@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -7,6 +8,7 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from peerprogram.forms import DATE_WIDGET, VersionedFormMixin
@@ -19,12 +21,13 @@ from .models import (
     FollowUpRhythm,
     FunctionDescription,
     FunctionTemplate,
+    OutsideTask,
     StaffQuestion,
     Talk,
     TalkAction,
 )
-from .selectors import Due
-from .services import problems, talk_plan_problems, talk_problems
+from .selectors import DRIFT_WEEKS, Due, week_of
+from .services import outside_task_problems, problems, talk_plan_problems, talk_problems
 
 
 def _helper(layout: Layout | None = None) -> FormHelper:
@@ -322,3 +325,56 @@ class PresentationForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+
+
+class OutsideTaskForm(forms.Form):
+    """One week's hours of a kind of task outside the function description."""
+
+    week = forms.TypedChoiceField(label=_("Week"), coerce=datetime.date.fromisoformat)
+    kind = forms.ChoiceField(label=_("Kind of task"), choices=OutsideTask.Kind.choices)
+    hours = forms.IntegerField(
+        label=_("Hours"),
+        min_value=1,
+        max_value=60,
+        error_messages={
+            "min_value": _("Give the hours as a whole number from 1 to 60."),
+            "max_value": _("Give the hours as a whole number from 1 to 60."),
+        },
+    )
+    note = forms.CharField(
+        label=_("What it was"),
+        max_length=200,
+        required=False,
+        help_text=_("A few words, no patient data."),
+    )
+
+    def __init__(self, *args: Any, peer: PeerWorker, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.peer = peer
+        today = timezone.localdate()
+        this_week = week_of(today)
+        mondays = [this_week - datetime.timedelta(weeks=n) for n in range(DRIFT_WEEKS)]
+        mondays = [m for m in mondays if m + datetime.timedelta(days=6) >= peer.start_date]
+        week = self.fields["week"]
+        assert isinstance(week, forms.TypedChoiceField)
+        week.choices = [
+            (
+                m.isoformat(),
+                _("Week %(number)s (from %(day)s)")
+                % {"number": m.isocalendar().week, "day": date_format(m, "j. F")},
+            )
+            for m in mondays
+        ]
+        self.helper = _helper(
+            Layout(Row(Column("week"), Column("kind")), Row(Column("hours"), Column("note")))
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for field, errors in outside_task_problems(
+            peer=self.peer, week=cleaned.get("week")
+        ).items():
+            if field not in self.errors:
+                for error in errors:
+                    self.add_error(field, error)
+        return cleaned

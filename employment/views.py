@@ -27,6 +27,7 @@ from . import access, selectors, services
 from .forms import (
     ActionEditForm,
     ActionFormSet,
+    OutsideTaskForm,
     DescriptionForm,
     PresentationForm,
     QuestionFormSet,
@@ -78,6 +79,7 @@ def function_page(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpRespon
             "mix": selectors.activity_against(shown) if shown else None,
             "today": timezone.localdate(),
             "may_write": access.may_write(request.user, peer),
+            "may_log": access.reaches_follow_up(request.user, peer),
             "agrees_as": access.agrees_as(request.user, revisions.draft) if revisions.draft else "",
         },
     )
@@ -377,6 +379,55 @@ def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "employment/action_form.html",
         {"form": form, "action": action, "peer": action.talk.peer},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def outside_tasks(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
+    """The weekly log of tasks outside the function description ("other tasks this
+    week"): the peer worker or the leader writes it; the drift signal reads it."""
+    peer = access.get_peer_for_follow_up(request.user, peer_pk)
+    form = OutsideTaskForm(request.POST or None, peer=peer)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        logged = apply_service(
+            form,
+            lambda: services.outside_task_log(
+                peer=peer,
+                by=request.user,
+                week=data["week"],
+                kind=data["kind"],
+                hours=data["hours"],
+                note=data["note"],
+            ),
+        )
+        if logged:
+            messages.success(request, _("The hours are logged."))
+            return redirect("employment:outside_tasks", peer_pk=peer.pk)
+    weeks = selectors.outside_weeks(peer)
+    revisions = selectors.revisions_of(peer)
+    logged_hours = sum(total for _w, _t, total in weeks)
+    return render(
+        request,
+        "employment/outside_tasks.html",
+        {
+            "peer": peer,
+            "form": form,
+            "weeks": weeks,
+            "in_force": revisions.in_force,
+            "share": round(100 * logged_hours / (peer.hours_per_week * len(weeks)))
+            if weeks and peer.hours_per_week
+            else None,
+            "limit": 25,
+        },
+    )
+
+
+@require_POST
+def outside_task_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    task = access.get_outside_task_for(request.user, pk)
+    services.outside_task_delete(task=task, by=request.user)
+    messages.success(request, _("The entry is removed."))
+    return redirect("employment:outside_tasks", peer_pk=task.peer_id)
 
 
 @require_http_methods(["GET", "POST"])

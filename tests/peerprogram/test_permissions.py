@@ -180,6 +180,14 @@ MATRIX = [
     ("employment:talk_change", lambda c: {"peer_pk": c.peer.pk}, "get", TALK_LEADER),
     ("employment:rhythm_edit", lambda c: {"peer_pk": c.peer.pk}, "get", TALK_LEADER),
     ("employment:action_edit", lambda c: {"pk": c.action.pk}, "get", TALK_LEADER),
+    # The weekly log of tasks outside the description: the peer worker and the leader.
+    ("employment:outside_tasks", lambda c: {"peer_pk": c.peer.pk}, "get", TALKS),
+    (
+        "employment:outside_task_delete",
+        lambda c: {"pk": c.outside_task.pk},
+        "post",
+        row(LOGIN, 302, 302, 404, 404, 404, 404),
+    ),
     (
         "employment:action_toggle",
         lambda c: {"pk": c.action.pk},

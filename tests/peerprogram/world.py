@@ -152,6 +152,14 @@ class Objects:
             actions=[("Aftal fast mødetid", "leader", None)],
         )
         self.action = self.talk.actions.get()
+        today = timezone.localdate()
+        self.outside_task = employment.outside_task_log(
+            peer=cast.peer,
+            by=cast.leader.user,
+            week=today - datetime.timedelta(days=today.weekday()),
+            kind="care",
+            hours=3,
+        )
         self.presentation = employment.presentation_save(
             peer=cast.peer,
             by=cast.peer.staff_member.user,
