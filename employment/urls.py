@@ -20,9 +20,7 @@ urlpatterns = [
     path("peers/<int:peer_pk>/follow-up/rhythm/", views.rhythm_edit, name="rhythm_edit"),
     path("talks/<int:pk>/", views.talk_detail, name="talk_detail"),
     path("peers/<int:peer_pk>/outside-tasks/", views.outside_tasks, name="outside_tasks"),
-    path(
-        "outside-tasks/<int:pk>/delete/", views.outside_task_delete, name="outside_task_delete"
-    ),
+    path("outside-tasks/<int:pk>/delete/", views.outside_task_delete, name="outside_task_delete"),
     path("actions/<int:pk>/toggle/", views.action_toggle, name="action_toggle"),
     path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
     path("questions/", views.questions, name="questions"),

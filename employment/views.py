@@ -27,8 +27,8 @@ from . import access, selectors, services
 from .forms import (
     ActionEditForm,
     ActionFormSet,
-    OutsideTaskForm,
     DescriptionForm,
+    OutsideTaskForm,
     PresentationForm,
     QuestionFormSet,
     RhythmForm,

@@ -7,15 +7,19 @@ only which object and which fields changed.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from peerprogram.models import PeerWorker, StaffMember
@@ -33,6 +37,8 @@ from .models import (
     Referral,
 )
 from .selectors import COUNTED, count_peer_months
+
+logger = logging.getLogger(__name__)
 
 # The facts of a conversation that are edited in the first step of co-writing.
 FACT_FIELDS = ("date", "place", "activity", "minutes")
@@ -169,7 +175,27 @@ def referral_create(
     referral.save()
     peer_months_refresh(keys=[(referral.peer_id, timezone.localdate(referral.created_at))])
     audit(by=by, action="referral_create", obj=referral)
+    transaction.on_commit(lambda: referral_notify(peer))
     return referral
+
+
+def referral_notify(peer: PeerWorker) -> bool:
+    """A short e-mail to the peer worker: a new referral waits, and where. No patient data:
+    not the name, not the reason. A failed e-mail is logged; the referral stands."""
+    member = peer.staff_member
+    if not member.email or not member.active:
+        return False
+    with translation.override(member.language or settings.LANGUAGE_CODE):
+        subject = _("A new referral in Peerprogram")
+        body = _("You have a new referral. Read it and answer it in Peerprogram:\n\n%(link)s") % {
+            "link": settings.SITE_URL.rstrip("/") + reverse("journal:referral_list")
+        }
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [member.email])
+    except OSError as exc:  # SMTP trouble
+        logger.error("The new-referral e-mail to staff member %s failed: %s", member.pk, exc)
+        return False
+    return True
 
 
 def _pending(referral: Referral) -> None:

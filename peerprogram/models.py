@@ -184,6 +184,18 @@ class StaffMember(VersionedModel):
         ),
     )
     active = models.BooleanField(_("active"), default=True)
+    # The person's own choices for e-mail (their page "Your e-mails").
+    weekly_digest = models.BooleanField(
+        _("weekly e-mail of what needs me"),
+        default=True,
+        help_text=_("Monday morning, only when something waits for you."),
+    )
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=2,
+        choices=settings.LANGUAGES,
+        default="da",
+    )
 
     class Meta:
         ordering = ["name"]

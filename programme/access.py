@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from peerprogram.access import RequestUser, get_actor, get_unit_for, require
-from peerprogram.models import PeerWorker, Unit
+from peerprogram.models import PeerWorker, StaffMember, Unit
 
 
 def get_unit_for_signals(user: RequestUser, pk: int) -> Unit:
@@ -30,3 +30,11 @@ def get_peer_for_signals(user: RequestUser, peer_pk: int) -> PeerWorker:
 def require_programme(user: RequestUser) -> None:
     """The programme's health: a page the Centre has use for, others not (403)."""
     require(get_actor(user).sees_programme)
+
+
+def own_staff(user: RequestUser) -> StaffMember:
+    """The user's own staff record (their e-mail choices); none: 404."""
+    actor = get_actor(user)
+    if actor.staff is None:
+        raise Http404
+    return actor.staff

@@ -15,9 +15,12 @@ from education import selectors as education_selectors
 from employment import selectors as employment_selectors
 from journal import selectors as journal_selectors
 from mentoring import selectors as mentoring_selectors
+from peerprogram.access import Actor
 from peerprogram.actions import Action
+from peerprogram.models import PeerWorker
 from recruitment import selectors as recruitment_selectors
 
+from . import selectors as programme_selectors
 from . import signals as signal_selectors
 
 
@@ -158,3 +161,52 @@ def merged(lists: list[ActionList], today: datetime.date) -> ActionList:
     items.sort(key=lambda a: (a.day or today, a.whom, a.kind))
     coming = [listed.coming for listed in lists if listed.coming]
     return ActionList(items, min(coming, key=lambda a: a.day or today) if coming else None)
+
+
+@dataclass
+class Gathered:
+    """A person's action list, with what was read for it that the home page shows too."""
+
+    todo: ActionList
+    data: dict[str, Any]
+
+
+def gather(actor: Actor, today: datetime.date) -> Gathered:
+    """What needs this person now, over every role they hold: the home page's list and
+    the weekly digest's. The home page shows the data read on the way."""
+    data: dict[str, Any] = {}
+    lists: list[ActionList] = []
+    if actor.is_leader:
+        overview = recruitment_selectors.leader_overview(actor.led_unit_ids)
+        data["leader_recruitment"] = overview
+        facts = signal_selectors.facts_of(
+            PeerWorker.objects.filter(staff_member__unit_id__in=actor.led_unit_ids), today
+        )
+        lists.append(leader_list(facts, signal_selectors.signals_of(facts, today), overview, today))
+    if actor.sees_programme:
+        # The whole programme from every peer worker's facts; the units, with what each
+        # needs, are on the programme's health page.
+        figures = programme_selectors.centre_figures(today)
+        education = education_selectors.centre_overview()
+        data["figures"], data["education"] = figures, education
+        lists.append(
+            centre_list(
+                education,
+                figures.signals,
+                programme_selectors.units_with_overdue_onboarding(),
+                today,
+            )
+        )
+    delegated = 0
+    if actor.staff and (actor.peer or actor.is_mentor) and not actor.is_leader:
+        # Checklist tasks the leader handed to a mentor or a peer worker.
+        delegated = recruitment_selectors.open_delegated_count(actor.staff)
+    if actor.peer:
+        mine = programme_selectors.own_facts(actor.peer, today)
+        data["journal"] = {k: getattr(mine, k) for k in journal_selectors.WAITING_COUNTS}
+        lists.append(peer_list(mine, delegated, today))
+    if actor.is_mentor and actor.staff:
+        mentees = mentoring_selectors.health_of_mentees(actor.staff)
+        data["mentees"] = mentees
+        lists.append(mentor_list(mentees, 0 if actor.peer else delegated, actor.staff.name, today))
+    return Gathered(merged(lists, today), data)

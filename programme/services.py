@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from peerprogram.models import PeerWorker
-from peerprogram.services import audit
+from peerprogram.models import PeerWorker, StaffMember
+from peerprogram.services import audit, save_versioned
 
 from .models import SignalAck
 from .signals import quiet_until
@@ -21,3 +23,13 @@ def signal_acknowledge(*, peer: PeerWorker, kind: str, comment: str, by: User) -
     ack.save()
     audit(by=by, action="signal_acknowledge", obj=ack, summary=kind)
     return ack
+
+
+@transaction.atomic
+def email_choices_save(
+    *, member: StaffMember, by: User, expected_version: int, **changes: Any
+) -> StaffMember:
+    """A person's own choices for e-mail: the weekly digest on or off, its language."""
+    summary = save_versioned(member, expected_version=expected_version, changes=changes)
+    audit(by=by, action="email_choices", obj=member, summary=summary)
+    return member

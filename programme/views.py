@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -18,9 +19,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peerprogram.access import AuthenticatedHttpRequest
-from peerprogram.models import PeerWorker, Unit
+from peerprogram.forms import VersionedFormMixin
+from peerprogram.models import PeerWorker, StaffMember, Unit
 from peerprogram.pdf import pdf_response
-from peerprogram.views import apply_service, spreadsheet_response
+from peerprogram.views import apply_service, handle_form, spreadsheet_response
 
 from . import access, selectors, services
 from .models import SignalKind
@@ -183,6 +185,37 @@ def unit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "explanations": EXPLANATIONS,
             "today": today,
         },
+    )
+
+
+class EmailChoicesForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = StaffMember
+        fields = ["weekly_digest", "language"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_version_field()
+
+
+@require_http_methods(["GET", "POST"])
+def my_emails(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The person's own page for e-mail: the weekly digest of what needs them."""
+    member = access.own_staff(request.user)
+    form = EmailChoicesForm(request.POST or None, instance=member)
+    return handle_form(
+        request,
+        form,
+        lambda: services.email_choices_save(
+            member=member,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **form.changes(),
+        ),
+        success=_("Your choices for e-mail are saved."),
+        template="programme/my_emails.html",
+        context={"form": form, "member": member},
+        redirect_to=reverse("programme:my_emails"),
     )
 
 

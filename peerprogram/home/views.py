@@ -9,14 +9,10 @@ from django.views.decorators.http import require_GET
 
 from education import selectors as education_selectors
 from employment import selectors as employment_selectors
-from journal import selectors as journal_selectors
 from mentoring import selectors as mentoring_selectors
 from peerprogram import access, presenters, selectors
 from peerprogram.access import AuthenticatedHttpRequest
-from peerprogram.models import PeerWorker
-from programme import actions, signals
-from programme import selectors as programme_selectors
-from programme.actions import ActionList
+from programme import actions
 from recruitment import selectors as recruitment_selectors
 
 
@@ -24,58 +20,22 @@ from recruitment import selectors as recruitment_selectors
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = access.get_actor(request.user)
     today = timezone.localdate()
-    context: dict = {"actor": actor, "today": today}
-    lists: list[ActionList] = []
+    gathered = actions.gather(actor, today)
+    context: dict = {"actor": actor, "today": today, "todo": gathered.todo, **gathered.data}
     if actor.is_leader:
         assert actor.staff is not None  # a leader is one of the unit's staff
         context["led_units"] = presenters.unit_tables(
             selectors.unit_people(led_by=actor.staff.pk, led_ids=actor.led_unit_ids)
         )
-        overview = recruitment_selectors.leader_overview(actor.led_unit_ids)
-        context["leader_recruitment"] = overview
-        facts = signals.facts_of(
-            PeerWorker.objects.filter(staff_member__unit_id__in=actor.led_unit_ids), today
-        )
-        lists.append(actions.leader_list(facts, signals.signals_of(facts, today), overview, today))
-    if actor.sees_programme:
-        # The whole programme from every peer worker's facts; the units, with what each
-        # needs, are on the programme's health page.
-        figures = programme_selectors.centre_figures(today)
-        context["figures"] = figures
-        education = education_selectors.centre_overview()
-        context["education"] = education
-        lists.append(
-            actions.centre_list(
-                education,
-                figures.signals,
-                programme_selectors.units_with_overdue_onboarding(),
-                today,
-            )
-        )
-    if actor.staff and (actor.peer or actor.is_mentor) and not actor.is_leader:
-        # Checklist tasks the leader handed to a mentor or a peer worker.
-        delegated = recruitment_selectors.open_delegated_count(actor.staff)
-    else:
-        delegated = 0
     if actor.peer:
         own = mentoring_selectors.health_of_peer(actor.peer)
         context["own_peer"] = actor.peer
         context["own_mentoring"] = own
         context["own_mentor"] = own[0].mentorship.mentor if own else None
-        mine = programme_selectors.own_facts(actor.peer, today)
-        context["journal"] = {k: getattr(mine, k) for k in journal_selectors.WAITING_COUNTS}
-        lists.append(actions.peer_list(mine, delegated, today))
-    if actor.is_mentor and actor.staff:
-        mentees = mentoring_selectors.health_of_mentees(actor.staff)
-        context["mentees"] = mentees
-        lists.append(
-            actions.mentor_list(mentees, 0 if actor.peer else delegated, actor.staff.name, today)
-        )
     if actor.staff:
         context["committee_seats"] = recruitment_selectors.open_committee_seats(actor.staff)
     if actor.staff and (actor.peer or actor.is_mentor):
         context["schedule"] = education_selectors.coming_for(actor.staff, limit=5)
-    context["todo"] = actions.merged(lists, today)
     return render(request, "peerprogram/home.html", context)
 
 

@@ -200,6 +200,8 @@ MATRIX = [
     ("programme:health_xlsx", lambda c: {}, "get", PROGRAMME),
     ("programme:health_pdf", lambda c: {}, "get", PROGRAMME),
     ("programme:unit", lambda c: {"pk": c.unit.pk}, "get", UNIT_A),
+    # One's own e-mail choices: everyone with a staff record.
+    ("programme:my_emails", lambda c: {}, "get", row(LOGIN, 200, 200, 200, 200, 404, 200)),
     (
         "programme:signal_ack",
         lambda c: {"peer_pk": c.peer.pk, "kind": "alone"},
