@@ -598,17 +598,28 @@ class Drift:
 
     @property
     def activity_share(self) -> int | None:
-        """Recorded peer activity, per cent of the described hours."""
+        """Recorded peer activity, per cent of the described hours (rounded: for showing)."""
         if not self.described_hours:
             return None
         return round(100 * self.recorded_hours / self.described_hours)
 
+    def activity_below(self, share: float) -> bool:
+        """Less peer activity recorded than `share` of the described hours (unrounded)."""
+        return bool(self.described_hours) and (
+            self.recorded_hours < share * (self.described_hours or 0)
+        )
+
     @property
     def outside_share(self) -> int | None:
-        """Tasks outside the description, per cent of the hours of the weeks logged."""
+        """Tasks outside the description, per cent of the hours of the weeks logged
+        (rounded: for showing)."""
         if not self.outside_weeks or not self.contracted_hours:
             return None
         return round(100 * self.outside_hours / (self.contracted_hours * self.outside_weeks))
+
+    def outside_above(self, share: float) -> bool:
+        """Tasks outside the description above `share` of the weeks logged (unrounded)."""
+        return self.outside_hours > share * self.contracted_hours * self.outside_weeks
 
 
 def drift_of(peer: Any, recorded_minutes: int, weeks: float) -> Drift:
@@ -616,7 +627,7 @@ def drift_of(peer: Any, recorded_minutes: int, weeks: float) -> Drift:
     activity over `weeks` weeks."""
     return Drift(
         described_hours=peer.fd_hours,
-        recorded_hours=round(recorded_minutes / 60 / weeks, 1) if weeks else 0.0,
+        recorded_hours=recorded_minutes / 60 / weeks if weeks else 0.0,
         outside_hours=peer.outside_hours or 0,
         outside_weeks=peer.outside_weeks or 0,
         contracted_hours=peer.hours_per_week,

@@ -710,10 +710,20 @@ def statistics(
     # The usual level counts every peer worker of the unit employed in the period, not
     # only those shown.
     levels: dict[int, list[float]] = {}
+    working: dict[int, int] = {}
     for p in loaded:
         if p.start_date < end and (not p.end_date or p.end_date >= start):
             levels.setdefault(p.unit.pk, []).extend(r for _i, r in rates[p.pk])
+            working[p.unit.pk] = working.get(p.unit.pk, 0) + 1
     usual = {unit: pystats.median(values) for unit, values in levels.items() if values}
+    # A unit with one peer worker is compared with the programme, never with itself (read
+    # whether or not one is shown, so that the page costs the same whatever the units).
+    level = programme_level(months, complete, today)
+    for unit in [unit for unit, n in working.items() if n == 1]:
+        if level:
+            usual[unit] = level
+        else:
+            usual.pop(unit, None)
     low, high = settings.JOURNAL_LOAD_LOW, settings.JOURNAL_LOAD_HIGH
     flags: dict[int, dict[int, str]] = {}
     for p in shown:
@@ -773,6 +783,39 @@ def statistics(
         page=shown_page,
         units=choices,
     )
+
+
+def programme_level(
+    months: list[datetime.date], complete: list[bool], today: datetime.date
+) -> float | None:
+    """The programme's conversations per contracted hour over the complete months shown:
+    every peer worker's conversations added up over their contracted hours (two queries).
+    What a unit with a single peer worker is compared with."""
+    chosen = [m for m, done in zip(months, complete, strict=True) if done]
+    if not chosen:
+        return None
+    first, end = chosen[0], chosen[-1] + relativedelta(months=1)
+    conversations = (
+        PeerMonth.objects.filter(month__gte=first, month__lt=end)
+        .order_by()
+        .annotate(v=Func(F("conversations"), function="SUM"))
+        .values_list("v", flat=True)[:1]
+    )
+    total = next(iter(conversations), None) or 0
+    # Most contracts share their dates and hours with others: each worked out once.
+    contracts: dict[tuple[Any, ...], int] = {}
+    for contract in (
+        PeerWorker.objects.filter(start_date__lt=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .order_by()
+        .values_list("start_date", "end_date", "hours_per_week")
+    ):
+        contracts[contract] = contracts.get(contract, 0) + 1
+    hours = 0.0
+    for (start_date, end_date, weekly), n in contracts.items():
+        peer = _Peer(0, "", UnitRef(0, ""), start_date, end_date, weekly, False)
+        hours += n * sum(_hours(peer, m, _last_day(m), today) for m in chosen)
+    return total / hours if hours and total else None
 
 
 def _rates(

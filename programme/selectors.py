@@ -66,7 +66,7 @@ class UnitHealth:
 
     @property
     def alone(self) -> bool:
-        return any(s.kind == SignalKind.ALONE for s in self.signals)
+        return self.count(SignalKind.ALONE) > 0
 
     @property
     def referrals(self) -> int:

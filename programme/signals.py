@@ -34,7 +34,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -45,7 +45,6 @@ from journal import selectors as journal_selectors
 from mentoring import selectors as mentoring_selectors
 from peerprogram.access import IdList
 from peerprogram.models import PeerWorker
-from peerprogram.selectors import employed_now_q
 
 from .models import SignalAck, SignalKind
 
@@ -205,11 +204,7 @@ def facts_of(peers: QuerySet[PeerWorker], today: datetime.date | None = None) ->
         .values("kinds")
     )
     return list(
-        peers.filter(
-            employed_now_q()
-            | Q(end_date__gte=recently, end_date__lt=today)
-            | Q(start_date__gt=today)
-        )
+        peers.filter(Q(end_date__isnull=True) | Q(end_date__gte=recently))
         .select_related("staff_member__unit")
         .annotate(
             **employment_selectors.peer_facts(today),
@@ -292,9 +287,12 @@ def _signals_of_peer(
                 "Peer activity recorded: %(recorded)s hours a week over the last three months, "
                 "against %(described)s described."
             )
-            % {"recorded": drift.recorded_hours, "described": drift.described_hours}
+            % {
+                "recorded": number_format(drift.recorded_hours, 1),
+                "described": drift.described_hours,
+            }
         )
-    if drift.outside_share is not None and drift.outside_share > 100 * DRIFT_OUTSIDE_ABOVE:
+    if drift.outside_weeks and drift.outside_above(DRIFT_OUTSIDE_ABOVE):
         reasons.append(
             _(
                 "Tasks outside the description: %(hours)s hours in %(weeks)s weeks logged, "
@@ -363,15 +361,23 @@ def _referral_signals(peer: Any, today: datetime.date, through: bool, weeks: flo
     usual = programme_rate(peer, weeks)
     if through and usual and peer.hours_per_week:
         received = peer.referrals_window or 0
-        rate = received / (peer.hours_per_week * weeks)
-        expected = round(usual * peer.hours_per_week * weeks, 1)
+        expected = usual * peer.hours_per_week * weeks
         detail = _(
             "%(n)s referrals in the last three complete months; the programme's usual for "
             "%(hours)s hours a week is about %(expected)s."
-        ) % {"n": received, "hours": peer.hours_per_week, "expected": expected}
-        if rate < settings.JOURNAL_LOAD_LOW * usual:
+        ) % {
+            "n": received,
+            "hours": peer.hours_per_week,
+            "expected": number_format(expected, 1),
+        }
+        # The peer worker's rate against the programme's, both over the same weeks: the
+        # weeks cancel out, so the comparison is made in whole numbers (no rounding error
+        # at the edges).
+        own = received * peer.programme_hours
+        programme = peer.programme_referrals * peer.hours_per_week
+        if own < settings.JOURNAL_LOAD_LOW * programme:
             found.append(Signal(SignalKind.FEW_REFERRALS, peer, detail, None))
-        elif rate > settings.JOURNAL_LOAD_HIGH * usual:
+        elif own > settings.JOURNAL_LOAD_HIGH * programme:
             found.append(Signal(SignalKind.MANY_REFERRALS, peer, detail, None))
     if peer.referrals_waiting:
         since = timezone.localdate(peer.referrals_waiting_since)
