@@ -436,7 +436,7 @@ def outside_task_problems(
 def outside_task_log(
     *,
     peer: PeerWorker,
-    by: User,
+    by: User | None,
     week: datetime.date,
     kind: str,
     hours: int,

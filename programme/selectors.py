@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from education import selectors as education_selectors
@@ -131,23 +130,9 @@ def unit_health(units: list[Unit], today: datetime.date | None = None) -> list[U
     return list(rows.values())
 
 
-def units_in_scope(kind: str = "", organisation: str = "") -> QuerySet[Unit]:
-    units = Unit.objects.filter(active=True).select_related("leader").order_by("name", "pk")
-    if kind:
-        units = units.filter(kind=kind)
-    if organisation:
-        units = units.filter(organisation=organisation)
-    return units
-
-
-def organisations() -> list[str]:
-    return list(
-        Unit.objects.filter(active=True)
-        .exclude(organisation="")
-        .order_by("organisation")
-        .values_list("organisation", flat=True)
-        .distinct()
-    )
+def active_units() -> list[Unit]:
+    """Every active unit by name, with its leader."""
+    return list(Unit.objects.filter(active=True).select_related("leader").order_by("name", "pk"))
 
 
 # The PDF: a line per unit in monospaced type, like the onboarding summary (a nation has

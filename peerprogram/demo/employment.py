@@ -122,6 +122,7 @@ def load(today: datetime.date, leader_of: dict[int, User | None]) -> int:
     written += _buddy(today, leader_of, peers)
     written += _delegated()
     written += _supervision(today, leader_of, peers)
+    written += _drifting_nurse(today, peers)
     maria = peers.get("Maria Sørensen")
     if maria is not None and not Presentation.objects.filter(peer=maria).exists():
         # Her own words, approved by her; the leaflet made when she started.
@@ -142,6 +143,49 @@ def load(today: datetime.date, leader_of: dict[int, User | None]) -> int:
         )
         written += 1
     return written
+
+
+def _drifting_nurse(today: datetime.date, peers: dict[str, PeerWorker]) -> int:
+    """A peer worker in Maria's unit, a trained nurse, who has slid into the ward's tasks:
+    she logs medication rounds and covering for the team week after week, and records
+    little peer work (the drift signal, marked "more exposed")."""
+    maria = peers.get("Maria Sørensen")
+    if maria is None or "Camilla Nørgaard" in peers:
+        return 0
+    unit = maria.staff_member.unit
+    leader = unit.leader.user if unit.leader else None
+    start = today - relativedelta(months=14)
+    camilla = core_services.peer_create(
+        by=None,
+        name="Camilla Nørgaard",
+        email="camilla.noergaard@region-nord.example",
+        unit=unit,
+        start_date=start,
+        hours_per_week=30,
+        employment_form=PeerWorker.EmploymentForm.PERMANENT,
+        lived_experience=PeerWorker.LivedExperience.PATIENT,
+        earlier_profession="Sygeplejerske",
+        education="Sygeplejerskeuddannelsen; peeruddannelsen 2025",
+    )
+    _write(
+        camilla,
+        leader,
+        {"hours_conversations": 16, "hours_groups": 4, "hours_bridge": 4, "hours_meetings": 2},
+        "Medicinudlevering og plejeopgaver",
+        start + relativedelta(months=1),
+        start + relativedelta(months=13),
+    )
+    monday = today - datetime.timedelta(days=today.weekday())
+    for weeks_back in range(1, 9):
+        week = monday - datetime.timedelta(weeks=weeks_back)
+        services.outside_task_log(
+            peer=camilla, by=leader, week=week, kind="care", hours=8, note="Medicinrunde"
+        )
+        if weeks_back % 2:
+            services.outside_task_log(
+                peer=camilla, by=leader, week=week, kind="cover", hours=4, note="Dækkede vagt"
+            )
+    return 1
 
 
 def _supervision(

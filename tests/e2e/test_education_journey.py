@@ -566,7 +566,7 @@ def test_leader_enrols_only_own_peers_and_follows_up(page: Page, live_server):
         .order_by("staff_member__name")
         .values_list("staff_member__name", "staff_member__unit__name")
     )
-    assert own == [("Maria Sørensen", LEADER_UNIT)]
+    assert own == [("Camilla Nørgaard", LEADER_UNIT), ("Maria Sørensen", LEADER_UNIT)]
     upcoming = Cohort.objects.get(name=f"Hold {today.year + 1}")
     assert upcoming.status == Cohort.Status.OPEN
     login(page, live_server, "leder")
@@ -579,9 +579,10 @@ def test_leader_enrols_only_own_peers_and_follows_up(page: Page, live_server):
     expect(page.locator(f"main a[href='/education/cohorts/{upcoming.pk}/edit/']")).to_have_count(0)
     page.get_by_role("link", name=name("Enrol a peer worker", "Tilmeld en peermedarbejder")).click()
     expect(page).to_have_url(url(live_server, f"/education/cohorts/{upcoming.pk}/enrol/"))
-    # Her only peer worker completed the education on Hold 2021: not offered again, and
-    # the page says why.
-    expect(page.locator("input[type=radio][name=peer]")).to_have_count(0)
+    # Maria completed the education on Hold 2021: not offered again, and the page says
+    # why. Camilla, a trained nurse hired last year, has no seat yet: she is offered.
+    expect(page.locator("input[type=radio][name=peer]")).to_have_count(1)
+    expect(page.get_by_label("Camilla Nørgaard", exact=False)).to_have_count(1)
     left_out = page.locator("main details")
     left_out.locator("summary").click()
     expect(left_out.locator("li")).to_have_text(

@@ -1,0 +1,34 @@
+"""The programme's health and a unit's signals read a fixed number of queries, however
+many units and peer workers: measured at two sizes."""
+
+import pytest
+from django.urls import reverse
+
+from tests.peerprogram.test_home import _grow
+
+pytestmark = pytest.mark.django_db
+
+# Measured, equal at both sizes: session, user, actor (3); every active unit (1: the page,
+# the count and the organisations to filter by); the peer workers' facts (1), the
+# retention (1), the checklists (5: their rows, committee seats, facts, counts, tasks); the
+# session's save (3). Sorted by anything but the name, every unit is worked out.
+HEALTH_QUERIES = {"name": 14, "attention": 14}
+# session, user, actor (3), the unit (1), its peer workers' facts (1), the save (3).
+UNIT_QUERIES = 8
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_health_page_reads_as_many_queries_for_few_units_as_for_many(
+    client_for, cast, size, django_assert_num_queries
+):
+    _grow(cast, size)
+    client = client_for("centre")
+    for sort, expected in HEALTH_QUERIES.items():
+        url = reverse("programme:health") + f"?sort={sort}"
+        client.get(url)
+        with django_assert_num_queries(expected):
+            assert client.get(url).status_code == 200
+    url = reverse("programme:unit", args=[cast.unit.pk])
+    client.get(url)
+    with django_assert_num_queries(UNIT_QUERIES):
+        assert client.get(url).status_code == 200
