@@ -385,7 +385,16 @@ def build_pages(objects: dict[str, Any]) -> list[Page]:
             pages += [
                 page(role, "peerprogram:unit_detail", "leder_unit"),
                 page(role, "recruitment:checklist", "onboarding"),
+                page(role, "programme:unit", "leder_unit"),
             ]
+        if role in ("admin", "center"):
+            health = page(role, "programme:health")
+            pages.append(health)
+            if health.url:
+                # Sorted "most first": every unit of the programme is worked out.
+                pages.append(
+                    Page(f"{role}:health_attention", role, "health", health.url + "?sort=attention")
+                )
         if role in ("center", "leder", "peer"):
             pages.append(page(role, "education:cohort_detail", "cohort"))
         if role in ("leder", "mentor", "peer"):
@@ -398,6 +407,7 @@ def build_pages(objects: dict[str, Any]) -> list[Page]:
         page("leder", "recruitment:onboarding_pdf", "onboarding", kind="pdf"),
         page("center", "recruitment:onboarding_pdf", "onboarding", kind="pdf"),
         page("center", "recruitment:onboarding_summary_pdf", kind="pdf"),
+        page("center", "programme:health_pdf", kind="pdf"),
     ]
     order = {role: i for i, role in enumerate(ROLES)}
     return sorted(pages, key=lambda p: (p.kind == "pdf", order[p.role]))
