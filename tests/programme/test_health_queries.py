@@ -32,3 +32,19 @@ def test_the_health_page_reads_as_many_queries_for_few_units_as_for_many(
     client.get(url)
     with django_assert_num_queries(UNIT_QUERIES):
         assert client.get(url).status_code == 200
+
+
+def test_the_health_pdf_is_an_a4_landscape_document_with_a_line_per_unit(client_for, cast):
+    import io
+
+    from pypdf import PdfReader
+
+    response = client_for("centre").get(reverse("programme:health_pdf"))
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "Programhelbred" in text
+    assert "Enhed Ansat I alt Opstart Mentor Uddannelse Supervision Erfa Drift Alene" in text
+    assert "F-ACT Øst 1" in text and "F-ACT Vest 1" in text
