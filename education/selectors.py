@@ -973,13 +973,21 @@ def supervision_of(peer: PeerWorker) -> SupervisionStatus:
 # Facts for the action lists and the signals ----------------------------------------------
 
 
+ERFA_LOOKBACK_DAYS = 365
+
+
 def peer_facts(today: datetime.date) -> dict[str, Any]:
-    """Annotations of PeerWorker (OuterRef("pk")): the last erfa meeting attended, the last
+    """Annotations of PeerWorker (OuterRef("pk")): the last erfa meeting attended (in the
+    last year), the last
     and next supervision, the seat in the education (its cohort's start) or a place on a
     waiting list."""
     now = timezone.now()
+    # The last erfa meeting of the last year (the signals look three months back; a year
+    # keeps the read short for someone with years of meetings).
     erfa = MeetingAttendance.objects.filter(
-        person=OuterRef("staff_member"), meeting__group__isnull=False
+        person=OuterRef("staff_member"),
+        meeting__group__isnull=False,
+        meeting__starts_at__gte=now - datetime.timedelta(days=ERFA_LOOKBACK_DAYS),
     ).exclude(meeting__kind=Meeting.Kind.SUPERVISION)
     supervision = Meeting.objects.filter(
         participants=OuterRef("pk"),

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.utils import timezone
 
@@ -207,7 +208,7 @@ class CentreFigures:
 
 def centre_figures(today: datetime.date | None = None) -> CentreFigures:
     today = today or timezone.localdate()
-    facts = facts_of(PeerWorker.objects.all(), today)
+    facts = facts_of(PeerWorker.objects.all(), today, signals_only=True)
     counts = dict.fromkeys(SignalKind.values, 0)
     for signal in signals_of(facts, today):
         if not signal.acknowledged:
@@ -224,11 +225,21 @@ def centre_figures(today: datetime.date | None = None) -> CentreFigures:
     )
 
 
-def units_with_overdue_onboarding() -> int:
-    """How many units have a checklist with an overdue task (three queries over every
-    checklist not cancelled)."""
+# A checklist runs from before the start to the first MUS a year after it: the Centre's
+# home counts the checklists begun in this many months (older ones are on the checklists'
+# overview and the programme's health).
+ONBOARDING_MONTHS = 18
+
+
+def units_with_overdue_onboarding(today: datetime.date | None = None) -> int:
+    """How many units have a checklist in progress (begun in the last 18 months) with an
+    overdue task (five queries)."""
+    today = today or timezone.localdate()
+    since = today - relativedelta(months=ONBOARDING_MONTHS)
     onboardings = recruitment_selectors.for_lists(
-        recruitment_selectors.without_cancelled(Onboarding.objects.all())
+        recruitment_selectors.without_cancelled(
+            Onboarding.objects.filter(created_at__date__gte=since)
+        )
     )
     return len(
         {

@@ -190,7 +190,30 @@ class Signal:
         )
 
 
-def facts_of(peers: QuerySet[PeerWorker], today: datetime.date | None = None) -> list[Any]:
+# What the signals read of the facts (the Centre's whole programme reads only these; a
+# leader's home reads every fact, for the action list too).
+SIGNAL_FACTS = {
+    "fd_hours",
+    "outside_hours",
+    "outside_weeks",
+    "last_erfa",
+    "has_buddy",
+    "mentorship_id",
+    "minutes_window",
+    "referrals_window",
+    "referrals_waiting",
+    "referrals_waiting_since",
+    "programme_referrals",
+    "programme_hours",
+}
+
+
+def facts_of(
+    peers: QuerySet[PeerWorker],
+    today: datetime.date | None = None,
+    *,
+    signals_only: bool = False,
+) -> list[Any]:
     """The peer workers employed now (and those whose employment ended in the last twelve
     months, for the short employments, and those about to start, for the Centre's
     figures), with every fact the signals and the leader's action list read: one query."""
@@ -334,15 +357,21 @@ def _signals_of_peer(
     three_months = today - relativedelta(months=ISOLATION_MONTHS)
     if peer.start_date <= three_months:
         last = timezone.localdate(peer.last_erfa) if peer.last_erfa else None
+        # The facts look a year back for the last erfa meeting.
+        year_ago = today - relativedelta(years=1)
+        if last is not None:
+            detail = _("No erfa meeting attended since %(day)s.") % {"day": _day(last)}
+        elif peer.start_date > year_ago:
+            detail = _("No erfa meeting attended since the start.")
+        else:
+            detail = _("No erfa meeting attended in the last year.")
         if last is None or last < three_months:
             found.append(
                 Signal(
                     SignalKind.ISOLATION,
                     peer,
-                    _("No erfa meeting attended since %(day)s.") % {"day": _day(last)}
-                    if last
-                    else _("No erfa meeting attended since the start."),
-                    last or peer.start_date,
+                    detail,
+                    last or max(peer.start_date, year_ago),
                 )
             )
     return found
