@@ -183,6 +183,26 @@ class Signal:
         return self.peer.staff_member.unit
 
     @property
+    def act(self) -> tuple[str, str]:
+        """(what to do, the page to do it on), one click from the signal."""
+        peer = self.peer.pk
+        if self.kind == SignalKind.DRIFT:
+            return _("Open the function description"), reverse(
+                "employment:function_page", args=[peer]
+            )
+        if self.kind == SignalKind.ALONE:
+            return _("Appoint a buddy"), (
+                reverse("mentoring:mentor_assign", args=[peer]) + "?kind=buddy"
+            )
+        if self.kind == SignalKind.ISOLATION:
+            return _("See the erfa attendance"), reverse("education:erfa_attendance")
+        if self.kind in (SignalKind.FEW_REFERRALS, SignalKind.MANY_REFERRALS):
+            return _("See the statistics"), reverse("journal:statistics")
+        if self.kind == SignalKind.SHORT:
+            return _("Open the peer worker's page"), self.peer.get_absolute_url()
+        return _("Open the peer worker's page"), self.peer.get_absolute_url()
+
+    @property
     def url(self) -> str:
         """Where the leader or the Centre reads it in full and acknowledges it."""
         return (
