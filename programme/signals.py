@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -165,10 +167,16 @@ EXPLANATIONS: dict[str, Explanation] = {
 class Signal:
     kind: str
     peer: Any  # a PeerWorker annotated by `facts_of`
-    detail: str  # the figures behind it, in plain words
+    # The figures behind it in plain words, put into words only when shown (the Centre's
+    # home counts the signals of a whole nation and shows none of them).
+    describe: Callable[[], str]
     since: datetime.date | None
     exposed: bool = False  # drift: an earlier health or social profession
     acknowledged: bool = False
+
+    @cached_property
+    def detail(self) -> str:
+        return self.describe()
 
     @property
     def label(self) -> str:
@@ -280,13 +288,21 @@ def signals_of(peers: list[Any], today: datetime.date | None = None) -> list[Sig
     weeks = (end - first).days / 7
     working = [p for p in peers if employed(p, today)]
     per_unit = Counter(p.staff_member.unit_id for p in working)
+    back = _Back(today - relativedelta(months=ISOLATION_MONTHS), today - relativedelta(years=1))
     found = []
     for peer in peers:
         quiet = set((peer.acknowledged or "").split(","))
-        for signal in _signals_of_peer(peer, today, first, end, weeks, per_unit):
+        for signal in _signals_of_peer(peer, today, first, end, weeks, per_unit, back):
             signal.acknowledged = signal.kind in quiet
             found.append(signal)
     return found
+
+
+class _Back(NamedTuple):
+    """The days the isolation signal looks back to, worked out once for every peer."""
+
+    three_months: datetime.date
+    year: datetime.date
 
 
 def _signals_of_peer(
@@ -296,6 +312,7 @@ def _signals_of_peer(
     end: datetime.date,
     weeks: float,
     per_unit: Counter[int],
+    back: _Back,
 ) -> list[Signal]:
     if not employed(peer, today):
         if peer.end_date is None or peer.end_date >= today:
@@ -306,12 +323,14 @@ def _signals_of_peer(
                 Signal(
                     SignalKind.SHORT,
                     peer,
-                    _("Ended %(day)s after %(months)s months. Reason: %(reason)s.")
-                    % {
-                        "day": _day(peer.end_date),
-                        "months": round((peer.end_date - peer.start_date).days / 30.44),
-                        "reason": reason,
-                    },
+                    lambda: (
+                        _("Ended %(day)s after %(months)s months. Reason: %(reason)s.")
+                        % {
+                            "day": _day(peer.end_date),
+                            "months": round((peer.end_date - peer.start_date).days / 30.44),
+                            "reason": reason,
+                        }
+                    ),
                     peer.end_date,
                 )
             ]
@@ -319,78 +338,81 @@ def _signals_of_peer(
     found = []
     through = _through_window(peer, first, end)
     drift = employment_selectors.drift_of(peer, peer.minutes_window or 0, weeks)
-    reasons = []
-    if (
-        through
-        and drift.described_hours
-        and (drift.recorded_hours < DRIFT_ACTIVITY_BELOW * drift.described_hours)
-    ):
-        reasons.append(
-            _(
-                "Peer activity recorded: %(recorded)s hours a week over the last three months, "
-                "against %(described)s described."
+    little = through and drift.activity_below(DRIFT_ACTIVITY_BELOW)
+    outside = bool(drift.outside_weeks) and drift.outside_above(DRIFT_OUTSIDE_ABOVE)
+
+    def drift_detail() -> str:
+        reasons = []
+        if little:
+            reasons.append(
+                _(
+                    "Peer activity recorded: %(recorded)s hours a week over the last three "
+                    "months, against %(described)s described."
+                )
+                % {
+                    "recorded": number_format(drift.recorded_hours, 1),
+                    "described": drift.described_hours,
+                }
             )
-            % {
-                "recorded": number_format(drift.recorded_hours, 1),
-                "described": drift.described_hours,
-            }
-        )
-    if drift.outside_weeks and drift.outside_above(DRIFT_OUTSIDE_ABOVE):
-        reasons.append(
-            _(
-                "Tasks outside the description: %(hours)s hours in %(weeks)s weeks logged, "
-                "%(share)s %% of the contracted hours."
+        if outside:
+            reasons.append(
+                _(
+                    "Tasks outside the description: %(hours)s hours in %(weeks)s weeks "
+                    "logged, %(share)s %% of the contracted hours."
+                )
+                % {
+                    "hours": drift.outside_hours,
+                    "weeks": drift.outside_weeks,
+                    "share": drift.outside_share,
+                }
             )
-            % {
-                "hours": drift.outside_hours,
-                "weeks": drift.outside_weeks,
-                "share": drift.outside_share,
-            }
-        )
-    if reasons:
+        return " ".join(reasons)
+
+    if little or outside:
         found.append(
             Signal(
                 SignalKind.DRIFT,
                 peer,
-                " ".join(reasons),
+                drift_detail,
                 first,
                 exposed=bool(peer.earlier_profession),
             )
         )
     if per_unit[peer.staff_member.unit_id] == 1:
-        erfa = (
-            _("last erfa meeting %(day)s") % {"day": _day(timezone.localdate(peer.last_erfa))}
-            if peer.last_erfa
-            else _("no erfa meeting attended yet")
-        )
-        buddy = _("has a buddy") if peer.has_buddy else _("no buddy")
-        found.append(
-            Signal(
-                SignalKind.ALONE,
-                peer,
-                _("The only peer worker in %(unit)s: %(buddy)s, %(erfa)s.")
-                % {"unit": peer.staff_member.unit.name, "buddy": buddy, "erfa": erfa},
-                None,
+
+        def alone_detail() -> str:
+            erfa = (
+                _("last erfa meeting %(day)s") % {"day": _day(timezone.localdate(peer.last_erfa))}
+                if peer.last_erfa
+                else _("no erfa meeting attended yet")
             )
-        )
+            buddy = _("has a buddy") if peer.has_buddy else _("no buddy")
+            return _("The only peer worker in %(unit)s: %(buddy)s, %(erfa)s.") % {
+                "unit": peer.staff_member.unit.name,
+                "buddy": buddy,
+                "erfa": erfa,
+            }
+
+        found.append(Signal(SignalKind.ALONE, peer, alone_detail, None))
     found.extend(_referral_signals(peer, today, through, weeks))
-    three_months = today - relativedelta(months=ISOLATION_MONTHS)
+    three_months, year_ago = back.three_months, back.year
     if peer.start_date <= three_months:
         last = timezone.localdate(peer.last_erfa) if peer.last_erfa else None
-        # The facts look a year back for the last erfa meeting.
-        year_ago = today - relativedelta(years=1)
-        if last is not None:
-            detail = _("No erfa meeting attended since %(day)s.") % {"day": _day(last)}
-        elif peer.start_date > year_ago:
-            detail = _("No erfa meeting attended since the start.")
-        else:
-            detail = _("No erfa meeting attended in the last year.")
+
+        def isolation_detail() -> str:
+            # The facts look a year back for the last erfa meeting.
+            if last is not None:
+                return _("No erfa meeting attended since %(day)s.") % {"day": _day(last)}
+            if peer.start_date > year_ago:
+                return _("No erfa meeting attended since the start.")
+            return _("No erfa meeting attended in the last year.")
+
         if last is None or last < three_months:
             found.append(
                 Signal(
                     SignalKind.ISOLATION,
                     peer,
-                    detail,
+                    isolation_detail,
                     last or max(peer.start_date, year_ago),
                 )
             )
@@ -411,14 +433,17 @@ def _referral_signals(peer: Any, today: datetime.date, through: bool, weeks: flo
     if through and usual and peer.hours_per_week:
         received = peer.referrals_window or 0
         expected = usual * peer.hours_per_week * weeks
-        detail = _(
-            "%(n)s referrals in the last three complete months; the programme's usual for "
-            "%(hours)s hours a week is about %(expected)s."
-        ) % {
-            "n": received,
-            "hours": peer.hours_per_week,
-            "expected": number_format(expected, 1),
-        }
+
+        def detail() -> str:
+            return _(
+                "%(n)s referrals in the last three complete months; the programme's usual "
+                "for %(hours)s hours a week is about %(expected)s."
+            ) % {
+                "n": received,
+                "hours": peer.hours_per_week,
+                "expected": number_format(expected, 1),
+            }
+
         # The peer worker's rate against the programme's, both over the same weeks: the
         # weeks cancel out, so the comparison is made in whole numbers (no rounding error
         # at the edges).
@@ -434,12 +459,14 @@ def _referral_signals(peer: Any, today: datetime.date, through: bool, weeks: flo
             Signal(
                 SignalKind.WAITING,
                 peer,
-                ngettext(
-                    "%(n)s referral has waited more than %(days)s days for an answer.",
-                    "%(n)s referrals have waited more than %(days)s days for an answer.",
-                    peer.referrals_waiting,
-                )
-                % {"n": peer.referrals_waiting, "days": journal_selectors.REFERRAL_WAIT_DAYS},
+                lambda: (
+                    ngettext(
+                        "%(n)s referral has waited more than %(days)s days for an answer.",
+                        "%(n)s referrals have waited more than %(days)s days for an answer.",
+                        peer.referrals_waiting,
+                    )
+                    % {"n": peer.referrals_waiting, "days": journal_selectors.REFERRAL_WAIT_DAYS}
+                ),
                 since,
             )
         )
