@@ -987,7 +987,11 @@ def peer_facts(today: datetime.date) -> dict[str, Any]:
     erfa = MeetingAttendance.objects.filter(
         person=OuterRef("staff_member"),
         meeting__group__isnull=False,
-        meeting__starts_at__gte=now - datetime.timedelta(days=ERFA_LOOKBACK_DAYS),
+        meeting__starts_at__gte=timezone.make_aware(
+            datetime.datetime.combine(
+                today - datetime.timedelta(days=ERFA_LOOKBACK_DAYS), datetime.time.min
+            )
+        ),
     ).exclude(meeting__kind=Meeting.Kind.SUPERVISION)
     supervision = Meeting.objects.filter(
         participants=OuterRef("pk"),

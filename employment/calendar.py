@@ -159,10 +159,16 @@ class TalkSource:
     ) -> list[Entry]:
         if viewer.pk == person.pk:
             # Their own calendar: the talks they hold as leader, or as a peer worker.
-            whose = Q(staff_member=person) | Q(staff_member__unit__leader=person)
+            whose = Q(staff_member=person) | Q(
+                staff_member__unit__leader=person, staff_member__unit__active=True
+            )
         else:
             # The leader looking at one of their peer workers' calendar.
-            whose = Q(staff_member=person, staff_member__unit__leader=viewer)
+            whose = Q(
+                staff_member=person,
+                staff_member__unit__leader=viewer,
+                staff_member__unit__active=True,
+            )
         # Employments that ended more than a month before the window hold no talks in it
         # (an exit talk may come a little after the last day).
         first = timezone.localdate(start) - datetime.timedelta(days=31)

@@ -555,8 +555,13 @@ def leader_actions(peer: Any, today: datetime.date) -> list[Action]:
                 function,
             )
         )
-    if peer.end_date is not None and today <= peer.end_date <= today + relativedelta(
-        months=RENEWAL_MONTHS
+    # A temporary post (or one whose reason is not given yet) that ends soon: decide on
+    # renewal. A post ending for another reason (a new job, retirement) is not renewed.
+    renewable = peer.end_reason in ("", PeerWorker.EndReason.TEMPORARY)
+    if (
+        renewable
+        and peer.end_date is not None
+        and today <= peer.end_date <= today + relativedelta(months=RENEWAL_MONTHS)
     ):
         actions.append(
             Action(

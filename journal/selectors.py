@@ -719,11 +719,11 @@ def statistics(
     # A unit with one peer worker is compared with the programme, never with itself (read
     # whether or not one is shown, so that the page costs the same whatever the units).
     level = programme_level(months, complete, today)
-    for unit in [unit for unit, n in working.items() if n == 1]:
+    for lone in [pk for pk, n in working.items() if n == 1]:
         if level:
-            usual[unit] = level
+            usual[lone] = level
         else:
-            usual.pop(unit, None)
+            usual.pop(lone, None)
     low, high = settings.JOURNAL_LOAD_LOW, settings.JOURNAL_LOAD_HIGH
     flags: dict[int, dict[int, str]] = {}
     for p in shown:
@@ -804,9 +804,15 @@ def programme_level(
     total = next(iter(conversations), None) or 0
     # Most contracts share their dates and hours with others: each worked out once.
     contracts: dict[tuple[Any, ...], int] = {}
+    # Only the contracts of peer workers who recorded anything in those months: before a
+    # peer worker takes the journal in use, their empty months say nothing of the work.
+    recording = PeerMonth.objects.filter(
+        peer=OuterRef("pk"), month__gte=first, month__lt=end
+    ).filter(Q(notes__gt=0) | Q(group_sessions__gt=0))
     for contract in (
         PeerWorker.objects.filter(start_date__lt=end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .filter(Exists(recording))
         .order_by()
         .values_list("start_date", "end_date", "hours_per_week")
     ):
@@ -865,8 +871,10 @@ def peer_actions(peer: Any, today: datetime.date) -> list[Action]:
                 ngettext("%(n)s referral to answer", "%(n)s referrals to answer", peer.n_referrals)
                 % {"n": peer.n_referrals},
                 peer.name,
+                # Since the oldest was received (waiting, not a due date).
                 timezone.localdate(peer.oldest_referral) if peer.oldest_referral else None,
                 reverse("journal:referral_list"),
+                waiting=True,
             )
         )
     if peer.n_drafts:

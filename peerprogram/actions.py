@@ -22,10 +22,16 @@ class Action:
     whom: str  # for whom or what: a peer worker's or a unit's name
     day: datetime.date | None  # since when it is due or overdue, or the day it is due
     url: str  # the exact place to act, one click away
+    # `day` is the day it has waited since (a referral received), not a day it falls due:
+    # on the list at once, never "overdue".
+    waiting: bool = False
 
     def overdue(self, today: datetime.date) -> bool:
-        return self.day is not None and self.day < today
+        return not self.waiting and self.day is not None and self.day < today
 
     def due_now(self, today: datetime.date) -> bool:
-        """On the list today: overdue, due, or due within DUE_WITHIN_DAYS (no day: now)."""
-        return self.day is None or self.day <= today + datetime.timedelta(days=DUE_WITHIN_DAYS)
+        """On the list today: waiting, overdue, due, or due within DUE_WITHIN_DAYS (no
+        day: now)."""
+        if self.waiting or self.day is None:
+            return True
+        return self.day <= today + datetime.timedelta(days=DUE_WITHIN_DAYS)

@@ -193,7 +193,7 @@ def gather(actor: Actor, today: datetime.date) -> Gathered:
             centre_list(
                 education,
                 figures.signals,
-                programme_selectors.units_with_overdue_onboarding(),
+                programme_selectors.units_with_overdue_onboarding(today),
                 today,
             )
         )

@@ -108,7 +108,7 @@ def unit_health(units: list[Unit], today: datetime.date | None = None) -> list[U
     peers = PeerWorker.objects.filter(staff_member__unit_id__in=list(rows))
     facts = facts_of(peers, today)
     for signal in signals_of(facts, today):
-        rows[signal.unit.pk].signals.append(signal)
+        rows[signal.peer.staff_member.unit_id].signals.append(signal)
     for peer in facts:
         if not employed(peer, today):
             continue

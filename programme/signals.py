@@ -254,16 +254,21 @@ def facts_of(
         .annotate(kinds=IdList("kind"))
         .values("kinds")
     )
+    facts = {
+        **employment_selectors.peer_facts(today),
+        **education_selectors.peer_facts(today),
+        **mentoring_selectors.peer_facts(today),
+        **journal_selectors.activity_facts(today),
+    }
+    if signals_only:
+        facts = {name: value for name, value in facts.items() if name in SIGNAL_FACTS}
+    # The signals alone need no unit row (its id is on the staff member; its name only
+    # when a signal is put into words).
+    related = "staff_member" if signals_only else "staff_member__unit"
     return list(
         peers.filter(Q(end_date__isnull=True) | Q(end_date__gte=recently))
-        .select_related("staff_member__unit")
-        .annotate(
-            **employment_selectors.peer_facts(today),
-            **education_selectors.peer_facts(today),
-            **mentoring_selectors.peer_facts(today),
-            **journal_selectors.activity_facts(today),
-            acknowledged=Subquery(acks),
-        )
+        .select_related(related)
+        .annotate(**facts, acknowledged=Subquery(acks))
         .order_by("staff_member__unit__name", "staff_member__name", "pk")
     )
 

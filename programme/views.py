@@ -245,8 +245,13 @@ def signal_ack(request: AuthenticatedHttpRequest, peer_pk: int, kind: str) -> Ht
     if kind not in SignalKind.values:
         kind = ""
     today = timezone.localdate()
-    facts = facts_of(PeerWorker.objects.filter(pk=peer.pk), today)
-    signal = next((s for s in signals_of(facts, today) if s.kind == kind), None)
+    # The whole unit's facts: "alone" is about the unit, not the one peer worker.
+    facts = facts_of(
+        PeerWorker.objects.filter(staff_member__unit_id=peer.staff_member.unit_id), today
+    )
+    signal = next(
+        (s for s in signals_of(facts, today) if s.kind == kind and s.peer.pk == peer.pk), None
+    )
     form = AckForm(request.POST or None)
     if signal is not None and request.method == "POST" and form.is_valid():
         done = apply_service(

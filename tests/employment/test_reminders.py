@@ -57,3 +57,15 @@ def test_a_failed_e_mail_fails_the_command_and_is_tried_again(cast):
     assert mail.outbox == []
     call_command("send_employment_reminders")
     assert len(mail.outbox) == 1
+
+
+def test_a_post_ending_for_a_new_job_gets_no_renewal_reminder(cast):
+    _ends_in(cast, 30)
+    cast.peer.end_reason = "new_job"
+    cast.peer.save()
+    call_command("send_employment_reminders")
+    assert mail.outbox == []
+    cast.peer.end_reason = "temporary"
+    cast.peer.save()
+    call_command("send_employment_reminders")
+    assert len(mail.outbox) == 1

@@ -12,6 +12,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -33,15 +34,17 @@ class Command(BaseCommand):
             PeerWorker.objects.filter(
                 end_date__gte=today, end_date__lte=today + relativedelta(months=RENEWAL_MONTHS)
             )
+            # A post that ends for another reason (a new job, retirement, ...) is not renewed.
+            .filter(Q(end_reason="") | Q(end_reason=PeerWorker.EndReason.TEMPORARY))
             .select_related("staff_member__unit__leader")
             .order_by("end_date", "pk")
         )
-        with translation.override(settings.LANGUAGE_CODE):
-            for peer in ending:
-                leader = peer.staff_member.unit.leader
-                end = peer.end_date
-                if end is None or not (leader and leader.active and leader.email):
-                    continue
+        for peer in ending:
+            leader = peer.staff_member.unit.leader
+            end = peer.end_date
+            if end is None or not (leader and leader.active and leader.email):
+                continue
+            with translation.override(leader.language or settings.LANGUAGE_CODE):
                 key = str(peer.pk)
                 # Once per end date: the end date is the reminder's day.
                 if ReminderSent.objects.filter(kind="renewal", key=key, day=end).exists():

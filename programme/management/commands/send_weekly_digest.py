@@ -30,7 +30,10 @@ from programme.actions import gather
 
 def _line(action: Action, today: datetime.date, site: str) -> str:
     when = ""
-    if action.day and action.day < today:
+    if action.day and action.waiting:
+        day = date_format(action.day, "j. F Y")
+        when = " (" + _("waiting since %(day)s") % {"day": day} + ")"
+    elif action.day and action.day < today:
         day = date_format(action.day, "j. F Y")
         when = " (" + _("overdue since %(day)s") % {"day": day} + ")"
     elif action.day:
@@ -81,8 +84,8 @@ class Command(BaseCommand):
                 subject, body = digest(member, todo.items, today)
             if send_once("digest", key, monday, member.email, subject, body):
                 sent += 1
-            else:
-                failed += 1
+            elif not ReminderSent.objects.filter(kind="digest", key=key, day=monday).exists():
+                failed += 1  # not sent (another run at the same time may have sent it)
         self.stdout.write(f"Sent {sent} weekly digest(s) for the week of {monday.isoformat()}.")
         if failed:
             raise CommandError(
