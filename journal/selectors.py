@@ -817,10 +817,13 @@ def programme_level(
         .values_list("start_date", "end_date", "hours_per_week")
     ):
         contracts[contract] = contracts.get(contract, 0) + 1
+    # The complete months are consecutive and past: a contract's hours over them are its
+    # days within them (worked out once, not month by month).
+    last = _last_day(chosen[-1])
     hours = 0.0
     for (start_date, end_date, weekly), n in contracts.items():
         peer = _Peer(0, "", UnitRef(0, ""), start_date, end_date, weekly, False)
-        hours += n * sum(_hours(peer, m, _last_day(m), today) for m in chosen)
+        hours += n * _hours(peer, first, last, today)
     return total / hours if hours and total else None
 
 
