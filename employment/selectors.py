@@ -601,13 +601,6 @@ class Drift:
     outside_weeks: int  # weeks with anything logged
     contracted_hours: int  # a week
 
-    @property
-    def activity_share(self) -> int | None:
-        """Recorded peer activity, per cent of the described hours (rounded: for showing)."""
-        if not self.described_hours:
-            return None
-        return round(100 * self.recorded_hours / self.described_hours)
-
     def activity_below(self, share: float) -> bool:
         """Less peer activity recorded than `share` of the described hours (unrounded)."""
         return bool(self.described_hours) and (

@@ -158,16 +158,6 @@ def waiting_facts() -> dict[str, Any]:
 WAITING_COUNTS = ("n_referrals", "n_drafts", "n_concerns")
 
 
-def waiting_counts(peer: PeerWorker) -> dict[str, int]:
-    """The same as `waiting_for`, counted in one query (for the home page)."""
-    return (
-        PeerWorker.objects.filter(pk=peer.pk)
-        .annotate(**waiting_facts())
-        .values(*WAITING_COUNTS)
-        .get()
-    )
-
-
 # A referral unanswered this long is a signal to the leader (issue: referral flow).
 REFERRAL_WAIT_DAYS = 14
 # The referral flow is compared over this many complete months.

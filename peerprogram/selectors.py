@@ -6,9 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict
 
-from django.conf import settings
 from django.db.models import (
-    Count,
     Exists,
     F,
     Func,
@@ -158,20 +156,3 @@ def unit_people(
         block.staff.sort(key=lambda m: (not m.active, m.name))
         block.peers.sort(key=lambda p: (p.start_date, p.name))
     return sorted(blocks.values(), key=lambda b: (b.unit.name, b.unit.pk))
-
-
-def programme_totals(active_units: int) -> dict[str, int]:
-    """Counts for the Centre's overview in one query, with the number of active units the
-    caller has counted (the home page's units list does)."""
-    today = timezone.localdate()
-    peers = PeerWorker.objects.annotate(has_mentor=has_mentor_now())
-    employed = employed_now_q()
-    totals = peers.aggregate(
-        peers=Count("pk", filter=employed),
-        peers_under_recommended=Count(
-            "pk", filter=employed & Q(hours_per_week__lt=settings.PEER_RECOMMENDED_MIN_HOURS)
-        ),
-        peers_without_mentor=Count("pk", filter=employed & Q(has_mentor=False)),
-        peers_starting=Count("pk", filter=Q(start_date__gt=today)),
-    )
-    return {"units": active_units, **totals}

@@ -87,6 +87,19 @@ class UnitHealth:
             + self.open_signals
         )
 
+    @property
+    def counts(self) -> list[int]:
+        """The health page's count columns, in order (one loop in the template, not an
+        include per cell)."""
+        return [
+            self.overdue_checklists,
+            self.mentoring,
+            self.education,
+            self.supervision,
+            self.erfa,
+            self.drift,
+        ]
+
     def value(self, column: str) -> Any:
         """The figure a column sorts by."""
         if column == "onboarding":
