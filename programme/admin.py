@@ -5,7 +5,7 @@ from .models import SignalAck
 
 @admin.register(SignalAck)
 class SignalAckAdmin(admin.ModelAdmin):
-    list_display = ["peer", "kind", "created_at", "until", "by"]
+    list_display = ["peer", "kind", "created_at", "by"]
     list_filter = ["kind"]
     list_select_related = ["peer__staff_member", "by"]
     raw_id_fields = ["peer", "by"]

@@ -3,6 +3,8 @@ themselves are worked out from the other apps' facts each time (programme.signal
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -24,8 +26,8 @@ class SignalKind(models.TextChoices):
 
 class SignalAck(models.Model):
     """A leader or the Centre has seen a signal about a peer worker and says what is done
-    about it. The signal stays quiet until `until`; if the situation persists, it comes
-    back."""
+    about it. The signal stays quiet for 30 days (`until`); if the situation persists, it
+    comes back."""
 
     kind = models.CharField(_("signal"), max_length=20, choices=SignalKind.choices)
     peer = models.ForeignKey(
@@ -43,16 +45,29 @@ class SignalAck(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("acknowledged"), default=timezone.now)
-    until = models.DateField(_("quiet until"))
+
+    # How long an acknowledged signal stays quiet.
+    QUIET_DAYS = 30
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("acknowledged signal")
         verbose_name_plural = _("acknowledged signals")
-        indexes = [models.Index(fields=["peer", "until"])]
+        indexes = [models.Index(fields=["peer", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.peer}"
 
     def get_absolute_url(self) -> str:
         return reverse("programme:unit", args=[self.peer.staff_member.unit_id])
+
+    @property
+    def until(self) -> datetime.date:
+        """The last day the signal is quiet."""
+        return timezone.localdate(self.created_at) + datetime.timedelta(days=self.QUIET_DAYS)
+
+    @classmethod
+    def quiet_since(cls, today: datetime.date) -> datetime.datetime:
+        """Acknowledged at or after this moment: still quiet on `today`."""
+        first = today - datetime.timedelta(days=cls.QUIET_DAYS)
+        return timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))

@@ -11,14 +11,13 @@ from peerprogram.models import PeerWorker, StaffMember
 from peerprogram.services import audit, save_versioned
 
 from .models import SignalAck
-from .signals import quiet_until
 
 
 @transaction.atomic
 def signal_acknowledge(*, peer: PeerWorker, kind: str, comment: str, by: User) -> SignalAck:
     """The signal is seen and something is done: quiet for 30 days, then back if the
     situation persists."""
-    ack = SignalAck(peer=peer, kind=kind, comment=comment, by=by, until=quiet_until())
+    ack = SignalAck(peer=peer, kind=kind, comment=comment, by=by)
     ack.full_clean()
     ack.save()
     audit(by=by, action="signal_acknowledge", obj=ack, summary=kind)

@@ -55,7 +55,7 @@ DRIFT_ACTIVITY_BELOW = 0.5  # of the described hours
 DRIFT_OUTSIDE_ABOVE = 0.25  # of the contracted hours of the weeks logged
 ISOLATION_MONTHS = 3
 SHORT_EMPLOYMENT_MONTHS = 12
-ACK_DAYS = 30
+ACK_DAYS = SignalAck.QUIET_DAYS
 
 
 @dataclass(frozen=True)
@@ -248,7 +248,7 @@ def facts_of(
     today = today or timezone.localdate()
     recently = today - relativedelta(months=SHORT_EMPLOYMENT_MONTHS)
     acks = (
-        SignalAck.objects.filter(peer=OuterRef("pk"), until__gte=today)
+        SignalAck.objects.filter(peer=OuterRef("pk"), created_at__gte=SignalAck.quiet_since(today))
         .order_by()
         .values("peer")
         .annotate(kinds=IdList("kind"))
@@ -287,7 +287,8 @@ def _day(value: datetime.date) -> str:
 
 def signals_of(peers: list[Any], today: datetime.date | None = None) -> list[Signal]:
     """Every signal about these peer workers (read by `facts_of`), the acknowledged ones
-    marked, in the order of the peer workers."""
+    marked, in the order of the peer workers. Give whole units: "alone" counts the peer
+    workers employed in each unit among those given."""
     today = today or timezone.localdate()
     first, end = journal_selectors.flow_window(today)
     weeks = (end - first).days / 7

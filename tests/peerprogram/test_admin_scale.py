@@ -149,7 +149,7 @@ def programme(django_db_setup, django_db_blocker):
             for peer in PeerWorker.objects.order_by("pk")[:12]
         )
         SignalAck.objects.bulk_create(
-            SignalAck(peer=peer, kind="alone", comment="Buddy aftalt", until=A_DAY)
+            SignalAck(peer=peer, kind="alone", comment="Buddy aftalt")
             for peer in PeerWorker.objects.order_by("pk")[:12]
         )
         TopicProposal.objects.bulk_create(
