@@ -448,6 +448,11 @@ def peer_facts(today: datetime.date) -> dict[str, Any]:
         "fd_hours": Subquery(agreed.annotate(total=hours).values("total")[:1]),
         "fd_review_on": latest(agreed, "review_on"),
         "fd_draft_since": latest(draft, "created_at"),
+        # The day the leader agreed to a draft the peer worker has not agreed to yet.
+        "fd_waits_for_peer": latest(
+            draft.filter(leader_agreed_on__isnull=False, peer_agreed_on__isnull=True),
+            "leader_agreed_on",
+        ),
         "last_talk": most(done.exclude(kind=Talk.Kind.EXIT), Max, "date"),
         "last_mus": most(done.filter(kind=Talk.Kind.MUS, status=Talk.Status.HELD), Max, "date"),
         "planned_fu": latest(planned.filter(kind=Talk.Kind.FOLLOW_UP), "date"),
@@ -575,9 +580,22 @@ def leader_actions(peer: Any, today: datetime.date) -> list[Action]:
     return actions
 
 
-def peer_talk_actions(peer: Any, today: datetime.date) -> list[Action]:
-    """The peer worker's own coming talks with the leader (annotated with `peer_facts`)."""
+def peer_actions(peer: Any, today: datetime.date) -> list[Action]:
+    """The peer worker's own part (annotated with `peer_facts`): a function description
+    the leader has agreed to and waits for them to agree to, and their coming talks with
+    the leader."""
     actions = []
+    if peer.fd_waits_for_peer:
+        actions.append(
+            Action(
+                "function_agree",
+                gettext("Read and agree to your function description"),
+                peer.name,
+                peer.fd_waits_for_peer,
+                reverse("employment:function_page", args=[peer.pk]),
+                waiting=True,
+            )
+        )
     follow_up = reverse("employment:follow_up", args=[peer.pk])
     for due in dues_of_facts(peer, today):
         if due is None or due.overdue:

@@ -78,7 +78,7 @@ def peer_list(peer: Any, delegated: int, today: datetime.date) -> ActionList:
     journal's waiting facts and the employment facts)."""
     actions = journal_selectors.peer_actions(peer, today)
     actions += recruitment_selectors.delegated_actions(delegated, peer.name)
-    actions += employment_selectors.peer_talk_actions(peer, today)
+    actions += employment_selectors.peer_actions(peer, today)
     return ordered(actions, today)
 
 

@@ -24,3 +24,32 @@ def test_alone_cannot_be_acknowledged_when_the_unit_has_two_peer_workers(client_
     from programme.models import SignalAck
 
     assert not SignalAck.objects.exists()
+
+
+def test_a_description_the_leader_agreed_to_waits_on_the_peer_workers_list(client_for, cast):
+    from programme.actions import peer_list
+    from programme.selectors import own_facts
+
+    from .helpers import agreed_description
+
+    agreed_description(cast.peer, agreed=False, hours_conversations=10)
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    todo = peer_list(own_facts(cast.peer, today), 0, today)
+    (line,) = [a for a in todo.items if a.kind == "function_agree"]
+    assert line.url == reverse("employment:function_page", args=[cast.peer.pk])
+    assert not line.overdue(today)
+    home = client_for("peer").get(reverse("peerprogram:home")).content.decode()
+    assert "Læs og godkend din funktionsbeskrivelse" in home
+
+
+def test_an_unknown_language_is_refused_on_its_field(client_for, cast):
+    from peerprogram.models import StaffMember
+
+    member = StaffMember.objects.get(pk=cast.peer.staff_member.pk)
+    response = client_for("peer").post(
+        reverse("programme:my_emails"),
+        {"weekly_digest": "on", "language": "xx", "version": member.version},
+    )
+    assert set(response.context["form"].errors) == {"language"}
