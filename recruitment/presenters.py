@@ -71,7 +71,6 @@ class ChecklistRow:
     done_by: str
     version: int
     toggle_url: str  # empty when the task is read from a fact or not relevant
-    toggle_label: str  # what the tick button does, for screen readers
     edit_url: str
     derived_hint: str  # what makes an open task read from a fact done; else empty
     action_url: str  # where to do what a task read from a fact waits for (else empty)
@@ -132,10 +131,6 @@ def checklist_rows(
                 done_by=s.done_by,
                 version=item.version,
                 toggle_url="" if s.derived or state == "na" else toggle_url(item.pk),
-                toggle_label=(
-                    _("Mark “%(t)s” as not done") if s.done_on else _("Mark “%(t)s” as done")
-                )
-                % {"t": item.title},
                 edit_url=edit_url(item.pk),
                 derived_hint=s.derived_hint if waits else "",
                 action_url=action[0],

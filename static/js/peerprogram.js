@@ -44,3 +44,91 @@
     });
   });
 })();
+
+// A refused form: focus the error summary at the top, and let each of its links put the
+// focus in its field (a link to an id only scrolls).
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-error-summary]");
+  if (!summary) { return; }
+  // The server lists the errors in the form's order; the page may lay the fields out in
+  // another: list them as they come on the page.
+  var list = summary.querySelector("ul");
+  var items = Array.prototype.slice.call(list.children);
+  function place(item) {
+    var link = item.querySelector("a[data-error-link]");
+    return link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+  }
+  items.sort(function (a, b) {
+    var x = place(a), y = place(b);
+    if (!x || !y) { return (x ? 1 : 0) - (y ? 1 : 0); }  // the form's own errors first
+    return x.compareDocumentPosition(y) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+  });
+  items.forEach(function (item) { list.appendChild(item); });
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-error-link]");
+    if (!link) { return; }
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) { return; }
+    event.preventDefault();
+    field.scrollIntoView({ block: "center" });
+    field.focus();
+  });
+})();
+
+// A wide table scrolls sideways in its box: the box takes the keyboard focus (arrow keys
+// scroll it) and is named by the table's caption, but only while it does scroll.
+(function () {
+  "use strict";
+  function mark() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.dataset.fixedRegion === undefined && box.hasAttribute("tabindex")) {
+        box.dataset.fixedRegion = "1";  // the template made it a region itself
+      }
+      if (box.dataset.fixedRegion === "1") { return; }
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        var caption = box.querySelector("caption");
+        var name = caption ? caption.textContent.trim() : (document.querySelector("h1") || {}).textContent;
+        if (name) { box.setAttribute("aria-label", name.trim()); }
+      } else {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  mark();
+  window.addEventListener("resize", mark);
+  document.body.addEventListener("htmx:afterSettle", mark);
+})();
+
+// After an in-place change (htmx) the focus stays where it was: on the new copy of the
+// element that had it (a checklist's tick button), or, when that element is gone (a
+// "Held" button once the check-in is logged), on the changed part of the page instead of
+// the page's top.
+(function () {
+  "use strict";
+  var focusedId = "";
+  document.body.addEventListener("htmx:beforeSwap", function () {
+    var active = document.activeElement;
+    focusedId = active && active !== document.body ? active.id : "";
+  });
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var old = event.detail.target || event.detail.elt;
+    if (!old || old.closest("[aria-live]")) { return; }  // an announcement, not the work
+    var active = document.activeElement;
+    if (active && active !== document.body && document.body.contains(active)) { return; }
+    // An outerHTML swap replaced the target: its successor has the same id.
+    var target = (focusedId && document.getElementById(focusedId)) ||
+      (old.id ? document.getElementById(old.id) : old);
+    if (!target || !document.body.contains(target)) { return; }
+    if (!target.matches("a, button, input, select, textarea") && !target.hasAttribute("tabindex")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus();
+  });
+})();

@@ -117,7 +117,11 @@ def test_a_task_ticked_by_hand_has_its_form_and_a_fact_is_read(client_for, cast,
         f'hx-target="#item-{by_hand.pk}" hx-swap="outerHTML">'
     ) in row
     assert f'<input type="hidden" name="version" value="{by_hand.version}">' in row
-    assert f'aria-label="Mark “Kontrakt {escape(SCRIPT)}” as done">Tick</button>' in row
+    # The button's name begins with the word it shows (WCAG 2.5.3), then names the task.
+    assert (
+        f'aria-pressed="false">Tick<span class="visually-hidden"> Kontrakt {escape(SCRIPT)}'
+        "</span></button>"
+    ) in row
     assert f"Beskrivelse {escape(SCRIPT)}</div>" in row and f"📝 Husk {escape(SCRIPT)}" in row
     assert '<span title="Changed by hand">✎</span>' in row
     edit = reverse("recruitment:checklist_item_edit", args=[by_hand.pk])
