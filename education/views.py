@@ -709,7 +709,7 @@ def group_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Http
         success=_("The erfa group is saved."),
         template="education/simple_form.html",
         context={
-            "title": group.name if group else _("New erfa group"),
+            "title": _("Edit %(group)s") % {"group": group.name} if group else _("New erfa group"),
             "back": group.get_absolute_url() if group else reverse("education:group_list"),
         },
     )

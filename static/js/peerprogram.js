@@ -132,3 +132,13 @@
     target.focus();
   });
 })();
+
+// A step of a flow (co-writing's first step) starts in its first field, unless a refused
+// form's error summary has taken the focus.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-focus-first]");
+  if (!box || document.querySelector("[data-error-summary]")) { return; }
+  var field = box.querySelector("input:not([type=hidden]), select, textarea");
+  if (field) { field.focus(); }
+})();

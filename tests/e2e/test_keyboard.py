@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from journal.models import Note
 from mentoring.models import CheckIn
 from recruitment.models import ChecklistItem, Onboarding
 
@@ -132,3 +133,49 @@ def test_a_refused_form_opens_on_its_error_summary_with_a_link_to_each_field(
 
     result = Axe().run(page, options=AXE_OPTIONS)
     assert result.response["violations"] == []
+
+
+def test_a_note_is_co_written_and_approved_with_the_keyboard_only(page: Page, live_server):
+    note = Note.objects.filter(
+        peer__staff_member__user__username="peer", status=Note.Status.DRAFT
+    ).first()
+    assert note is not None
+    login(page, live_server, "peer")
+    page.goto(live_server.url + f"/journal/notes/{note.pk}/write/?step=connectedness")
+    for step in ["connectedness", "hope", "identity", "meaning", "empowerment"]:
+        box = page.locator(f"#id_{step}")
+        expect(box).to_be_focused()  # each step starts in its text box
+        focus_is_visible(page)
+        label = page.locator("h1.cowrite-title").inner_text()
+        assert page.title().startswith(f"{label} (trin "), page.title()
+        page.keyboard.press("End")
+        page.keyboard.type(" Skrevet med tastaturet.")
+        tab_to(page, "button[name=next]")
+        focus_is_visible(page)
+        page.keyboard.press("Enter")
+    for step in ["patient_words", "next_steps"]:
+        expect(page.locator(f"#id_{step}")).to_be_focused()
+        tab_to(page, "button[name=next]")
+        page.keyboard.press("Enter")
+
+    # The approve step: "approve" without the tick is refused, on the tick box.
+    expect(page.locator("h1.cowrite-title")).to_have_text("Læs og godkend")
+    tab_to(page, "main form[method=post] button[type=submit]")
+    page.keyboard.press("Enter")
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(summary.locator("a[href='#id_confirmed']")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_confirmed")).to_be_focused()
+    expect(page.locator("#id_confirmed")).to_have_attribute(
+        "aria-describedby", "id_confirmed_error"
+    )
+    page.keyboard.press("Space")
+    tab_to(page, "main form[method=post] button[type=submit]")
+    focus_is_visible(page)
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("note-status")).to_have_text("Endelig")
+    note.refresh_from_db()
+    assert note.status == Note.Status.FINAL
+    assert "Skrevet med tastaturet." in note.current.hope
