@@ -3,9 +3,9 @@
 person or a thing names it."""
 
 import re
-from urllib.parse import parse_qsl, urlsplit
 from collections import defaultdict
 from html import unescape
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
