@@ -72,7 +72,7 @@ def test_danish_headers_and_error_messages(client_for, cast):
     upload = _csv("Navn;E-mail;Enhed;Faggruppe\nBo Berg;;F-ACT Øst;sygeplejerske\n")
     response = client.post(STAFF_URL, {"file": upload})
     problems = [str(p) for p in response.context["report"].problems]
-    assert problems == ["Række 2, kolonne “email”: Dette felt kan ikke være tomt."]
+    assert problems == ["Række 2, kolonne “email”: Udfyld feltet."]
 
 
 def test_missing_columns_are_named(client_for, cast):
