@@ -13,10 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from peerprogram.forms import (
     DATE_WIDGET,
+    OnePassMixin,
     VersionedFormMixin,
+    add_rule_errors,
     choice_field,
     label_choices,
     model_choice_field,
+    not_in_past,
 )
 from peerprogram.models import PeerWorker, StaffMember
 
@@ -58,7 +61,9 @@ class ModuleForm(forms.ModelForm):
         self.helper = _helper()
 
 
-class CohortForm(VersionedFormMixin, forms.ModelForm):
+class CohortForm(OnePassMixin, VersionedFormMixin, forms.ModelForm):
+    planned = ("start_date",)
+
     class Meta:
         model = Cohort
         fields = ["name", "start_date", "capacity", "fee_dkk", "status", "default_place"]
@@ -294,6 +299,16 @@ class SeriesForm(forms.Form):
         first, last = data.get("first_date"), data.get("last_date")
         if first and last and last < first:
             self.add_error("last_date", _("The period must end after it starts."))
+        # A series plans meetings to come: one that began in the past would make meetings
+        # nobody can attend (and a whole series in the past, only those).
+        add_rule_errors(
+            self,
+            [
+                lambda: not_in_past(
+                    data, "first_date", message=_("A series is planned from today on.")
+                )
+            ],
+        )
         return data
 
 
@@ -371,6 +386,19 @@ class MeetingForm(_MeetingTimesMixin, forms.Form):
         data = self.clean_times(self.cleaned_data)
         if data.get("kind") == Meeting.Kind.SUPERVISION:
             data["speaker"] = ""
+        # A held meeting's facts stay editable; moving a meeting means to a day to come.
+        moved = data.get("date") != self.initial.get("date")
+        add_rule_errors(
+            self,
+            [
+                lambda: not_in_past(
+                    data,
+                    "date",
+                    changed=moved,
+                    message=_("A meeting is moved to today or a later day."),
+                )
+            ],
+        )
         return data
 
 
@@ -470,6 +498,14 @@ class SupervisionForm(_MeetingTimesMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.clean_times(self.cleaned_data)
+        add_rule_errors(
+            self,
+            [
+                lambda: not_in_past(
+                    cleaned, "date", message=_("Supervision is planned for today or later.")
+                )
+            ],
+        )
         # Left empty: once.
         if cleaned.get("repeat_weeks") is None and "repeat_weeks" not in self.errors:
             cleaned["repeat_weeks"] = 0

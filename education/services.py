@@ -38,6 +38,7 @@ from .models import (
     TopicProposal,
     local_datetime,
     new_feed_token,
+    next_weekday,
 )
 
 
@@ -120,35 +121,62 @@ def cohort_update(
     return cohort, _promote(cohort, by=by)
 
 
-def _schedule_check(
+def schedule_problems(
     start_date: datetime.date,
     rows: Sequence[tuple[CohortModule, datetime.date | None, datetime.time, str]],
-) -> None:
-    """Teaching days fall on weekdays, on or after the cohort's start, and two modules
-    never share a day."""
-    errors = []
+) -> dict[int, list[str]]:
+    """The problems of each row of a cohort's schedule (rows in module order), by its
+    index: teaching days fall on weekdays, on or after the cohort's start, in the order of
+    the modules, and two modules never share a day. The edit form puts them on the rows."""
+    problems: dict[int, list[str]] = {}
     used: dict[datetime.date, CohortModule] = {}
-    for session, first_day, start_time, place in rows:
-        session.first_day, session.start_time, session.place = first_day, start_time, place
+    earlier: tuple[CohortModule, datetime.date] | None = None
+    for index, (session, first_day, _start_time, _place) in enumerate(rows):
         if not first_day:
             continue
+        found = problems.setdefault(index, [])
         label = str(session.module)
         if first_day.weekday() >= 5:
-            errors.append(_("Module %(module)s: teaching days are weekdays.") % {"module": label})
+            found.append(_("Module %(module)s: teaching days are weekdays.") % {"module": label})
         elif first_day < start_date:
-            errors.append(
+            found.append(
                 _("Module %(module)s starts before the cohort's start (%(start)s).")
                 % {"module": label, "start": start_date.strftime("%d.%m.%Y")}
             )
-        for day in session.days:
+        if earlier is not None and first_day <= earlier[1]:
+            found.append(
+                _(
+                    "Module %(module)s is placed on or before module %(other)s "
+                    "(%(day)s): the modules come in their order."
+                )
+                % {
+                    "module": label,
+                    "other": earlier[0].module,
+                    "day": earlier[1].strftime("%d.%m.%Y"),
+                }
+            )
+        for day in [first_day, next_weekday(first_day)]:
             if day in used:
-                errors.append(
+                found.append(
                     _("Module %(module)s and module %(other)s share %(day)s.")
                     % {"module": label, "other": used[day].module, "day": day.strftime("%d.%m.%Y")}
                 )
             used[day] = session
-    if errors:
-        raise ValidationError(errors)
+        earlier = (session, first_day)
+        if not found:
+            del problems[index]
+    return problems
+
+
+def _schedule_check(
+    start_date: datetime.date,
+    rows: Sequence[tuple[CohortModule, datetime.date | None, datetime.time, str]],
+) -> None:
+    for session, first_day, start_time, place in rows:
+        session.first_day, session.start_time, session.place = first_day, start_time, place
+    problems = schedule_problems(start_date, rows)
+    if problems:
+        raise ValidationError([message for found in problems.values() for message in found])
 
 
 def _promote(cohort: Cohort, *, by: User | None) -> list[Enrolment]:

@@ -4,6 +4,7 @@ meetings, supervision, reports and calendars."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,6 +24,7 @@ from mentoring import selectors as mentoring_selectors
 from peerprogram import access as core_access
 from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.calendar import danish_ascii, ics_response
+from peerprogram.forms import mark_errors
 from peerprogram.models import PeerWorker, StaffMember
 from peerprogram.pdf import pdf_response
 from peerprogram.services import ConcurrentEditError
@@ -224,6 +226,30 @@ def cohort_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _schedule_valid(form: CohortForm, schedule: Any, sessions: list[Any], cohort: Any) -> bool:
+    """The cohort form and the schedule's rows validated together, the schedule's rules
+    (services.schedule_problems) put on the rows' first teaching day."""
+    valid = form.is_valid()
+    valid = schedule.is_valid() and valid
+    if len(schedule.forms) != len(sessions):
+        return valid
+    start = form.cleaned_data.get("start_date") or cohort.start_date
+    rows = [
+        (s, f.cleaned_data.get("first_day"), f.cleaned_data.get("start_time"), "")
+        for s, f in zip(sessions, schedule.forms, strict=True)
+        if hasattr(f, "cleaned_data")
+    ]
+    if len(rows) != len(sessions):
+        return False
+    for index, messages_ in services.schedule_problems(start, rows).items():
+        for message in messages_:
+            schedule.forms[index].add_error("first_day", message)
+        valid = False
+    for row in schedule.forms:
+        mark_errors(row)
+    return valid
+
+
 @require_http_methods(["GET", "POST"])
 def cohort_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cohort = access.get_cohort_for_edit(request.user, pk)
@@ -237,7 +263,10 @@ def cohort_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             for s in sessions
         ],
     )
-    if request.method == "POST" and form.is_valid() and schedule.is_valid():
+    # Every error at once: the cohort's fields, each row's, and the schedule's rules on the
+    # rows they concern.
+    valid = request.method == "POST" and _schedule_valid(form, schedule, sessions, cohort)
+    if valid:
         if len(schedule.forms) != len(sessions):
             form.add_error(None, _("The list of modules changed. Reload the page."))
         else:

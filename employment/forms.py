@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from peerprogram.forms import DATE_WIDGET, VersionedFormMixin
+from peerprogram.forms import DATE_WIDGET, OnePassMixin, VersionedFormMixin
 from peerprogram.models import PeerWorker
 
 from .models import (
@@ -195,7 +195,9 @@ class TalkRecordForm(forms.Form):
         return cleaned
 
 
-class ActionForm(forms.Form):
+class ActionForm(OnePassMixin, forms.Form):
+    planned = ("due",)
+
     text = forms.CharField(label=_("Action"), max_length=300, required=False)
     responsible = forms.ChoiceField(
         label=_("Responsible"),
@@ -216,8 +218,10 @@ class ActionForm(forms.Form):
 ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=3)
 
 
-class ActionEditForm(forms.ModelForm):
+class ActionEditForm(OnePassMixin, forms.ModelForm):
     """An agreed action changed after the talk: what, who is responsible, by when."""
+
+    planned = ("due",)
 
     class Meta:
         model = TalkAction

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from peerprogram.forms import (
     DATE_WIDGET,
+    OnePassMixin,
+    Rule,
     VersionedFormMixin,
     choice_field,
     label_choices,
@@ -20,6 +22,7 @@ from peerprogram.forms import (
 )
 from peerprogram.models import PeerWorker, Unit
 
+from . import services
 from .models import CHIME_FIELDS, GroupNote, NoteVersion, Patient, Referral
 
 if TYPE_CHECKING:
@@ -34,11 +37,11 @@ def _helper(layout: Layout | None = None) -> FormHelper:
     return helper
 
 
-class ServiceValidatesMixin:
-    """The journal's services validate the model and its rules, with messages on the right
-    field; the form only reads and normalises the input. So the ModelForm does not copy the
-    input into the instance and run the model's validation itself: the same error would
-    come twice, once without a field."""
+class ServiceValidatesMixin(OnePassMixin):
+    """The journal's services hold the rules, with messages on the right field; the form
+    runs the same rules (`rules`) and the model fields' validators on what was typed, all in
+    one pass. The ModelForm does not also copy the input into the instance and run the
+    model's own clean(): its message would come a second time, without a field."""
 
     def _post_clean(self) -> None:
         pass
@@ -81,6 +84,19 @@ class PatientForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
     def changes(self) -> dict[str, Any]:
         return {k: v for k, v in super().changes().items() if k != "peers"}
 
+    def rules(self, cleaned: dict[str, Any]) -> list[Rule]:
+        found: list[Rule] = [
+            lambda: services.check_consent(cleaned),
+            lambda: services.check_patient_end(cleaned),
+        ]
+        if "peers" in self.fields and "peers" in cleaned and not cleaned["peers"]:
+            found.append(
+                lambda: self.add_error(
+                    "peers", _("Choose at least one peer worker to work with the patient.")
+                )
+            )
+        return found
+
 
 class ReferralForm(ServiceValidatesMixin, forms.ModelForm):
     class Meta:
@@ -107,6 +123,9 @@ class ReferralForm(ServiceValidatesMixin, forms.ModelForm):
         choice_field(self, "contact_route").choices = Referral.ContactRoute.choices
         self.fields["contact_other"].help_text = _("Only when you chose “Other”.")
         self.helper = _helper()
+
+    def rules(self, cleaned: dict[str, Any]) -> list[Rule]:
+        return [lambda: services.check_contact(cleaned)]
 
 
 class ReferralAcceptForm(forms.Form):
@@ -155,6 +174,9 @@ class NoteFactsForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
         )
         if "version" in self.fields:
             self.helper.layout.append("version")
+
+    def rules(self, cleaned: dict[str, Any]) -> list[Rule]:
+        return [lambda: services.not_in_future(cleaned, "date")]
 
 
 @dataclass(frozen=True)
@@ -312,6 +334,9 @@ class GroupNoteForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
         )
         if "version" in self.fields:
             self.helper.layout.append("version")
+
+    def rules(self, cleaned: dict[str, Any]) -> list[Rule]:
+        return [lambda: services.not_in_future(cleaned, "date")]
 
 
 class StatisticsForm(forms.Form):

@@ -51,21 +51,37 @@ def _check_peer_in_unit(peer: PeerWorker, unit_id: int, field: str, message: str
         )
 
 
-def _not_in_future(values: dict[str, Any], field: str) -> None:
+def not_in_future(values: dict[str, Any], field: str) -> None:
     """Notes record what happened: a date after today is a typing error."""
     value = values.get(field)
     if value and value > timezone.localdate():
         raise ValidationError({field: _("The date cannot be in the future.")})
 
 
-def _check_consent(values: dict[str, Any]) -> None:
+def check_patient_end(values: dict[str, Any]) -> None:
+    """Ending the peer support needs the day it ended, not ahead."""
+    if values.get("status") == Patient.Status.ENDED and not values.get("ended_on"):
+        raise ValidationError({"ended_on": _("Give the date the peer support ended.")})
+    not_in_future(values, "ended_on")
+
+
+def check_contact(values: dict[str, Any]) -> None:
+    """A referral's other route of contact is described."""
+    if (
+        values.get("contact_route") == Referral.ContactRoute.OTHER
+        and not (values.get("contact_other") or "").strip()
+    ):
+        raise ValidationError({"contact_other": _("Describe the other way of making contact.")})
+
+
+def check_consent(values: dict[str, Any]) -> None:
     """Consent to peer support: a date and how it was given, both or neither; not ahead."""
     date, how = values.get("consent_date"), values.get("consent_given")
     if date and not how:
         raise ValidationError({"consent_given": _("Say how the consent was given.")})
     if how and not date:
         raise ValidationError({"consent_date": _("Give the date of the consent.")})
-    _not_in_future(values, "consent_date")
+    not_in_future(values, "consent_date")
 
 
 # Patients ----------------------------------------------------------------------
@@ -87,7 +103,7 @@ def patient_create(
     consent_given: str = "",
 ) -> Patient:
     """A patient who contacted the peer worker directly joins the peer's caseload."""
-    _check_consent({"consent_date": consent_date, "consent_given": consent_given})
+    check_consent({"consent_date": consent_date, "consent_given": consent_given})
     patient = Patient(
         unit=peer.staff_member.unit,
         name=name.strip(),
@@ -115,12 +131,10 @@ def patient_update(
     if "reference" in changes:
         changes["reference"] = _reference(changes["reference"])
     if "consent_date" in changes or "consent_given" in changes:
-        _check_consent(changes)
+        check_consent(changes)
     if changes.get("status") == Patient.Status.ACTIVE:
         changes["ended_on"] = None
-    elif changes.get("status") == Patient.Status.ENDED and not changes.get("ended_on"):
-        raise ValidationError({"ended_on": _("Give the date the peer support ended.")})
-    _not_in_future(changes, "ended_on")
+    check_patient_end(changes)
     if peers is not None:
         if not peers:
             raise ValidationError(
@@ -154,8 +168,7 @@ def referral_create(
     contact_other: str = "",
 ) -> Referral:
     """A member of staff refers a patient to a peer worker of their own unit."""
-    if contact_route == Referral.ContactRoute.OTHER and not contact_other.strip():
-        raise ValidationError({"contact_other": _("Describe the other way of making contact.")})
+    check_contact({"contact_route": contact_route, "contact_other": contact_other})
     _check_peer_in_unit(
         peer, referred_by.unit_id, "peer", _("Choose an active peer worker of your own unit.")
     )
@@ -214,7 +227,7 @@ def referral_accept(
     """The peer worker accepts: the patient joins their caseload (a known patient is reused)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _pending(referral)
-    _check_consent({"consent_date": consent_date, "consent_given": consent_given})
+    check_consent({"consent_date": consent_date, "consent_given": consent_given})
     patient = (
         Patient.objects.select_for_update()
         .filter(unit_id=referral.unit_id, reference=_reference(referral.patient_reference))
@@ -295,7 +308,7 @@ def note_start(
         raise ValidationError(
             _("Record the patient's consent to peer support before writing the first note.")
         )
-    _not_in_future({"date": date}, "date")
+    not_in_future({"date": date}, "date")
     note = Note.objects.create(patient=patient, peer=peer)
     version = NoteVersion(
         note=note,
@@ -332,7 +345,7 @@ def draft_save(
         if all(getattr(stored, name) == value for name, value in changes.items()):
             return stored
         raise ConcurrentEditError
-    _not_in_future(changes, "date")
+    not_in_future(changes, "date")
     summary = save_versioned(
         stored, expected_version=expected_version, changes={**changes, "saved_at": timezone.now()}
     )
@@ -470,7 +483,7 @@ def concern_record(*, note: Note, by: User, passed_to: str, passed_at: datetime.
 @transaction.atomic
 def group_note_create(*, by: User | None, peer: PeerWorker, **fields: Any) -> GroupNote:
     """A group session's note: topic, size and themes, never about one person."""
-    _not_in_future(fields, "date")
+    not_in_future(fields, "date")
     note = GroupNote(peer=peer, **fields)
     note.full_clean()
     note.save()
@@ -483,7 +496,7 @@ def group_note_create(*, by: User | None, peer: PeerWorker, **fields: Any) -> Gr
 def group_note_update(
     *, note: GroupNote, by: User | None, expected_version: int, **changes: Any
 ) -> GroupNote:
-    _not_in_future(changes, "date")
+    not_in_future(changes, "date")
     before = GroupNote.objects.filter(pk=note.pk).values_list("date", flat=True).first()
     summary = save_versioned(note, expected_version=expected_version, changes=changes)
     peer_months_refresh(keys=[(note.peer_id, day) for day in (before, note.date) if day])

@@ -1,3 +1,4 @@
+from functools import partial
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -7,7 +8,13 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from peerprogram.forms import DATE_WIDGET, model_choice_field
+from peerprogram.forms import (
+    DATE_WIDGET,
+    OnePassMixin,
+    add_rule_errors,
+    model_choice_field,
+    not_in_past,
+)
 from peerprogram.models import PeerWorker, StaffMember
 
 from .models import AwayPeriod, Topic, Weekday
@@ -22,7 +29,9 @@ def _helper(layout: Layout | None = None) -> FormHelper:
     return helper
 
 
-class MentorAssignForm(forms.Form):
+class MentorAssignForm(OnePassMixin, forms.Form):
+    planned = ("start_date",)  # weekly check-ins are planned from it
+
     mentor = forms.ModelChoiceField(
         label=_("Mentor"), queryset=StaffMember.objects.none(), widget=forms.RadioSelect
     )
@@ -102,8 +111,21 @@ class CheckInLogForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
-        if cleaned.get("outcome") == "moved" and not cleaned.get("new_date"):
-            self.add_error("new_date", _("Choose the new date."))
+        if cleaned.get("outcome") == "moved":
+            if not cleaned.get("new_date"):
+                self.add_error("new_date", _("Choose the new date."))
+            else:
+                # A check-in moved into the past is one that was not held.
+                add_rule_errors(
+                    self,
+                    [
+                        lambda: not_in_past(
+                            cleaned,
+                            "new_date",
+                            message=_("A check-in is moved to today or a later day."),
+                        )
+                    ],
+                )
         return cleaned
 
 
@@ -123,4 +145,17 @@ class AwayForm(forms.ModelForm):
         first, last = cleaned.get("first_day"), cleaned.get("last_day")
         if first and last and last < first:
             self.add_error("last_day", _("The last day cannot be before the first day."))
+        # An absence that has ended changes no check-in: it is registered ahead or while on.
+        elif last and self.instance.last_day != last:
+            add_rule_errors(
+                self,
+                [
+                    partial(
+                        not_in_past,
+                        cleaned,
+                        "last_day",
+                        message=_("The absence has ended: the last day is today or later."),
+                    )
+                ],
+            )
         return cleaned

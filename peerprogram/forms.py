@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
-from typing import Any, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import PeerWorker, StaffMember, Unit, Versioned
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -43,6 +50,111 @@ def label_choices(field: forms.ModelChoiceField[M], label: Callable[[M], str]) -
     # Django asks the field's label_from_instance for each choice; replacing it on the one
     # field saves a ModelChoiceField subclass per label.
     field.label_from_instance = label  # type: ignore[assignment]
+
+
+Rule = Callable[[], None]
+
+
+def add_rule_errors(form: forms.BaseForm, rules: list[Rule]) -> None:
+    """Run the rules a service holds (each raises ValidationError, by field or not) during
+    the form's own validation, so that their errors come with the fields' in one pass, each
+    on its field. A field that already has an error keeps only its own: the rule may have
+    read a value the field refused."""
+    for rule in rules:
+        try:
+            rule()
+        except forms.ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.error_dict.items():
+                    target = name if name in form.fields else None
+                    if target is not None and target in form.errors:
+                        continue
+                    for error in errors:
+                        form.add_error(target, error)
+            else:
+                form.add_error(None, exc)
+
+
+def not_in_past(
+    values: dict[str, Any], field: str, *, changed: bool = True, message: StrOrPromise = ""
+) -> None:
+    """A day (or a moment) being planned is not in the past; a value left as it was is not
+    judged again (a vacancy's start that has passed stays editable)."""
+    value = values.get(field)
+    if not changed or value is None:
+        return
+    if isinstance(value, datetime.datetime):
+        past = value < timezone.now()
+    else:
+        past = value < timezone.localdate()
+    if past:
+        raise forms.ValidationError(
+            {field: message or _("The date is in the past: choose today or a later day.")}
+        )
+
+
+def not_in_future(values: dict[str, Any], field: str, *, message: StrOrPromise = "") -> None:
+    """A day being recorded (an application received, a reference checked) has come."""
+    value = values.get(field)
+    if value is not None and value > timezone.localdate():
+        raise forms.ValidationError({field: message or _("The date cannot be in the future.")})
+
+
+def mark_errors(form: forms.BaseForm) -> None:
+    """For a form drawn field by field in a template: each field with an error is marked
+    invalid and pointed at its message (`<id>_error`), as crispy does for its own forms."""
+    for name, errors in form.errors.items():
+        if name not in form.fields or not errors:
+            continue
+        attrs = form.fields[name].widget.attrs
+        attrs["aria-describedby"] = f"{form[name].auto_id}_error"
+        attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+
+
+class OnePassMixin:
+    """A form that says every error at once: its fields', the model fields' own validators
+    (ranges, lengths) on the values given, and the services' rules (`rules()`), each on its
+    field. The service checks the same rules again when it saves."""
+
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    # The date fields that record what has happened (today or earlier), and those that plan
+    # what is to come (today or later: judged when new or changed). docs/forms.md lists them.
+    recorded: tuple[str, ...] = ()
+    planned: tuple[str, ...] = ()
+
+    def rules(self, cleaned: dict[str, Any]) -> list[Rule]:
+        """The checks to run on the cleaned values (the fields that passed)."""
+        return []
+
+    def _date_rules(self, cleaned: dict[str, Any]) -> list[Rule]:
+        found: list[Rule] = [partial(not_in_future, cleaned, name) for name in self.recorded]
+        instance = getattr(self, "instance", None)
+        stored = instance if instance is not None and instance.pk else None
+        for name in self.planned:
+            changed = cleaned.get(name) != getattr(stored, name, None)
+            found.append(partial(not_in_past, cleaned, name, changed=changed))
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+        meta = getattr(self, "_meta", None)
+        if meta is not None and meta.model is not None:
+            for name, value in list(cleaned.items()):
+                try:
+                    field = meta.model._meta.get_field(name)
+                except FieldDoesNotExist:
+                    continue
+                if value in field.empty_values or not hasattr(field, "run_validators"):
+                    continue
+                try:
+                    field.run_validators(value)
+                except forms.ValidationError as exc:
+                    self.add_error(name, exc)  # type: ignore[attr-defined]
+                    cleaned.pop(name, None)
+        add_rule_errors(self, self._date_rules(cleaned) + self.rules(cleaned))  # type: ignore[arg-type]
+        return cleaned
 
 
 class VersionedFormMixin:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import string
 from typing import Any
 
@@ -10,9 +11,18 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from peerprogram.forms import DATE_WIDGET, VersionedFormMixin, label_choices, model_choice_field
+from peerprogram.forms import (
+    DATE_WIDGET,
+    OnePassMixin,
+    Rule,
+    VersionedFormMixin,
+    label_choices,
+    model_choice_field,
+    not_in_past,
+)
 from peerprogram.models import PeerWorker, StaffMember, Unit
 
+from . import services
 from .models import (
     Applicant,
     Assessment,
@@ -54,7 +64,7 @@ def clean_hours(hours: int | None) -> int | None:
     return hours
 
 
-class VacancyForm(VersionedFormMixin, forms.ModelForm):
+class VacancyForm(OnePassMixin, VersionedFormMixin, forms.ModelForm):
     instance: Vacancy
 
     class Meta:
@@ -104,6 +114,23 @@ class VacancyForm(VersionedFormMixin, forms.ModelForm):
     def clean_hours_per_week(self) -> int | None:
         return clean_hours(self.cleaned_data["hours_per_week"])
 
+    def rules(self, cleaned: dict[str, Any]) -> list[Rule]:
+        new = not self.instance.pk
+        vacancy = copy.copy(self.instance)
+        for name, value in cleaned.items():
+            if name != "version":
+                setattr(vacancy, name, value)
+        deadline_changed = vacancy.application_deadline != self.instance.application_deadline
+        return [
+            lambda: services.check_vacancy(vacancy, new=new or deadline_changed),
+            lambda: not_in_past(
+                cleaned,
+                "planned_start_date",
+                changed=new
+                or (cleaned.get("planned_start_date") != self.instance.planned_start_date),
+            ),
+        ]
+
 
 class PostingForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
@@ -144,7 +171,9 @@ class CommitteeMemberForm(forms.ModelForm):
         self.helper = _helper(Layout(Row(Column("staff_member"), Column("seat"))))
 
 
-class ApplicantForm(VersionedFormMixin, forms.ModelForm):
+class ApplicantForm(OnePassMixin, VersionedFormMixin, forms.ModelForm):
+    recorded = ("received_on",)
+
     class Meta:
         model = Applicant
         fields = ["name", "email", "phone", "received_on"]
@@ -171,7 +200,9 @@ class QuestionnaireForm(VersionedFormMixin, forms.ModelForm):
         self.helper = _helper()
 
 
-class DecisionForm(VersionedFormMixin, forms.ModelForm):
+class DecisionForm(OnePassMixin, VersionedFormMixin, forms.ModelForm):
+    recorded = ("answer_given_on",)
+
     class Meta:
         model = Applicant
         fields = ["decision_reason", "answer_given_on"]
@@ -194,7 +225,7 @@ class MoveForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
-class InterviewForm(forms.ModelForm):
+class InterviewForm(OnePassMixin, forms.ModelForm):
     video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
     starts_at = forms.DateTimeField(
         label=_("Date and time"),
@@ -207,19 +238,28 @@ class InterviewForm(forms.ModelForm):
         fields = ["starts_at", "place", "video_link", "present"]
         widgets = {"present": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args: Any, vacancy: Vacancy, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, vacancy: Vacancy, applicant: Applicant | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.applicant = applicant
         present = model_choice_field(self, "present")
         present.queryset = vacancy.committee.select_related("staff_member")
         self.helper = _helper(
             Layout("starts_at", Row(Column("place"), Column("video_link")), "present")
         )
 
+    def rules(self, cleaned: dict[str, Any]) -> list[Rule]:
+        found: list[Rule] = [lambda: not_in_past(cleaned, "starts_at")]
+        if self.applicant is not None:
+            applicant = self.applicant
+            found.append(lambda: services.check_interview(applicant, cleaned.get("starts_at")))
+        return found
+
     def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data
+        cleaned = super().clean()
         if not cleaned.get("place") and not cleaned.get("video_link"):
-            raise forms.ValidationError(_("Give a place or a video link."))
+            self.add_error("place", _("Give a place or a video link."))
         return cleaned
 
 
@@ -237,7 +277,9 @@ class AssessmentForm(forms.ModelForm):
         self.helper = _helper()
 
 
-class ReferenceForm(forms.ModelForm):
+class ReferenceForm(OnePassMixin, forms.ModelForm):
+    recorded = ("checked_on",)
+
     class Meta:
         model = ReferenceCheck
         fields = ["referee", "checked_on", "summary"]
@@ -273,7 +315,9 @@ class HireForm(forms.Form):
         return clean_hours(self.cleaned_data["hours_per_week"])
 
 
-class ChecklistItemForm(VersionedFormMixin, forms.ModelForm):
+class ChecklistItemForm(OnePassMixin, VersionedFormMixin, forms.ModelForm):
+    planned = ("due_override",)
+
     class Meta:
         model = ChecklistItem
         fields = ["due_override", "note", "assignee"]
@@ -297,7 +341,9 @@ class ChecklistItemForm(VersionedFormMixin, forms.ModelForm):
         self.helper = _helper()
 
 
-class ChecklistItemAddForm(forms.ModelForm):
+class ChecklistItemAddForm(OnePassMixin, forms.ModelForm):
+    planned = ("due_override",)
+
     class Meta:
         model = ChecklistItem
         fields = ["title", "phase", "responsible", "due_override", "description"]

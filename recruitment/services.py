@@ -110,7 +110,9 @@ def current_posting_template() -> PostingTemplate | None:
     return PostingTemplate.objects.filter(active=True).order_by("-updated_at").first()
 
 
-def _check_vacancy(vacancy: Vacancy, *, new: bool) -> None:
+def check_vacancy(vacancy: Vacancy, *, new: bool) -> None:
+    """The vacancy's dates in order, the deadline ahead when it is set, the contact person
+    from the unit or the Centre (the form runs this too, on the values typed)."""
     errors = {}
     today = timezone.localdate()
     if new and vacancy.application_deadline and vacancy.application_deadline < today:
@@ -161,7 +163,7 @@ def vacancy_create(
         created_by=by,
     )
     vacancy.full_clean(exclude=["posting_text"])
-    _check_vacancy(vacancy, new=True)
+    check_vacancy(vacancy, new=True)
     vacancy.posting_text = posting_text or _with_tasks(
         posting_render(template=current_posting_template(), vacancy=vacancy), tasks_text
     )
@@ -183,7 +185,7 @@ def vacancy_update(*, vacancy: Vacancy, by: User, expected_version: int, **chang
     )
     for name, value in changes.items():
         setattr(vacancy, name, value)
-    _check_vacancy(vacancy, new=vacancy.application_deadline != stored_deadline)
+    check_vacancy(vacancy, new=vacancy.application_deadline != stored_deadline)
     summary = core.save_versioned(vacancy, expected_version=expected_version, changes=changes)
     core.audit(by=by, action="vacancy_update", obj=vacancy, summary=summary)
     return vacancy
@@ -320,6 +322,19 @@ def applicant_move(
     return applicant
 
 
+def check_interview(applicant: Applicant, starts_at: datetime.datetime | None) -> None:
+    """An interview comes after the application was received."""
+    if starts_at and timezone.localdate(starts_at) < applicant.received_on:
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "The interview cannot be before the application was received (%(day)s)."
+                )
+                % {"day": formats.date_format(applicant.received_on, "j. F Y")}
+            }
+        )
+
+
 @transaction.atomic
 def interview_schedule(
     *,
@@ -331,6 +346,7 @@ def interview_schedule(
     present: list[CommitteeMember] | None = None,
 ) -> Interview:
     _refuse_if_anonymised(applicant)
+    check_interview(applicant, starts_at)
     interview = Interview(
         applicant=applicant, starts_at=starts_at, place=place, video_link=video_link
     )

@@ -444,7 +444,7 @@ def applicant_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def interview_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     applicant = access.get_applicant_for_decision(request.user, pk)
-    form = InterviewForm(request.POST or None, vacancy=applicant.vacancy)
+    form = InterviewForm(request.POST or None, vacancy=applicant.vacancy, applicant=applicant)
     return handle_form(
         request,
         form,

@@ -10,6 +10,8 @@ from django.utils import timezone
 from recruitment import services
 from recruitment.models import ChecklistTemplateItem
 
+NEXT_WEEK = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
@@ -35,10 +37,10 @@ def _cases(cast, vacancy, applicant, interview):
         ),
         (
             reverse("recruitment:interview_create", args=[applicant.pk]),
-            {"starts_at": "2026-12-01T10:00", "place": "", "video_link": "", "present": []},
-            "__all__",
+            {"starts_at": f"{NEXT_WEEK}T10:00", "place": "", "video_link": "", "present": []},
+            "place",
             "Give a place or a video link.",
-            "2026-12-01T10:00",
+            f"{NEXT_WEEK}T10:00",
         ),
         (
             reverse("recruitment:reference_create", args=[applicant.pk]),
