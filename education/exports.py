@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .models import Cohort, Enrolment
+from .models import Cohort, CohortModule, Enrolment
 
 
 def report_context(cohort: Cohort) -> dict:
@@ -44,12 +44,27 @@ def report_dataset(cohort: Cohort) -> tablib.Dataset:
         _("Completed by hand, reason"),
         _("Fee (DKK)"),
     ]
-    data = tablib.Dataset(headers=headers)
+    data = tablib.Dataset(headers=headers, title=_("Cohort report")[:31])
+    today = context["today"]
+    # A day somebody was marked present on has had its attendance taken: the others
+    # were absent. A day to come is not held yet; a past day nobody took is unknown.
+    taken = {key for p in context["participations"] for key in p.present}
+
+    def cell(session: CohortModule, number: int, present: bool) -> str:
+        if present:
+            return _("present")
+        days = session.days
+        if not days or days[number - 1] > today:
+            return _("not held yet")
+        if (session.pk, number) in taken:
+            return _("absent")
+        return _("attendance not taken")
+
     for p in context["participations"]:
         e = p.enrolment
         row = [e.participant_name, e.organisation, _("yes") if e.is_external else _("no")]
-        for _session, day1, day2 in p.grid():
-            row += [_("present") if day1 else "", _("present") if day2 else ""]
+        for session, day1, day2 in p.grid():
+            row += [cell(session, 1, day1), cell(session, 2, day2)]
         row += [
             p.modules_attended,
             p.completed_on.isoformat() if p.completed_on else "",

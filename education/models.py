@@ -75,7 +75,12 @@ class Cohort(VersionedModel):
         COMPLETED = "completed", _("Completed")
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="cohorts")
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        unique=True,
+        error_messages={"unique": _("There is already a cohort with this name.")},
+    )
     start_date = models.DateField(_("start"))
     capacity = models.PositiveSmallIntegerField(_("seats"), default=20)
     fee_dkk = models.PositiveIntegerField(
@@ -269,7 +274,12 @@ class MentorModule(models.Model):
 class MandatoryCourse(models.Model):
     """Clinical IT workplace, fire school, conflict handling… (the Centre edits the list)."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        unique=True,
+        error_messages={"unique": _("There is already a mandatory course with this name.")},
+    )
     description = models.CharField(_("description"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("in use"), default=True)
@@ -307,7 +317,12 @@ class Audience(models.TextChoices):
 
 
 class ErfaGroup(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        unique=True,
+        error_messages={"unique": _("There is already an erfa group with this name.")},
+    )
     description = models.TextField(_("description"), blank=True)
     audience = models.CharField(
         _("who takes part"), max_length=10, choices=Audience.choices, default=Audience.PEERS

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring import selectors as mentoring_selectors
@@ -795,7 +796,11 @@ def series_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _series, meetings = result
             messages.success(
                 request,
-                _("%(count)s meetings are planned for %(group)s.")
+                ngettext(
+                    "%(count)s meeting is planned for %(group)s.",
+                    "%(count)s meetings are planned for %(group)s.",
+                    len(meetings),
+                )
                 % {"count": len(meetings), "group": group},
             )
             _warn_conflicts(

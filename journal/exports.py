@@ -14,6 +14,7 @@ from .selectors import Statistics
 def statistics_dataset(stats: Statistics) -> tablib.Dataset:
     chime = [field_label(NoteVersion, name) for name in CHIME_FIELDS]
     data = tablib.Dataset(
+        title=_("Statistics")[:31],
         headers=[
             *([_("Unit")] if stats.by_unit else [_("Peer worker"), _("Unit")]),
             _("Month"),
@@ -28,7 +29,7 @@ def statistics_dataset(stats: Statistics) -> tablib.Dataset:
             _("Contracted hours"),
             _("Conversations per contracted hour"),
             _("Far from the usual level"),
-        ]
+        ],
     )
     flags = {"low": _("below"), "high": _("above"), "": ""}
     for row in stats.rows:

@@ -162,7 +162,7 @@ def _unescape(value: Any) -> Any:
 
 def escape_for_spreadsheet(dataset: tablib.Dataset) -> tablib.Dataset:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    safe = tablib.Dataset(headers=dataset.headers)
+    safe = tablib.Dataset(headers=dataset.headers, title=dataset.title)
     for row in dataset:
         safe.append(
             [f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in row]

@@ -90,7 +90,11 @@ class Unit(VersionedModel):
         OTHER = "other", _("Other")
 
     name = models.CharField(
-        _("name"), max_length=200, unique=True, validators=[no_control_characters]
+        _("name"),
+        max_length=200,
+        unique=True,
+        validators=[no_control_characters],
+        error_messages={"unique": _("There is already a unit with this name.")},
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     organisation = models.CharField(
@@ -168,7 +172,11 @@ class StaffMember(VersionedModel):
         related_name="staff_member",
     )
     name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
-    email = models.EmailField(_("e-mail"), unique=True)
+    email = models.EmailField(
+        _("e-mail"),
+        unique=True,
+        error_messages={"unique": _("There is already a member of staff with this e-mail.")},
+    )
     phone = models.CharField(
         _("phone"), max_length=30, blank=True, validators=[no_control_characters]
     )

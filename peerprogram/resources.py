@@ -45,6 +45,23 @@ DANISH_HEADERS = {
     "centermedarbejder": "centre_staff",
 }
 
+# The columns as an exported file heads them (the files are in Danish, like the guides);
+# an import reads them back through DANISH_HEADERS.
+HEADINGS = {
+    "name": "Navn",
+    "kind": "Type",
+    "organisation": "Organisation",
+    "leader": "Leder",
+    "active": "Aktiv",
+    "email": "E-mail",
+    "phone": "Telefon",
+    "unit": "Enhed",
+    "profession": "Faggruppe",
+    "centre_staff": "Centermedarbejder",
+}
+
+SHEET_NAMES = {"units": "Enheder", "staff": "Medarbejdere"}
+
 TRUE_WORDS = {"1", "ja", "j", "yes", "y", "true", "sand", "x"}
 FALSE_WORDS = {"0", "nej", "n", "no", "false", "falsk"}
 

@@ -33,7 +33,7 @@ from .imports import (
     take_checked,
 )
 from .models import StaffMember, Unit
-from .resources import ScopedResource, StaffResource, UnitResource
+from .resources import HEADINGS, SHEET_NAMES, ScopedResource, StaffResource, UnitResource
 
 if TYPE_CHECKING:
     from django.shortcuts import SupportsGetAbsoluteUrl
@@ -495,7 +495,11 @@ def data_export(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     if file_format not in ("csv", "xlsx"):
         file_format = "xlsx"
     stamp = timezone.localdate().isoformat()
-    return spreadsheet_response(resource.export(queryset=queryset), f"{kind}-{stamp}", file_format)
+    dataset = resource.export(queryset=queryset)
+    # Danish headings and sheet name; the import reads them back (imports.read_dataset).
+    dataset.headers = [HEADINGS.get(h, h) for h in dataset.headers]
+    dataset.title = SHEET_NAMES[kind]
+    return spreadsheet_response(dataset, f"{kind}-{stamp}", file_format)
 
 
 def spreadsheet_response(dataset: tablib.Dataset, name: str, file_format: str) -> HttpResponse:

@@ -330,7 +330,11 @@ def _signals_of_peer(
                     SignalKind.SHORT,
                     peer,
                     lambda: (
-                        _("Ended %(day)s after %(months)s months. Reason: %(reason)s.")
+                        ngettext(
+                            "Ended %(day)s after %(months)s month. Reason: %(reason)s.",
+                            "Ended %(day)s after %(months)s months. Reason: %(reason)s.",
+                            round((peer.end_date - peer.start_date).days / 30.44),
+                        )
                         % {
                             "day": _day(peer.end_date),
                             "months": round((peer.end_date - peer.start_date).days / 30.44),
@@ -441,9 +445,12 @@ def _referral_signals(peer: Any, today: datetime.date, through: bool, weeks: flo
         expected = usual * peer.hours_per_week * weeks
 
         def detail() -> str:
-            return _(
+            return ngettext(
+                "%(n)s referral in the last three complete months; the programme's usual "
+                "for %(hours)s hours a week is about %(expected)s.",
                 "%(n)s referrals in the last three complete months; the programme's usual "
-                "for %(hours)s hours a week is about %(expected)s."
+                "for %(hours)s hours a week is about %(expected)s.",
+                received,
             ) % {
                 "n": received,
                 "hours": peer.hours_per_week,

@@ -6,7 +6,7 @@ from django.db import migrations
 COURSE = (
     "Peeruddannelsen",
     "Fælles uddannelse for peermedarbejdere: syv moduler, hver på to sammenhængende "
-    "undervisningsdage á fem timer. Udbydes en gang om året.",
+    "undervisningsdage à fem timer. Udbydes en gang om året.",
 )
 
 MODULES = [

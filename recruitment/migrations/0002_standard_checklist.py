@@ -47,7 +47,7 @@ ITEMS = [
     ("probation", "Opfølgning en uge før midten af prøvetiden", "Peermedarbejderen, lederen og kolleger deltager.", "leader", "probation_middle", -7, "Mini-guiden: opfølgning på jobstart", ""),
     ("probation", "Opfølgning tre uger før prøvetiden udløber", "Samtale mellem peermedarbejderen og lederen.", "leader", "probation_end", -21, "Mini-guiden: opfølgning på jobstart", ""),
     ("after", THEME_DAY_TITLE, THEME_DAY_DESCRIPTION, "leader", "education_completed", 60, "Lederguiden s. 17", ""),
-    ("yearly", "Første MUS-samtale og trivselsmåling", "Den årlige medarbejderudviklingssamtale.", "leader", "start", 365, "", ""),
+    ("yearly", "Første MUS-samtale og trivselsundersøgelse", "Den årlige medarbejderudviklingssamtale.", "leader", "start", 365, "", ""),
 ]
 
 POSTING = """{title}

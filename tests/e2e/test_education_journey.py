@@ -341,7 +341,11 @@ def test_centre_plans_an_erfa_series_cancels_one_meeting_and_takes_attendance(
     message(
         page,
         "success",
-        danish("%(count)s meetings are planned for %(group)s.")
+        danish_plural(
+            "%(count)s meeting is planned for %(group)s.",
+            "%(count)s meetings are planned for %(group)s.",
+            len(days),
+        )
         % {"count": len(days), "group": PEER_GROUP},
     )
     planned = list(group.meetings.filter(starts_at__year=2030).order_by("starts_at"))

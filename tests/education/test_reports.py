@@ -8,11 +8,11 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from education import services
-from education.models import Meeting, local_datetime
+from education.models import DayAttendance, Meeting, local_datetime
 from tests.factories import PeerWorkerFactory
 
 from .factories import CohortFactory, MeetingFactory, mentors_group, peers_group, schedule
@@ -114,7 +114,8 @@ def test_the_csv_has_a_header_and_one_row_per_participant_with_a_seat(client_for
             "F-ACT Vest",
             "no",
             "present",
-            *[""] * 13,
+            # The days the others were marked present on had their attendance taken.
+            *["absent"] * 13,
             "0",
             "",
             "",
@@ -124,7 +125,7 @@ def test_the_csv_has_a_header_and_one_row_per_participant_with_a_seat(client_for
             "'=Eva Ekstern",
             "Aalborg Kommune",
             "yes",
-            *[""] * 14,
+            *["absent"] * 14,
             "0",
             "2025-05-01",
             "Taget i Aarhus",
@@ -231,3 +232,18 @@ def test_the_centre_sees_every_peers_erfa_attendance(client_for, cast, erfa_2025
 @pytest.mark.parametrize("role", ["peer", "mentor"])
 def test_peers_and_mentors_do_not_get_the_erfa_attendance_page(client_for, role):
     assert client_for(role).get(reverse("education:erfa_attendance")).status_code == 403
+
+
+def test_the_spreadsheet_tells_absent_from_not_held_yet(client_for, cohort):
+    from education.exports import report_dataset
+
+    future = cohort.sessions.order_by("module__number").last()
+    DayAttendance.objects.filter(session=future).delete()
+    type(future).objects.filter(pk=future.pk).update(
+        first_day=timezone.localdate() + datetime.timedelta(days=30)
+    )
+    with translation.override("da"):
+        data = report_dataset(cohort)
+    assert data.title == "Holdrapport"
+    last_two = [row[-6:-4] for row in data]
+    assert last_two and all(cells == ("ikke holdt endnu",) * 2 for cells in last_two)

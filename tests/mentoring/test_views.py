@@ -47,7 +47,7 @@ def test_health_counts_held_of_due_and_warns_after_14_days(cast):
     mentorship = _fresh_mentorship(cast)
     health = selectors.health_for(mentorship)
     assert health.held == 0 and health.due >= 2
-    assert health.warning == "Ingen mentorsamtale holdt siden start."
+    assert health.warning == "Intet sparringsmøde holdt siden start."
     due = mentorship.checkins.filter(date__lte=TODAY()).order_by("date")
     for checkin in due:
         services.checkin_log(
@@ -134,7 +134,7 @@ def test_reminders_go_out_once_a_day(cast, settings):
     mentorship.checkins.create(date=TODAY(), time=datetime.time(9), duration_minutes=30)
     call_command("send_mentoring_reminders")
     subjects = sorted(m.subject for m in mail.outbox)
-    assert subjects == ["Mentorforløb, der kræver opmærksomhed", "Mentorsamtale i dag med Pia Peer"]
+    assert subjects == ["Mentorforløb, der kræver opmærksomhed", "Sparringsmøde i dag med Pia Peer"]
     assert mail.outbox[0].to in ([cast.mentor.email], [cast.leader.email])
     call_command("send_mentoring_reminders")
     assert len(mail.outbox) == 2
@@ -152,7 +152,7 @@ def test_the_onboarding_pdf_shows_the_check_in_record(client_for, cast):
     onboarding = recruitment.onboarding_start_for_peer(peer=cast.peer, by=cast.leader.user)
     response = client_for("leader").get(reverse("recruitment:onboarding_pdf", args=[onboarding.pk]))
     text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
-    assert "Mentorsamtaler 0 af" in text and "planlagt i alt" in text
+    assert "Sparringsmøder 0 af" in text and "planlagt i alt" in text
 
 
 @pytest.mark.parametrize("size", [2, 15])
@@ -189,7 +189,7 @@ def test_a_monthly_mentorship_warns_later_than_a_weekly_one(cast):
         services.checkin_log(
             checkin=checkin, by=None, outcome="held", expected_version=checkin.version
         )
-    assert selectors.health_for(mentorship).warning.startswith("Ingen mentorsamtale holdt i")
+    assert selectors.health_for(mentorship).warning.startswith("Intet sparringsmøde holdt i")
     services.mentorship_continue_monthly(mentorship=mentorship, by=None)
     assert selectors.health_for(mentorship).warning == ""
 

@@ -372,9 +372,7 @@ def test_a_reference_is_checked_today_or_earlier(client_for, world, offset, refu
 
 
 @pytest.mark.parametrize(("offset", "refused"), [(-1, True), (0, False)])
-def test_a_checklist_task_is_given_a_due_date_of_today_or_later(
-    client_for, world, offset, refused
-):
+def test_a_checklist_task_is_given_a_due_date_of_today_or_later(client_for, world, offset, refused):
     item = world.item
     response = client_for("leader").post(
         reverse("recruitment:checklist_item_edit", args=[item.pk]),

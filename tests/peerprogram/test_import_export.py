@@ -126,7 +126,8 @@ def test_units_export_then_import_round_trip_from_excel(client_for, cast):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     rows = list(book.active.values)
-    assert rows[0] == ("name", "kind", "organisation", "leader", "active")
+    assert book.active.title == "Enheder"
+    assert rows[0] == ("Navn", "Type", "Organisation", "Leder", "Aktiv")
     assert ("F-ACT Øst", "F-ACT team", "Region Nord (test)", cast.leader.email, "yes") in rows
 
     book.active.append(("Sengeafsnit S2", "Inpatient ward", "Region Nord", None, "ja"))
@@ -145,7 +146,7 @@ def test_staff_export_as_csv_holds_only_the_leaders_units(client_for, cast):
         reverse("peerprogram:data_export", kwargs={"kind": "staff"}), {"format": "csv"}
     )
     text = response.content.decode("utf-8-sig")
-    assert text.splitlines()[0] == "name,email,phone,unit,profession,centre_staff,active"
+    assert text.splitlines()[0] == "Navn,E-mail,Telefon,Enhed,Faggruppe,Centermedarbejder,Aktiv"
     assert "Mads Mentor" in text and "Ole Udenfor" not in text
 
 
@@ -325,7 +326,7 @@ def test_an_email_already_stored_with_capitals_is_taken(client_for, cast):
     upload = _csv("name,email,unit,profession\nMads To,mads.mentor@example.org,F-ACT Øst,nurse\n")
     response = client_for("leader", "en").post(STAFF_URL, {"file": upload})
     assert [str(p) for p in response.context["report"].problems] == [
-        "Row 2, column “email”: Staff member with this E-mail already exists."
+        "Row 2, column “email”: There is already a member of staff with this e-mail."
     ]
 
 

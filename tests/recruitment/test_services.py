@@ -224,7 +224,7 @@ def test_due_dates_count_from_start_and_from_probation(cast):
     # Probation 1 Jan - 1 Apr: middle 16 Feb (45.5 days), a week before: 9 Feb.
     assert due["Opfølgning en uge før midten af prøvetiden"] == datetime.date(2024, 2, 8)
     assert due["Opfølgning tre uger før prøvetiden udløber"] == datetime.date(2024, 3, 11)
-    assert due["Første MUS-samtale og trivselsmåling"] == datetime.date(2024, 12, 31)
+    assert due["Første MUS-samtale og trivselsundersøgelse"] == datetime.date(2024, 12, 31)
 
 
 def test_a_due_date_can_be_overridden_and_a_unit_task_added(cast):
