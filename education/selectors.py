@@ -388,8 +388,13 @@ def groups_with_next_meeting(
 
 
 def cohort_sessions(cohort: Cohort) -> list[CohortModule]:
+    """The cohort's modules with their mentors, each marked `taken` when its attendance
+    has been recorded (a module taught without it is on the cohort's page and the Centre's
+    list)."""
     return list(
-        cohort.sessions.select_related("module").prefetch_related(
+        cohort.sessions.select_related("module")
+        .annotate(taken=Exists(DayAttendance.objects.filter(session=OuterRef("pk"))))
+        .prefetch_related(
             Prefetch("mentors", queryset=MentorModule.objects.select_related("mentor"))
         )
     )
@@ -1069,3 +1074,12 @@ def leader_actions(peer: Any, today: datetime.date) -> list[Action]:
             )
         )
     return actions
+
+
+def next_open_cohort() -> Cohort | None:
+    """The cohort open for enrolment that starts first (the next one to enrol on)."""
+    return (
+        Cohort.objects.filter(status=Cohort.Status.OPEN, start_date__gte=timezone.localdate())
+        .order_by("start_date", "pk")
+        .first()
+    ) or Cohort.objects.filter(status=Cohort.Status.OPEN).order_by("-start_date", "-pk").first()

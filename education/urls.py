@@ -14,6 +14,7 @@ urlpatterns = [
     path("cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
     path("cohorts/<int:pk>/edit/", views.cohort_edit, name="cohort_edit"),
     path("cohorts/<int:pk>/enrol/", views.enrol, name="enrol"),
+    path("peers/<int:peer_pk>/enrol/", views.enrol_next, name="enrol_next"),
     path("cohorts/<int:pk>/external/", views.external_add, name="external_add"),
     path(
         "cohorts/<int:pk>/modules/<int:session_pk>/attendance/",

@@ -331,7 +331,10 @@ def enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
         .order_by("staff_member__name")
     )
-    form = EnrolForm(request.POST or None, peers=peers)
+    # "Enrol" on a peer worker's page or checklist comes with the peer worker chosen.
+    chosen = request.GET.get("peer", "")
+    initial = {"peer": int(chosen)} if chosen.isdigit() else {}
+    form = EnrolForm(request.POST or None, peers=peers, initial=initial)
     if request.method == "POST" and form.is_valid():
         peer = form.cleaned_data["peer"]
         enrolment = apply_service(
@@ -358,6 +361,19 @@ def enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "free": selectors.free_seats(cohort),
         },
     )
+
+
+@require_GET
+def enrol_next(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpResponse:
+    """Enrol this peer worker on the next cohort open for enrolment (the link on the peer
+    worker's page and on the checklist's task), with the peer worker chosen."""
+    peer = core_access.get_peer_for(request.user, peer_pk)
+    core_access.require(access.may_enrol(request.user))
+    cohort = selectors.next_open_cohort()
+    if cohort is None:
+        messages.info(request, _("No cohort is open for enrolment yet."))
+        return redirect("education:cohort_list")
+    return redirect(reverse("education:enrol", args=[cohort.pk]) + f"?peer={peer.pk}")
 
 
 def _enrol_candidates(
@@ -582,6 +598,10 @@ def session_attendance(request: AuthenticatedHttpRequest, pk: int, session_pk: i
         for value in request.POST.getlist("present"):
             enrolment_id, _sep, day = value.partition(":")
             present.add((int_or_zero(enrolment_id), int_or_zero(day)))
+        if request.POST.get("everyone"):
+            # Everyone on the teaching days that have come (the second may be tomorrow).
+            held = [n for n, day in enumerate(session.days, 1) if day <= timezone.localdate()]
+            present = {(e.pk, n) for e in seats for n in held}
         try:
             services.attendance_save(session=session, by=request.user, present=present)
         except ValidationError as exc:
@@ -943,8 +963,12 @@ def meeting_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     attended = list(meeting.attendance.values_list("person_id", flat=True))
     # Those the meeting was for, and anyone already recorded (who may have left since).
     expected = {p.pk for p in selectors.meeting_people(meeting)} | set(attended)
+    data = request.POST or None
+    if data is not None and data.get("everyone"):
+        data = data.copy()
+        data.setlist("people", [str(pk) for pk in sorted(expected)])
     form = AttendanceForm(
-        request.POST or None,
+        data,
         people=StaffMember.objects.filter(pk__in=expected).select_related("unit").order_by("name"),
         initial={"people": attended},
     )
@@ -963,6 +987,7 @@ def meeting_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
                 "when": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M"),
             },
             "back": meeting.get_absolute_url(),
+            "everyone": True,
         },
     )
 

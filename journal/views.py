@@ -33,6 +33,7 @@ from . import access, charts, exports, selectors, services
 from .forms import (
     STEP_NAMES,
     STEPS,
+    TEXT_STEPS,
     ApproveForm,
     ConcernRecordForm,
     GroupNoteForm,
@@ -407,6 +408,15 @@ def _write_page(
     step = STEPS[index]
     if step.name != "facts":
         _log(request, [note], NoteAccess.Action.COWRITE, draft.number)
+    # Approving a change: the parts that differ from the note the patient approved before.
+    changed: set[str] = set()
+    if step.name == "approve" and note.current_id and note.current_id != draft.pk:
+        approved = note.current
+        changed = {
+            name
+            for name in (*services.FACT_FIELDS, *TEXT_STEPS)
+            if getattr(approved, name) != getattr(draft, name)
+        }
     return render(
         request,
         "journal/note_write.html",
@@ -419,6 +429,8 @@ def _write_page(
             "steps": STEPS,
             "kept": kept,
             "text_field": form[step.name] if isinstance(form, StepTextForm) else None,
+            "changed": changed,
+            "facts_changed": bool(changed & set(services.FACT_FIELDS)),
         },
     )
 

@@ -92,6 +92,10 @@ def checklist_rows(
                 reverse("mentoring:mentor_assign", args=[onboarding.peer_id]),
                 _("Appoint mentor"),
             ),
+            DerivedFrom.EDUCATION_ENROLLED: (
+                reverse("education:enrol_next", args=[onboarding.peer_id]),
+                _("Enrol in the peer education"),
+            ),
             DerivedFrom.FUNCTION_AGREED: (
                 reverse("employment:function_page", args=[onboarding.peer_id]),
                 _("Go to the function description"),

@@ -69,6 +69,7 @@ MENUS = {
     ],
     "mentor": [
         "Recruitment",
+        "Mentoring",  # the mentorships on the mentor's home page
         "Education",
         *EDUCATION,
         "Calendar",

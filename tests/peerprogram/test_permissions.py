@@ -31,6 +31,8 @@ UNIT_A_POST = row(LOGIN, 302, 404, 404, 302, 302, 404)
 MENTORSHIP = row(LOGIN, 200, 200, 200, 200, 200, 404)
 # Logging a check-in: only the mentor and the peer worker.
 PARTIES = row(LOGIN, 404, 200, 200, 404, 404, 404)
+# A redirect to the next open cohort: those who enrol the peer worker.
+ENROL_NEXT = row(LOGIN, 302, 403, 403, 302, 302, 404)
 PARTIES_POST = row(LOGIN, 404, 302, 302, 404, 404, 404)
 # Applicants: the unit's leader, the hiring committee (here: the Centre member), admins.
 APPLICANTS = row(LOGIN, 200, 404, 404, 200, 200, 404)
@@ -277,6 +279,8 @@ MATRIX = [
     ("education:cohort_detail", lambda c: {"pk": c.cohort.pk}, "get", EVERYONE),
     ("education:cohort_edit", lambda c: {"pk": c.cohort.pk}, "get", CENTRE_ONLY),
     ("education:enrol", lambda c: {"pk": c.cohort.pk}, "get", MANAGERS),
+    # Redirects to the next open cohort's enrolment with the peer worker chosen.
+    ("education:enrol_next", lambda c: {"peer_pk": c.peer.pk}, "get", ENROL_NEXT),
     ("education:external_add", lambda c: {"pk": c.cohort.pk}, "get", CENTRE_ONLY),
     (
         "education:session_attendance",
