@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -288,10 +289,27 @@ class Candidate:
     introduced: bool
     preferred: bool
     note: str = ""  # a buddy's own reason: an experienced peer worker, their unit
+    coming: bool = False  # sat on the hiring committee as the coming mentor
+
+    @property
+    def rank(self) -> tuple[Any, ...]:
+        """Best first: the committee's coming mentor, the profession asked for, then what
+        makes a good mentor (the Centre's introduction, experience as a mentor) before how
+        many mentees they have now; the name only breaks a tie."""
+        return (
+            not self.coming,
+            not self.preferred,
+            not self.introduced,
+            not self.has_mentored,
+            self.mentee_count,
+            self.member.name,
+        )
 
     @property
     def reasons(self) -> list[str]:
         reasons = []
+        if self.coming:
+            reasons.append(_("sat on the hiring committee as the coming mentor"))
         if self.preferred:
             reasons.append(_("the profession you prefer"))
         if self.mentee_count == 0:
@@ -358,6 +376,10 @@ def candidates(
             introduced=Exists(MentorIntroduction.objects.filter(staff_member=OuterRef("pk"))),
         )
     )
+    coming: set[int] = set()
+    if kind != Mentorship.Kind.BUDDY:
+        for path in settings.COMING_MENTOR_SOURCES:
+            coming |= set(import_string(path)(peer))
     found = [
         Candidate(
             member=m,
@@ -366,18 +388,11 @@ def candidates(
             introduced=m.introduced,
             preferred=bool(preferred_profession) and m.profession == preferred_profession,
             note=_buddy_note(m, peer, today) if kind == Mentorship.Kind.BUDDY else "",
+            coming=m.pk in coming,
         )
         for m in members
     ]
-    found.sort(
-        key=lambda c: (
-            not c.preferred,
-            c.mentee_count,
-            not c.introduced,
-            not c.has_mentored,
-            c.member.name,
-        )
-    )
+    found.sort(key=lambda c: c.rank)
     return found
 
 

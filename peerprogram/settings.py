@@ -224,6 +224,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # What apps above education add to a person's calendar and feed (education.selectors.
 # CalendarSource): the follow-up talks, seen only by the leader and the peer worker.
 CALENDAR_SOURCES = ["employment.calendar.TalkSource"]
+# Who apps above mentoring name as a peer worker's coming mentor (the mentor suggestions
+# put them first): the hiring committee's staff representative, the guide's coming mentor.
+COMING_MENTOR_SOURCES = ["recruitment.selectors.coming_mentor_ids"]
 
 # Mentoring (DOMAIN.md): a weekly check-in of about 30 minutes for the first 6 months
 # (26 meetings), then optionally monthly. Default weekday 1 = Tuesday.

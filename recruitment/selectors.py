@@ -652,3 +652,14 @@ def delegated_actions(count: int, name: str) -> list[Action]:
             reverse("recruitment:delegated_tasks"),
         )
     ]
+
+
+def coming_mentor_ids(peer: PeerWorker) -> list[int]:
+    """The staff who sat on the committee that hired this peer worker as the staff
+    representative, the seat the guide gives the coming mentor (the mentor suggestions,
+    settings.COMING_MENTOR_SOURCES)."""
+    return list(
+        CommitteeMember.objects.filter(
+            vacancy__onboarding__peer=peer, seat=CommitteeMember.Seat.STAFF_REP
+        ).values_list("staff_member_id", flat=True)
+    )
