@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from peerprogram.forms import (
     DATE_WIDGET,
-    OnePassMixin,
     add_rule_errors,
     model_choice_field,
     not_in_past,
@@ -29,9 +28,7 @@ def _helper(layout: Layout | None = None) -> FormHelper:
     return helper
 
 
-class MentorAssignForm(OnePassMixin, forms.Form):
-    planned = ("start_date",)  # weekly check-ins are planned from it
-
+class MentorAssignForm(forms.Form):
     mentor = forms.ModelChoiceField(
         label=_("Mentor"), queryset=StaffMember.objects.none(), widget=forms.RadioSelect
     )

@@ -281,6 +281,10 @@ def health_rows_of(ids: list[int], today: datetime.date | None = None) -> list[H
 # Matching --------------------------------------------------------------------------
 
 
+# A mentor with this many mentees now comes after those with room.
+FULL_MENTEES = 2
+
+
 @dataclass
 class Candidate:
     member: StaffMember
@@ -293,12 +297,14 @@ class Candidate:
 
     @property
     def rank(self) -> tuple[Any, ...]:
-        """Best first: the committee's coming mentor, the profession asked for, then what
-        makes a good mentor (the Centre's introduction, experience as a mentor) before how
-        many mentees they have now; the name only breaks a tie."""
+        """Best first: the committee's coming mentor, the profession asked for, anyone with
+        room (fewer than two mentees now), then what makes a good mentor (the Centre's
+        introduction, experience as a mentor) before how many mentees they have now; the
+        name only breaks a tie."""
         return (
             not self.coming,
             not self.preferred,
+            self.mentee_count >= FULL_MENTEES,
             not self.introduced,
             not self.has_mentored,
             self.mentee_count,

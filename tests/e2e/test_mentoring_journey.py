@@ -110,12 +110,13 @@ def test_leader_assigns_a_mentor_the_mentor_logs_a_check_in_and_the_leader_sees_
     options = candidates.locator("label")
     expect(options.first).to_be_visible()
     names = [n.strip() for n in candidates.locator("label strong").all_inner_texts()]
-    # Everyone in the unit but the peer worker; Mikkel Dahl has a mentee already, so he is
-    # not the best match without a preference.
+    # Everyone in the unit but the peer worker; Mikkel Dahl attended the Centre's mentor
+    # introduction and has mentored before (and has room for one more mentee), so he is
+    # the best match without a preference.
     for name in ["Mikkel Dahl", "Sara Holm", "Jonas Bech", "Ida Rasmussen"]:
         assert name in names
     assert NEW_PEER not in names
-    assert names[0] != "Mikkel Dahl"
+    assert names[0] == "Mikkel Dahl"
     expect(options.first.locator(".badge")).to_have_count(1)
     expect(candidates.locator(".badge")).to_have_count(1)
     mikkel_option = options.filter(has=page.locator(f"input[value='{mikkel.pk}']"))

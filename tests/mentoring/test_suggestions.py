@@ -16,7 +16,7 @@ def test_the_coming_mentor_comes_first_then_introduction_and_experience(cast):
     unit = cast.unit
     today = timezone.localdate()
     newcomer = PeerWorkerFactory(staff_member__name="Nora Ny", staff_member__unit=unit)
-    doctor = StaffMemberFactory(name="Aase Aagaard", unit=unit, profession="doctor")
+    StaffMemberFactory(name="Aase Aagaard", unit=unit, profession="doctor")
     seasoned = StaffMemberFactory(name="Bent Bro", unit=unit, profession="nurse")
     MentorIntroduction.objects.create(staff_member=seasoned, attended_on=today)
     MentorshipFactory(peer=cast.other_peer, mentor=seasoned, end_date=today)
