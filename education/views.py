@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -963,10 +963,11 @@ def meeting_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     attended = list(meeting.attendance.values_list("person_id", flat=True))
     # Those the meeting was for, and anyone already recorded (who may have left since).
     expected = {p.pk for p in selectors.meeting_people(meeting)} | set(attended)
-    data = request.POST or None
+    data: QueryDict | None = request.POST or None
     if data is not None and data.get("everyone"):
-        data = data.copy()
-        data.setlist("people", [str(pk) for pk in sorted(expected)])
+        everyone = data.copy()
+        everyone.setlist("people", [str(pk) for pk in sorted(expected)])
+        data = everyone
     form = AttendanceForm(
         data,
         people=StaffMember.objects.filter(pk__in=expected).select_related("unit").order_by("name"),
