@@ -1,0 +1,110 @@
+"""Next steps where users look for them: enrolling from the peer worker's page and the
+checklist, attendance in one click, modules without attendance marked, no way into a
+cancelled meeting, and a changed note showing what changed before the patient approves."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from education.models import Cohort, DayAttendance
+from journal import services as journal
+
+
+@pytest.fixture
+def cast(world, db):
+    return world._cast
+
+
+def test_enrol_from_the_peer_workers_page_opens_the_next_cohort_with_the_peer_chosen(
+    client_for, world
+):
+    peer = world._cast.other_peer  # not enrolled anywhere yet
+    client = client_for("centre")
+    page = client.get(reverse("peerprogram:peer_detail", args=[peer.pk])).content.decode()
+    link = reverse("education:enrol_next", args=[peer.pk])
+    assert f'href="{link}"' in page
+    response = client.get(link)
+    enrol = reverse("education:enrol", args=[world.cohort.pk])
+    assert response.status_code == 302 and response["Location"] == f"{enrol}?peer={peer.pk}"
+    form = client.get(response["Location"]).context["form"]
+    assert form["peer"].value() == peer.pk
+
+
+def test_enrol_without_an_open_cohort_says_so(client_for, world):
+    Cohort.objects.update(status=Cohort.Status.PLANNING)
+    response = client_for("centre").get(
+        reverse("education:enrol_next", args=[world._cast.peer.pk]), follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("education:cohort_list")
+    assert "Intet hold er åbent for tilmelding endnu." in response.content.decode()
+
+
+def test_the_checklists_enrolment_task_links_to_enrolment(client_for, world):
+    onboarding = world.onboarding
+    type(onboarding).objects.filter(pk=onboarding.pk).update(peer=world._cast.other_peer)
+    html = client_for("leader").get(reverse("recruitment:checklist", args=[onboarding.pk]))
+    link = reverse("education:enrol_next", args=[world._cast.other_peer.pk])
+    assert f'href="{link}"' in html.content.decode()
+
+
+def test_everyone_present_marks_each_seat_on_the_days_that_have_come(client_for, world):
+    cohort, session = world.cohort, world.session
+    today = timezone.localdate()
+    type(session).objects.filter(pk=session.pk).update(first_day=today)
+    session.refresh_from_db()
+    response = client_for("centre").post(
+        reverse("education:session_attendance", args=[cohort.pk, session.pk]), {"everyone": "1"}
+    )
+    assert response.status_code == 302
+    marked = set(DayAttendance.objects.filter(session=session).values_list("enrolment", "day"))
+    # Day 2 is tomorrow's (or the next weekday's): not marked yet.
+    assert marked == {(world.enrolment.pk, 1)}
+
+
+def test_the_cohort_page_marks_modules_taught_without_attendance(client_for, world):
+    cohort, session = world.cohort, world.session
+    type(session).objects.filter(pk=session.pk).update(
+        first_day=timezone.localdate() - datetime.timedelta(days=7)
+    )
+    Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.RUNNING)
+    html = client_for("centre").get(reverse("education:cohort_detail", args=[cohort.pk]))
+    assert html.content.decode().count('data-testid="attendance-missing"') == 1
+
+
+def test_a_cancelled_meeting_offers_no_way_in(client_for, world):
+    meeting = world.meeting
+    type(meeting).objects.filter(pk=meeting.pk).update(online_link="https://meet.example/x")
+    url = reverse("education:meeting_detail", args=[meeting.pk])
+    assert "https://meet.example/x" in client_for("centre").get(url).content.decode()
+    type(meeting).objects.filter(pk=meeting.pk).update(status="cancelled")
+    assert "https://meet.example/x" not in client_for("centre").get(url).content.decode()
+
+
+def test_the_reapproval_marks_what_changed_since_the_patient_approved(client_for, world):
+    note = world.note  # approved once, and being changed
+    draft = journal.draft_of(note)
+    journal.draft_save(
+        draft=draft,
+        by=world._cast.peer.staff_member.user,
+        expected_version=draft.version,
+        changes={"meaning": "At male igen."},
+    )
+    html = (
+        client_for("peer")
+        .get(reverse("journal:note_write", args=[note.pk]) + "?step=approve")
+        .content.decode()
+    )
+    assert 'data-testid="changes-note"' in html
+    assert 'class="note-section note-changed" data-section="meaning"' in html
+    assert 'class="note-section" data-section="hope"' in html  # as approved
+
+
+def test_flagging_a_concern_asks_first(client_for, world):
+    note = world.note
+    Note = type(note)
+    Note.objects.filter(pk=note.pk).update(status=Note.Status.FINAL)
+    html = client_for("peer").get(note.get_absolute_url()).content.decode()
+    assert 'data-testid="flag-concern"' in html
+    assert "Ja, markér bekymringen" in html
