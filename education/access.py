@@ -18,7 +18,16 @@ from django.shortcuts import get_object_or_404
 from peerprogram.access import RequestUser, get_actor, peers_for
 from peerprogram.models import PeerWorker, StaffMember
 
-from .models import Audience, Cohort, CohortModule, Enrolment, ErfaGroup, Meeting, TopicProposal
+from .models import (
+    Audience,
+    Cohort,
+    CohortModule,
+    Enrolment,
+    ErfaGroup,
+    Meeting,
+    MeetingSeries,
+    TopicProposal,
+)
 
 
 def runs_education(user: RequestUser) -> bool:
@@ -101,6 +110,13 @@ def get_group_for_edit(user: RequestUser, pk: int) -> ErfaGroup:
     if not runs_education(user):
         raise Http404
     return get_group_for(user, pk)
+
+
+def get_series_for_edit(user: RequestUser, pk: int) -> MeetingSeries:
+    """A meeting series, for the Centre that runs the erfa groups."""
+    if not runs_education(user):
+        raise Http404
+    return get_object_or_404(MeetingSeries.objects.select_related("group"), pk=pk)
 
 
 def may_propose(user: RequestUser, group: ErfaGroup) -> bool:

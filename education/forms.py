@@ -269,9 +269,14 @@ class SeriesForm(forms.Form):
     last_date = forms.DateField(label=_("To date"), widget=DATE_WIDGET)
     kind = forms.ChoiceField(
         label=_("Kind of meeting"),
-        choices=[c for c in Meeting.Kind.choices if c[0] != Meeting.Kind.SUPERVISION],
+        choices=[
+            *[c for c in Meeting.Kind.choices if c[0] != Meeting.Kind.SUPERVISION],
+            ("alternate", _("Internal and external in turn (internal first)")),
+        ],
         help_text=_("Each meeting can be changed afterwards."),
     )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
 
     def __init__(self, *args: Any, group: ErfaGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -282,11 +287,14 @@ class SeriesForm(forms.Form):
         today = timezone.localdate()
         self.fields["first_date"].initial = today
         self.fields["last_date"].initial = datetime.date(today.year, 12, 31)
+        self.fields["place"].initial = group.place
+        self.fields["online_link"].initial = group.online_link
         self.helper = _helper(
             Layout(
                 Row(Column("frequency"), Column("interval"), Column("week_of_month")),
                 Row(Column("weekday"), Column("start_time"), Column("end_time")),
                 Row(Column("first_date"), Column("last_date"), Column("kind")),
+                Row(Column("place"), Column("online_link")),
             )
         )
 

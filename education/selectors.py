@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import (
+    Count,
     Exists,
     F,
     FilteredRelation,
@@ -47,7 +48,9 @@ from .models import (
     MandatoryCourse,
     Meeting,
     MeetingAttendance,
+    MeetingSeries,
     MentorModule,
+    local_datetime,
     next_weekday,
 )
 
@@ -1083,3 +1086,16 @@ def next_open_cohort() -> Cohort | None:
         .order_by("start_date", "pk")
         .first()
     ) or Cohort.objects.filter(status=Cohort.Status.OPEN).order_by("-start_date", "-pk").first()
+
+
+def coming_series(group: ErfaGroup) -> list[MeetingSeries]:
+    """The group's series with meetings still to come, each with how many (for undoing a
+    series on the group's page)."""
+    today_start = local_datetime(timezone.localdate(), datetime.time.min)
+    return list(
+        group.series.annotate(
+            coming=Count("meetings", filter=Q(meetings__starts_at__gte=today_start))
+        )
+        .filter(coming__gt=0)
+        .order_by("first_date", "pk")
+    )

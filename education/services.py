@@ -13,6 +13,7 @@ from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -462,6 +463,63 @@ def series_dates(
 MAX_SERIES_MEETINGS = 120
 
 
+# A series whose meetings alternate: internal, then external knowledge sharing.
+ALTERNATE = "alternate"
+
+
+def _meeting_days(group: ErfaGroup, days: list[datetime.date]) -> set[datetime.date]:
+    """The days among these on which the group already has a meeting (not cancelled)."""
+    if not days:
+        return set()
+    meetings = group.meetings.exclude(status=Meeting.Status.CANCELLED).filter(
+        starts_at__gte=local_datetime(min(days), datetime.time.min),
+        starts_at__lte=local_datetime(max(days), datetime.time.max),
+    )
+    return {timezone.localdate(m) for m in meetings.values_list("starts_at", flat=True)}
+
+
+def series_preview(
+    *,
+    group: ErfaGroup,
+    frequency: str,
+    interval: int,
+    weekday: int,
+    week_of_month: int,
+    first_date: datetime.date,
+    last_date: datetime.date,
+    **_ignored: Any,
+) -> list[tuple[datetime.date, bool]]:
+    """The days a rule gives, each with whether the group already meets then (skipped)."""
+    dates = series_dates(
+        frequency=frequency,
+        interval=interval,
+        weekday=weekday,
+        week_of_month=week_of_month,
+        first_date=first_date,
+        last_date=last_date,
+    )[: MAX_SERIES_MEETINGS + 1]
+    taken = _meeting_days(group, dates)
+    return [(day, day in taken) for day in dates]
+
+
+@transaction.atomic
+def series_remove(*, series: MeetingSeries, by: User) -> int:
+    """Undo a series: its meetings still to come that nobody has recorded anything on (no
+    attendance, no chosen topic) go, and so does the series once it has none left. Returns
+    how many meetings went."""
+    today_start = local_datetime(timezone.localdate(), datetime.time.min)
+    removable = series.meetings.filter(starts_at__gte=today_start).exclude(
+        Exists(MeetingAttendance.objects.filter(meeting=OuterRef("pk")))
+    )
+    removable = removable.filter(topic="")
+    count = removable.count()
+    removable.delete()
+    audit(by=by, action="series_remove", obj=series, summary=f"{count}")
+    if not series.meetings.exists():
+        series.delete()
+    return count
+
+
 @transaction.atomic
 def series_create(
     *,
@@ -476,9 +534,14 @@ def series_create(
     first_date: datetime.date,
     last_date: datetime.date,
     kind: str,
+    place: str | None = None,
+    online_link: str | None = None,
 ) -> tuple[MeetingSeries, list[Meeting]]:
     """Generate the meetings of a rule for a period, in Copenhagen wall-clock time (13:00
-    stays 13:00 on both sides of a change to or from summer time)."""
+    stays 13:00 on both sides of a change to or from summer time). A day the group already
+    meets on is skipped (series_preview shows which); `kind` "alternate" gives internal and
+    external knowledge sharing in turn, internal first. The place and link default to the
+    group's."""
     series = MeetingSeries(
         group=group,
         frequency=frequency,
@@ -500,7 +563,11 @@ def series_create(
         first_date=first_date,
         last_date=last_date,
     )
+    taken = _meeting_days(group, dates)
+    dates = [day for day in dates if day not in taken]
     if not dates:
+        if taken:
+            raise ValidationError(_("The group already meets on every day the rule gives."))
         raise ValidationError(_("The rule gives no meetings in this period."))
     if len(dates) > MAX_SERIES_MEETINGS:
         raise ValidationError(
@@ -511,19 +578,20 @@ def series_create(
             % {"count": len(dates), "max": MAX_SERIES_MEETINGS}
         )
     series.save()
+    kinds = [Meeting.Kind.INTERNAL, Meeting.Kind.EXTERNAL] if kind == ALTERNATE else [kind]
     meetings = Meeting.objects.bulk_create(
         Meeting(
             group=group,
             series=series,
             series_date=day,
-            kind=kind,
+            kind=kinds[n % len(kinds)],
             starts_at=local_datetime(day, start_time),
             ends_at=local_datetime(day, end_time),
-            online_link=group.online_link,
-            place=group.place,
+            online_link=group.online_link if online_link is None else online_link,
+            place=group.place if place is None else place,
             facilitator=group.facilitator,
         )
-        for day in dates
+        for n, day in enumerate(dates)
     )
     audit(by=by, action="series_create", obj=series, summary=f"{len(meetings)}")
     return series, meetings

@@ -39,6 +39,7 @@ urlpatterns = [
     path("erfa/<int:pk>/", views.group_detail, name="group_detail"),
     path("erfa/<int:pk>/edit/", views.group_edit, name="group_edit"),
     path("erfa/<int:pk>/series/", views.series_create, name="series_create"),
+    path("series/<int:pk>/remove/", views.series_remove, name="series_remove"),
     path("topics/<int:pk>/choose/", views.topic_choose, name="topic_choose"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),

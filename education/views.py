@@ -796,6 +796,7 @@ def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "coming": meetings.filter(ends_at__gte=now),
             "past": meetings.filter(ends_at__lt=now).order_by("-starts_at")[:12],
             "proposals": group.proposals.select_related("proposed_by", "meeting"),
+            "series": selectors.coming_series(group) if runs else [],
             "form": form,
             "may_propose": may_propose,
             "runs": runs,
@@ -808,7 +809,11 @@ def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def series_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = access.get_group_for_edit(request.user, pk)
     form = SeriesForm(request.POST or None, group=group)
-    if request.method == "POST" and form.is_valid():
+    preview: list[tuple[datetime.date, bool]] | None = None
+    if request.method == "POST" and form.is_valid() and request.POST.get("preview"):
+        # The dates first, with those the group already meets on (they will be skipped).
+        preview = services.series_preview(group=group, **form.cleaned_data)
+    elif request.method == "POST" and form.is_valid():
         result = apply_service(
             form, lambda: services.series_create(group=group, by=request.user, **form.cleaned_data)
         )
@@ -834,8 +839,32 @@ def series_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "education/series_form.html",
-        {"form": form, "group": group},
+        {
+            "form": form,
+            "group": group,
+            "preview": preview,
+            "skipped": sum(1 for _day, taken in preview or [] if taken),
+            "too_many": preview is not None and len(preview) > services.MAX_SERIES_MEETINGS,
+        },
     )
+
+
+@require_POST
+def series_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Undo a series: its coming meetings nobody has recorded anything on."""
+    series = access.get_series_for_edit(request.user, pk)
+    group = series.group
+    count = services.series_remove(series=series, by=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s coming meeting of the series is removed.",
+            "%(n)s coming meetings of the series are removed.",
+            count,
+        )
+        % {"n": count},
+    )
+    return redirect(group)
 
 
 @require_POST

@@ -108,3 +108,63 @@ def test_flagging_a_concern_asks_first(client_for, world):
     html = client_for("peer").get(note.get_absolute_url()).content.decode()
     assert 'data-testid="flag-concern"' in html
     assert "Ja, markér bekymringen" in html
+
+
+# An erfa series: its dates shown first, the group's own days skipped, undone in one go --
+
+
+def _series_post(**overrides):
+    data = {
+        "frequency": "monthly",
+        "interval": 1,
+        "week_of_month": 1,
+        "weekday": 3,
+        "start_time": "13:00",
+        "end_time": "14:00",
+        "first_date": "",
+        "last_date": "",
+        "kind": "alternate",
+        "place": "Mødelokale 4",
+        "online_link": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_series_shows_its_dates_first_and_skips_the_days_the_group_meets(client_for, world):
+    series = world.series  # the first Thursdays of two months, two years ahead
+    days = sorted(timezone.localdate(m.starts_at) for m in series.meetings.all())
+    first = days[0] - datetime.timedelta(days=days[0].day - 1)
+    last = days[-1] + datetime.timedelta(days=62)
+    url = reverse("education:series_create", args=[world.group.pk])
+    data = _series_post(first_date=first.isoformat(), last_date=last.isoformat())
+    client = client_for("centre")
+
+    response = client.post(url, {**data, "preview": "1"})
+    preview = response.context["preview"]
+    assert [taken for _day, taken in preview] == [True, True, False, False]
+    assert response.context["skipped"] == 2
+    assert not world.group.meetings.filter(series__isnull=False).exclude(series=series).exists()
+
+    response = client.post(url, data)
+    assert response.status_code == 302
+    new = list(
+        world.group.meetings.exclude(series=series)
+        .filter(series__isnull=False)
+        .order_by("starts_at")
+    )
+    assert [timezone.localdate(m.starts_at) for m in new] == [d for d, t in preview if not t]
+    assert [m.kind for m in new] == ["internal", "external"]  # in turn, internal first
+    assert {m.place for m in new} == {"Mødelokale 4"}
+
+
+def test_undoing_a_series_keeps_the_meetings_something_was_recorded_on(client_for, world):
+    series = world.series
+    meetings = list(series.meetings.order_by("starts_at"))
+    type(meetings[0]).objects.filter(pk=meetings[0].pk).update(topic="Peerdrift")
+    client = client_for("centre")
+    response = client.post(reverse("education:series_remove", args=[series.pk]))
+    assert response.status_code == 302
+    assert list(series.meetings.all()) == [meetings[0]]
+    html = client.get(response["Location"]).content.decode()
+    assert "1 kommende møde i rækken er fjernet." in html

@@ -308,6 +308,7 @@ MATRIX = [
     ("education:group_detail", lambda c: {"pk": c.group.pk}, "get", EVERYONE),
     ("education:group_edit", lambda c: {"pk": c.group.pk}, "get", CENTRE_ONLY),
     ("education:series_create", lambda c: {"pk": c.group.pk}, "get", CENTRE_ONLY),
+    ("education:series_remove", lambda c: {"pk": c.series.pk}, "post", CENTRE_POST),
     ("education:topic_choose", lambda c: {"pk": c.proposal.pk}, "post", CENTRE_POST),
     ("education:meeting_detail", lambda c: {"pk": c.meeting.pk}, "get", EVERYONE),
     # Supervision: its peer workers, their leader, the Centre.

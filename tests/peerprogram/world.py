@@ -71,6 +71,21 @@ class Objects:
         self.meeting = self.group.meetings.create(
             kind="internal", starts_at=start, ends_at=start + datetime.timedelta(hours=1)
         )
+        # A series two years ahead (its own days: it meets nobody else's tests).
+        far = datetime.date(today.year + 2, 3, 1)
+        self.series, _meetings = education.series_create(
+            group=self.group,
+            by=centre,
+            frequency="monthly",
+            interval=1,
+            weekday=3,
+            week_of_month=1,
+            start_time=datetime.time(13),
+            end_time=datetime.time(14),
+            first_date=far,
+            last_date=far + datetime.timedelta(days=62),
+            kind="internal",
+        )
         self.proposal = education.topic_propose(
             group=self.group,
             by=cast.peer.staff_member.user,
