@@ -578,7 +578,9 @@ def series_create(
             % {"count": len(dates), "max": MAX_SERIES_MEETINGS}
         )
     series.save()
-    kinds = [Meeting.Kind.INTERNAL, Meeting.Kind.EXTERNAL] if kind == ALTERNATE else [kind]
+    kinds: list[str] = (
+        [Meeting.Kind.INTERNAL, Meeting.Kind.EXTERNAL] if kind == ALTERNATE else [kind]
+    )
     meetings = Meeting.objects.bulk_create(
         Meeting(
             group=group,
