@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypedDict
@@ -1098,4 +1098,21 @@ def coming_series(group: ErfaGroup) -> list[MeetingSeries]:
         )
         .filter(coming__gt=0)
         .order_by("first_date", "pk")
+    )
+
+
+# The weeks the mentor's weekly day is proposed for (the first six months' check-ins).
+BUSY_WEEKS = 26
+
+
+def busy_weekdays(peer: PeerWorker) -> Counter[int]:
+    """How many teaching days, erfa meetings and supervisions fall on each weekday of the
+    peer worker's coming six months (settings.BUSY_WEEKDAY_SOURCES: a mentor's weekly day is
+    proposed on the day with fewest)."""
+    now = timezone.now()
+    entries = busy_map([peer.staff_member], now, now + datetime.timedelta(weeks=BUSY_WEEKS))
+    return Counter(
+        timezone.localtime(e.start).weekday()
+        for e in entries[peer.staff_member_id]
+        if e.kind != "checkin" and not e.cancelled
     )

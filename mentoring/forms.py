@@ -17,7 +17,7 @@ from peerprogram.forms import (
 from peerprogram.models import PeerWorker, StaffMember
 
 from .models import AwayPeriod, Topic, Weekday
-from .selectors import Candidate
+from .selectors import Candidate, proposed_weekday
 
 
 def _helper(layout: Layout | None = None) -> FormHelper:
@@ -49,7 +49,10 @@ class MentorAssignForm(forms.Form):
             pk__in=[c.member.pk for c in candidates]
         )
         self.fields["start_date"].initial = max(peer.start_date, timezone.localdate())
-        self.fields["weekday"].initial = settings.MENTORING_DEFAULT_WEEKDAY
+        self.fields["weekday"].initial = proposed_weekday(peer)
+        self.fields["weekday"].help_text = _(
+            "Proposed on a day without the peer worker's teaching days and erfa meetings."
+        )
         self.fields["meeting_time"].initial = settings.MENTORING_DEFAULT_TIME
         self.helper = _helper(
             Layout(Row(Column("start_date"), Column("weekday"), Column("meeting_time")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -472,3 +473,16 @@ def mentor_actions(rows: list[Health], today: datetime.date) -> list[Action]:
                 )
             )
     return actions
+
+
+def proposed_weekday(peer: PeerWorker) -> int:
+    """The weekly check-in's day to propose: the usual day when the peer worker has nothing
+    else on it in the coming six months, otherwise the weekday (Monday to Friday) with the
+    fewest teaching days and meetings (settings.BUSY_WEEKDAY_SOURCES)."""
+    busy: Counter[int] = Counter()
+    for path in settings.BUSY_WEEKDAY_SOURCES:
+        busy.update(import_string(path)(peer))
+    usual = settings.MENTORING_DEFAULT_WEEKDAY
+    if busy[usual] == 0:
+        return usual
+    return min(range(5), key=lambda day: (busy[day], day))

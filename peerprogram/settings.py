@@ -227,6 +227,9 @@ CALENDAR_SOURCES = ["employment.calendar.TalkSource"]
 # Who apps above mentoring name as a peer worker's coming mentor (the mentor suggestions
 # put them first): the hiring committee's staff representative, the guide's coming mentor.
 COMING_MENTOR_SOURCES = ["recruitment.selectors.coming_mentor_ids"]
+# What apps above mentoring count as a peer worker's busy weekdays (teaching days, erfa
+# meetings, supervision): the mentor's weekly day is proposed on the freest.
+BUSY_WEEKDAY_SOURCES = ["education.selectors.busy_weekdays"]
 
 # Mentoring (DOMAIN.md): a weekly check-in of about 30 minutes for the first 6 months
 # (26 meetings), then optionally monthly. Default weekday 1 = Tuesday.

@@ -168,3 +168,21 @@ def test_undoing_a_series_keeps_the_meetings_something_was_recorded_on(client_fo
     assert list(series.meetings.all()) == [meetings[0]]
     html = client.get(response["Location"]).content.decode()
     assert "1 kommende møde i rækken er fjernet." in html
+
+
+def test_the_mentors_weekly_day_is_proposed_off_the_peer_workers_teaching_days(
+    client_for, world
+):
+    from mentoring.selectors import proposed_weekday
+
+    peer, session = world._cast.peer, world.session  # a seat on the cohort
+    today = timezone.localdate()
+    tuesday = today + datetime.timedelta(days=(1 - today.weekday()) % 7 or 7)
+    type(session).objects.filter(pk=session.pk).update(first_day=tuesday)  # and Wednesday
+    supervision_day = timezone.localtime(world.supervision.starts_at).weekday()
+
+    proposed = proposed_weekday(peer)
+    assert proposed in range(5)
+    assert proposed not in {1, 2, supervision_day}
+    form = client_for("leader").get(reverse("mentoring:mentor_assign", args=[peer.pk]))
+    assert form.context["form"]["weekday"].value() == proposed
