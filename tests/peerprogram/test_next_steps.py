@@ -170,9 +170,7 @@ def test_undoing_a_series_keeps_the_meetings_something_was_recorded_on(client_fo
     assert "1 kommende møde i rækken er fjernet." in html
 
 
-def test_the_mentors_weekly_day_is_proposed_off_the_peer_workers_teaching_days(
-    client_for, world
-):
+def test_the_mentors_weekly_day_is_proposed_off_the_peer_workers_teaching_days(client_for, world):
     from mentoring.selectors import proposed_weekday
 
     peer, session = world._cast.peer, world.session  # a seat on the cohort
