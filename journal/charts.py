@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import date_format, get_format
+from django.utils.translation import gettext as _
 
 from peerprogram.models import field_label
 
@@ -109,6 +110,20 @@ def table_rows(stats: Statistics) -> list[TableRow]:
             referrals=[f"{f.referrals} / {f.accepted}" if f.referrals else "–" for f in row.months],
         )
         for row in stats.rows
+    ]
+
+
+def month_columns() -> list[str]:
+    """The headings of the month-by-month table's figures, in the order of month_rows' cells."""
+    return [
+        _("Conversations"),
+        _("Bridge-building"),
+        _("Other"),
+        _("Group sessions"),
+        _("Minutes"),
+        *(field_label(NoteVersion, name) for name in CHIME_FIELDS),
+        _("Referrals"),
+        _("Accepted"),
     ]
 
 

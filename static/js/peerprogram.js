@@ -142,3 +142,36 @@
   var field = box.querySelector("input:not([type=hidden]), select, textarea");
   if (field) { field.focus(); }
 })();
+
+// A table shown as cards on a phone (table.stack-sm in peerprogram.css) stays a table for
+// screen readers: Chromium and Firefox keep its semantics when its display changes, Safari
+// has been known to drop them, so the table's roles are written out. Rows that htmx puts in
+// later (a checklist's ticked task) get them too.
+(function () {
+  "use strict";
+  var ROLES = [
+    ["thead, tbody, tfoot", "rowgroup"],
+    ["tr", "row"],
+    ["th[scope=col]", "columnheader"],
+    ["th[scope=row]", "rowheader"],
+    ["td", "cell"]
+  ];
+  function addRoles(table) {
+    table.setAttribute("role", "table");
+    ROLES.forEach(function (pair) {
+      table.querySelectorAll(pair[0]).forEach(function (element) {
+        if (element.closest("table") === table && !element.hasAttribute("role")) {
+          element.setAttribute("role", pair[1]);
+        }
+      });
+    });
+  }
+  function scan(root) {
+    var table = root.closest && root.closest("table.stack-sm");
+    if (table) { addRoles(table); }
+    if (root.querySelectorAll) { root.querySelectorAll("table.stack-sm").forEach(addRoles); }
+  }
+  scan(document);
+  // htmx (loaded deferred, after this file) says "htmx:load" on each piece it puts in.
+  document.body.addEventListener("htmx:load", function (event) { scan(event.target); });
+})();

@@ -324,6 +324,24 @@ def test_the_current_month_is_never_flagged(cast):
 # The page and the export --------------------------------------------------------------
 
 
+# The month-by-month table's column headings; each cell repeats its own (data-label) for
+# phones, where the rows are shown as cards.
+MONTH_HEADINGS = [
+    "Conversations",
+    "Bridge-building",
+    "Other",
+    "Group sessions",
+    "Minutes",
+    "Connectedness",
+    "Hope",
+    "Identity",
+    "Meaning",
+    "Empowerment",
+    "Referrals",
+    "Accepted",
+]
+
+
 def _month_row(month, f) -> str:
     cells = [
         f["conversations"],
@@ -337,7 +355,10 @@ def _month_row(month, f) -> str:
     ]
     return (
         f'<tr><th scope="row" class="fw-normal text-nowrap">{month:%b %Y}</th>'
-        + "".join(f'<td class="text-end">{n}</td>' for n in cells)
+        + "".join(
+            f'<td class="text-end" data-label="{heading}">{n}</td>'
+            for heading, n in zip(MONTH_HEADINGS, cells, strict=True)
+        )
         + "</tr>"
     )
 

@@ -75,7 +75,9 @@ def test_the_leader_sees_a_peer_worker_a_row_with_the_unit_beneath(client_for, w
     ) in row
     assert "Peer months marked" not in _part(html, "load", "</table>")  # a column for units
     [referrals] = _rows(html, "referrals")
-    assert referrals.endswith('<td class="text-end fw-semibold">0 / 0</td> </tr>')
+    assert referrals.endswith(
+        '<td class="text-end text-nowrap fw-semibold" data-label="Total">0 / 0</td> </tr>'
+    )
     assert "<script>" not in html
 
 
@@ -108,7 +110,9 @@ def test_months_far_from_the_usual_level_are_marked_for_eyes_and_screen_readers(
     assert "badge" not in pia_row
     by_unit = _rows(_page(client_for("centre", "en")), "load")
     oest = next(row for row in by_unit if "F-ACT Øst" in row)
-    assert oest.endswith('<td class="text-end fw-semibold">2</td> </tr>')  # months marked
+    assert oest.endswith(  # months marked
+        '<td class="text-end fw-semibold" data-label="Peer months marked">2</td> </tr>'
+    )
 
 
 def test_the_charts_have_a_bar_per_month_with_its_figure_in_svg_numbers(client_for, worked):

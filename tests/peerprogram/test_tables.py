@@ -61,7 +61,10 @@ def test_the_peer_table_shows_names_as_text_on_every_page_that_has_it(client_for
         assert f"Pia Peer {escape(SCRIPT)}" in row
         assert f"Mads Mentor {escape(SCRIPT)}" in row  # the mentor's name
         assert "<script>" not in html
-    assert f"<td>Enhed {escape(SCRIPT)}</td>" in _rows(_table(pages[0], "peer-table"))[0]
+    assert (
+        f'<td class="cell-wide" data-label="Enhed">Enhed {escape(SCRIPT)}</td>'
+        in (_rows(_table(pages[0], "peer-table"))[0])
+    )
 
 
 def test_the_staff_table_shows_names_and_phones_as_text(client_for, typed):
@@ -73,7 +76,7 @@ def test_the_staff_table_shows_names_and_phones_as_text(client_for, typed):
     ):
         table = _table(html, "staff-table")
         assert f"Mads Mentor {escape(SCRIPT)}</a>" in table
-        assert f"<td>{escape(PHONE)}</td>" in table
+        assert f'<td data-label="Telefon">{escape(PHONE)}</td>' in table
         assert "<script>" not in html and PHONE not in html
 
 
@@ -100,17 +103,17 @@ def test_each_peer_row_links_to_the_peer_and_shows_the_employment(client_for, ca
     assert len(rows) == 2
     new = next(row for row in rows if "Åse" in row)
     url = reverse("peerprogram:peer_detail", args=[PeerWorker.objects.get(hours_per_week=12).pk])
-    assert f'<td><a href="{url}">Åse Få Timer</a></td>' in new
+    assert f'<td class="cell-title"><a href="{url}">Åse Få Timer</a></td>' in new
     assert '<span class="badge text-bg-warning" title="Fewer than 20 hours a week' in new
     assert ">low</span>" in new
-    assert "<td>Flex-job</td>" in new
-    assert "<td>none yet</td>" in new  # no mentor appointed
-    assert "<td>Not started yet</td>" in new
+    assert '<td data-label="Employment form">Flex-job</td>' in new
+    assert '<td data-label="Mentor">none yet</td>' in new  # no mentor appointed
+    assert '<td data-label="Status">Not started yet</td>' in new
     pia = next(row for row in rows if "Pia" in row)
     url = reverse("peerprogram:peer_detail", args=[cast.peer.pk])
-    assert f'<td><a href="{url}">Pia Peer</a></td>' in pia
-    assert "<td>Mads Mentor</td>" in pia
-    assert '<td class="text-end text-nowrap">252,875 kr.</td>' in pia
+    assert f'<td class="cell-title"><a href="{url}">Pia Peer</a></td>' in pia
+    assert '<td data-label="Mentor">Mads Mentor</td>' in pia
+    assert '<td class="text-end text-nowrap" data-label="Yearly cost">252,875 kr.</td>' in pia
     assert "badge" not in pia
 
 
@@ -133,7 +136,8 @@ def test_each_staff_row_links_to_the_member_and_marks_the_centre_and_the_leader(
     )
     ib = next(row for row in unit_page if "Ib" in row)
     assert '<a href="mailto:ib@example.org">ib@example.org</a>' in ib
-    assert "<td>Other</td>" in ib and "<td>–</td>" in ib and "<td>no</td>" in ib
+    assert '<td data-label="Profession">Other</td>' in ib
+    assert '<td data-label="Phone">–</td>' in ib and '<td data-label="Active">no</td>' in ib
     assert "Leader</span>" not in ib
     staff_list = _rows(_table(_get(client, "peerprogram:staff_list"), "staff-table"))
     cecilie = next(row for row in staff_list if "Cecilie" in row)
@@ -141,7 +145,9 @@ def test_each_staff_row_links_to_the_member_and_marks_the_centre_and_the_leader(
     assert f'<a href="{url}">Cecilie Center</a> <span class="badge text-bg-info">Centre</span>' in (
         cecilie
     )
-    assert "<td>Center for Recovery og Samskabelse</td>" in cecilie  # the list shows the unit
+    assert (  # the list shows the unit
+        '<td class="cell-wide" data-label="Unit">Center for Recovery og Samskabelse</td>' in cecilie
+    )
     assert not any("text-bg-secondary" in row for row in staff_list)  # no unit's page: no leader
 
 

@@ -54,7 +54,7 @@ def test_the_overview_links_each_checklist_and_shows_names_as_text(client_for, c
         f'<a href="{url}">Stilling {escape(SCRIPT)}</a> <span class="badge text-bg-light">'
         "vacancy</span>"
     ) in row
-    assert f"<td>Enhed {escape(SCRIPT)}</td>" in row
+    assert f'<td data-label="Unit">Enhed {escape(SCRIPT)}</td>' in row
     assert "<script>" not in html.decode()
 
 
@@ -77,8 +77,8 @@ def test_a_checklist_with_every_task_done_says_so(client_for, cast, onboarding):
     html = client_for("leader", "en").get(reverse("recruitment:checklist_overview")).content
     [row] = _rows(html.decode(), "checklist-overview")
     assert row.startswith("<tr>")  # not marked
-    assert '<td class="text-end">0</td>' in row
-    assert '<td class="small">All done</td>' in row
+    assert '<td class="text-end" data-label="Overdue">0</td>' in row
+    assert '<td class="small cell-wide" data-label="Next task">All done</td>' in row
 
 
 def test_a_leader_sees_their_own_units_checklists_only(client_for, cast, onboarding):
