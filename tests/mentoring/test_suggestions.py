@@ -2,17 +2,14 @@
 mentor introduction and experience as a mentor, before how many mentees someone has now;
 the name only breaks a tie. Each suggestion says why."""
 
-import datetime
-
 from django.utils import timezone
 
 from mentoring import selectors
 from mentoring.models import MentorIntroduction
-from recruitment import services as recruitment
 from tests.factories import MentorshipFactory, PeerWorkerFactory, StaffMemberFactory
 
 
-def test_the_coming_mentor_comes_first_then_introduction_and_experience(cast):
+def test_the_coming_mentor_comes_first_then_introduction_and_experience(cast, vacancy):
     unit = cast.unit
     today = timezone.localdate()
     newcomer = PeerWorkerFactory(staff_member__name="Nora Ny", staff_member__unit=unit)
@@ -20,25 +17,13 @@ def test_the_coming_mentor_comes_first_then_introduction_and_experience(cast):
     seasoned = StaffMemberFactory(name="Bent Bro", unit=unit, profession="nurse")
     MentorIntroduction.objects.create(staff_member=seasoned, attended_on=today)
     MentorshipFactory(peer=cast.other_peer, mentor=seasoned, end_date=today)
-    coming = StaffMemberFactory(name="Ø Østergaard", unit=unit, profession="ot")
+    coming = cast.mentor  # the staff representative on the vacancy's committee
 
-    # Without a committee: the introduced, experienced nurse before the doctor.
+    # Not yet hired through the vacancy (no coming mentor): the introduced, experienced
+    # nurse before the doctor who never mentored.
     names = [c.member.name for c in selectors.candidates(newcomer)]
     assert names.index("Bent Bro") < names.index("Aase Aagaard")
 
-    vacancy = recruitment.vacancy_create(
-        by=cast.leader.user,
-        unit=unit,
-        title="Peermedarbejder",
-        hours_per_week=25,
-        employment_form="permanent",
-        planned_start_date=today + datetime.timedelta(days=60),
-        application_deadline=today + datetime.timedelta(days=10),
-        contact_person=cast.leader,
-    )
-    recruitment.committee_add(
-        vacancy=vacancy, by=cast.leader.user, staff_member=coming, seat="staff_rep"
-    )
     vacancy.onboarding.peer = newcomer
     vacancy.onboarding.save()
 
