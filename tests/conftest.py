@@ -60,6 +60,19 @@ def _fresh_database(django_db_setup, django_db_blocker) -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
+def _migrated_rows_back(request, _fresh_database, django_db_blocker):
+    """A test with committed rows (transactional_db) ends by emptying the database, the
+    data migrations' rows with it; the next test on this worker gets them back. (The
+    browser tests put the demo back before each test themselves.)"""
+    yield
+    if "transactional_db" in request.fixturenames and not request.node.get_closest_marker(
+        "browser"
+    ):
+        with django_db_blocker.unblock():
+            snapshots.restore(_fresh_database)
+
+
+@pytest.fixture(autouse=True)
 def _danish(settings):
     """Each test starts in Danish (a request in English leaves English active)."""
     translation.activate(settings.LANGUAGE_CODE)

@@ -207,3 +207,15 @@ def test_the_home_pages_number_cards_wrap_whole_words(page: Page, live_server, u
         assert_whole_words(page, "main .stat")
         if width < 768:
             assert_no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize("width", [1024, 1100, 1200, 1280])
+def test_the_centres_full_menu_never_pushes_the_page_sideways(browser, live_server, width):
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="da-DK")
+    page = context.new_page()
+    try:
+        login(page, live_server, "center")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        expect(page.locator("nav .navbar-collapse")).to_be_visible()  # not folded away
+    finally:
+        context.close()
