@@ -184,3 +184,20 @@ def test_the_mentors_weekly_day_is_proposed_off_the_peer_workers_teaching_days(c
     assert proposed not in {1, 2, supervision_day}
     form = client_for("leader").get(reverse("mentoring:mentor_assign", args=[peer.pk]))
     assert form.context["form"]["weekday"].value() == proposed
+
+
+def test_dates_follow_the_language_of_the_page(client_for, world):
+    from django.urls import reverse
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    meeting = world.meeting
+    day = timezone.localtime(meeting.starts_at).date()
+    url = reverse("education:meeting_detail", args=[meeting.pk])
+    with translation.override("en"):
+        english = date_format(day, "DATE_FORMAT")  # e.g. "Dec. 5, 2026"
+    with translation.override("da"):
+        danish = date_format(day, "DATE_FORMAT")  # e.g. "5. december 2026"
+    assert english != danish
+    assert english in client_for("centre", "en").get(url).content.decode()
+    assert danish in client_for("centre", "da").get(url).content.decode()
