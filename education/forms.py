@@ -19,9 +19,9 @@ from peerprogram.forms import (
     choice_field,
     label_choices,
     model_choice_field,
-    not_in_past,
 )
 from peerprogram.models import PeerWorker, StaffMember
+from peerprogram.services import not_in_past
 
 from .models import Cohort, CohortModule, ErfaGroup, MandatoryCourse, Meeting, MeetingSeries, Module
 

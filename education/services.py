@@ -467,6 +467,18 @@ MAX_SERIES_MEETINGS = 120
 ALTERNATE = "alternate"
 
 
+def _days_of(series: MeetingSeries) -> list[datetime.date]:
+    """The days a series' rule gives over its period."""
+    return series_dates(
+        frequency=series.frequency,
+        interval=series.interval,
+        weekday=series.weekday,
+        week_of_month=series.week_of_month,
+        first_date=series.first_date,
+        last_date=series.last_date,
+    )
+
+
 def _meeting_days(group: ErfaGroup, days: list[datetime.date]) -> set[datetime.date]:
     """The days among these on which the group already has a meeting (not cancelled)."""
     if not days:
@@ -490,14 +502,15 @@ def series_preview(
     **_ignored: Any,
 ) -> list[tuple[datetime.date, bool]]:
     """The days a rule gives, each with whether the group already meets then (skipped)."""
-    dates = series_dates(
+    rule = MeetingSeries(
         frequency=frequency,
         interval=interval,
         weekday=weekday,
         week_of_month=week_of_month,
         first_date=first_date,
         last_date=last_date,
-    )[: MAX_SERIES_MEETINGS + 1]
+    )
+    dates = _days_of(rule)[: MAX_SERIES_MEETINGS + 1]
     taken = _meeting_days(group, dates)
     return [(day, day in taken) for day in dates]
 
@@ -555,14 +568,7 @@ def series_create(
         created_by=by,
     )
     series.full_clean()
-    dates = series_dates(
-        frequency=frequency,
-        interval=interval,
-        weekday=weekday,
-        week_of_month=week_of_month,
-        first_date=first_date,
-        last_date=last_date,
-    )
+    dates = _days_of(series)
     taken = _meeting_days(group, dates)
     dates = [day for day in dates if day not in taken]
     if not dates:

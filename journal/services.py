@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from peerprogram.models import PeerWorker, StaffMember
-from peerprogram.services import ConcurrentEditError, audit, save_versioned
+from peerprogram.services import ConcurrentEditError, audit, not_in_future, save_versioned
 
 from .models import (
     CHIME_FIELDS,
@@ -49,13 +49,6 @@ def _check_peer_in_unit(peer: PeerWorker, unit_id: int, field: str, message: str
         raise ValidationError(
             {field: message or _("Choose an active peer worker of the patient's unit.")}
         )
-
-
-def not_in_future(values: dict[str, Any], field: str) -> None:
-    """Notes record what happened: a date after today is a typing error."""
-    value = values.get(field)
-    if value and value > timezone.localdate():
-        raise ValidationError({field: _("The date cannot be in the future.")})
 
 
 def check_patient_end(values: dict[str, Any]) -> None:

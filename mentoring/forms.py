@@ -12,9 +12,9 @@ from peerprogram.forms import (
     DATE_WIDGET,
     add_rule_errors,
     model_choice_field,
-    not_in_past,
 )
 from peerprogram.models import PeerWorker, StaffMember
+from peerprogram.services import not_in_past
 
 from .models import AwayPeriod, Topic, Weekday
 from .selectors import Candidate, proposed_weekday

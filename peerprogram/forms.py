@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -15,13 +14,13 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import PeerWorker, StaffMember, Unit, Versioned
+from .services import not_in_future, not_in_past
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+    pass
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -73,31 +72,6 @@ def add_rule_errors(form: forms.BaseForm, rules: list[Rule]) -> None:
                         form.add_error(target, error)
             else:
                 form.add_error(None, exc)
-
-
-def not_in_past(
-    values: dict[str, Any], field: str, *, changed: bool = True, message: StrOrPromise = ""
-) -> None:
-    """A day (or a moment) being planned is not in the past; a value left as it was is not
-    judged again (a vacancy's start that has passed stays editable)."""
-    value = values.get(field)
-    if not changed or value is None:
-        return
-    if isinstance(value, datetime.datetime):
-        past = value < timezone.now()
-    else:
-        past = value < timezone.localdate()
-    if past:
-        raise forms.ValidationError(
-            {field: message or _("The date is in the past: choose today or a later day.")}
-        )
-
-
-def not_in_future(values: dict[str, Any], field: str, *, message: StrOrPromise = "") -> None:
-    """A day being recorded (an application received, a reference checked) has come."""
-    value = values.get(field)
-    if value is not None and value > timezone.localdate():
-        raise forms.ValidationError({field: message or _("The date cannot be in the future.")})
 
 
 def mark_errors(form: forms.BaseForm) -> None:

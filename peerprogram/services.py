@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from .models import AuditEvent, PeerWorker, StaffMember, Unit, Versioned
 
@@ -244,3 +249,31 @@ def peer_update(*, peer: PeerWorker, by: User, expected_version: int, **changes:
     summary = save_versioned(peer, expected_version=expected_version, changes=changes)
     audit(by=by, action="peer_update", obj=peer, summary=summary)
     return peer
+
+
+# Date rules every app's services and forms use (docs/forms.md).
+
+
+def not_in_past(
+    values: dict[str, Any], field: str, *, changed: bool = True, message: StrOrPromise = ""
+) -> None:
+    """A day (or a moment) being planned is not in the past; a value left as it was is not
+    judged again (a vacancy's start that has passed stays editable)."""
+    value = values.get(field)
+    if not changed or value is None:
+        return
+    if isinstance(value, datetime.datetime):
+        past = value < timezone.now()
+    else:
+        past = value < timezone.localdate()
+    if past:
+        raise ValidationError(
+            {field: message or _("The date is in the past: choose today or a later day.")}
+        )
+
+
+def not_in_future(values: dict[str, Any], field: str, *, message: StrOrPromise = "") -> None:
+    """A day being recorded (an application received, a reference checked) has come."""
+    value = values.get(field)
+    if value is not None and value > timezone.localdate():
+        raise ValidationError({field: message or _("The date cannot be in the future.")})

@@ -18,9 +18,9 @@ from peerprogram.forms import (
     VersionedFormMixin,
     label_choices,
     model_choice_field,
-    not_in_past,
 )
 from peerprogram.models import PeerWorker, StaffMember, Unit
+from peerprogram.services import not_in_past
 
 from . import services
 from .models import (

@@ -201,3 +201,19 @@ def test_dates_follow_the_language_of_the_page(client_for, world):
     assert english != danish
     assert english in client_for("centre", "en").get(url).content.decode()
     assert danish in client_for("centre", "da").get(url).content.decode()
+
+
+def test_a_series_with_a_bad_link_is_refused_on_the_field_and_keeps_what_was_typed(
+    client_for, world
+):
+    url = reverse("education:series_create", args=[world.group.pk])
+    data = _series_post(
+        first_date=timezone.localdate().isoformat(),
+        last_date=(timezone.localdate() + datetime.timedelta(days=60)).isoformat(),
+        online_link="ikke et link",
+    )
+    response = client_for("centre").post(url, {**data, "preview": "1"})
+    form = response.context["form"]
+    assert list(form.errors) == ["online_link"]
+    assert response.context["preview"] is None
+    assert 'value="Mødelokale 4"' in response.content.decode()
