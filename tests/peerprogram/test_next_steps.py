@@ -195,7 +195,7 @@ def test_dates_follow_the_language_of_the_page(client_for, world):
     day = timezone.localtime(meeting.starts_at).date()
     url = reverse("education:meeting_detail", args=[meeting.pk])
     with translation.override("en"):
-        english = date_format(day, "DATE_FORMAT")  # e.g. "Dec. 5, 2026"
+        english = date_format(day, "DATE_FORMAT")  # "5 December 2026" (peerprogram/formats/en)
     with translation.override("da"):
         danish = date_format(day, "DATE_FORMAT")  # e.g. "5. december 2026"
     assert english != danish
