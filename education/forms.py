@@ -9,6 +9,7 @@ from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from peerprogram.forms import (
@@ -555,7 +556,61 @@ class ChooseTopicForm(forms.Form):
         label_choices(
             model_choice_field(self, "meeting"),
             lambda m: (
-                timezone.localtime(m.starts_at).strftime("%d.%m.%Y %H:%M")
+                date_format(timezone.localtime(m.starts_at), "SHORT_DATETIME_FORMAT")
                 + (f" – {m.topic}" if m.topic else "")
             ),
         )
+
+
+class CheckInMoveForm(forms.Form):
+    """One clashing check-in: move it or not, and to which day (at its own time)."""
+
+    checkin = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
+    move = forms.BooleanField(
+        label=_("Move"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    new_date = forms.DateField(
+        label=_("New day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if cleaned.get("move"):
+            if not cleaned.get("new_date"):
+                if "new_date" not in self.errors:
+                    self.add_error("new_date", _("Choose the new day, or untick “Move”."))
+            else:
+                add_rule_errors(
+                    self,
+                    [
+                        lambda: not_in_past(
+                            cleaned,
+                            "new_date",
+                            message=_("A check-in is moved to today or a later day."),
+                        )
+                    ],
+                )
+        return cleaned
+
+
+class BaseCheckInMoveFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        if not any(f.cleaned_data.get("move") for f in self.forms):
+            raise forms.ValidationError(_("Tick at least one check-in to move."))
+
+    def add_error(self, message: str) -> None:
+        """A refusal that concerns the whole list (someone changed a check-in meanwhile)."""
+        self._non_form_errors = self.error_class(
+            [*self.non_form_errors(), message], error_class="nonform"
+        )
+
+
+CheckInMoveFormSet = forms.formset_factory(CheckInMoveForm, formset=BaseCheckInMoveFormSet, extra=0)

@@ -27,12 +27,14 @@ from django.db.models import (
 from django.db.models.expressions import BaseExpression
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mentoring import selectors as mentoring_selectors
-from mentoring.models import CheckIn, Mentorship
+from mentoring.models import AwayPeriod, CheckIn, Mentorship
+from mentoring.selectors import ClashNotice
 from peerprogram.actions import Action
 from peerprogram.models import PeerWorker, StaffMember
 from peerprogram.selectors import count_of, employed_now_q
@@ -349,7 +351,7 @@ def education_followup(peers: QuerySet[PeerWorker]) -> list[FollowUp]:
             if ends and ends > row.deadline:
                 row.problems.append(
                     _("The cohort ends %(end)s, after the first year of employment.")
-                    % {"end": ends.strftime("%d.%m.%Y")}
+                    % {"end": date_format(ends, "SHORT_DATE_FORMAT")}
                 )
         if row.deadline < today:
             row.problems.append(_("The first year of employment is over."))
@@ -554,7 +556,7 @@ def meeting_entry(meeting: Meeting) -> Entry:
     )
 
 
-def _checkin_entry(checkin: CheckIn) -> Entry:
+def checkin_entry(checkin: CheckIn) -> Entry:
     start = checkin.starts_at()
     m = checkin.mentorship
     return Entry(
@@ -612,7 +614,7 @@ def busy_map(
         date__gte=timezone.localdate(start) - datetime.timedelta(days=1),
         date__lte=timezone.localdate(end),
     ).select_related("mentorship__peer__staff_member", "mentorship__mentor"):
-        entry = _checkin_entry(checkin)
+        entry = checkin_entry(checkin)
         for person_id in (checkin.mentorship.mentor_id, checkin.mentorship.peer.staff_member_id):
             if person_id in ids:
                 found[person_id].append(entry)
@@ -1115,4 +1117,111 @@ def busy_weekdays(peer: PeerWorker) -> Counter[int]:
         timezone.localtime(e.start).weekday()
         for e in entries[peer.staff_member_id]
         if e.kind != "checkin" and not e.cancelled
+    )
+
+
+# Check-ins that clash with something else, and a free day for each -------------------------
+
+# How far from its own day a clashing check-in may be moved (a week either way).
+MOVE_SEARCH_DAYS = 6
+
+
+@dataclass
+class Clash:
+    """A coming check-in that overlaps something else in the mentor's or the peer
+    worker's calendar, and the nearest weekday at the same time when both are free."""
+
+    checkin: CheckIn
+    others: list[Entry]
+    proposed: datetime.date | None
+
+
+def _unique(entries: list[Entry]) -> list[Entry]:
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        seen.setdefault(entry.uid, entry)
+    return list(seen.values())
+
+
+def checkin_clashes(mentorship: Mentorship, checkins: list[CheckIn]) -> list[Clash]:
+    """Which of these coming check-ins of one mentorship (its planned coming ones) clash
+    (teaching days, erfa meetings, supervision, the mentor's other check-ins), in a fixed
+    number of queries.
+    Each gets a proposed day: the nearest weekday (a later one first) within a week, on
+    which neither of the two is booked at that time, the mentor is not away, and the
+    mentorship has no other check-in; two moved check-ins never get the same day."""
+    if not checkins:
+        return []
+    people = [mentorship.mentor, mentorship.peer.staff_member]
+    margin = datetime.timedelta(days=MOVE_SEARCH_DAYS + 1)
+    starts = [c.starts_at() for c in checkins]
+    busy = busy_map(people, min(starts) - margin, max(starts) + margin)
+    entries = _unique([e for p in people for e in busy[p.pk] if not e.cancelled])
+    away = list(
+        AwayPeriod.objects.filter(mentor_id=mentorship.mentor_id).values_list(
+            "first_day", "last_day"
+        )
+    )
+    # A proposal lies ahead, so only the coming check-ins (those given) can take its day.
+    taken = {c.date for c in checkins}
+    found = []
+    for checkin in sorted(checkins, key=lambda c: (c.date, c.time)):
+        uid = f"checkin-{checkin.pk}@peerprogram"
+        length = datetime.timedelta(minutes=checkin.duration_minutes)
+        start = checkin.starts_at()
+        others = [e for e in entries if e.uid != uid and e.overlaps(start, start + length)]
+        if not others:
+            continue
+        proposed = _free_day(checkin, length, entries, away, taken)
+        if proposed is not None:
+            taken.add(proposed)
+            new_start = timezone.make_aware(datetime.datetime.combine(proposed, checkin.time))
+            entries.append(
+                Entry(
+                    uid=f"proposed-{checkin.pk}",
+                    kind="checkin",
+                    title="",
+                    start=new_start,
+                    end=new_start + length,
+                )
+            )
+        found.append(Clash(checkin, others, proposed))
+    return found
+
+
+def _free_day(
+    checkin: CheckIn,
+    length: datetime.timedelta,
+    entries: list[Entry],
+    away: list[tuple[datetime.date, datetime.date]],
+    taken: set[datetime.date],
+) -> datetime.date | None:
+    now = timezone.now()
+    for distance in range(1, MOVE_SEARCH_DAYS + 1):
+        for day in (
+            checkin.date + datetime.timedelta(days=distance),
+            checkin.date - datetime.timedelta(days=distance),
+        ):
+            start = timezone.make_aware(datetime.datetime.combine(day, checkin.time))
+            if (
+                day.weekday() >= 5
+                or start <= now
+                or day in taken
+                or any(first <= day <= last for first, last in away)
+                or any(e.overlaps(start, start + length) for e in entries)
+            ):
+                continue
+            return day
+    return None
+
+
+def clash_notice(mentorship: Mentorship, upcoming: list[CheckIn]) -> ClashNotice:
+    """What each coming check-in clashes with, and the page that moves them
+    (settings.CHECKIN_CLASH_SOURCES: the mentorship page marks them)."""
+    return ClashNotice(
+        titles={
+            clash.checkin.pk: [str(e.title) for e in clash.others]
+            for clash in checkin_clashes(mentorship, upcoming)
+        },
+        url=reverse("education:checkin_clashes", args=[mentorship.pk]),
     )

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from peerprogram.models import PeerWorker, StaffMember
@@ -142,7 +143,7 @@ def schedule_problems(
         elif first_day < start_date:
             found.append(
                 _("Module %(module)s starts before the cohort's start (%(start)s).")
-                % {"module": label, "start": start_date.strftime("%d.%m.%Y")}
+                % {"module": label, "start": date_format(start_date, "SHORT_DATE_FORMAT")}
             )
         if earlier is not None and first_day <= earlier[1]:
             found.append(
@@ -153,14 +154,18 @@ def schedule_problems(
                 % {
                     "module": label,
                     "other": earlier[0].module,
-                    "day": earlier[1].strftime("%d.%m.%Y"),
+                    "day": date_format(earlier[1], "SHORT_DATE_FORMAT"),
                 }
             )
         for day in [first_day, next_weekday(first_day)]:
             if day in used:
                 found.append(
                     _("Module %(module)s and module %(other)s share %(day)s.")
-                    % {"module": label, "other": used[day].module, "day": day.strftime("%d.%m.%Y")}
+                    % {
+                        "module": label,
+                        "other": used[day].module,
+                        "day": date_format(day, "SHORT_DATE_FORMAT"),
+                    }
                 )
             used[day] = session
         earlier = (session, first_day)

@@ -48,6 +48,7 @@ urlpatterns = [
     path("meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting_attendance"),
     path("meetings/<int:pk>/calendar.ics", views.meeting_ics, name="meeting_ics"),
     path("supervision/new/", views.supervision_create, name="supervision_create"),
+    path("mentorships/<int:pk>/clashes/", views.checkin_clashes, name="checkin_clashes"),
     path("calendar/", views.calendar_month, name="calendar"),
     path("calendar/subscribe/", views.calendar_subscribe, name="calendar_subscribe"),
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

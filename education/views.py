@@ -4,6 +4,7 @@ meetings, supervision, reports and calendars."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from typing import Any
 
 from django.conf import settings
@@ -16,12 +17,17 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentoring import access as mentoring_access
 from mentoring import selectors as mentoring_selectors
+from mentoring import services as mentoring_services
+from mentoring.models import CheckIn, Mentorship
 from peerprogram import access as core_access
 from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.calendar import danish_ascii, ics_response
@@ -42,6 +48,7 @@ from .calendar import calendar_bytes
 from .forms import (
     AttendanceForm,
     CancelForm,
+    CheckInMoveFormSet,
     ChooseTopicForm,
     CohortForm,
     CompletionForm,
@@ -70,8 +77,12 @@ from .models import (
 )
 
 
-def _warn_conflicts(request: AuthenticatedHttpRequest, found: list[selectors.Conflict]) -> None:
-    """Double bookings are warned about, not refused: the people concerned decide."""
+def _warn_conflicts(
+    request: AuthenticatedHttpRequest, found: list[selectors.Conflict], *, offer_move: bool = True
+) -> None:
+    """Double bookings are warned about, not refused: the people concerned decide. When
+    coming check-ins are among them, the warning links to moving them (per mentorship) for
+    whoever may move them."""
     for conflict in found[:8]:
         messages.warning(
             request,
@@ -79,12 +90,49 @@ def _warn_conflicts(request: AuthenticatedHttpRequest, found: list[selectors.Con
             % {
                 "person": conflict.person.name,
                 "other": conflict.other.title,
-                "when": timezone.localtime(conflict.other.start).strftime("%d.%m.%Y %H:%M"),
+                "when": date_format(
+                    timezone.localtime(conflict.other.start), "SHORT_DATETIME_FORMAT"
+                ),
             },
         )
     if len(found) > 8:
         messages.warning(
             request, _("… and %(count)s more double bookings.") % {"count": len(found) - 8}
+        )
+    if offer_move:
+        _offer_move(request, found)
+
+
+def _offer_move(request: AuthenticatedHttpRequest, found: list[selectors.Conflict]) -> None:
+    clashing = {
+        c.other.source.pk
+        for c in found
+        if c.other.kind == "checkin" and isinstance(c.other.source, CheckIn)
+    }
+    if not clashing:
+        return
+    per_mentorship = Counter(
+        mentoring_access.movable_checkins(request.user)
+        .filter(pk__in=clashing)
+        .values_list("mentorship_id", flat=True)
+    )
+    mentorships = Mentorship.objects.filter(pk__in=per_mentorship).select_related(
+        "peer__staff_member", "mentor"
+    )
+    for mentorship in mentorships[:5]:
+        count = per_mentorship[mentorship.pk]
+        messages.warning(
+            request,
+            format_html(
+                '<a href="{}">{}</a>',
+                reverse("education:checkin_clashes", args=[mentorship.pk]),
+                ngettext(
+                    "Move the check-in of %(peer)s and %(mentor)s that clashes",
+                    "Move the %(n)s check-ins of %(peer)s and %(mentor)s that clash",
+                    count,
+                )
+                % {"n": count, "peer": mentorship.peer.name, "mentor": mentorship.mentor.name},
+            ),
         )
 
 
@@ -1014,7 +1062,7 @@ def meeting_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             "title": _("Who took part: %(meeting)s, %(when)s")
             % {
                 "meeting": meeting.title,
-                "when": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M"),
+                "when": date_format(timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT"),
             },
             "back": meeting.get_absolute_url(),
             "everyone": True,
@@ -1232,3 +1280,98 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     return response
+
+
+# Check-ins that clash ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def checkin_clashes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A mentorship's coming check-ins that clash with teaching days, meetings or the
+    mentor's other check-ins, each with a free day proposed; the ticked ones move in one
+    action. Whoever reaches the mentorship may move its planned check-ins (the note
+    between the two is not touched)."""
+    mentorship = mentoring_access.get_mentorship_for(request.user, pk)
+    movable = {
+        c.pk: c
+        for c in mentoring_access.movable_checkins(request.user).filter(mentorship=mentorship)
+    }
+    clashes = {
+        c.checkin.pk: c for c in selectors.checkin_clashes(mentorship, list(movable.values()))
+    }
+    if request.method == "POST":
+        formset = CheckInMoveFormSet(request.POST, prefix="move")
+    else:
+        formset = CheckInMoveFormSet(
+            prefix="move",
+            initial=[
+                {
+                    "checkin": c.checkin.pk,
+                    "version": c.checkin.version,
+                    "move": c.proposed is not None,
+                    "new_date": c.proposed,
+                }
+                for c in clashes.values()
+            ],
+        )
+    rows = []
+    for form in formset.forms:
+        raw = form["checkin"].value()
+        checkin = movable.get(int(raw)) if str(raw).isdigit() else None
+        if checkin is not None:
+            when = date_format(checkin.date, "DATE_FORMAT")
+            form.fields["move"].label = _("Move the check-in on %(day)s") % {"day": when}
+            form.fields["new_date"].label = _("New day for the check-in on %(day)s") % {"day": when}
+        rows.append((form, checkin, clashes.get(checkin.pk) if checkin else None))
+    if request.method == "POST" and formset.is_valid():
+        moves = []
+        for form, checkin, _clash in rows:
+            if checkin is None:
+                form.add_error(None, _("This check-in can no longer be moved. Reload the page."))
+            elif form.cleaned_data["move"]:
+                moves.append((checkin, form.cleaned_data["new_date"], form.cleaned_data["version"]))
+        if formset.is_valid() and _moved(request, formset, rows, moves):
+            return redirect(mentorship)
+    for form, _checkin, _clash in rows:
+        mark_errors(form)
+    return render(
+        request,
+        "education/checkin_clashes.html",
+        {"m": mentorship, "formset": formset, "rows": rows},
+    )
+
+
+def _moved(
+    request: AuthenticatedHttpRequest,
+    formset: Any,
+    rows: list[tuple[Any, CheckIn | None, selectors.Clash | None]],
+    moves: list[tuple[CheckIn, datetime.date, int]],
+) -> bool:
+    try:
+        moved = mentoring_services.checkins_move(moves=moves, by=request.user)
+    except ConcurrentEditError:
+        formset.add_error(
+            _("Someone changed one of these check-ins a moment ago. Reload the page to see it.")
+        )
+        return False
+    except ValidationError as exc:
+        by_key = {f"checkin-{checkin.pk}": form for form, checkin, _clash in rows if checkin}
+        for key, errors in exc.message_dict.items():
+            for error in errors:
+                by_key[key].add_error("new_date", error)
+        return False
+    messages.success(
+        request,
+        ngettext("%(n)s check-in is moved.", "%(n)s check-ins are moved.", len(moved))
+        % {"n": len(moved)},
+    )
+    mentorship = moved[0].mentorship
+    _warn_conflicts(
+        request,
+        selectors.conflicts(
+            [mentorship.mentor, mentorship.peer.staff_member],
+            selectors.bookings([selectors.checkin_entry(c) for c in moved]),
+        ),
+        offer_move=False,
+    )
+    return True

@@ -65,7 +65,7 @@ def _entry(
     if due is not None and due.overdue:
         title = _("%(talk)s (overdue since %(day)s)") % {
             "talk": title,
-            "day": date_format(due.date, "j. F Y"),
+            "day": date_format(due.date, "DATE_FORMAT"),
         }
     elif due is not None and all_day:
         title = _("%(talk)s (due)") % {"talk": title}

@@ -365,7 +365,7 @@ class OutsideTaskForm(forms.Form):
             (
                 m.isoformat(),
                 _("Week %(number)s (from %(day)s)")
-                % {"number": m.isocalendar().week, "day": date_format(m, "j. F")},
+                % {"number": m.isocalendar().week, "day": date_format(m, "MONTH_DAY_FORMAT")},
             )
             for m in mondays
         ]

@@ -278,7 +278,7 @@ def talk_plan_problems(
         elif date != due.computed and not reason.strip():
             errors["reason"] = [
                 _("Say why the talk is held on another day than it is due (%(day)s).")
-                % {"day": date_format(due.computed, "j. F Y") if due.computed else ""}
+                % {"day": date_format(due.computed, "DATE_FORMAT") if due.computed else ""}
             ]
     return errors
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from peerprogram.access import RequestUser, get_actor
 
@@ -51,6 +52,18 @@ def get_checkin_for_logging(user: RequestUser, pk: int) -> CheckIn:
     if not is_party(user, checkin.mentorship):
         raise Http404
     return checkin
+
+
+def movable_checkins(user: RequestUser) -> QuerySet[CheckIn]:
+    """Coming planned check-ins of running mentorships that this user may move to another
+    day: the mentor and the peer worker (as when logging one as moved), and whoever may
+    change the mentorship's rhythm (its unit's leader, Centre staff, administrators). The
+    note between the two is not part of a move."""
+    return CheckIn.objects.filter(
+        mentorship__in=mentorships_for(user).filter(end_date__isnull=True).values("pk"),
+        status=CheckIn.Status.PLANNED,
+        date__gte=timezone.localdate(),
+    ).select_related("mentorship__peer__staff_member", "mentorship__mentor")
 
 
 def get_task_for(user: RequestUser, pk: int) -> MentorshipTask:

@@ -486,3 +486,21 @@ def proposed_weekday(peer: PeerWorker) -> int:
     if busy[usual] == 0:
         return usual
     return min(range(5), key=lambda day: (busy[day], day))
+
+
+@dataclass(frozen=True)
+class ClashNotice:
+    """What a mentorship's coming check-ins clash with (titles per check-in) and the page
+    that moves them."""
+
+    titles: dict[int, list[str]]
+    url: str
+
+
+def clash_notices(mentorship: Mentorship, upcoming: list[CheckIn]) -> list[ClashNotice]:
+    """The clashes apps above this one find (settings.CHECKIN_CLASH_SOURCES), for a running
+    mentorship's coming planned check-ins."""
+    if not mentorship.is_active or not upcoming:
+        return []
+    found = [import_string(path)(mentorship, upcoming) for path in settings.CHECKIN_CLASH_SOURCES]
+    return [notice for notice in found if notice.titles]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,8 +16,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.dateformat import time_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from peerprogram.access import get_actor
 from peerprogram.models import PeerWorker, StaffMember
 from peerprogram.services import audit, save_versioned
 
@@ -398,6 +403,76 @@ def checkin_log(
     _last_held_refresh([checkin.mentorship_id])
     audit(by=by, action=f"checkin_{outcome}", obj=checkin, summary=summary)
     return checkin
+
+
+@transaction.atomic
+def checkins_move(*, moves: list[tuple[CheckIn, datetime.date, int]], by: User) -> list[CheckIn]:
+    """Planned check-ins moved to other days at their own time, all or none (each at the
+    version it was read in: a check-in changed meanwhile refuses the whole move). The
+    mentor and the peer worker are told by e-mail when someone else moved their meeting."""
+    errors: dict[str, list[ValidationError]] = {}
+    for checkin, new_date, _version in moves:
+        key = f"checkin-{checkin.pk}"
+        if not checkin.mentorship.is_active or checkin.status != CheckIn.Status.PLANNED:
+            errors[key] = [ValidationError(_("This check-in can no longer be moved."))]
+        elif new_date == checkin.date:
+            errors[key] = [ValidationError(_("The new date is the same as the old one."))]
+        elif new_date < timezone.localdate():
+            errors[key] = [ValidationError(_("A check-in is moved to today or a later day."))]
+    if errors:
+        raise ValidationError(errors)
+    moved = []
+    for checkin, new_date, version in moves:
+        old = checkin.date
+        summary = save_versioned(
+            checkin,
+            expected_version=version,
+            changes={"date": new_date, "moved_from": checkin.moved_from or old},
+        )
+        audit(by=by, action="checkin_moved", obj=checkin, summary=summary)
+        moved.append(checkin)
+    _last_held_refresh({c.mentorship_id for c in moved})
+    transaction.on_commit(lambda: _tell_moved(moved, by))
+    return moved
+
+
+def _tell_moved(moved: list[CheckIn], by: User) -> None:
+    """One e-mail to each mentor and peer worker whose check-ins someone else moved: the
+    new days and times, and who moved them (no notes, nothing about patients)."""
+    mover = get_actor(by).staff
+    per_person: dict[str, list[CheckIn]] = defaultdict(list)
+    for checkin in moved:
+        m = checkin.mentorship
+        for person in (m.mentor, m.peer.staff_member):
+            if person.email and (mover is None or person.pk != mover.pk):
+                per_person[person.email].append(checkin)
+    for to, checkins in per_person.items():
+        lines = [
+            _("%(old)s → %(new)s at %(time)s (with %(peer)s and %(mentor)s)")
+            % {
+                "old": date_format(c.moved_from, "SHORT_DATE_FORMAT") if c.moved_from else "",
+                "new": date_format(c.date, "SHORT_DATE_FORMAT"),
+                "time": time_format(c.time, "H:i"),
+                "peer": c.mentorship.peer.name,
+                "mentor": c.mentorship.mentor.name,
+            }
+            for c in checkins
+        ]
+        subject = ngettext("A check-in has moved", "%(n)s check-ins have moved", len(checkins)) % {
+            "n": len(checkins)
+        }
+        body = "\n".join(
+            [
+                _("%(name)s moved these check-ins to other days:")
+                % {"name": mover.name if mover else by.get_username()},
+                "",
+                *lines,
+            ]
+        )
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+        except OSError:
+            logger.warning("The e-mail about moved check-ins could not be sent.")
 
 
 @transaction.atomic

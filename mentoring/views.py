@@ -104,6 +104,12 @@ def mentorship_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     mentorship = access.get_mentorship_for(request.user, pk)
     today = timezone.localdate()
     checkins = list(mentorship.checkins.select_related("logged_by__staff_member"))
+    upcoming = [c for c in checkins if c.status == CheckIn.Status.PLANNED and c.date >= today]
+    clashes = selectors.clash_notices(mentorship, upcoming)
+    for checkin in upcoming:
+        checkin.clashes_with = [  # type: ignore[attr-defined]
+            t for n in clashes for t in n.titles.get(checkin.pk, [])
+        ]
     party = access.is_party(request.user, mentorship)
     actor = core_access.get_actor(request.user)
     return render(
@@ -112,9 +118,8 @@ def mentorship_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         {
             "m": mentorship,
             "health": selectors.health_of(mentorship, checkins, today),
-            "upcoming": [
-                c for c in checkins if c.status == CheckIn.Status.PLANNED and c.date >= today
-            ],
+            "upcoming": upcoming,
+            "clashes": clashes,
             "past": [
                 c for c in checkins if not (c.status == CheckIn.Status.PLANNED and c.date >= today)
             ][::-1],

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from import_export.results import Result, RowResult
@@ -108,7 +109,10 @@ def read_dataset(content: bytes, filename: str) -> ParsedFile:
     if len(body) > MAX_ROWS:
         raise ImportFileError(
             _("The file has %(rows)s rows; at most %(max)s can be imported at a time.")
-            % {"rows": len(body), "max": MAX_ROWS}
+            % {
+                "rows": number_format(len(body), force_grouping=True),
+                "max": number_format(MAX_ROWS, force_grouping=True),
+            }
         )
     width = len(header)
     dataset = tablib.Dataset(headers=[str(h or "").strip() for h in header])

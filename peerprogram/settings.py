@@ -230,6 +230,9 @@ COMING_MENTOR_SOURCES = ["recruitment.selectors.coming_mentor_ids"]
 # What apps above mentoring count as a peer worker's busy weekdays (teaching days, erfa
 # meetings, supervision): the mentor's weekly day is proposed on the freest.
 BUSY_WEEKDAY_SOURCES = ["education.selectors.busy_weekdays"]
+# What apps above mentoring find clashing with a mentorship's coming check-ins, and where
+# to move them (mentoring.selectors.ClashNotice): the mentorship page marks them.
+CHECKIN_CLASH_SOURCES = ["education.selectors.clash_notice"]
 
 # Mentoring (DOMAIN.md): a weekly check-in of about 30 minutes for the first 6 months
 # (26 meetings), then optionally monthly. Default weekday 1 = Tuesday.

@@ -282,7 +282,7 @@ def _through_window(peer: Any, first: datetime.date, end: datetime.date) -> bool
 
 
 def _day(value: datetime.date) -> str:
-    return date_format(value, "j. F Y")
+    return date_format(value, "DATE_FORMAT")
 
 
 def signals_of(peers: list[Any], today: datetime.date | None = None) -> list[Signal]:

@@ -264,7 +264,7 @@ def signal_ack(request: AuthenticatedHttpRequest, peer_pk: int, kind: str) -> Ht
             messages.success(
                 request,
                 _("The signal is acknowledged until %(day)s.")
-                % {"day": date_format(quiet_until(today), "j. F Y")},
+                % {"day": date_format(quiet_until(today), "DATE_FORMAT")},
             )
             return redirect(signal.url)
     return render(

@@ -330,7 +330,7 @@ def check_interview(applicant: Applicant, starts_at: datetime.datetime | None) -
                 "starts_at": _(
                     "The interview cannot be before the application was received (%(day)s)."
                 )
-                % {"day": formats.date_format(applicant.received_on, "j. F Y")}
+                % {"day": formats.date_format(applicant.received_on, "DATE_FORMAT")}
             }
         )
 

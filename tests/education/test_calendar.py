@@ -280,7 +280,7 @@ def test_scheduling_supervision_on_top_of_erfa_warns_through_the_page(client_for
     assert [str(m) for m in response.context["messages"]] == [
         "The supervision is scheduled.",
         f"Pia Peer is already booked at that time: Erfagruppe for peermedarbejdere, "
-        f"{local:%d.%m.%Y} 13:00.",
+        f"{local:%-d %b %Y} 13:00.",
     ]
 
 

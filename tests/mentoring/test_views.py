@@ -171,8 +171,10 @@ def test_overview_and_mentorship_pages_use_a_fixed_number_of_queries(
                 response = client.get(reverse("mentoring:overview"), {"sort": sort})
             assert len(response.context["rows"]) == size + 1
     client = client_for("mentor")
-    # The mentorship, its check-ins (the health is counted from them), tasks, history.
-    with django_assert_max_num_queries(10):
+    # The mentorship, its check-ins (the health is counted from them), tasks, history, and
+    # four for what the coming check-ins clash with (the two people's calendars, the
+    # mentor's days away).
+    with django_assert_max_num_queries(14):
         assert client.get(mentorship.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(13):
         assert client.get(reverse("peerprogram:home")).status_code == 200
@@ -279,3 +281,20 @@ def test_the_page_counts_the_check_ins_as_the_lists_do(cast):
     assert [getattr(counted, f) for f in figures] == [getattr(queried, f) for f in figures]
     assert (counted.held, counted.last_held) == (1, past[0].date)
     assert counted.due == len(past) and counted.planned == len(checkins)
+
+
+def test_a_refused_outcome_is_tied_to_its_radio_group(client_for, cast):
+    """The group's fieldset points at the message, and every radio button is marked invalid:
+    a screen reader hears the error with the question."""
+    mentorship = _fresh_mentorship(cast)
+    checkin = mentorship.checkins.order_by("date").first()
+    response = client_for("mentor").post(
+        reverse("mentoring:checkin_log", args=[checkin.pk]),
+        {"outcome": "", "version": checkin.version},
+    )
+    page = response.content.decode()
+    assert '<fieldset aria-describedby="id_outcome_error">' in page
+    radios = [part for part in page.split("<input")[1:] if 'name="outcome"' in part.split(">")[0]]
+    assert len(radios) == 3
+    assert all('aria-invalid="true"' in r.split(">")[0] for r in radios)
+    assert 'id="id_outcome_error"' in page

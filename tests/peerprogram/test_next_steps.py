@@ -199,8 +199,37 @@ def test_dates_follow_the_language_of_the_page(client_for, world):
     with translation.override("da"):
         danish = date_format(day, "DATE_FORMAT")  # e.g. "5. december 2026"
     assert english != danish
-    assert english in client_for("centre", "en").get(url).content.decode()
-    assert danish in client_for("centre", "da").get(url).content.decode()
+    english_page = client_for("centre", "en").get(url).content.decode()
+    danish_page = client_for("centre", "da").get(url).content.decode()
+    assert english in english_page
+    assert danish in danish_page
+    # The product's own patterns with a weekday: "Saturday 5 December 2026" in English,
+    # "lørdag 5. december 2026" in Danish (peerprogram/formats).
+    english_weekday = f"{day:%A} {day.day} {day:%B} {day.year}"
+    assert english_weekday in english_page
+    assert english_weekday not in danish_page
+    assert f" {day.day}. " in danish_page.split('data-testid="when">')[1][:40]
+
+
+def test_every_named_pattern_exists_in_both_languages_and_english_has_no_danish_dot():
+    import datetime
+
+    from django.utils import translation
+
+    from peerprogram.formats import format_day
+    from peerprogram.formats.da import formats as danish
+    from peerprogram.formats.en import formats as english
+
+    names = [n for n in vars(danish) if n.endswith("_FORMAT")]
+    assert names and all(hasattr(english, n) for n in names)
+    day = datetime.datetime(2027, 1, 5, 10, 30)
+    with translation.override("en"):
+        assert format_day(day, "WEEKDAY_DATE_FORMAT") == "Tuesday 5 January 2027"
+        assert format_day(day, "ABBR_WEEKDAY_MONTH_DAY_TIME_FORMAT") == "Tue 5 Jan 10:30"
+        assert all(". " not in format_day(day, n) for n in names)
+    with translation.override("da"):
+        assert format_day(day, "WEEKDAY_DATE_FORMAT") == "tirsdag 5. januar 2027"
+        assert format_day(day, "ABBR_DATE_FORMAT") == "5. jan 2027"
 
 
 def test_a_series_with_a_bad_link_is_refused_on_the_field_and_keeps_what_was_typed(
@@ -217,3 +246,27 @@ def test_a_series_with_a_bad_link_is_refused_on_the_field_and_keeps_what_was_typ
     assert list(form.errors) == ["online_link"]
     assert response.context["preview"] is None
     assert 'value="Mødelokale 4"' in response.content.decode()
+
+
+def test_numbers_a_person_reads_have_danish_thousands_separators():
+    """4.020, not 4020: counts in lists, tables and messages (ids in addresses stay plain)."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from peerprogram.imports import MAX_ROWS, ImportFileError, read_dataset
+
+    unit = {
+        "url": "/units/1740/",
+        "name": "F-ACT",
+        "kind": "",
+        "leader": "",
+        "staff_count": 4020,
+        "peer_count": 1488,
+    }
+    with translation.override("da"):
+        html = render_to_string("peerprogram/_unit_rows.html", {"rows": [unit], "full": False})
+        assert "4.020" in html and "1.488" in html and 'href="/units/1740/"' in html
+        body = "\n".join(["navn"] + ["x"] * (MAX_ROWS + 1)).encode()
+        with pytest.raises(ImportFileError) as refused:
+            read_dataset(body, "staff.csv")
+        assert "10.001" in str(refused.value) and "10.000" in str(refused.value)

@@ -337,6 +337,8 @@ MATRIX = [
         "get",
         row(LOGIN, 200, 404, 404, 200, 200, 404),
     ),
+    # Moving clashing check-ins: whoever reaches the mentorship.
+    ("education:checkin_clashes", lambda c: {"pk": c.mentorship.pk}, "get", MENTORSHIP),
     ("education:calendar", lambda c: {}, "get", EVERYONE),
     # The administrator has no staff record, so no calendar of their own.
     ("education:calendar_subscribe", lambda c: {}, "get", row(LOGIN, 200, 200, 200, 200, 404, 200)),

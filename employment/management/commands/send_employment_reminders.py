@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 if ReminderSent.objects.filter(kind="renewal", key=key, day=end).exists():
                     continue
                 subject = _("A temporary post ends %(day)s: %(peer)s") % {
-                    "day": date_format(end, "j. F Y"),
+                    "day": date_format(end, "DATE_FORMAT"),
                     "peer": peer.name,
                 }
                 link = settings.SITE_URL.rstrip("/") + reverse(
@@ -64,7 +64,7 @@ class Command(BaseCommand):
                 ) % {
                     "peer": peer.name,
                     "unit": peer.staff_member.unit.name,
-                    "day": date_format(end, "j. F Y"),
+                    "day": date_format(end, "DATE_FORMAT"),
                     "link": link,
                 }
                 if send_once("renewal", key, end, leader.email, subject, body):

@@ -24,6 +24,7 @@ from mentoring.models import ReminderSent
 from mentoring.services import send_once
 from peerprogram.access import get_actor
 from peerprogram.actions import Action
+from peerprogram.formats import format_day
 from peerprogram.models import StaffMember
 from programme.actions import gather
 
@@ -31,13 +32,13 @@ from programme.actions import gather
 def _line(action: Action, today: datetime.date, site: str) -> str:
     when = ""
     if action.day and action.waiting:
-        day = date_format(action.day, "j. F Y")
+        day = date_format(action.day, "DATE_FORMAT")
         when = " (" + _("waiting since %(day)s") % {"day": day} + ")"
     elif action.day and action.day < today:
-        day = date_format(action.day, "j. F Y")
+        day = date_format(action.day, "DATE_FORMAT")
         when = " (" + _("overdue since %(day)s") % {"day": day} + ")"
     elif action.day:
-        when = " (" + date_format(action.day, "l j. F") + ")"
+        when = " (" + format_day(action.day, "WEEKDAY_MONTH_DAY_FORMAT") + ")"
     return f"- {action.text} · {action.whom}{when}\n  {site}{action.url}"
 
 
