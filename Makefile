@@ -10,9 +10,10 @@ PORT ?= 8000
 
 # Debian packages: venv support, WeasyPrint's text stack and fonts, Chromium for the browser
 # tests, gettext for translations, poppler-utils to look at generated PDFs, and
-# postgresql-client for pg_dump/pg_restore (manage.py backup and restore on PostgreSQL).
+# postgresql-client for pg_dump/pg_restore (manage.py backup and restore on PostgreSQL),
+# haproxy for `make loadtest SERVERS=2` (two app servers behind a load balancer).
 SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fonts-dejavu-core chromium gettext poppler-utils postgresql-client
+	fonts-dejavu-core chromium gettext poppler-utils postgresql-client haproxy
 
 .PHONY: run test setup system-deps venv translations migrate demo lint format \
 	migrations-check messages messages-check clean bench loadtest bench-deps bench-test
@@ -37,9 +38,11 @@ SCALE ?= region
 bench: setup bench-deps
 	$(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
 
-# gunicorn (2 workers) on PostgreSQL under 50 simulated users for 2 minutes.
+# gunicorn (2 workers) on PostgreSQL under 50 simulated users for 2 minutes. SERVERS=2: two
+# gunicorns behind HAProxy sharing Redis, one stopped halfway (bench/servers.py).
+SERVERS ?= 1
 loadtest: setup bench-deps
-	$(PY) -m bench.loadtest --scale $(SCALE) $(LOADTEST_ARGS)
+	$(PY) -m bench.loadtest --scale $(SCALE) --servers $(SERVERS) $(LOADTEST_ARGS)
 
 # The benchmark tool's own tests (not collected by `make test`), on PostgreSQL: the live
 # server there takes locust's concurrent users (on SQLite they share one connection).

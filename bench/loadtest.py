@@ -1,6 +1,7 @@
 """`make loadtest`: gunicorn on PostgreSQL under simulated users of the five roles.
 
     python -m bench.loadtest [--scale region|nation|demo] [--users 50] [--duration 2m]
+                             [--servers 1|2]
 
 Recreates the database `peerprogram_load` or $LOADTEST_DATABASE (migrate, then `seed_scale`;
 `--reuse` keeps a database seeded at the same scale), serves it with gunicorn in production
@@ -13,6 +14,9 @@ section `loadtest` of docs/performance.md and exits 1 when a target is missed.
 
 The top half is the load mix (pages, links): plain Python shared with the locustfile, so the
 tests check it without locust.
+
+`--servers 2` (`make loadtest SERVERS=2`) runs the same users against two gunicorns behind
+HAProxy and stops one of them halfway: bench/servers.py.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -198,6 +202,12 @@ def step_towards(
     return step_towards(sources[0], pages, known, visited, pick) if sources else "/"
 
 
+def sent_on(path: str) -> str:
+    """The locustfile's failure for a page that answered with another page (a redirect): the
+    login page's path when the user's session was lost."""
+    return f"sent on to {path}"
+
+
 def logins_for(role: str, usernames: Iterable[str]) -> list[str]:
     """The role's numbered logins among `usernames` in number order, else its named one."""
     prefix = NUMBERED.get(role)
@@ -329,21 +339,28 @@ def environment(tmp: Path) -> dict[str, str]:
 
 
 def start_gunicorn(
-    env: dict[str, str], args: argparse.Namespace
+    env: dict[str, str],
+    args: argparse.Namespace,
+    *,
+    logs: Path = ARTEFACTS,
+    keep_alive: int = 5,
+    options: Sequence[str] = (),
 ) -> tuple[subprocess.Popen[bytes], str]:
     """gthread workers: like a browser, each user keeps its connection open between pages,
     and a slow answer (a PDF, a login's password hash) holds one thread, not the worker.
     Keep-alive longer than the users' longest pause (3 s), or the server closes a connection
-    just as the user sends the next page on it."""
+    just as the user sends the next page on it. Its logs go to `logs` (gunicorn.log and
+    access.log)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{s.getsockname()[1]}"
-    log = ARTEFACTS / "gunicorn.log"
+    log = logs / "gunicorn.log"
     log.unlink(missing_ok=True)
     command = [sys.executable, "-m", "gunicorn", "peerprogram.wsgi:application"]
     command += ["--bind", url.removeprefix("http://"), "--workers", str(args.workers)]
-    command += ["--worker-class", "gthread", "--threads", str(args.threads), "--keep-alive", "5"]
-    command += ["--access-logfile", str(ARTEFACTS / "access.log"), "--error-logfile", str(log)]
+    command += ["--worker-class", "gthread", "--threads", str(args.threads)]
+    command += ["--keep-alive", str(keep_alive), *options]
+    command += ["--access-logfile", str(logs / "access.log"), "--error-logfile", str(log)]
     print(f"Starting gunicorn ({args.workers} workers × {args.threads} threads) on {url}")
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env)  # noqa: S603
     deadline = time.monotonic() + 60
@@ -376,6 +393,46 @@ def cpu_seconds(pid: int) -> float:
     return sum(sum(p.cpu_times()[:2]) for p in [master, *master.children(recursive=True)])
 
 
+def seeded(env: dict[str, str], args: argparse.Namespace, tmp: Path) -> tuple[str, Path]:
+    """The database seeded and the static files collected, and Django set up in this process
+    (to count rows): what the data holds, and the file of logins for the locustfile."""
+    prepare_database(env, args.scale, args.reuse)
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+    os.environ.update(env)
+    sys.path.insert(0, str(tmp))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db.models import Model
+
+    from journal.models import Note, Patient
+    from peerprogram.models import PeerWorker, StaffMember, Unit
+
+    models: list[tuple[type[Model], str]] = [
+        (Unit, "units"),
+        (StaffMember, "staff"),
+        (PeerWorker, "peer workers"),
+        (Patient, "patients"),
+        (Note, "notes"),
+        (get_user_model(), "logins"),
+    ]
+    facts = ", ".join(f"{m._default_manager.count():,} {label}" for m, label in models)
+    usernames = list(get_user_model().objects.values_list("username", flat=True))
+    logins = tmp / "logins.csv"
+    logins.write_text("\n".join(f"{r},{u}" for r in MIX for u in logins_for(r, usernames)))
+    return facts, logins
+
+
+def locust_command(args: argparse.Namespace, url: str, stats: Path) -> list[str]:
+    """locust headless on bench/locustfile.py against `url`, its CSV files at `stats`_*."""
+    command = [sys.executable, "-m", "locust", "-f", str(BASE_DIR / "bench/locustfile.py")]
+    command += ["--headless", "--users", str(args.users), "--spawn-rate", str(args.spawn_rate)]
+    command += ["--run-time", args.duration, "--stop-timeout", str(STOP_TIMEOUT)]
+    command += ["--host", url, "--csv", str(stats), "--only-summary"]
+    return command
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.loadtest", description=__doc__)
     parser.add_argument("--scale", choices=["region", "nation", "demo"], default="region")
@@ -388,44 +445,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=4, help="per gunicorn worker")
     parser.add_argument("--reuse", action="store_true", help="keep a database seeded at this scale")
     parser.add_argument("--no-report", action="store_true", help="leave docs/performance.md")
+    parser.add_argument(
+        "--servers",
+        type=int,
+        choices=[1, 2],
+        default=1,
+        help="2: two gunicorns behind HAProxy, one stopped halfway (bench/servers.py)",
+    )
     args = parser.parse_args(argv)
+    if args.servers == 2:
+        from bench import servers
+
+        return servers.main(args)
 
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="peerprogram-loadtest-"))
     env = environment(tmp)
     try:
-        prepare_database(env, args.scale, args.reuse)
-        manage(env, "collectstatic", "--noinput", "-v", "0")
-        os.environ.update(env)
-        sys.path.insert(0, str(tmp))
-        import django
+        facts, logins = seeded(env, args, tmp)
+        from journal.models import NoteAccess
 
-        django.setup()
-        from django.contrib.auth import get_user_model
-        from django.db.models import Model
-
-        from journal.models import Note, NoteAccess, Patient
-        from peerprogram.models import PeerWorker, StaffMember, Unit
-
-        models: list[tuple[type[Model], str]] = [
-            (Unit, "units"),
-            (StaffMember, "staff"),
-            (PeerWorker, "peer workers"),
-            (Patient, "patients"),
-            (Note, "notes"),
-            (get_user_model(), "logins"),
-        ]
-        facts = ", ".join(f"{m._default_manager.count():,} {label}" for m, label in models)
-        usernames = list(get_user_model().objects.values_list("username", flat=True))
-        logins = tmp / "logins.csv"
-        logins.write_text("\n".join(f"{r},{u}" for r in MIX for u in logins_for(r, usernames)))
         server, url = start_gunicorn(env, args)
         load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
         before, cpu = NoteAccess.objects.count(), cpu_seconds(server.pid)
-        command = [sys.executable, "-m", "locust", "-f", str(BASE_DIR / "bench/locustfile.py")]
-        command += ["--headless", "--users", str(args.users), "--spawn-rate", str(args.spawn_rate)]
-        command += ["--run-time", args.duration, "--stop-timeout", str(STOP_TIMEOUT)]
-        command += ["--host", url, "--csv", str(ARTEFACTS / "stats"), "--only-summary"]
+        command = locust_command(args, url, ARTEFACTS / "stats")
         print(f"$ {' '.join(command[1:])}", flush=True)
         locust_env = {
             k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")

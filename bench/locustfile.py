@@ -7,10 +7,13 @@ shown, as a person clicks. It keeps no copy of the access rules, and any data se
 
 locust keeps every figure; at the end this file lets locust write its CSV files once more,
 complete, and sets the exit code from the thresholds (no failure, p95 under the target).
+With LOADTEST_REQUESTS set (the two-server run, bench/servers.py) it also writes every
+request to that CSV file: which user sent it, when it started and ended, and its failure.
 """
 
 from __future__ import annotations
 
+import csv
 import itertools
 import os
 import re
@@ -31,8 +34,10 @@ from bench.loadtest import (
     links_in,
     name_of,
     page_of,
+    sent_on,
     step_towards,
 )
+from bench.servers import REQUEST_FIELDS, request_row
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "demo")
 # Think time between pages, in seconds (the tests shorten it).
@@ -58,6 +63,39 @@ LOGINS = _logins()
 _numbers = {role: itertools.count() for role in MIX}
 
 
+def _record_requests(path: str) -> None:
+    # Line-buffered: the run reads the file while locust writes it (the first request starts
+    # the clock of the stop), and every line is complete when locust ends.
+    out = open(path, "w", newline="", encoding="utf-8", buffering=1)  # noqa: SIM115 - whole run
+    writer = csv.writer(out)
+    writer.writerow(REQUEST_FIELDS)
+
+    @events.request.add_listener
+    def _record(
+        request_type: str,
+        name: str,
+        response_time: float,
+        context: dict[str, Any],
+        exception: BaseException | None,
+        start_time: float,
+        **_kwargs: Any,
+    ) -> None:
+        writer.writerow(
+            request_row(
+                user=context.get("user", ""),
+                method=request_type,
+                name=name,
+                start=start_time,
+                milliseconds=response_time,
+                error=exception,
+            )
+        )
+
+
+if os.environ.get("LOADTEST_REQUESTS"):
+    _record_requests(os.environ["LOADTEST_REQUESTS"])
+
+
 @events.quitting.add_listener
 def _thresholds(environment: Environment, **_kwargs: Any) -> None:
     # The users have stopped; locust's CSV writer runs once a second until the process ends,
@@ -79,12 +117,19 @@ class Visitor(HttpUser):
 
     def on_start(self) -> None:
         logins = LOGINS[self.role]
-        self.username = logins[next(_numbers[self.role]) % len(logins)]
+        number = next(_numbers[self.role])
+        self.username = logins[number % len(logins)]
+        # Users of a role share the named demo logins: each still has a session of its own.
+        self.ident = f"{self.role}#{number + 1}"
         self.pages = set(MIX[self.role].pages)
         self.known: dict[str, set[str]] = {}
         self.visited: set[str] = set()
         self.assets: set[str] = set()
         self.log_in()
+
+    def context(self) -> dict[str, Any]:
+        """Names the user on each of its requests (the request event's context)."""
+        return {"user": getattr(self, "ident", "")}
 
     def log_in(self) -> None:
         with self.client.get(LOGIN_PATH, name=LOGIN_PATH, catch_response=True) as response:
@@ -114,7 +159,7 @@ class Visitor(HttpUser):
                 )
                 return
             if urlsplit(response.url).path != path:
-                response.failure(f"sent on to {urlsplit(response.url).path}")
+                response.failure(sent_on(urlsplit(response.url).path))
                 return
         if "html" in response.headers.get("Content-Type", ""):
             self._learn(path, response.text)

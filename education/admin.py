@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from peerprogram.admin import CheckedLookupsMixin
+
 from .models import (
     CalendarFeed,
     Cohort,
@@ -36,12 +38,12 @@ class ModuleInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     inlines = [ModuleInline]
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["number", "title", "course"]
     list_select_related = ["course"]
 
@@ -56,7 +58,7 @@ class CohortModuleInline(admin.TabularInline):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["name", "start_date", "status", "capacity", "fee_dkk"]
     list_filter = ["status"]
     search_fields = ["name"]
@@ -64,7 +66,7 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(CohortModule)
-class CohortModuleAdmin(admin.ModelAdmin):
+class CohortModuleAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["cohort", "module", "first_day", "place"]
     search_fields = ["cohort__name", "module__title"]
     autocomplete_fields = ["cohort"]
@@ -75,7 +77,7 @@ class CohortModuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["__str__", "cohort", "status", "paying_unit", "requested_at"]
     # The cohorts grow with the years: filtered by their status, found by name in the search.
     list_filter = ["status", "cohort__status"]
@@ -93,33 +95,33 @@ class EnrolmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(DayAttendance)
-class DayAttendanceAdmin(admin.ModelAdmin):
+class DayAttendanceAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["enrolment", "session", "day"]
     list_select_related = ["enrolment__peer__staff_member", "session__cohort", "session__module"]
     autocomplete_fields = ["enrolment", "session"]
 
 
 @admin.register(MentorModule)
-class MentorModuleAdmin(admin.ModelAdmin):
+class MentorModuleAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["mentor", "session"]
     list_select_related = ["mentor", "session__cohort", "session__module"]
     autocomplete_fields = ["mentor", "session"]
 
 
 @admin.register(MandatoryCourse)
-class MandatoryCourseAdmin(admin.ModelAdmin):
+class MandatoryCourseAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["name", "order", "active"]
 
 
 @admin.register(CourseRecord)
-class CourseRecordAdmin(admin.ModelAdmin):
+class CourseRecordAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["peer", "course", "enrolled_on", "completed_on"]
     list_select_related = ["peer__staff_member", "course"]
     autocomplete_fields = ["peer"]
 
 
 @admin.register(ErfaGroup)
-class ErfaGroupAdmin(admin.ModelAdmin):
+class ErfaGroupAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["name", "audience", "duration_minutes", "active"]
     search_fields = ["name"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -127,7 +129,7 @@ class ErfaGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeetingSeries)
-class MeetingSeriesAdmin(admin.ModelAdmin):
+class MeetingSeriesAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["group", "frequency", "interval", "weekday", "first_date", "last_date"]
     search_fields = ["group__name"]
     autocomplete_fields = ["group", "created_by"]
@@ -139,7 +141,7 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "status", "starts_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # The groups grow with the programme: filtered by their audience, found by name.
@@ -153,21 +155,21 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeetingAttendance)
-class MeetingAttendanceAdmin(admin.ModelAdmin):
+class MeetingAttendanceAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["meeting", "person"]
     list_select_related = ["meeting__group", "person"]
     autocomplete_fields = ["meeting", "person"]
 
 
 @admin.register(TopicProposal)
-class TopicProposalAdmin(admin.ModelAdmin):
+class TopicProposalAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["title", "group", "status", "proposed_at"]
     list_select_related = ["group"]
     autocomplete_fields = ["group", "proposed_by", "meeting"]
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     """The secret address is never shown here; renewing it is the person's own action."""
 
     list_display = ["person", "renewed_at"]

@@ -7,6 +7,7 @@ from icalendar import Calendar, Event
 
 from mentoring.calendar import checkin_event
 from mentoring.models import CheckIn
+from peerprogram.calendar import COPENHAGEN, copenhagen_timezone
 
 from .selectors import Entry
 
@@ -44,8 +45,8 @@ def calendar_bytes(entries: list[Entry], *, name: str, base_url: str) -> bytes:
     calendar.add("prodid", "-//Peerprogram//Calendar//DA")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Europe/Copenhagen")
+    calendar.add("x-wr-timezone", COPENHAGEN)
+    calendar.add_component(copenhagen_timezone())  # before the events that refer to it
     for entry in entries:
         calendar.add_component(entry_event(entry, base_url))
-    calendar.add_missing_timezones()  # the VTIMEZONE block for Europe/Copenhagen
     return calendar.to_ical()

@@ -14,10 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from peerprogram.forms import (
     DATE_WIDGET,
+    IdChoiceField,
+    IdMultipleChoiceField,
     OnePassMixin,
     VersionedFormMixin,
     add_rule_errors,
     choice_field,
+    id_choice_formfield,
     label_choices,
     model_choice_field,
 )
@@ -51,7 +54,7 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=1, **kwargs)
 
 
-class ModuleForm(forms.ModelForm):
+class ModuleForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Module
         fields = ["title", "description"]
@@ -59,6 +62,7 @@ class ModuleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.add_version_field()
         self.helper = _helper()
 
 
@@ -110,7 +114,7 @@ SessionFormSet = forms.formset_factory(SessionForm, extra=0)
 
 
 class EnrolForm(forms.Form):
-    peer = forms.ModelChoiceField(label=_("Peer worker"), queryset=PeerWorker.objects.none())
+    peer = IdChoiceField(label=_("Peer worker"), queryset=PeerWorker.objects.none())
 
     def __init__(self, *args: Any, peers: QuerySet[PeerWorker], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,7 +154,7 @@ class CompletionForm(forms.Form):
 
 
 class MentorModulesForm(forms.Form):
-    mentor = forms.ModelChoiceField(label=_("Mentor"), queryset=StaffMember.objects.none())
+    mentor = IdChoiceField(label=_("Mentor"), queryset=StaffMember.objects.none())
     sessions = forms.MultipleChoiceField(
         label=_("Modules the mentor attends"),
         widget=forms.CheckboxSelectMultiple,
@@ -179,21 +183,27 @@ class MentorModulesForm(forms.Form):
 class CourseRecordForm(forms.Form):
     enrolled_on = forms.DateField(label=_("Enrolled"), widget=DATE_WIDGET, required=False)
     completed_on = forms.DateField(label=_("Completed"), widget=DATE_WIDGET, required=False)
+    # The record's version when the page was opened; 0: it had no record yet. Posted
+    # without one, the record is checked as it is read now.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
 
-class MandatoryCourseForm(forms.ModelForm):
+class MandatoryCourseForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = MandatoryCourse
         fields = ["name", "description", "order", "active"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.add_version_field()
         self.helper = _helper()
 
 
-class ErfaGroupForm(forms.ModelForm):
+class ErfaGroupForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ErfaGroup
+        formfield_callback = id_choice_formfield
         fields = [
             "name",
             "description",
@@ -220,6 +230,8 @@ class ErfaGroupForm(forms.ModelForm):
         active = StaffMember.objects.filter(active=True).select_related("unit")
         model_choice_field(self, "members").queryset = active
         model_choice_field(self, "facilitator").queryset = active.filter(is_centre_staff=True)
+        if self.instance.pk:
+            self.add_version_field()
         self.helper = _helper(
             Layout(
                 "name",
@@ -230,6 +242,8 @@ class ErfaGroupForm(forms.ModelForm):
                 Row(Column("facilitator"), Column("active")),
             )
         )
+        if "version" in self.fields:
+            self.helper.layout.append("version")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -347,7 +361,7 @@ class MeetingForm(_MeetingTimesMixin, forms.Form):
     )
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    facilitator = forms.ModelChoiceField(
+    facilitator = IdChoiceField(
         label=_("Facilitator"), queryset=StaffMember.objects.none(), required=False
     )
     version = VersionField()
@@ -417,7 +431,7 @@ class CancelForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    people = forms.ModelMultipleChoiceField(
+    people = IdMultipleChoiceField(
         label=_("Who took part"),
         queryset=StaffMember.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -442,7 +456,7 @@ SUPERVISION_TOPICS = [
 
 
 class SupervisionForm(_MeetingTimesMixin, forms.Form):
-    participants = forms.ModelMultipleChoiceField(
+    participants = IdMultipleChoiceField(
         label=_("Peer workers"),
         queryset=PeerWorker.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
@@ -546,7 +560,7 @@ class ProposalForm(forms.Form):
 
 
 class ChooseTopicForm(forms.Form):
-    meeting = forms.ModelChoiceField(label=_("For the meeting"), queryset=Meeting.objects.none())
+    meeting = IdChoiceField(label=_("For the meeting"), queryset=Meeting.objects.none())
 
     def __init__(self, *args: Any, group: ErfaGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -43,7 +43,7 @@ class Course(models.Model):
         return self.name
 
 
-class Module(models.Model):
+class Module(VersionedModel):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
@@ -271,7 +271,7 @@ class MentorModule(models.Model):
         return f"{self.mentor}: {self.session}"
 
 
-class MandatoryCourse(models.Model):
+class MandatoryCourse(VersionedModel):
     """Clinical IT workplace, fire school, conflict handling… (the Centre edits the list)."""
 
     name = models.CharField(
@@ -316,7 +316,7 @@ class Audience(models.TextChoices):
     MEMBERS = "members", _("Chosen members")
 
 
-class ErfaGroup(models.Model):
+class ErfaGroup(VersionedModel):
     name = models.CharField(
         _("name"),
         max_length=200,

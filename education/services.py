@@ -55,12 +55,10 @@ def standard_data_ensure() -> None:
 
 
 @transaction.atomic
-def module_update(*, module: Module, by: User, title: str, description: str) -> Module:
-    module.title = title
-    module.description = description
-    module.full_clean()
-    module.save(update_fields=["title", "description"])
-    audit(by=by, action="module_update", obj=module)
+def module_update(*, module: Module, by: User, expected_version: int, **changes: Any) -> Module:
+    """Change a module's title or description; refuses if someone else saved it meanwhile."""
+    summary = save_versioned(module, expected_version=expected_version, changes=changes)
+    audit(by=by, action="module_update", obj=module, summary=summary)
     return module
 
 
@@ -397,21 +395,21 @@ def mandatory_course_save(
     *,
     course: MandatoryCourse | None,
     by: User,
-    name: str,
-    description: str,
-    order: int,
-    active: bool,
+    expected_version: int | None = None,
+    **fields: Any,
 ) -> MandatoryCourse:
-    course = course or MandatoryCourse()
-    course.name, course.description, course.order, course.active = (
-        name,
-        description,
-        order,
-        active,
-    )
-    course.full_clean()
-    course.save()
-    audit(by=by, action="mandatory_course_save", obj=course)
+    """Add a mandatory course (`course` None) or change one; a change is refused if someone
+    else saved the course after `expected_version` (by default the version `course` was
+    read with)."""
+    if course is None:
+        course = MandatoryCourse(**fields)
+        course.full_clean()
+        course.save()
+        summary = course.name
+    else:
+        expected = course.version if expected_version is None else expected_version
+        summary = save_versioned(course, expected_version=expected, changes=fields)
+    audit(by=by, action="mandatory_course_save", obj=course, summary=summary)
     return course
 
 
@@ -424,15 +422,28 @@ def group_save(
     group: ErfaGroup | None,
     by: User,
     members: Iterable[StaffMember] = (),
+    expected_version: int | None = None,
     **fields: Any,
 ) -> ErfaGroup:
-    group = group or ErfaGroup()
-    for name, value in fields.items():
-        setattr(group, name, value)
-    group.full_clean()
-    group.save()
-    group.members.set(members)
-    audit(by=by, action="erfa_group_save", obj=group)
+    """Add an erfa group (`group` None) or change one; a change is refused if someone else
+    saved the group after `expected_version` (by default the version `group` was read
+    with)."""
+    chosen = {member.pk for member in members}
+    if group is None:
+        group = ErfaGroup(**fields)
+        group.full_clean()
+        group.save()
+        group.members.set(chosen)
+        summary = group.name
+    else:
+        before = set(group.members.values_list("pk", flat=True))
+        expected = group.version if expected_version is None else expected_version
+        summary = save_versioned(group, expected_version=expected, changes=fields)
+        if chosen != before:
+            group.members.set(chosen)
+            changed = [name for name in summary.split(", ") if name]
+            summary = ", ".join(sorted([*changed, "members"]))
+    audit(by=by, action="erfa_group_save", obj=group, summary=summary)
     return group
 
 

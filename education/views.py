@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +32,7 @@ from mentoring.models import CheckIn, Mentorship
 from peerprogram import access as core_access
 from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.calendar import danish_ascii, ics_response
+from peerprogram.filters import query_id
 from peerprogram.forms import mark_errors
 from peerprogram.models import PeerWorker, StaffMember
 from peerprogram.pdf import pdf_response
@@ -69,6 +71,7 @@ from .models import (
     CalendarFeed,
     Cohort,
     Course,
+    CourseRecord,
     Enrolment,
     ErfaGroup,
     MandatoryCourse,
@@ -164,7 +167,12 @@ def module_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return handle_form(
         request,
         form,
-        lambda: services.module_update(module=module, by=request.user, **form.cleaned_data),
+        lambda: services.module_update(
+            module=module,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **form.changes(),
+        ),
         success=_("The module is saved."),
         template="education/simple_form.html",
         context={
@@ -183,7 +191,12 @@ def mandatory_course_edit(request: AuthenticatedHttpRequest, pk: int | None = No
     return handle_form(
         request,
         form,
-        lambda: services.mandatory_course_save(course=course, by=request.user, **form.cleaned_data),
+        lambda: services.mandatory_course_save(
+            course=course,
+            by=request.user,
+            expected_version=form.cleaned_data.get("version"),
+            **form.changes(),
+        ),
         success=_("The mandatory course is saved."),
         template="education/simple_form.html",
         context={
@@ -380,8 +393,8 @@ def enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .order_by("staff_member__name")
     )
     # "Enrol" on a peer worker's page or checklist comes with the peer worker chosen.
-    chosen = request.GET.get("peer", "")
-    initial = {"peer": int(chosen)} if chosen.isdigit() else {}
+    chosen = query_id(request.GET.get("peer"))
+    initial = {"peer": chosen} if chosen is not None else {}
     form = EnrolForm(request.POST or None, peers=peers, initial=initial)
     if request.method == "POST" and form.is_valid():
         peer = form.cleaned_data["peer"]
@@ -718,6 +731,7 @@ def peer_courses(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpRespons
             initial={
                 "enrolled_on": record.enrolled_on if record else None,
                 "completed_on": record.completed_on if record else None,
+                "version": record.version if record else 0,
             },
         )
         for course, record in rows
@@ -727,14 +741,9 @@ def peer_courses(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpRespons
         core_access.require(may_edit)
         if all(f.is_valid() for f in forms_):
             try:
-                services.course_records_save(
-                    peer=peer,
-                    by=request.user,
-                    rows=[
-                        (course, f.cleaned_data["enrolled_on"], f.cleaned_data["completed_on"])
-                        for (course, _record), f in zip(rows, forms_, strict=True)
-                    ],
-                )
+                _course_records_save(request, peer, rows, forms_)
+            except ConcurrentEditError as exc:
+                error = str(exc.message)
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
@@ -752,6 +761,36 @@ def peer_courses(request: AuthenticatedHttpRequest, peer_pk: int) -> HttpRespons
             "waiting": summary.waiting,
             "deadline": summary.deadline,
         },
+    )
+
+
+@transaction.atomic
+def _course_records_save(
+    request: AuthenticatedHttpRequest,
+    peer: PeerWorker,
+    rows: list[tuple[MandatoryCourse, CourseRecord | None]],
+    forms_: list[CourseRecordForm],
+) -> None:
+    """Save the page's dates, refused (ConcurrentEditError) if someone saved one of the
+    peer worker's course records after the page was opened: the service writes them all."""
+    # The check belongs with the write in services.course_records_save; it is made here,
+    # in the same transaction, until that service takes the versions itself.
+    stored = dict(
+        CourseRecord.objects.select_for_update()
+        .filter(peer=peer)
+        .values_list("course_id", "version")
+    )
+    for (course, _record), form in zip(rows, forms_, strict=True):
+        opened = form.cleaned_data["version"]
+        if opened is not None and stored.get(course.pk, 0) != opened:
+            raise ConcurrentEditError
+    services.course_records_save(
+        peer=peer,
+        by=request.user,
+        rows=[
+            (course, f.cleaned_data["enrolled_on"], f.cleaned_data["completed_on"])
+            for (course, _record), f in zip(rows, forms_, strict=True)
+        ],
     )
 
 
@@ -796,9 +835,15 @@ def group_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Http
     form = ErfaGroupForm(request.POST or None, instance=group)
 
     def save() -> ErfaGroup:
-        data = dict(form.cleaned_data)
+        data = form.changes()
         members = data.pop("members")
-        return services.group_save(group=group, by=request.user, members=members, **data)
+        return services.group_save(
+            group=group,
+            by=request.user,
+            members=members,
+            expected_version=form.cleaned_data.get("version"),
+            **data,
+        )
 
     return handle_form(
         request,
@@ -1080,8 +1125,8 @@ def meeting_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def supervision_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     core_access.require(access.may_arrange_supervision(request.user))
     peers = access.supervision_peers_for(request.user)
-    chosen = request.GET.get("peer", "")
-    initial = {"participants": [int(chosen)]} if chosen.isdigit() else {}
+    chosen = query_id(request.GET.get("peer"))
+    initial = {"participants": [chosen]} if chosen is not None else {}
     form = SupervisionForm(request.POST or None, peers=peers, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {
@@ -1163,9 +1208,9 @@ def calendar_month(request: AuthenticatedHttpRequest) -> HttpResponse:
         selectors.kind_labels()
     )
     people = access.calendar_people(request.user)
-    person_id = request.GET.get("person", "")
+    person_id = query_id(request.GET.get("person"))
     person = None
-    if person_id.isdigit():
+    if person_id is not None:
         person = get_object_or_404(people, pk=person_id)
     elif not actor.sees_programme:
         person = actor.staff

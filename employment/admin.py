@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from peerprogram.admin import CheckedLookupsMixin
+
 from .models import (
     FollowUpRhythm,
     FunctionDescription,
@@ -12,7 +14,7 @@ from .models import (
 
 
 @admin.register(FunctionTemplate)
-class FunctionTemplateAdmin(admin.ModelAdmin):
+class FunctionTemplateAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["__str__", "updated_at", "updated_by"]
     readonly_fields = ["updated_at", "updated_by"]
     list_select_related = ["updated_by"]
@@ -27,7 +29,7 @@ class FunctionTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(FunctionDescription)
-class FunctionDescriptionAdmin(admin.ModelAdmin):
+class FunctionDescriptionAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     """Read-only: descriptions are drafted and agreed in the product, where the agreements
     are given by the leader and the peer worker themselves."""
 
@@ -47,7 +49,7 @@ class FunctionDescriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUpRhythm)
-class FollowUpRhythmAdmin(admin.ModelAdmin):
+class FollowUpRhythmAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     """The rhythm only: the talks themselves are the leader's and the peer worker's, and
     are not in the admin."""
 
@@ -58,13 +60,13 @@ class FollowUpRhythmAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffQuestion)
-class StaffQuestionAdmin(admin.ModelAdmin):
+class StaffQuestionAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["question", "order"]
     list_editable = ["order"]
 
 
 @admin.register(Presentation)
-class PresentationAdmin(admin.ModelAdmin):
+class PresentationAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     """Read-only: the peer worker writes and approves their own words in the product."""
 
     list_display = ["peer", "approved_on", "leaflet_made_on"]
@@ -80,7 +82,7 @@ class PresentationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutsideTask)
-class OutsideTaskAdmin(admin.ModelAdmin):
+class OutsideTaskAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     """The weekly log of tasks outside the description: kinds and hours, no patient data."""
 
     list_display = ["peer", "week", "kind", "hours"]

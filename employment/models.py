@@ -401,7 +401,7 @@ class TalkAction(models.Model):
 # Preparing the workplace and making the peer worker visible ------------------------------
 
 
-class StaffQuestion(models.Model):
+class StaffQuestion(VersionedModel):
     """A question the staff group asks before a peer worker starts, with the answer: the
     Centre keeps the list; a leader prints it for a staff meeting."""
 

@@ -4,6 +4,7 @@ Keyword-only, atomic, validated, audited, like every service of the house."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterable
 from typing import Any
@@ -29,6 +30,7 @@ from .models import (
     FunctionTemplate,
     OutsideTask,
     Presentation,
+    StaffQuestion,
     Talk,
     TalkAction,
     TaskKind,
@@ -362,17 +364,39 @@ def rhythm_set(
 # Preparing the workplace and making the peer worker visible ------------------------------
 
 
+@dataclasses.dataclass
+class QuestionEdits:
+    """What a save of the staff group's questions adds, changes and removes; each changed
+    or removed question with the version it was opened at (None: as it was read)."""
+
+    added: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    changed: list[tuple[StaffQuestion, int | None, dict[str, Any]]] = dataclasses.field(
+        default_factory=list
+    )
+    removed: list[tuple[StaffQuestion, int | None]] = dataclasses.field(default_factory=list)
+
+
 @transaction.atomic
-def questions_save(*, formset: Any, by: User) -> int:
-    """The Centre's questions and answers as the formset has them (added, changed,
-    removed); returns how many rows changed."""
-    saved = formset.save()
-    changed = len(saved) + len(formset.deleted_objects)
-    for question in saved:
-        audit(by=by, action="staff_question_save", obj=question)
-    for question in formset.deleted_objects:
+def questions_save(*, edits: QuestionEdits, by: User) -> int:
+    """The Centre's questions and answers as edited (added, changed, removed), all or
+    nothing: refused (ConcurrentEditError) if someone else saved or removed a changed or
+    removed question since it was opened. Returns how many rows changed."""
+    for question, version, values in edits.changed:
+        expected = question.version if version is None else version
+        summary = save_versioned(question, expected_version=expected, changes=values)
+        audit(by=by, action="staff_question_save", obj=question, summary=summary)
+    for question, version in edits.removed:
+        expected = question.version if version is None else version
+        removed, _by_model = StaffQuestion.objects.filter(pk=question.pk, version=expected).delete()
+        if not removed:
+            raise ConcurrentEditError
         audit(by=by, action="staff_question_delete", obj=question)
-    return changed
+    for values in edits.added:
+        question = StaffQuestion(**values)
+        question.full_clean()
+        question.save()
+        audit(by=by, action="staff_question_save", obj=question, summary=question.question)
+    return len(edits.added) + len(edits.changed) + len(edits.removed)
 
 
 @transaction.atomic

@@ -485,9 +485,14 @@ def questions_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     formset = QuestionFormSet(request.POST or None, queryset=StaffQuestion.objects.all())
     if request.method == "POST" and formset.is_valid():
-        services.questions_save(formset=formset, by=request.user)
-        messages.success(request, _("The questions are saved."))
-        return redirect("employment:questions")
+        try:
+            services.questions_save(edits=formset.edits(), by=request.user)
+        except ConcurrentEditError as exc:
+            # Nothing typed is lost: the formset is shown again as it was posted.
+            formset.add_error(str(exc.message))
+        else:
+            messages.success(request, _("The questions are saved."))
+            return redirect("employment:questions")
     return render(request, "employment/questions_edit.html", {"formset": formset})
 
 

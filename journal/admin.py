@@ -8,10 +8,12 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
+from peerprogram.admin import CheckedLookupsMixin
+
 from .models import NoteAccess, PeerMonth
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

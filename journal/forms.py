@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -13,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from peerprogram.forms import (
     DATE_WIDGET,
+    IdChoiceField,
     OnePassMixin,
     Rule,
     VersionedFormMixin,
     choice_field,
+    id_choice_formfield,
     label_choices,
     model_choice_field,
 )
@@ -37,6 +40,15 @@ def _helper(layout: Layout | None = None) -> FormHelper:
     return helper
 
 
+def add_form_token(form: forms.BaseForm) -> None:
+    """A form that creates a record carries a one-time token, new each time the form is
+    shown: the service makes one record per token, so the form sent twice makes one.
+    Not required: a form opened before the token existed still saves (once per sending)."""
+    form.fields["form_token"] = forms.UUIDField(
+        widget=forms.HiddenInput, required=False, initial=uuid.uuid4
+    )
+
+
 class ServiceValidatesMixin(OnePassMixin):
     """The journal's services hold the rules, with messages on the right field; the form
     runs the same rules (`rules`) and the model fields' validators on what was typed, all in
@@ -50,6 +62,8 @@ class ServiceValidatesMixin(OnePassMixin):
 class PatientForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Patient
+        # A posted id the database cannot hold is "not a valid choice", not a server error.
+        formfield_callback = id_choice_formfield
         fields = [
             "name",
             "reference",
@@ -100,6 +114,7 @@ class PatientForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
 
 class ReferralForm(ServiceValidatesMixin, forms.ModelForm):
     class Meta:
+        formfield_callback = id_choice_formfield
         model = Referral
         fields = [
             "peer",
@@ -122,6 +137,7 @@ class ReferralForm(ServiceValidatesMixin, forms.ModelForm):
         label_choices(model_choice_field(self, "peer"), lambda p: p.staff_member.name)
         choice_field(self, "contact_route").choices = Referral.ContactRoute.choices
         self.fields["contact_other"].help_text = _("Only when you chose “Other”.")
+        add_form_token(self)
         self.helper = _helper()
 
     def rules(self, cleaned: dict[str, Any]) -> list[Rule]:
@@ -169,11 +185,14 @@ class NoteFactsForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
         self.fields["minutes"].widget.attrs.update({"min": 1, "max": 600})
         if self.instance.pk:
             self.add_version_field()
+        else:
+            add_form_token(self)
         self.helper = _helper(
             Layout(Row(Column("date"), Column("minutes")), Row(Column("place"), Column("activity")))
         )
-        if "version" in self.fields:
-            self.helper.layout.append("version")
+        for hidden in ("version", "form_token"):
+            if hidden in self.fields:
+                self.helper.layout.append(hidden)
 
     def rules(self, cleaned: dict[str, Any]) -> list[Rule]:
         return [lambda: services.not_in_future(cleaned, "date")]
@@ -324,6 +343,8 @@ class GroupNoteForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
         )
         if self.instance.pk:
             self.add_version_field()
+        else:
+            add_form_token(self)
         self.helper = _helper(
             Layout(
                 Row(Column("date"), Column("place")),
@@ -332,15 +353,16 @@ class GroupNoteForm(ServiceValidatesMixin, VersionedFormMixin, forms.ModelForm):
                 Row(*[Column(name) for name in CHIME_FIELDS]),
             )
         )
-        if "version" in self.fields:
-            self.helper.layout.append("version")
+        for hidden in ("version", "form_token"):
+            if hidden in self.fields:
+                self.helper.layout.append(hidden)
 
     def rules(self, cleaned: dict[str, Any]) -> list[Rule]:
         return [lambda: services.not_in_future(cleaned, "date")]
 
 
 class StatisticsForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    unit = IdChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     to = forms.DateField(
         label=_("Up to month"),
         required=False,

@@ -51,6 +51,13 @@ CHIME_FIELDS = ("connectedness", "hope", "identity", "meaning", "empowerment")
 CONTENT_FIELDS = (*CHIME_FIELDS, "patient_words", "next_steps")
 
 
+def form_token_field() -> models.UUIDField:
+    """The one-time token of the form that created the row: the form sent a second time
+    (a double click, the browser sending it again) finds the row instead of making another.
+    Empty for rows made otherwise (imports, the demo, forms opened before the token)."""
+    return models.UUIDField(_("form token"), null=True, blank=True, unique=True, editable=False)
+
+
 class Place(models.TextChoices):
     WARD = "ward", _("Ward")
     OUTPATIENT = "outpatient", _("Outpatient clinic")
@@ -209,6 +216,7 @@ class Referral(models.Model):
     )
     created_at = models.DateTimeField(_("referred"), default=timezone.now, db_index=True)
     decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -277,6 +285,7 @@ class Note(models.Model):
         _("passed to"), max_length=200, blank=True, validators=[no_control_characters]
     )
     concern_passed_at = models.DateTimeField(_("passed on"), null=True, blank=True)
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -422,6 +431,7 @@ class GroupNote(VersionedModel):
     meaning = models.BooleanField(_("Meaning"), default=False)
     empowerment = models.BooleanField(_("Empowerment"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -16,8 +17,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -75,6 +76,46 @@ def check_consent(values: dict[str, Any]) -> None:
     if how and not date:
         raise ValidationError({"consent_date": _("Give the date of the consent.")})
     not_in_future(values, "consent_date")
+
+
+# Forms sent twice ---------------------------------------------------------------
+
+# What a creating form makes: a referral, a note, a group note.
+Made = Referral | Note | GroupNote
+
+
+class AlreadySaved(Exception):
+    """The form was sent before (a double click, the browser sending it again): `made` is
+    what the first sending made. Nothing new is saved."""
+
+    def __init__(self, made: Made) -> None:
+        super().__init__(made)
+        self.made = made
+
+
+def _check_not_made(mine: QuerySet[Any], form_token: uuid.UUID | None) -> None:
+    """Raise AlreadySaved when this person's form with `form_token` already made a row."""
+    if form_token is not None:
+        made = mine.filter(form_token=form_token).first()
+        if made is not None:
+            raise AlreadySaved(made)
+
+
+def _save_once(obj: Made, mine: QuerySet[Any]) -> None:
+    """Save a new row that carries its form's token. Two sendings at the same moment:
+    the token's unique index lets one in, and the other gets the first one's row."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        token = obj.form_token
+        if token is None or not type(obj).objects.filter(form_token=token).exists():
+            raise
+        _check_not_made(mine, token)
+        # Another person's token (copied, not given to this person): refuse it.
+        raise ValidationError(
+            _("This form was already used. Open it again to start afresh.")
+        ) from None
 
 
 # Patients ----------------------------------------------------------------------
@@ -159,8 +200,12 @@ def referral_create(
     reason: str,
     contact_route: str,
     contact_other: str = "",
+    form_token: uuid.UUID | None = None,
 ) -> Referral:
-    """A member of staff refers a patient to a peer worker of their own unit."""
+    """A member of staff refers a patient to a peer worker of their own unit. The form
+    sent a second time (`form_token`) raises AlreadySaved with the first referral."""
+    mine = Referral.objects.filter(referred_by=referred_by)
+    _check_not_made(mine, form_token)
     check_contact({"contact_route": contact_route, "contact_other": contact_other})
     _check_peer_in_unit(
         peer, referred_by.unit_id, "peer", _("Choose an active peer worker of your own unit.")
@@ -176,9 +221,10 @@ def referral_create(
         reason=reason.strip(),
         contact_route=contact_route,
         contact_other=contact_other.strip() if contact_route == "other" else "",
+        form_token=form_token,
     )
-    referral.full_clean()
-    referral.save()
+    referral.full_clean(exclude=["form_token"])
+    _save_once(referral, mine)
     peer_months_refresh(keys=[(referral.peer_id, timezone.localdate(referral.created_at))])
     audit(by=by, action="referral_create", obj=referral)
     transaction.on_commit(lambda: referral_notify(peer))
@@ -293,8 +339,12 @@ def note_start(
     place: str,
     activity: str,
     minutes: int,
+    form_token: uuid.UUID | None = None,
 ) -> Note:
-    """Begin a note with the patient: the facts of today; the text is written next."""
+    """Begin a note with the patient: the facts of today; the text is written next. The
+    form sent a second time (`form_token`) raises AlreadySaved with the first note."""
+    mine = Note.objects.filter(peer=peer)
+    _check_not_made(mine, form_token)
     if patient.status != Patient.Status.ACTIVE:
         raise ValidationError(_("The patient's peer support has ended. Reopen it to write notes."))
     if not patient.has_consent:
@@ -302,7 +352,8 @@ def note_start(
             _("Record the patient's consent to peer support before writing the first note.")
         )
     not_in_future({"date": date}, "date")
-    note = Note.objects.create(patient=patient, peer=peer)
+    note = Note(patient=patient, peer=peer, form_token=form_token)
+    _save_once(note, mine)
     version = NoteVersion(
         note=note,
         number=1,
@@ -474,12 +525,17 @@ def concern_record(*, note: Note, by: User, passed_to: str, passed_at: datetime.
 
 
 @transaction.atomic
-def group_note_create(*, by: User | None, peer: PeerWorker, **fields: Any) -> GroupNote:
-    """A group session's note: topic, size and themes, never about one person."""
+def group_note_create(
+    *, by: User | None, peer: PeerWorker, form_token: uuid.UUID | None = None, **fields: Any
+) -> GroupNote:
+    """A group session's note: topic, size and themes, never about one person. The form
+    sent a second time (`form_token`) raises AlreadySaved with the first group note."""
+    mine = GroupNote.objects.filter(peer=peer)
+    _check_not_made(mine, form_token)
     not_in_future(fields, "date")
-    note = GroupNote(peer=peer, **fields)
-    note.full_clean()
-    note.save()
+    note = GroupNote(peer=peer, form_token=form_token, **fields)
+    note.full_clean(exclude=["form_token"])
+    _save_once(note, mine)
     peer_months_refresh(keys=[(note.peer_id, note.date)])
     audit(by=by, action="group_note_create", obj=note)
     return note

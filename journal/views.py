@@ -55,6 +55,15 @@ def _peer(request: AuthenticatedHttpRequest) -> PeerWorker:
     return core_access.required(core_access.get_actor(request.user).peer)
 
 
+def _already_saved(request: AuthenticatedHttpRequest, made: services.Made) -> HttpResponse:
+    """A creating form sent a second time: lead to what the first sending made (a note
+    still being written: its co-writing, where the first sending led)."""
+    messages.info(request, _("This was already saved."))
+    if isinstance(made, Note) and made.status == Note.Status.DRAFT:
+        return redirect(_step_url(made, 1))
+    return redirect(made)
+
+
 def _log(
     request: AuthenticatedHttpRequest,
     notes: Iterable[Note],
@@ -201,14 +210,19 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = core_access.required(core_access.get_actor(request.user).staff)
     peers = access.referral_peers_for(request.user)
     form = ReferralForm(request.POST or None, peers=peers)
-    return handle_form(
-        request,
-        form,
-        lambda: services.referral_create(by=request.user, referred_by=staff, **form.cleaned_data),
-        success=_("The referral is sent. The peer worker answers on the referral's page."),
-        template="journal/referral_form.html",
-        context={"has_peers": peers.exists()},
-    )
+    try:
+        return handle_form(
+            request,
+            form,
+            lambda: services.referral_create(
+                by=request.user, referred_by=staff, **form.cleaned_data
+            ),
+            success=_("The referral is sent. The peer worker answers on the referral's page."),
+            template="journal/referral_form.html",
+            context={"has_peers": peers.exists()},
+        )
+    except services.AlreadySaved as sent:
+        return _already_saved(request, sent.made)
 
 
 @require_GET
@@ -304,12 +318,15 @@ def note_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         initial={"date": timezone.localdate(), "minutes": 45, "place": "outpatient"},
     )
     if request.method == "POST" and form.is_valid():
-        note = apply_service(
-            form,
-            lambda: services.note_start(
-                patient=patient, peer=peer, by=request.user, **form.cleaned_data
-            ),
-        )
+        try:
+            note = apply_service(
+                form,
+                lambda: services.note_start(
+                    patient=patient, peer=peer, by=request.user, **form.cleaned_data
+                ),
+            )
+        except services.AlreadySaved as sent:
+            return _already_saved(request, sent.made)
         if note:
             return redirect(_step_url(note, 1))
     return render(request, "journal/note_start.html", {"form": form, "patient": patient})
@@ -657,15 +674,18 @@ def group_note_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def group_note_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     peer = _peer(request)
     form = GroupNoteForm(request.POST or None, initial={"date": timezone.localdate()})
-    return handle_form(
-        request,
-        form,
-        lambda: services.group_note_create(by=request.user, peer=peer, **form.cleaned_data),
-        success=_("The group note is saved."),
-        template="journal/group_note_form.html",
-        context={"note": None},
-        redirect_to="journal:group_note_list",
-    )
+    try:
+        return handle_form(
+            request,
+            form,
+            lambda: services.group_note_create(by=request.user, peer=peer, **form.cleaned_data),
+            success=_("The group note is saved."),
+            template="journal/group_note_form.html",
+            context={"note": None},
+            redirect_to="journal:group_note_list",
+        )
+    except services.AlreadySaved as sent:
+        return _already_saved(request, sent.made)
 
 
 @require_http_methods(["GET", "POST"])

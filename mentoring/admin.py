@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from peerprogram.admin import CheckedLookupsMixin
+
 from . import services
 from .models import (
     AwayPeriod,
@@ -31,7 +33,7 @@ def _administrator(request: HttpRequest) -> User:
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["peer", "mentor", "start_date", "end_date", "end_reason", "rhythm"]
     list_filter = ["end_reason", "rhythm"]
     search_fields = ["peer__staff_member__name", "mentor__name"]
@@ -43,7 +45,7 @@ class MentorshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     # The note is between the mentor and the peer worker: not shown here either.
     list_display = ["mentorship", "date", "time", "status", "duration_minutes"]
     list_filter = ["status"]
@@ -77,26 +79,26 @@ class CheckInAdmin(admin.ModelAdmin):
 
 
 @admin.register(MentorIntroduction)
-class MentorIntroductionAdmin(admin.ModelAdmin):
+class MentorIntroductionAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["staff_member", "attended_on"]
     list_select_related = ["staff_member"]
     autocomplete_fields = ["staff_member"]
 
 
 @admin.register(AwayPeriod)
-class AwayPeriodAdmin(admin.ModelAdmin):
+class AwayPeriodAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["mentor", "first_day", "last_day", "note"]
     list_select_related = ["mentor"]
     autocomplete_fields = ["mentor"]
 
 
 @admin.register(MentorshipTask)
-class MentorshipTaskAdmin(admin.ModelAdmin):
+class MentorshipTaskAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["mentorship", "task", "done_on"]
     list_select_related = ["mentorship__peer__staff_member", "mentorship__mentor"]
     autocomplete_fields = ["mentorship"]
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
+class ReminderSentAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["kind", "key", "day", "to"]

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from peerprogram.calendar import COPENHAGEN, copenhagen_timezone
+
 from .models import CheckIn, Mentorship
 
 
@@ -33,10 +35,10 @@ def mentorship_calendar(mentorship: Mentorship) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Peerprogram//Mentoring//DA")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-timezone", "Europe/Copenhagen")
+    calendar.add("x-wr-timezone", COPENHAGEN)
+    calendar.add_component(copenhagen_timezone())  # before the events that refer to it
     for checkin in mentorship.checkins.select_related(
         "mentorship__peer__staff_member", "mentorship__mentor"
     ):
         calendar.add_component(checkin_event(checkin))
-    calendar.add_missing_timezones()  # the VTIMEZONE block for Europe/Copenhagen
     return calendar.to_ical()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peerprogram.forms import (
     DATE_WIDGET,
+    IdChoiceField,
     add_rule_errors,
     model_choice_field,
 )
@@ -29,7 +30,7 @@ def _helper(layout: Layout | None = None) -> FormHelper:
 
 
 class MentorAssignForm(forms.Form):
-    mentor = forms.ModelChoiceField(
+    mentor = IdChoiceField(
         label=_("Mentor"), queryset=StaffMember.objects.none(), widget=forms.RadioSelect
     )
     start_date = forms.DateField(label=_("Start date"), widget=DATE_WIDGET)

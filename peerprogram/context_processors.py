@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 
 from .access import get_actor
@@ -8,4 +9,5 @@ def roles(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"actor": get_actor(user)}
+    # "Change password" only while passwords are in use (LOCAL_LOGIN).
+    return {"actor": get_actor(user), "local_login": settings.LOCAL_LOGIN}

@@ -18,6 +18,21 @@ from .selectors import employed_now_q, has_mentor_now
 
 ALL = _("All")
 
+# The largest id the database holds: ids are 64-bit integers (BigAutoField) on every
+# database the product runs on.
+MAX_ID = 2**63 - 1
+
+
+def query_id(value: str | None) -> int | None:
+    """The id a query string names (`?unit=12`), or None when the text cannot be one:
+    anything but ASCII digits (`str.isdigit` also takes "²", which int() refuses), or a
+    number past the largest id (SQLite refused it with an OverflowError, a 500)."""
+    text = value or ""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
 
 class UnitSelect(forms.Select):
     """The units to filter by, read as (id, name) pairs and written by one template loop
@@ -40,7 +55,7 @@ class UnitSelect(forms.Select):
         if units is None:
             raise TypeError("UnitSelect needs the field's queryset")
         values = self.format_value(value)  # as text; "" when nothing is chosen
-        chosen = [int(v) for v in values if v.isdigit()]
+        chosen = [i for i in map(query_id, values) if i is not None]
         return render_to_string(
             "peerprogram/_unit_select.html",
             {

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from .filters import query_id
 from .models import PeerWorker, StaffMember, Unit, Versioned
 from .services import not_in_future, not_in_past
 
@@ -25,6 +26,66 @@ if TYPE_CHECKING:
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 M = TypeVar("M", bound=models.Model)
+
+
+def _key_is_an_id(field: forms.ModelChoiceField[Any]) -> bool:
+    """Whether the field's choices are named by an integer column (an id)."""
+    if field.queryset is None:
+        return False
+    meta = field.queryset.model._meta
+    key = meta.get_field(field.to_field_name) if field.to_field_name else meta.pk
+    while key.is_relation and key.target_field is not None:
+        key = key.target_field
+    return isinstance(key, models.IntegerField)
+
+
+def _not_an_id(field: forms.ModelChoiceField[Any], value: Any) -> bool:
+    """A posted value that cannot name a row: not plain digits, or past the largest id.
+    Asked of the database, one past 64 bits is an OverflowError on SQLite (a 500)."""
+    if value in field.empty_values or isinstance(value, models.Model):
+        return False
+    return _key_is_an_id(field) and query_id(str(value)) is None
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses a value which cannot be an id with its usual "not one
+    of the available choices", before asking the database."""
+
+    def to_python(self, value: Any) -> Any:
+        if _not_an_id(self, value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses a value which cannot be an id as not one of
+    the available choices (Django's own check sends it to the database in an IN list)."""
+
+    def clean(self, value: Any) -> Any:
+        values = self.prepare_value(value)
+        if isinstance(values, (list, tuple)):
+            for one in values:
+                if _not_an_id(self, one):
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": one},
+                    )
+        return super().clean(value)
+
+
+def id_choice_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """A model form's field for `db_field`, with IdChoiceField / IdMultipleChoiceField for
+    its relations: a ModelForm's `Meta.formfield_callback`."""
+    if isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", IdMultipleChoiceField)
+    elif isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", IdChoiceField)
+    return db_field.formfield(**kwargs)
 
 
 def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
@@ -152,6 +213,7 @@ class UnitForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["name", "kind", "organisation", "leader", "active"]
+        formfield_callback = id_choice_formfield
         error_messages = {"name": {"unique": _("A unit with this name already exists.")}}
 
     def __init__(self, *args: Any, may_choose_leader: bool = True, **kwargs: Any) -> None:
@@ -184,6 +246,7 @@ class StaffMemberForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = StaffMember
         fields = ["name", "email", "phone", "unit", "profession", "is_centre_staff", "active"]
+        formfield_callback = id_choice_formfield
         error_messages = {
             "email": {"unique": _("A staff member with this e-mail address already exists.")}
         }
@@ -307,7 +370,10 @@ class PeerWorkerForm(VersionedFormMixin, forms.ModelForm):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("A CSV file (UTF-8, comma or semicolon separated) or an Excel file (.xlsx)."),
+        help_text=_(
+            "An Excel file (.xlsx), or a CSV file as Excel saves it: UTF-8 or Windows-1252, "
+            "separated by semicolons, commas or tabs."
+        ),
     )
 
     def clean_file(self) -> UploadedFile:

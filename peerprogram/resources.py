@@ -2,7 +2,8 @@
 
 Column headers are stable keys (`name`, `email`, ...); Danish headers are
 accepted too. Choices are written as labels and read as labels (Danish or
-English) or as keys, so an exported file can be imported again unchanged.
+English) or as keys, so an exported file can be imported again unchanged. Text that a
+spreadsheet would run as a formula is exported with an apostrophe before it.
 """
 
 from __future__ import annotations
@@ -61,6 +62,26 @@ HEADINGS = {
 }
 
 SHEET_NAMES = {"units": "Enheder", "staff": "Medarbejdere"}
+
+# Text a spreadsheet would run as a formula (=HYPERLINK(...) from a name someone typed):
+# every export puts an apostrophe before it, which the spreadsheet shows as text, and every
+# import takes it away again.
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def formula_escaped(value: Any) -> Any:
+    """The value as a spreadsheet cell that cannot be a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return f"'{value}"
+    return value
+
+
+def formula_unescaped(value: Any) -> Any:
+    """The value formula_escaped was given."""
+    if isinstance(value, str) and value.startswith("'") and value[1:2] in FORMULA_START:
+        return value[1:]
+    return value
+
 
 TRUE_WORDS = {"1", "ja", "j", "yes", "y", "true", "sand", "x"}
 FALSE_WORDS = {"0", "nej", "n", "no", "false", "falsk"}
@@ -199,6 +220,11 @@ class ScopedResource(resources.ModelResource):
         Unchanged rows are still skipped, see skip_row."""
         self._meta = copy.copy(type(self)._meta)  # the options are shared by the class
         self._meta.skip_diff = True
+
+    def export_field(self, field: fields.Field, instance: Any, **kwargs: Any) -> Any:
+        # Every cell of every export of these rows, the Django admin's included: it writes
+        # what the resource gives it (our own export page also escapes the whole file).
+        return formula_escaped(super().export_field(field, instance, **kwargs))
 
     def get_import_fields(self) -> list[fields.Field]:
         # Asked several times for every row; the fields stay the same during an import.
@@ -410,6 +436,12 @@ class ScopedResource(resources.ModelResource):
             DANISH_HEADERS.get(str(h or "").strip().lower(), str(h or "").strip().lower())
             for h in dataset.headers
         ]
+        # What export_field escaped reads back as it was, in the admin's import too (our
+        # own import page has done so already in imports.read_dataset; twice changes nothing).
+        for number, values in enumerate(list(dataset)):
+            plain = tuple(formula_unescaped(v) for v in values)
+            if plain != tuple(values):
+                dataset[number] = plain
         if self.key_column in dataset.headers:
             # The key finds existing rows (all at once, see CachedInstanceLoader),
             # so it is normalised the way the model stores it.

@@ -10,6 +10,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from peerprogram import logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
@@ -29,6 +31,8 @@ if DEBUG:
 else:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form in plain Danish (peerprogram.views.csrf_failure), not Django's own page.
+CSRF_FAILURE_VIEW = "peerprogram.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -59,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request's id on every log line, and a line per request (peerprogram.logs).
+    "peerprogram.logs.request_log",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, so static files keep their long cache and skip the page headers.
@@ -198,14 +204,28 @@ EMAIL_CONFIG = (
 )
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="peerprogram@localhost")
+# Password reset mails (peerprogram.password_reset): at most this many per e-mail address
+# and per client address in the window; more requests get the same page, and no mail.
+# Per client it is higher: a whole hospital often shares one public address.
+PASSWORD_RESET_MAILS_PER_ADDRESS = env.int("PASSWORD_RESET_MAILS_PER_ADDRESS", default=3)
+PASSWORD_RESET_MAILS_PER_CLIENT = env.int("PASSWORD_RESET_MAILS_PER_CLIENT", default=20)
+PASSWORD_RESET_LIMIT_SECONDS = 60 * 60
 
-# The uploaded import file waits here between the preview and the confirmation.
-# (Django admin's import keeps the file in a temporary folder, shared by all workers.)
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.TempFolderStorage"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# CACHE_URL=redis://… (Django's own Redis cache): one cache for every app server. Without
+# it, each process has its own memory cache (one server).
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
 }
+SHARED_CACHE = "CACHE_URL" in env
+if SHARED_CACHE:
+    # Sessions read from the shared cache and kept in the database (they survive a cache
+    # restart); the admin import's file waits in the cache between preview and confirm,
+    # so the confirmation may reach another server.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+else:
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.TempFolderStorage"
 
 # Programme figures (DOMAIN.md): yearly cost per weekly hour, and the
 # recommended minimum hours per week for a peer worker.
@@ -297,20 +317,72 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # Throttle by the client's address, not the proxy's (one proxy in front).
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# How many proxies (HAProxy, a TLS terminator) add the client's address to
+# X-Forwarded-For in front of the app: the client is that many entries from the right
+# (peerprogram.logs.client_ip; login throttling, reset limits and logs use it). 0: the
+# connection's own address.
+PROXY_COUNT = env.int("PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
+AXES_CLIENT_IP_CALLABLE = "peerprogram.logs.client_ip"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # Server errors (500) and warnings reach the console, and so the service's log.
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {
-        # Failed and locked-out logins are written here by django-axes.
-        "axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")},
-    },
-}
+# One line per event: LOG_FORMAT=json for JSON lines (production, a log collector),
+# readable text otherwise; LOG_REQUESTS adds a line per request (on with JSON).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOGGING = logs.config(
+    LOG_FORMAT,
+    requests=env.bool("LOG_REQUESTS", default=LOG_FORMAT == "json"),
+    axes_level=env("AXES_LOG_LEVEL", default="WARNING"),
+)
+# django-axes names a client by a keyed hash of the username and the address.
+AXES_CLIENT_STR_CALLABLE = "peerprogram.logs.client_str"
+# Errors to Sentry when a DSN is given (no personal data, no request bodies).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    logs.start_sentry(
+        SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=""),
+    )
+
+# Backups (manage.py backup and restore; README, "Backup and restore"). The archives are
+# encrypted with age to these public keys ("age1…", comma-separated), whose private keys
+# are kept off the server; production (DEBUG off) refuses to back up without them unless
+# --unencrypted is given. The restore reads a private key from BACKUP_AGE_IDENTITY_FILE (or
+# --identity). Archives go to BACKUP_DIR (relative to the project folder unless absolute);
+# each successful backup deletes the archives there older than BACKUP_KEEP_DAYS.
+BACKUP_AGE_RECIPIENTS = env.list("BACKUP_AGE_RECIPIENTS", default=[])
+BACKUP_AGE_IDENTITY_FILE = env.str("BACKUP_AGE_IDENTITY_FILE", default="")
+BACKUP_DIR = BASE_DIR / env.str("BACKUP_DIR", default="var/backups")
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=30)
+
+# Single sign-on with the region's identity provider, Azure AD or ADFS (OpenID Connect,
+# mozilla-django-oidc; peerprogram.sso, README "Single sign-on"). Off unless OIDC_ISSUER is set;
+# the endpoints come from the issuer's discovery document. A person is let in as the login of
+# the active staff record whose e-mail is in the claim OIDC_MATCH_CLAIM (email, or e.g. upn
+# when that holds the address); no login is ever created. LOCAL_LOGIN=false turns passwords off.
+OIDC_ISSUER = env("OIDC_ISSUER", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_MATCH_CLAIM = env("OIDC_MATCH_CLAIM", default="email")
+OIDC_RP_SCOPES = env("OIDC_SCOPES", default="openid email")
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", default="RS256")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True  # the hint the provider's logout asks for
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+LOCAL_LOGIN = env.bool("LOCAL_LOGIN", default=True)
+if not (LOCAL_LOGIN or OIDC_ISSUER):
+    raise environ.ImproperlyConfigured("LOCAL_LOGIN=false needs OIDC_ISSUER: no one could log in.")
+if not LOCAL_LOGIN:
+    AUTHENTICATION_BACKENDS.remove("django.contrib.auth.backends.ModelBackend")
+if OIDC_ISSUER:
+    AUTHENTICATION_BACKENDS.append("peerprogram.sso.StaffBackend")
+    # The logout form's answer redirects to the provider's logout (browsers check form-action).
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        "/".join(OIDC_ISSUER.split("/")[:3])
+    )
+# django-axes counts password logins only: a refused sign-on has no username to lock.
+AXES_WHITELIST_CALLABLE = "peerprogram.sso.not_a_password_login"

@@ -4,7 +4,8 @@ from django.urls import include, path, register_converter
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from . import views
+from . import password_reset, sso, views
+from .health import HealthView
 from .home import views as home_views
 
 
@@ -22,7 +23,9 @@ class ImportKindConverter:
 
 register_converter(ImportKindConverter, "datakind")
 
-# A lost database answers 503 with a page of its own (views.server_error).
+# A lost database answers 503 with a page of its own (views.server_error); a request
+# refused as bad (a session that could not be saved, a bad header) gets a Danish page.
+handler400 = "peerprogram.views.bad_request"
 handler500 = "peerprogram.views.server_error"
 
 programme_patterns = [
@@ -44,6 +47,8 @@ programme_patterns = [
 ]
 
 urlpatterns = [
+    # For load balancers and monitoring: no login (peerprogram.health).
+    path("health/", login_not_required(HealthView.as_view()), name="health"),
     path("", include((programme_patterns, "peerprogram"))),
     path("programme/", include("programme.urls")),
     path("recruitment/", include("recruitment.urls")),
@@ -51,6 +56,19 @@ urlpatterns = [
     path("mentoring/", include("mentoring.urls")),
     path("education/", include("education.urls")),
     path("journal/", include("journal.urls")),
+    # Before Django's own: the login page with single sign-on, the logout that also ends the
+    # sign-on, and the sign-on's own pages (peerprogram.sso).
+    path("accounts/login/", sso.LoginView.as_view(), name="login"),
+    path("accounts/logout/", sso.logout, name="logout"),
+    path("accounts/sso/", sso.StartView.as_view(), name="sso_login"),
+    path("accounts/sso/callback/", sso.CallbackView.as_view(), name="sso_callback"),
+    path("accounts/sso/refused/", sso.refused, name="sso_refused"),
+    # Before Django's own: the reset page that limits its mails (peerprogram.password_reset).
+    path(
+        "accounts/password_reset/",
+        password_reset.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language switch must work on the login page too.
     path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import access, presenters, selectors, services
 from .access import AuthenticatedHttpRequest
-from .filters import PeerFilter, StaffFilter, UnitFilter
+from .filters import PeerFilter, StaffFilter, UnitFilter, query_id
 from .forms import ImportUploadForm, PeerStaffForm, PeerWorkerForm, StaffMemberForm, UnitForm
 from .imports import (
     ImportFileError,
@@ -77,8 +77,8 @@ def apply_service(form: forms.BaseForm, call: Callable[[], R]) -> R | None:
 
 def _preselected_unit(request: HttpRequest, units: QuerySet[Unit]) -> Unit | None:
     """The unit named in ?unit=, or the only unit the user can choose."""
-    chosen = request.GET.get("unit", "")
-    if chosen.isdigit():
+    chosen = query_id(request.GET.get("unit"))
+    if chosen is not None:
         return units.filter(pk=chosen).first()
     only = list(units[:2])
     return only[0] if len(only) == 1 else None
@@ -545,9 +545,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     busy = _database_busy(error)
     if not busy and not _database_unreachable(error):
         return HttpResponseServerError(render_to_string("500.html", context))
-    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
+    language = _cookie_language(request)
     with translation.override(language):
         body = render_to_string(
             "503.html",
@@ -561,6 +559,48 @@ def server_error(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS if busy else RETRY_AFTER_SECONDS)
     return response
+
+
+def _cookie_language(request: HttpRequest) -> str:
+    """The language chosen in the cookie, or Danish: error pages read no session or user."""
+    from django.conf import settings
+
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _plain_error_page(
+    request: HttpRequest, template: str, status: int, **extra: object
+) -> HttpResponse:
+    """An error page rendered without the request's context processors (they would read
+    the user, and so the database, which may be what failed), in the cookie's language."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    language = _cookie_language(request)
+    with translation.override(language):
+        body = render_to_string(
+            template,
+            {
+                "stylesheet": f"{settings.STATIC_URL}css/peerprogram.css",
+                "language": language,
+                **extra,
+            },
+        )
+    return HttpResponse(body, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400: a request Django refused (a session that could not be saved because the
+    database went away, a malformed request): a Danish page instead of "Bad Request (400)"."""
+    return _plain_error_page(request, "400.html", 400, retry_url=request.get_full_path())
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent from a page that was open too long, or after logging
+    in elsewhere, in plain words (Django's own page is English and technical)."""
+    return _plain_error_page(request, "403_csrf.html", 403, retry_url=request.get_full_path())
 
 
 def _causes(error: BaseException | None) -> Iterator[BaseException]:

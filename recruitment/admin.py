@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from peerprogram.admin import CheckedLookupsMixin
+
 from .models import (
     Applicant,
     Assessment,
@@ -26,7 +28,7 @@ from .models import (
 
 
 @admin.register(PostingTemplate)
-class PostingTemplateAdmin(admin.ModelAdmin):
+class PostingTemplateAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["name", "active", "updated_at"]
     autocomplete_fields = ["updated_by"]
 
@@ -38,7 +40,7 @@ class CommitteeInline(admin.TabularInline):
 
 
 @admin.register(Vacancy)
-class VacancyAdmin(admin.ModelAdmin):
+class VacancyAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["title", "unit", "status", "hours_per_week", "application_deadline"]
     list_filter = ["status", "unit__kind"]
     search_fields = ["title", "unit__name"]
@@ -51,7 +53,7 @@ class VacancyAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommitteeMember)
-class CommitteeMemberAdmin(admin.ModelAdmin):
+class CommitteeMemberAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["vacancy", "staff_member", "seat", "added_on"]
     list_filter = ["seat"]
     search_fields = ["staff_member__name", "vacancy__title"]
@@ -74,7 +76,7 @@ class StageChangeInline(admin.TabularInline):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(admin.ModelAdmin):
+class ApplicantAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["name", "vacancy", "stage", "received_on", "answer_given_on", "anonymised_on"]
     list_filter = ["stage"]
     search_fields = ["name", "email", "vacancy__title"]
@@ -84,14 +86,14 @@ class ApplicantAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["applicant", "from_stage", "to_stage", "at", "by"]
     list_select_related = ["applicant", "by"]
     autocomplete_fields = ["applicant", "by"]
 
 
 @admin.register(Interview)
-class InterviewAdmin(admin.ModelAdmin):
+class InterviewAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["applicant", "starts_at", "place"]
     search_fields = ["applicant__name"]
@@ -103,21 +105,21 @@ class InterviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["interview", "member", "recommendation", "updated_at"]
     list_select_related = ["interview__applicant", "member__staff_member"]
     autocomplete_fields = ["interview", "member"]
 
 
 @admin.register(ReferenceCheck)
-class ReferenceCheckAdmin(admin.ModelAdmin):
+class ReferenceCheckAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["applicant", "referee", "checked_on"]
     list_select_related = ["applicant"]
     autocomplete_fields = ["applicant", "checked_by"]
 
 
 @admin.register(ChecklistTemplateItem)
-class ChecklistTemplateItemAdmin(admin.ModelAdmin):
+class ChecklistTemplateItemAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["order", "title", "phase", "responsible", "anchor", "offset_days", "active"]
     list_filter = ["phase", "active"]
 
@@ -137,7 +139,7 @@ class ChecklistItemInline(admin.TabularInline):
 
 
 @admin.register(Onboarding)
-class OnboardingAdmin(admin.ModelAdmin):
+class OnboardingAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["__str__", "unit", "created_at"]
     search_fields = ["peer__staff_member__name", "vacancy__title", "unit__name"]
     autocomplete_fields = ["unit", "vacancy", "peer"]
@@ -155,7 +157,7 @@ class OnboardingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(admin.ModelAdmin):
+class ChecklistItemAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["title", "onboarding", "phase", "done_on"]
     list_filter = ["phase"]
     list_select_related = ["onboarding__peer__staff_member", "onboarding__vacancy__unit"]

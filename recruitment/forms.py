@@ -16,6 +16,7 @@ from peerprogram.forms import (
     OnePassMixin,
     Rule,
     VersionedFormMixin,
+    id_choice_formfield,
     label_choices,
     model_choice_field,
 )
@@ -69,6 +70,7 @@ class VacancyForm(OnePassMixin, VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Vacancy
+        formfield_callback = id_choice_formfield
         fields = [
             "unit",
             "title",
@@ -151,6 +153,7 @@ class StatusForm(forms.Form):
 class CommitteeMemberForm(forms.ModelForm):
     class Meta:
         model = CommitteeMember
+        formfield_callback = id_choice_formfield
         fields = ["staff_member", "seat"]
 
     def __init__(self, *args: Any, vacancy: Vacancy, **kwargs: Any) -> None:
@@ -235,6 +238,7 @@ class InterviewForm(OnePassMixin, forms.ModelForm):
 
     class Meta:
         model = Interview
+        formfield_callback = id_choice_formfield
         fields = ["starts_at", "place", "video_link", "present"]
         widgets = {"present": forms.CheckboxSelectMultiple}
 
@@ -320,6 +324,7 @@ class ChecklistItemForm(OnePassMixin, VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = ChecklistItem
+        formfield_callback = id_choice_formfield
         fields = ["due_override", "note", "assignee"]
         widgets = {"due_override": DATE_WIDGET}
 
@@ -407,7 +412,9 @@ class PostingTemplateForm(VersionedFormMixin, forms.ModelForm):
         return body
 
 
-class ChecklistTemplateItemForm(forms.ModelForm):
+class ChecklistTemplateItemForm(VersionedFormMixin, forms.ModelForm):
+    instance: ChecklistTemplateItem
+
     class Meta:
         model = ChecklistTemplateItem
         fields = [
@@ -426,6 +433,8 @@ class ChecklistTemplateItemForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.add_version_field()
         self.helper = _helper(
             Layout(
                 "title",
@@ -436,3 +445,5 @@ class ChecklistTemplateItemForm(forms.ModelForm):
                 Row(Column("order"), Column("active")),
             )
         )
+        if "version" in self.fields:
+            self.helper.layout.append("version")

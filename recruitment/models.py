@@ -17,6 +17,7 @@ from peerprogram.models import (
     PeerWorker,
     StaffMember,
     Unit,
+    VersionedModel,
     hours_per_week_constraint,
     yearly_cost_for_hours,
 )
@@ -426,7 +427,7 @@ class DerivedFrom(models.TextChoices):
     LEAFLET_MADE = "leaflet_made", _("The leaflet “Mød din peermedarbejder” is made")
 
 
-class ChecklistTemplateItem(models.Model):
+class ChecklistTemplateItem(VersionedModel):
     """The standard checklist the Centre maintains; copied to each new onboarding."""
 
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import importlib
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
@@ -33,9 +33,6 @@ from .models import (
     Vacancy,
 )
 from .models import Assessment as AssessmentModel
-
-if TYPE_CHECKING:
-    from .forms import ChecklistTemplateItemForm
 
 Status = Vacancy.Status
 Stage = Applicant.Stage
@@ -625,9 +622,22 @@ def posting_template_save(
 
 @transaction.atomic
 def checklist_template_item_save(
-    *, form: ChecklistTemplateItemForm, by: User
+    *,
+    item: ChecklistTemplateItem | None,
+    by: User,
+    expected_version: int | None = None,
+    **fields: Any,
 ) -> ChecklistTemplateItem:
-    """Save one item of the standard checklist (a ModelForm that has validated)."""
-    item = form.save()
-    core.audit(by=by, action="checklist_template_save", obj=item, summary=item.title)
+    """Add an item to the standard checklist (`item` None) or change one; a change is
+    refused if someone else saved the item after `expected_version` (by default the version
+    `item` was read with). Existing checklists keep their own copy."""
+    if item is None:
+        item = ChecklistTemplateItem(**fields)
+        item.full_clean()
+        item.save()
+        summary = item.title
+    else:
+        expected = item.version if expected_version is None else expected_version
+        summary = core.save_versioned(item, expected_version=expected, changes=fields)
+    core.audit(by=by, action="checklist_template_save", obj=item, summary=summary)
     return item

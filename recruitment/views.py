@@ -23,6 +23,7 @@ from employment.models import FunctionDescription
 from mentoring import selectors as mentoring_selectors
 from peerprogram import access as core_access
 from peerprogram.access import AuthenticatedHttpRequest
+from peerprogram.filters import query_id
 from peerprogram.forms import choice_field
 from peerprogram.models import PeerWorker, Unit, employment_form_warning, hours_warning
 from peerprogram.pdf import pdf_response
@@ -131,8 +132,8 @@ def _function_to_start_from(
 ) -> FunctionDescription | None:
     """The function description named by ?function=, if the user reaches it and may open a
     vacancy in its unit."""
-    chosen = request.GET.get("function", "")
-    if not chosen.isdigit():
+    chosen = query_id(request.GET.get("function"))
+    if chosen is None:
         return None
     description = employment_access.descriptions_for(request.user).filter(pk=chosen).first()
     if description is None or not units.filter(pk=description.peer.staff_member.unit_id).exists():
@@ -541,8 +542,8 @@ def checklist_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = core_access.get_actor(request.user)
     core_access.require(actor.manages_units)
     onboardings = selectors.without_cancelled(access.onboardings_for(request.user))
-    unit = request.GET.get("unit", "")
-    if unit.isdigit():
+    unit = query_id(request.GET.get("unit"))
+    if unit is not None:
         onboardings = onboardings.filter(unit_id=unit)
     listed = selectors.for_lists(onboardings).order_by(*selectors.LIST_ORDER)
     page = Paginator(listed, 50).get_page(request.GET.get("page"))
@@ -558,7 +559,7 @@ def checklist_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
                 .select_related(None)
                 .order_by("name")
                 .values_list("pk", "name"),
-                int(unit) if unit.isdigit() else None,
+                unit,
             ),
             "unit": unit,
         },
@@ -723,8 +724,9 @@ def onboarding_summary_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     core_access.require(actor.manages_units)
     onboardings = access.onboardings_for(request.user)
     unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = core_access.get_unit_for(request.user, int(request.GET["unit"]))
+    unit_id = query_id(request.GET.get("unit"))
+    if unit_id is not None:
+        unit = core_access.get_unit_for(request.user, unit_id)
         onboardings = onboardings.filter(unit=unit)
     else:
         core_access.require(actor.sees_programme)
@@ -798,10 +800,17 @@ def checklist_template_item(
     core_access.require(access.may_edit_templates(request.user))
     item = get_object_or_404(ChecklistTemplateItem, pk=pk) if pk else None
     form = ChecklistTemplateItemForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        services.checklist_template_item_save(form=form, by=request.user)
-        messages.success(
-            request, _("Saved. New checklists use it; existing checklists keep their copy.")
-        )
-        return redirect("recruitment:checklist_template")
-    return render(request, "recruitment/checklist_template_item.html", {"form": form, "item": item})
+    return handle_form(
+        request,
+        form,
+        lambda: services.checklist_template_item_save(
+            item=item,
+            by=request.user,
+            expected_version=form.cleaned_data.get("version"),
+            **form.changes(),
+        ),
+        success=_("Saved. New checklists use it; existing checklists keep their copy."),
+        template="recruitment/checklist_template_item.html",
+        context={"item": item},
+        redirect_to=reverse("recruitment:checklist_template"),
+    )

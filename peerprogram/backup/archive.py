@@ -4,13 +4,15 @@ SQLite is copied with SQLite's online backup API and PostgreSQL with `pg_dump
 --format=custom`; both give a consistent snapshot while the app keeps writing. The
 manifest's row counts and notes checksum are read from that same snapshot, so a restore
 can prove that it brought every row back. The archive holds health data: it is written
-with mode 0600 (owner only).
+with mode 0600 (owner only) and, with BACKUP_AGE_RECIPIENTS set, encrypted with age
+(https://age-encryption.org) to public keys whose private keys are kept off the server.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime
+import gzip
 import hashlib
 import io
 import json
@@ -22,13 +24,13 @@ import subprocess
 import tarfile
 import tempfile
 import uuid
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.core.management.base import CommandError
 from django.db import connections, transaction
 from django.db.backends.postgresql.client import DatabaseClient
 from django.db.migrations.executor import MigrationExecutor
@@ -39,6 +41,8 @@ from django.utils import timezone
 from psycopg import IsolationLevel
 
 from journal.models import CONTENT_FIELDS, NoteVersion
+from peerprogram.backup.encryption import AGE_MAGIC, age_decrypt, age_encrypt, age_recipients
+from peerprogram.backup.errors import BackupError, archive_damaged
 
 FORMAT = "peerprogram-backup"
 FORMAT_VERSION = 1
@@ -46,10 +50,10 @@ MANIFEST_NAME = "manifest.json"
 DUMP_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 CHUNK = 1024 * 1024
-
-
-class BackupError(CommandError):
-    """A backup or restore that cannot go on; the message says what to do."""
+# The names backup_create gives its archives (retention deletes only files named so).
+ARCHIVE_NAME = re.compile(r"peerprogram-(?P<made>\d{8}T\d{6}Z)\.tar\.gz(?:\.age)?")
+ARCHIVE_TIME = "%Y%m%dT%H%M%SZ"
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 # What the manifest records, read the same way at backup and at restore ----------------
@@ -247,18 +251,24 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def backup_create(*, using: str, output_dir: Path) -> tuple[Path, dict[str, Any]]:
-    """Write peerprogram-<UTC time>.tar.gz (mode 0600) into `output_dir`, with its manifest."""
+def backup_create(
+    *, using: str, output_dir: Path, recipients: Sequence[str] = ()
+) -> tuple[Path, dict[str, Any]]:
+    """Write peerprogram-<UTC time>.tar.gz (mode 0600) into `output_dir`, with its manifest;
+    with `recipients` (age public keys) it is encrypted to them, as ….tar.gz.age."""
     engine = connections[using].vendor
     if engine not in DUMP_NAMES:
         raise BackupError(f"Backups support SQLite and PostgreSQL, not {engine}.")
+    age_keys = age_recipients(recipients)
     now = timezone.now().astimezone(datetime.UTC)
     output_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    final = output_dir / f"peerprogram-{now:%Y%m%dT%H%M%SZ}.tar.gz"
+    suffix = ".tar.gz.age" if age_keys else ".tar.gz"
+    final = output_dir / f"peerprogram-{now:{ARCHIVE_TIME}}{suffix}"
     if final.exists():
         raise BackupError(f"{final} exists already. Wait a second and try again.")
     dump_name = DUMP_NAMES[engine]
     # Everything stays inside the output folder, in a work folder only we can read (0700).
+    # The plain dump and tar.gz exist there only until the encrypted archive is written.
     with tempfile.TemporaryDirectory(dir=output_dir, prefix=".backup-") as workdir:
         dump = Path(workdir) / dump_name
         dumper = _sqlite_dump if engine == "sqlite" else _postgresql_dump
@@ -283,6 +293,13 @@ def backup_create(*, using: str, output_dir: Path) -> tuple[Path, dict[str, Any]
                 tar.add(dump, arcname=dump_name, recursive=False, filter=_owner_only)
             file.flush()
             os.fsync(file.fileno())
+        if age_keys:
+            handle, encrypted = tempfile.mkstemp(dir=workdir, suffix=suffix)
+            with open(partial, "rb") as source, os.fdopen(handle, "wb") as file:
+                age_encrypt(source=source, target=file, recipients=age_keys)
+                file.flush()
+                os.fsync(file.fileno())
+            partial = encrypted
         os.replace(partial, final)
     return final, manifest
 
@@ -295,39 +312,95 @@ def _owner_only(info: tarfile.TarInfo) -> tarfile.TarInfo:
 # Restore ------------------------------------------------------------------------------
 
 
-def _read_archive(archive: Path, workdir: Path) -> tuple[dict[str, Any], Path]:
-    """The manifest, and the dump copied into `workdir` after its checksum is checked."""
+def _read_archive(
+    archive: Path, workdir: Path, *, identity: Path | None
+) -> tuple[dict[str, Any], Path]:
+    """The manifest, and the dump copied into `workdir` after its checksum is checked.
+
+    An encrypted archive is decrypted into `workdir` first (it is the system's temporary
+    folder, mode 0700), and only a plain copy that age has authenticated is read on.
+    """
     not_ours = f"{archive} is not a Peerprogram backup archive"
     try:
-        with tarfile.open(archive, "r:gz") as tar:
-            manifest_file = tar.extractfile(MANIFEST_NAME)
-            if manifest_file is None:
-                raise BackupError(f"{not_ours} ({MANIFEST_NAME} is not a file).")
-            manifest = json.load(manifest_file)
-            if manifest.get("format") != FORMAT:
-                raise BackupError(f"{not_ours} (its manifest is of another kind).")
-            if manifest.get("format_version") != FORMAT_VERSION:
-                raise BackupError(
-                    f"{archive} has backup format {manifest.get('format_version')}; this version "
-                    f"of Peerprogram reads format {FORMAT_VERSION}. Restore it with the version "
-                    f"that made it."
-                )
-            dump_name = manifest["dump"]
-            if dump_name not in DUMP_NAMES.values():
-                raise BackupError(f"{not_ours} (unknown dump {dump_name!r}).")
-            member = tar.extractfile(dump_name)
-            if member is None:
-                raise BackupError(f"{not_ours} ({dump_name} is not a file).")
-            dump = workdir / dump_name
-            with dump.open("wb") as file:
-                shutil.copyfileobj(member, file, CHUNK)
-    except (OSError, tarfile.TarError, KeyError, ValueError, TypeError) as error:
+        with archive.open("rb") as file:
+            head = file.read(len(AGE_MAGIC))
+    except OSError as error:
+        raise BackupError(f"Could not read {archive} ({error.strerror}).") from None
+    tar_gz = archive
+    if head == AGE_MAGIC:
+        tar_gz = workdir / "archive.tar.gz"
+        age_decrypt(archive, identity=identity, target=tar_gz)
+    elif not head.startswith(GZIP_MAGIC):
+        if not head or archive.name.endswith(".age"):
+            raise archive_damaged(archive)
+        raise BackupError(f"{not_ours} (it is neither a tar.gz file nor encrypted with age).")
+    try:
+        manifest, dump = _extract(tar_gz, workdir)
+    except (OSError, EOFError, zlib.error, tarfile.TarError, ValueError) as error:
+        if not _gzip_is_whole(tar_gz):
+            raise archive_damaged(archive) from error
         raise BackupError(f"{not_ours} ({error}).") from error
-    if _sha256(dump) != manifest["dump_sha256"]:
+    finally:
+        if tar_gz != archive:
+            tar_gz.unlink()
+    if not isinstance(manifest, dict):
+        raise BackupError(f"{not_ours} (it holds no {MANIFEST_NAME}).")
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"{not_ours} (its manifest is of another kind).")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise BackupError(
+            f"{archive} has backup format {manifest.get('format_version')}; this version "
+            f"of Peerprogram reads format {FORMAT_VERSION}. Restore it with the version "
+            f"that made it."
+        )
+    dump_name = manifest.get("dump")
+    if dump_name not in DUMP_NAMES.values():
+        raise BackupError(f"{not_ours} (unknown dump {dump_name!r}).")
+    if dump is None:
+        raise BackupError(f"{not_ours} ({dump_name} is not a file in it).")
+    if _sha256(dump) != manifest.get("dump_sha256"):
         raise BackupError(
             f"{archive} is damaged: the database dump inside does not match its checksum."
         )
     return manifest, dump
+
+
+def _extract(tar_gz: Path, workdir: Path) -> tuple[Any, Path | None]:
+    """Read the tar.gz once, front to back: the manifest (it comes first), then the dump it
+    names, into `workdir`. Reading on to the very end makes gzip check its CRC-32 and length
+    of everything, so a changed byte or a cut end is found even after the dump."""
+    manifest: Any = None
+    dump = None
+    with gzip.open(tar_gz, "rb") as stream:
+        with tarfile.open(fileobj=stream, mode="r|") as tar:
+            for member in tar:
+                content = tar.extractfile(member)
+                if content is None:
+                    continue
+                if member.name == MANIFEST_NAME and manifest is None:
+                    manifest = json.load(content)
+                elif (
+                    isinstance(manifest, dict)
+                    and member.name == manifest.get("dump")
+                    and member.name in DUMP_NAMES.values()
+                ):
+                    dump = workdir / member.name
+                    with dump.open("wb") as file:
+                        shutil.copyfileobj(content, file, CHUNK)
+        while stream.read(CHUNK):
+            pass
+    return manifest, dump
+
+
+def _gzip_is_whole(path: Path) -> bool:
+    """Whether gzip reads `path` to its end with every checksum right."""
+    try:
+        with gzip.open(path, "rb") as stream:
+            while stream.read(CHUNK):
+                pass
+    except (OSError, EOFError, zlib.error):
+        return False
+    return True
 
 
 def _refuse_unknown_migrations(manifest: dict[str, Any]) -> None:
@@ -421,11 +494,14 @@ def pending_migrations(*, using: str) -> int:
     return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
-def backup_restore(*, archive: Path, using: str) -> dict[str, Any]:
-    """Load `archive` into the empty database `using`, then prove it matches the manifest."""
+def backup_restore(*, archive: Path, using: str, identity: Path | None = None) -> dict[str, Any]:
+    """Load `archive` into the empty database `using`, then prove it matches the manifest.
+
+    An encrypted archive needs `identity`, the file with an age private key it was made for.
+    """
     engine = connections[using].vendor
     with tempfile.TemporaryDirectory(prefix="peerprogram-restore-") as workdir:
-        manifest, dump = _read_archive(archive, Path(workdir))
+        manifest, dump = _read_archive(archive, Path(workdir), identity=identity)
         if manifest["engine"] != engine:
             archived = ENGINE_NAMES.get(manifest["engine"], manifest["engine"])
             raise BackupError(

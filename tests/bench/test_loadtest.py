@@ -6,6 +6,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from bench.loadtest import (
     step_towards,
     table,
 )
+from bench.servers import read_requests
 from journal.models import NoteAccess
 from tests.peerprogram.test_permissions import MATRIX
 from tests.peerprogram.world import Objects
@@ -279,12 +281,14 @@ def test_locust_runs_the_mix_and_its_csv_files_match_the_access_log_and_the_thre
     live_server, tmp_path
 ):
     """locust itself, against the live server on the demo data with the named logins: short
-    think times so the users get to their notes in a few seconds."""
+    think times so the users get to their notes in a few seconds. It also writes every
+    request with its user and times (what the two-server run classifies)."""
     call_command("seed_demo", force=True, verbosity=0)
     rows = NoteAccess.objects.count()
 
     # The test's live server is one process beside the test run: held to a p95 it can meet.
-    lenient = {"LOADTEST_P95_MS": "60000"}
+    lenient = {"LOADTEST_P95_MS": "60000", "LOADTEST_REQUESTS": str(tmp_path / "requests.csv")}
+    started = time.time()
     done = _locust(live_server.url, tmp_path / "stats", users=5, run_time="8s", env=lenient)
 
     assert done.returncode == 0, done.stdout + done.stderr
@@ -303,6 +307,16 @@ def test_locust_runs_the_mix_and_its_csv_files_match_the_access_log_and_the_thre
     note = next(r for r in stats if r["Name"] == PAGES["note"].path)
     assert int(note["Request Count"]) > 0
     assert table(stats).splitlines()[-1].startswith("| **All requests** | ")
+
+    recorded = read_requests(tmp_path / "requests.csv")
+    total = next(r for r in stats if r["Name"] == "Aggregated")
+    assert len(recorded) == int(total["Request Count"])
+    assert [r for r in recorded if r.error] == []
+    assert all(started < r.start < r.end < time.time() for r in recorded)
+    # Five users, each its own session: one login each, under its own name.
+    logins = sorted(r.user for r in recorded if r.method == "POST" and r.name == LOGIN_PATH)
+    assert len(set(logins)) == 5
+    assert {r.user for r in recorded} == set(logins)
 
     # The same users held to a p95 no page can meet: locust's exit code says so.
     strict = _locust(

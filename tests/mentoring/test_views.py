@@ -141,6 +141,24 @@ def test_reminders_go_out_once_a_day(cast, settings):
     assert ReminderSent.objects.count() == 2
 
 
+def test_failed_reminders_fail_the_command_and_are_tried_again(cast):
+    from unittest import mock
+
+    from django.core.management.base import CommandError
+
+    mentorship = _fresh_mentorship(cast)
+    mentorship.checkins.filter(date=TODAY()).delete()
+    mentorship.checkins.create(date=TODAY(), time=datetime.time(9), duration_minutes=30)
+    with (
+        mock.patch("mentoring.services.send_mail", side_effect=OSError("SMTP down")),
+        pytest.raises(CommandError, match="2 mentoring reminder"),
+    ):
+        call_command("send_mentoring_reminders")
+    assert mail.outbox == [] and ReminderSent.objects.count() == 0
+    call_command("send_mentoring_reminders")
+    assert len(mail.outbox) == 2
+
+
 def test_the_onboarding_pdf_shows_the_check_in_record(client_for, cast):
     import io
 

@@ -2,7 +2,8 @@
 
 pg_dump only sees committed rows, so the tests that write an archive use transactional
 databases. The restore goes into a second, new database: a temporary SQLite file, or a
-PostgreSQL database made with createdb and dropped afterwards.
+PostgreSQL database made with createdb and dropped afterwards. The suite runs with DEBUG
+off, as production does: a plain archive needs --unencrypted there.
 """
 
 import datetime
@@ -15,6 +16,7 @@ import tarfile
 import uuid
 from pathlib import Path
 
+import pyrage
 import pytest
 from django.core.management import call_command
 from django.db import connections
@@ -35,6 +37,28 @@ from peerprogram.backup.archive import (
 ON_POSTGRESQL = connections["default"].vendor == "postgresql"
 
 
+@pytest.fixture(autouse=True)
+def no_backup_keys(settings):
+    """No keys from a developer's .env: each test sets the ones it uses."""
+    settings.BACKUP_AGE_RECIPIENTS = []
+    settings.BACKUP_AGE_IDENTITY_FILE = ""
+
+
+@pytest.fixture(scope="module")
+def age_key():
+    return pyrage.x25519.Identity.generate()
+
+
+@pytest.fixture
+def identity_file(tmp_path, age_key) -> Path:
+    """The private key in a file, as age-keygen writes it."""
+    path = tmp_path / "backup-key.txt"
+    path.write_text(
+        f"# created: 2025-01-01T00:00:00Z\n# public key: {age_key.to_public()}\n{age_key}\n"
+    )
+    return path
+
+
 @pytest.fixture
 def empty_database(transactional_db, tmp_path):
     """The alias of a new, empty database of the suite's engine."""
@@ -53,15 +77,15 @@ def empty_database(transactional_db, tmp_path):
         subprocess.run([shutil.which("dropdb"), "--if-exists", name], env=env, check=True)
 
 
-def _backup(output: Path) -> Path:
+def _backup(output: Path, **options) -> Path:
     out = io.StringIO()
-    call_command("backup", output=output, stdout=out)
+    call_command("backup", output=output, stdout=out, stderr=io.StringIO(), **options)
     return Path(out.getvalue().splitlines()[-1])
 
 
-def _restore(archive: Path, database: str = "default") -> str:
+def _restore(archive: Path, database: str = "default", **options) -> str:
     out = io.StringIO()
-    call_command("restore", str(archive), database=database, stdout=out)
+    call_command("restore", str(archive), database=database, stdout=out, **options)
     return out.getvalue()
 
 
@@ -91,8 +115,11 @@ def _patient_with_note(cast, *, reference="F-101", text="Hun talte om sin søste
     return note
 
 
-def _manifest(archive: Path) -> dict:
-    with tarfile.open(archive) as tar:
+def _manifest(archive: Path, key=None) -> dict:
+    data = archive.read_bytes()
+    if key is not None:
+        data = pyrage.decrypt(data, [key])
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         return json.load(tar.extractfile("manifest.json"))
 
 
@@ -111,16 +138,30 @@ def _rewrite_manifest(archive: Path, **changes) -> None:
 @pytest.fixture
 def small_archive(transactional_db, cast, tmp_path) -> Path:
     _patient_with_note(cast)
+    return _backup(tmp_path / "backups", unencrypted=True)
+
+
+@pytest.fixture
+def encrypted_archive(transactional_db, cast, tmp_path, settings, age_key) -> Path:
+    _patient_with_note(cast)
+    settings.BACKUP_AGE_RECIPIENTS = [str(age_key.to_public())]
     return _backup(tmp_path / "backups")
 
 
+@pytest.mark.parametrize("encrypted", [True, False], ids=["encrypted", "plain"])
 @pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_bring_back_the_demo_programme_with_the_same_notes(
-    tmp_path, empty_database, demo_programme
+    tmp_path, empty_database, demo_programme, settings, age_key, identity_file, encrypted
 ):
-    archive = _backup(tmp_path / "backups")
-
-    output = _restore(archive, database=empty_database)
+    if encrypted:
+        settings.BACKUP_AGE_RECIPIENTS = [str(age_key.to_public())]
+        archive = _backup(tmp_path / "backups")
+        assert archive.name.endswith("Z.tar.gz.age")
+        output = _restore(archive, database=empty_database, identity=identity_file)
+    else:
+        archive = _backup(tmp_path / "backups", unencrypted=True)
+        assert archive.name.endswith("Z.tar.gz")
+        output = _restore(archive, database=empty_database)
 
     source_counts = row_counts(using="default")
     restored_counts = row_counts(using=empty_database)
@@ -128,7 +169,7 @@ def test_backup_and_restore_bring_back_the_demo_programme_with_the_same_notes(
     assert source_counts["journal.NoteVersion"] == NoteVersion.objects.count() > 0
     assert source_counts["journal.Patient_peers"] > 0
     assert notes_checksum(using=empty_database) == notes_checksum(using="default")
-    manifest = _manifest(archive)
+    manifest = _manifest(archive, age_key if encrypted else None)
     assert manifest["row_counts"] == source_counts
     assert manifest["notes_checksum"] == notes_checksum(using="default")
     texts = ("note_id", "note__patient__reference", "number", "hope", "patient_words")
@@ -148,6 +189,31 @@ def test_the_archive_is_readable_by_its_owner_only(small_archive):
     assert stat.S_IMODE(small_archive.stat().st_mode) == 0o600
     assert stat.S_IMODE(small_archive.parent.stat().st_mode) == 0o700
     assert [path.name for path in small_archive.parent.iterdir()] == [small_archive.name]
+
+
+def test_the_encrypted_archive_is_readable_by_its_owner_only_and_only_with_the_key(
+    encrypted_archive, age_key
+):
+    assert encrypted_archive.name.startswith("peerprogram-")
+    assert encrypted_archive.name.endswith("Z.tar.gz.age")
+    assert stat.S_IMODE(encrypted_archive.stat().st_mode) == 0o600
+    # The plain dump and tar.gz of the work folder are gone.
+    assert [path.name for path in encrypted_archive.parent.iterdir()] == [encrypted_archive.name]
+    data = encrypted_archive.read_bytes()
+    assert data.startswith(b"age-encryption.org/v1\n-> X25519 ")
+    for plain in (b"manifest.json", b"SQLite format 3", b"PGDMP", "søster".encode()):
+        assert plain not in data
+    with pytest.raises(pyrage.DecryptError):
+        pyrage.decrypt(data, [pyrage.x25519.Identity.generate()])
+    assert _manifest(encrypted_archive, age_key)["row_counts"]["journal.NoteVersion"] == 1
+
+
+def test_every_recipient_can_open_the_archive(transactional_db, tmp_path, settings):
+    keys = [pyrage.x25519.Identity.generate() for _ in range(2)]
+    settings.BACKUP_AGE_RECIPIENTS = [f" {key.to_public()}" for key in keys]
+    archive = _backup(tmp_path / "backups")
+    for key in keys:
+        assert _manifest(archive, key)["format"] == "peerprogram-backup"
 
 
 def test_the_manifest_names_engine_migrations_row_counts_and_notes_checksum(small_archive):
@@ -279,10 +345,64 @@ def test_backup_refuses_a_pg_dump_older_than_the_server(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(fake.parent))
     server = connections["default"].pg_version // 10000
     with pytest.raises(BackupError) as refused:
-        _backup(tmp_path / "backups")
+        _backup(tmp_path / "backups", unencrypted=True)
     assert str(refused.value) == (
         f"pg_dump 9 is older than the PostgreSQL server ({server}); pg_dump must be the "
         f"server's major version or newer. Install postgresql-client-{server} (Debian "
         f"package) or newer and try again."
     )
     assert list((tmp_path / "backups").iterdir()) == []
+
+
+def test_production_refuses_an_unencrypted_backup_unless_told(db, tmp_path, settings):
+    settings.DEBUG = False
+    with pytest.raises(BackupError) as refused:
+        _backup(tmp_path / "backups")
+    assert str(refused.value) == (
+        "BACKUP_AGE_RECIPIENTS is not set, and in production (DEBUG off) an archive of health "
+        "data is not written unencrypted: set it to the age public key(s) that may read the "
+        'backups (README, "Backup and restore"), or pass --unencrypted to write a plain '
+        "archive anyway."
+    )
+    assert not (tmp_path / "backups").exists()
+
+
+@pytest.mark.parametrize(
+    ("debug", "options"),
+    [(True, {}), (False, {"unencrypted": True})],
+    ids=["development", "production-with-unencrypted"],
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_plain_archive_is_written_with_a_warning(tmp_path, settings, debug, options):
+    settings.DEBUG = debug
+    out, err = io.StringIO(), io.StringIO()
+    call_command("backup", output=tmp_path / "backups", stdout=out, stderr=err, **options)
+    archive = Path(out.getvalue().splitlines()[-1])
+    assert archive.name.endswith("Z.tar.gz")
+    assert "; not encrypted.\n" in out.getvalue()
+    assert err.getvalue() == (
+        f"{archive.name} is not encrypted: anyone who can read it can read the patient notes. "
+        f"Set BACKUP_AGE_RECIPIENTS to encrypt the backups.\n"
+    )
+
+
+def test_unencrypted_is_refused_where_backups_are_encrypted(db, tmp_path, settings, age_key):
+    settings.BACKUP_AGE_RECIPIENTS = [str(age_key.to_public())]
+    with pytest.raises(BackupError) as refused:
+        _backup(tmp_path / "backups", unencrypted=True)
+    assert str(refused.value) == (
+        "--unencrypted is refused: BACKUP_AGE_RECIPIENTS is set, and every archive of this "
+        "server is encrypted to it."
+    )
+    assert not (tmp_path / "backups").exists()
+
+
+def test_backup_refuses_a_recipient_that_is_not_an_age_public_key(db, tmp_path, settings, age_key):
+    settings.BACKUP_AGE_RECIPIENTS = [str(age_key.to_public()), "ssh-ed25519 AAAAC3Nza"]
+    with pytest.raises(BackupError) as refused:
+        _backup(tmp_path / "backups")
+    assert str(refused.value) == (
+        "BACKUP_AGE_RECIPIENTS holds 'ssh-ed25519 AAAAC3Nza', which is not an age public key "
+        "(age1…, as age-keygen prints it)."
+    )
+    assert not (tmp_path / "backups").exists()

@@ -66,6 +66,10 @@ ALLOWED = {
     ("templates/registration/password_reset_subject.txt", "{% autoescape off %}"): (
         "An e-mail subject line: plain text."
     ),
+    ("education/views.py", "format_html"): (
+        "The warning after a double booking links to moving the clashing check-ins: "
+        "format_html escapes the address and the two names it puts in the link."
+    ),
     ("peerprogram/backup/archive.py", "cursor/execute"): (
         "SELECT pg_export_snapshot(), a fixed statement with no ORM equivalent: it hands the "
         "backup's transaction snapshot to pg_dump."

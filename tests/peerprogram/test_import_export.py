@@ -103,8 +103,9 @@ def test_a_leader_cannot_move_staff_of_another_unit_by_import(client_for, cast):
     assert cast.outsider.unit == cast.other_unit
 
 
-def test_a_file_that_is_not_utf8_gets_a_clear_error(client_for, cast):
-    upload = SimpleUploadedFile("staff.csv", "name\nSøren\n".encode("latin-1"))
+def test_a_file_in_neither_utf8_nor_windows_1252_gets_a_clear_error(client_for, cast):
+    """Excel's own "CSV" (Windows-1252) is read (test_import_limits.py); UTF-16 is not."""
+    upload = SimpleUploadedFile("staff.csv", "name\nSøren\n".encode("utf-16"))
     response = client_for("leader", "en").post(STAFF_URL, {"file": upload})
     assert response.context["form"].errors["file"] == [
         "The CSV file is not UTF-8. Save it as “CSV UTF-8” and try again."

@@ -58,6 +58,8 @@ STAFF = row(LOGIN, 200, 200, 200, 200, 403, 200)
 # (url name, kwargs builder, method, expected outcomes)
 MATRIX = [
     ("peerprogram:home", lambda c: {}, "get", EVERYONE),
+    # For load balancers: no login, and nothing but whether the parts answer.
+    ("health", lambda c: {}, "get", PUBLIC),
     ("peerprogram:unit_list", lambda c: {}, "get", MANAGERS),
     ("peerprogram:unit_create", lambda c: {}, "get", PROGRAMME),
     ("peerprogram:unit_detail", lambda c: {"pk": c.unit.pk}, "get", UNIT_A),
@@ -89,6 +91,11 @@ MATRIX = [
     ("login", lambda c: {}, "get", PUBLIC),
     ("logout", lambda c: {}, "get", row(LOGIN, 405, 405, 405, 405, 405, 405)),
     ("logout", lambda c: {}, "post", row(302, 302, 302, 302, 302, 302, 302)),
+    # Single sign-on: without OIDC_ISSUER (as here) its start and callback do not exist; the
+    # page saying why a sign-on was refused is for anyone (tests/e2e/test_sso.py runs it on).
+    ("sso_login", lambda c: {}, "get", row(404, 404, 404, 404, 404, 404, 404)),
+    ("sso_callback", lambda c: {}, "get", row(404, 404, 404, 404, 404, 404, 404)),
+    ("sso_refused", lambda c: {}, "get", PUBLIC),
     ("password_change", lambda c: {}, "get", EVERYONE),
     ("password_change_done", lambda c: {}, "get", EVERYONE),
     ("password_reset", lambda c: {}, "get", PUBLIC),
