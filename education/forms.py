@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.forms import new_date_errors
 from peerprogram.forms import (
     DATE_WIDGET,
     IdChoiceField,
@@ -596,20 +597,7 @@ class CheckInMoveForm(forms.Form):
         super().clean()
         cleaned = self.cleaned_data
         if cleaned.get("move"):
-            if not cleaned.get("new_date"):
-                if "new_date" not in self.errors:
-                    self.add_error("new_date", _("Choose the new day, or untick “Move”."))
-            else:
-                add_rule_errors(
-                    self,
-                    [
-                        lambda: not_in_past(
-                            cleaned,
-                            "new_date",
-                            message=_("A check-in is moved to today or a later day."),
-                        )
-                    ],
-                )
+            new_date_errors(self, missing=_("Choose the new day, or untick “Move”."))
         return cleaned
 
 

@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from peerprogram.models import PeerWorker, StaffMember
-from peerprogram.services import audit, save_versioned
+from peerprogram.services import audit, create_or_save_versioned, save_versioned
 
 from . import selectors
 from .models import (
@@ -401,14 +401,9 @@ def mandatory_course_save(
     """Add a mandatory course (`course` None) or change one; a change is refused if someone
     else saved the course after `expected_version` (by default the version `course` was
     read with)."""
-    if course is None:
-        course = MandatoryCourse(**fields)
-        course.full_clean()
-        course.save()
-        summary = course.name
-    else:
-        expected = course.version if expected_version is None else expected_version
-        summary = save_versioned(course, expected_version=expected, changes=fields)
+    course, summary = create_or_save_versioned(
+        MandatoryCourse, course, expected_version=expected_version, fields=fields
+    )
     audit(by=by, action="mandatory_course_save", obj=course, summary=summary)
     return course
 
@@ -429,20 +424,16 @@ def group_save(
     saved the group after `expected_version` (by default the version `group` was read
     with)."""
     chosen = {member.pk for member in members}
-    if group is None:
-        group = ErfaGroup(**fields)
-        group.full_clean()
-        group.save()
+    before = set(group.members.values_list("pk", flat=True)) if group else None
+    group, summary = create_or_save_versioned(
+        ErfaGroup, group, expected_version=expected_version, fields=fields
+    )
+    if before is None:
         group.members.set(chosen)
-        summary = group.name
-    else:
-        before = set(group.members.values_list("pk", flat=True))
-        expected = group.version if expected_version is None else expected_version
-        summary = save_versioned(group, expected_version=expected, changes=fields)
-        if chosen != before:
-            group.members.set(chosen)
-            changed = [name for name in summary.split(", ") if name]
-            summary = ", ".join(sorted([*changed, "members"]))
+    elif chosen != before:
+        group.members.set(chosen)
+        changed = [name for name in summary.split(", ") if name]
+        summary = ", ".join(sorted([*changed, "members"]))
     audit(by=by, action="erfa_group_save", obj=group, summary=summary)
     return group
 

@@ -1,5 +1,7 @@
+from __future__ import annotations
+
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
@@ -18,6 +20,9 @@ from peerprogram.models import PeerWorker, StaffMember
 from peerprogram.services import not_in_past
 
 from .models import AwayPeriod, Topic, Weekday
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from .selectors import Candidate, proposed_weekday
 
 
@@ -58,6 +63,24 @@ class MentorAssignForm(forms.Form):
         self.helper = _helper(
             Layout(Row(Column("start_date"), Column("weekday"), Column("meeting_time")))
         )
+
+
+def new_date_errors(form: forms.Form, *, missing: StrOrPromise) -> None:
+    """A moved check-in's `new_date`: given (else `missing`, unless the field already has
+    its own error), and not in the past: a check-in moved there is one that was not held."""
+    cleaned = form.cleaned_data
+    if not cleaned.get("new_date"):
+        if "new_date" not in form.errors:
+            form.add_error("new_date", missing)
+        return
+    add_rule_errors(
+        form,
+        [
+            lambda: not_in_past(
+                cleaned, "new_date", message=_("A check-in is moved to today or a later day.")
+            )
+        ],
+    )
 
 
 class CheckInLogForm(forms.Form):
@@ -113,20 +136,7 @@ class CheckInLogForm(forms.Form):
         super().clean()
         cleaned = self.cleaned_data
         if cleaned.get("outcome") == "moved":
-            if not cleaned.get("new_date"):
-                self.add_error("new_date", _("Choose the new date."))
-            else:
-                # A check-in moved into the past is one that was not held.
-                add_rule_errors(
-                    self,
-                    [
-                        lambda: not_in_past(
-                            cleaned,
-                            "new_date",
-                            message=_("A check-in is moved to today or a later day."),
-                        )
-                    ],
-                )
+            new_date_errors(self, missing=_("Choose the new date."))
         return cleaned
 
 

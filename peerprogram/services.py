@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-from .models import AuditEvent, PeerWorker, StaffMember, Unit, Versioned
+from .models import AuditEvent, PeerWorker, StaffMember, Unit, Versioned, VersionedModel
+
+V = TypeVar("V", bound=VersionedModel)
 
 
 class ConcurrentEditError(Exception):
@@ -80,6 +82,22 @@ def save_versioned(instance: Versioned, *, expected_version: int, changes: dict[
         raise ConcurrentEditError
     instance.version = expected_version + 1
     return _changed_names(model, stored or {}, changes)
+
+
+def create_or_save_versioned(
+    model: type[V], instance: V | None, *, expected_version: int | None, fields: dict[str, Any]
+) -> tuple[V, str]:
+    """A new row from `fields` (`instance` None), or the change of one through
+    save_versioned, refused if someone saved it after `expected_version` (by default the
+    version `instance` was read with). Returns the row and the audit summary: the new row's
+    name, or the names of the fields that changed."""
+    if instance is None:
+        created = model(**fields)
+        created.full_clean()
+        created.save()
+        return created, str(created)
+    expected = instance.version if expected_version is None else expected_version
+    return instance, save_versioned(instance, expected_version=expected, changes=fields)
 
 
 def _columns(model: type[models.Model], changes: dict[str, Any]) -> list[str]:

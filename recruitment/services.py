@@ -631,13 +631,8 @@ def checklist_template_item_save(
     """Add an item to the standard checklist (`item` None) or change one; a change is
     refused if someone else saved the item after `expected_version` (by default the version
     `item` was read with). Existing checklists keep their own copy."""
-    if item is None:
-        item = ChecklistTemplateItem(**fields)
-        item.full_clean()
-        item.save()
-        summary = item.title
-    else:
-        expected = item.version if expected_version is None else expected_version
-        summary = core.save_versioned(item, expected_version=expected, changes=fields)
+    item, summary = core.create_or_save_versioned(
+        ChecklistTemplateItem, item, expected_version=expected_version, fields=fields
+    )
     core.audit(by=by, action="checklist_template_save", obj=item, summary=summary)
     return item
