@@ -35,6 +35,12 @@ class RequestContext(logging.Filter):
     request: the daily commands)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        # django.request logs a 4xx after the middleware has returned: its record carries
+        # the request itself, which carries the id.
+        request = getattr(record, "request", None)
+        if isinstance(request, HttpRequest) and hasattr(request, "request_id"):
+            record.request_id = request.request_id
+            record.path = request.path
         for name, var in (("request_id", request_id), ("user_id", user_id), ("path", path)):
             if not hasattr(record, name):
                 setattr(record, name, var.get())
@@ -70,6 +76,7 @@ def request_log(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable
     def middleware(request: HttpRequest) -> HttpResponse:
         given = request.headers.get("X-Request-ID", "")
         rid = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        request.request_id = rid  # type: ignore[attr-defined]
         tokens = [request_id.set(rid), path.set(request.path), user_id.set("-")]
         started = time.monotonic()
         try:
@@ -182,6 +189,9 @@ def config(log_format: str, requests: bool, axes_level: str) -> dict[str, Any]:
         # Server errors (500) and warnings reach the console, and so the service's log.
         "root": {"handlers": ["console"], "level": "WARNING"},
         "loggers": {
+            # Django's own console handler (DEBUG only) would print each warning a second
+            # time, without the request id: the root's handler writes them once.
+            "django": {"handlers": [], "level": "INFO", "propagate": True},
             # Failed and locked-out logins are written here by django-axes (client_str).
             "axes": {"level": axes_level},
             "peerprogram.requests": {"level": "INFO" if requests else "WARNING"},

@@ -207,3 +207,13 @@ def test_with_passwords_off_there_is_no_password_to_reset_or_change(client, sett
     assert "/accounts/password_change/" not in client.get("/").content.decode()
     settings.LOCAL_LOGIN = True
     assert "/accounts/password_change/" in client.get("/").content.decode()
+
+
+def test_djangos_own_line_for_a_404_carries_the_request_id(client, caplog):
+    """django.request writes a 4xx after the middleware has returned: the id comes from the
+    request on the record."""
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        client.get("/no-such-page/", HTTP_X_REQUEST_ID="lb-404")
+    record = next(r for r in caplog.records if r.name == "django.request")
+    logs.RequestContext().filter(record)
+    assert (record.request_id, record.path) == ("lb-404", "/no-such-page/")
