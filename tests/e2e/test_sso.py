@@ -193,7 +193,7 @@ def test_leader_signs_on_as_their_staff_login_and_logging_out_ends_both_sessions
 
 
 def test_unknown_person_is_told_whom_to_ask_and_gets_no_login(
-    page: Page, browser: Browser, live_server, sso, settings
+    page: Page, browser: Browser, live_server, sso, settings, screenshot
 ):
     # One refused sign-on would lock a hospital's shared address if django-axes counted it.
     settings.AXES_FAILURE_LIMIT = 1
@@ -206,6 +206,7 @@ def test_unknown_person_is_told_whom_to_ask_and_gets_no_login(
     expect(refused).to_contain_text(NEWCOMER_EMAIL)
     expect(refused.get_by_role("link")).to_have_attribute("href", "/accounts/login/")
     expect(page.get_by_test_id("who")).to_have_count(0)
+    screenshot(page, "sso-refused")
     assert User.objects.count() == users
     assert not User.objects.filter(email__iexact=NEWCOMER_EMAIL).exists()
     page.goto(f"{live_server.url}/")
@@ -249,7 +250,7 @@ def test_closed_staff_record_or_closed_login_cannot_sign_on(page: Page, live_ser
 
 
 def test_with_passwords_off_the_login_page_offers_only_the_region_login(
-    page: Page, live_server, sso, settings
+    page: Page, live_server, sso, settings, screenshot
 ):
     settings.LOCAL_LOGIN = False
     settings.AUTHENTICATION_BACKENDS = [
@@ -259,6 +260,7 @@ def test_with_passwords_off_the_login_page_offers_only_the_region_login(
     page.goto(f"{live_server.url}/accounts/login/")
     expect(page.get_by_test_id("sso-login")).to_be_visible()
     expect(page.locator("input[name=password]")).to_have_count(0)
+    screenshot(page, "sso-login-only")
 
     # The password form sent anyway (an old tab): refused, the password never looked at.
     csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
