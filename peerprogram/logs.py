@@ -165,6 +165,8 @@ def config(log_format: str, requests: bool, axes_level: str) -> dict[str, Any]:
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": fields,
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # ISO 8601 with the offset: a log collector places it without guessing.
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
             "timestamp": False,
         },
         "text": {
