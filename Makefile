@@ -39,10 +39,13 @@ bench: setup bench-deps
 	$(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
 
 # gunicorn (2 workers) on PostgreSQL under 50 simulated users for 2 minutes. SERVERS=2: two
-# gunicorns behind HAProxy sharing Redis, one stopped halfway (bench/servers.py).
+# gunicorns behind HAProxy sharing Redis, one stopped halfway (bench/servers.py). LOGIN=sso:
+# the users log in through single sign-on against a local OpenID Provider; with
+# LOADTEST_ARGS=--morning, 200 staff log in within a minute (bench/logins.py).
 SERVERS ?= 1
+LOGIN ?= password
 loadtest: setup bench-deps
-	$(PY) -m bench.loadtest --scale $(SCALE) --servers $(SERVERS) $(LOADTEST_ARGS)
+	$(PY) -m bench.loadtest --scale $(SCALE) --servers $(SERVERS) --login $(LOGIN) $(LOADTEST_ARGS)
 
 # The benchmark tool's own tests (not collected by `make test`), on PostgreSQL: the live
 # server there takes locust's concurrent users (on SQLite they share one connection).

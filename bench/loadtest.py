@@ -1,7 +1,7 @@
 """`make loadtest`: gunicorn on PostgreSQL under simulated users of the five roles.
 
     python -m bench.loadtest [--scale region|nation|demo] [--users 50] [--duration 2m]
-                             [--servers 1|2]
+                             [--servers 1|2] [--login password|sso] [--morning]
 
 Recreates the database `peerprogram_load` or $LOADTEST_DATABASE (migrate, then `seed_scale`;
 `--reuse` keeps a database seeded at the same scale), serves it with gunicorn in production
@@ -17,6 +17,11 @@ tests check it without locust.
 
 `--servers 2` (`make loadtest SERVERS=2`) runs the same users against two gunicorns behind
 HAProxy and stops one of them halfway: bench/servers.py.
+
+`--login sso` (`make loadtest LOGIN=sso`) has the users log in through the region's login
+(OpenID Connect, against the single sign-on tests' provider) and writes the section
+`loadtest-sso`; `--morning` is the morning peak, 200 staff logging in within a minute, which
+writes the section `loadtest-logins`: bench/logins.py.
 """
 
 from __future__ import annotations
@@ -208,6 +213,16 @@ def sent_on(path: str) -> str:
     return f"sent on to {path}"
 
 
+def login_rows(text: str) -> list[tuple[str, str, str]]:
+    """The file of logins `seeded` writes for the locustfile: (role, username, e-mail) lines,
+    the e-mail that of the login's active staff record (empty without one)."""
+    rows = []
+    for line in text.splitlines():
+        role, username, email = (line.split(",") + ["", ""])[:3]
+        rows.append((role, username, email))
+    return rows
+
+
 def logins_for(role: str, usernames: Iterable[str]) -> list[str]:
     """The role's numbered logins among `usernames` in number order, else its named one."""
     prefix = NUMBERED.get(role)
@@ -386,7 +401,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time used so far by gunicorn's master and workers."""
+    """CPU time used so far by a process and its children (gunicorn's master and workers)."""
     import psutil  # type: ignore[import-untyped]
 
     master = psutil.Process(pid)
@@ -418,10 +433,26 @@ def seeded(env: dict[str, str], args: argparse.Namespace, tmp: Path) -> tuple[st
         (get_user_model(), "logins"),
     ]
     facts = ", ".join(f"{m._default_manager.count():,} {label}" for m, label in models)
-    usernames = list(get_user_model().objects.values_list("username", flat=True))
     logins = tmp / "logins.csv"
-    logins.write_text("\n".join(f"{r},{u}" for r in MIX for u in logins_for(r, usernames)))
+    logins.write_text("\n".join(",".join(row) for row in chosen_logins()))
     return facts, logins
+
+
+def chosen_logins() -> list[tuple[str, str, str]]:
+    """(role, username, e-mail) of the logins the users log in as (logins_for), the e-mail
+    that of the login's active staff record (what single sign-on matches), else empty."""
+    from django.contrib.auth import get_user_model
+
+    from peerprogram.models import StaffMember
+
+    usernames = list(get_user_model().objects.values_list("username", flat=True))
+    chosen = [(role, u) for role in MIX for u in logins_for(role, usernames)]
+    emails = dict(
+        StaffMember.objects.filter(
+            user__username__in=[u for _role, u in chosen], user__is_active=True, active=True
+        ).values_list("user__username", "email")
+    )
+    return [(role, u, emails.get(u, "")) for role, u in chosen]
 
 
 def locust_command(args: argparse.Namespace, url: str, stats: Path) -> list[str]:
@@ -434,13 +465,23 @@ def locust_command(args: argparse.Namespace, url: str, stats: Path) -> list[str]
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bench import logins
+
     parser = argparse.ArgumentParser(prog="python -m bench.loadtest", description=__doc__)
     parser.add_argument("--scale", choices=["region", "nation", "demo"], default="region")
-    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--users", type=int, help="50; the morning peak 200")
     # A login is about 0.2 s of CPU (PBKDF2): 50 people start their day over 25 s, so that
     # the first seconds are not nothing but password hashing.
-    parser.add_argument("--spawn-rate", type=float, default=2)
-    parser.add_argument("--duration", default="2m", help="locust's --run-time, e.g. 2m, 90s")
+    parser.add_argument(
+        "--spawn-rate",
+        type=logins.spawn_rate,
+        help="users started a second, e.g. 2 or 200/60 (200 in a minute); 2, the morning peak"
+        f" {logins.MORNING_SPAWN_RATE}",
+    )
+    parser.add_argument(
+        "--duration",
+        help=f"locust's --run-time, e.g. 2m, 90s; 2m, the morning peak {logins.MORNING_DURATION}",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4, help="per gunicorn worker")
     parser.add_argument("--reuse", action="store_true", help="keep a database seeded at this scale")
@@ -452,7 +493,19 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="2: two gunicorns behind HAProxy, one stopped halfway (bench/servers.py)",
     )
+    parser.add_argument(
+        "--login",
+        choices=logins.LOGINS,
+        default="password",
+        help="how the users log in; sso: through the region's login (bench/logins.py)",
+    )
+    parser.add_argument(
+        "--morning",
+        action="store_true",
+        help="the morning peak: 200 staff log in within a minute and stay (bench/logins.py)",
+    )
     args = parser.parse_args(argv)
+    logins.settle(args, users=50, rate=2, duration="2m")
     if args.servers == 2:
         from bench import servers
 
@@ -461,53 +514,89 @@ def main(argv: list[str] | None = None) -> int:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="peerprogram-loadtest-"))
     env = environment(tmp)
+    provider = logins.Provider() if args.login == "sso" else None
+    if provider:
+        env |= provider.settings()
+    login_times = ARTEFACTS / "logins.csv"
+    login_times.unlink(missing_ok=True)
+    running: list[subprocess.Popen[bytes]] = []
+    provider_cpu: float | None = None
     try:
-        facts, logins = seeded(env, args, tmp)
+        facts, logins_csv = seeded(env, args, tmp)
         from journal.models import NoteAccess
 
         server, url = start_gunicorn(env, args)
+        running.append(server)
+        if provider:
+            rows = login_rows(logins_csv.read_text())
+            running.append(provider.start(app_url=url, logins=rows, tmp=tmp, logs=ARTEFACTS))
         load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
         before, cpu = NoteAccess.objects.count(), cpu_seconds(server.pid)
+        if provider:
+            provider_cpu = cpu_seconds(running[-1].pid)
         command = locust_command(args, url, ARTEFACTS / "stats")
         print(f"$ {' '.join(command[1:])}", flush=True)
         locust_env = {
             k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")
         }
+        locust_env |= {"LOADTEST_LOGINS": str(logins_csv), "LOADTEST_LOGIN": args.login}
+        if args.morning:
+            locust_env |= logins.morning_environment(login_times)
         with open(ARTEFACTS / "locust.log", "w") as log:
             code = subprocess.run(  # noqa: S603 - our own arguments, no shell
-                command, cwd=BASE_DIR, env={**locust_env, "LOADTEST_LOGINS": str(logins)},
+                command, cwd=BASE_DIR, env=locust_env,
                 stdout=log, stderr=subprocess.STDOUT, check=False,
             ).returncode  # fmt: skip
         cpu = cpu_seconds(server.pid) - cpu
+        if provider and provider_cpu is not None:
+            provider_cpu = cpu_seconds(running[-1].pid) - provider_cpu
         stop(server)
-        rows = NoteAccess.objects.count() - before
+        rows_written = NoteAccess.objects.count() - before
     finally:
-        if "server" in locals():
-            stop(server)
+        for process in reversed(running):
+            stop(process)
         shutil.rmtree(tmp, ignore_errors=True)
     if code not in (0, 1):
         raise SystemExit(f"locust ended with exit code {code}; see {ARTEFACTS / 'locust.log'}")
 
     stats = read_csv(ARTEFACTS / "stats", "stats")
     total = next(r for r in stats if r["Name"] == "Aggregated")
-    access_ok, access = access_check(rows, stats)
+    access_ok, access = access_check(rows_written, stats)
     failures = [f"{r['Method']} {r['Name']}: {r['Error']} ({r['Occurrences']}×)" for r in read_csv(
         ARTEFACTS / "stats", "failures")]  # fmt: skip
     failures += [
         f"{r['Count']}× {r['Message']}" for r in read_csv(ARTEFACTS / "stats", "exceptions")
     ]
-    if logged := server_errors(ARTEFACTS / "gunicorn.log"):
+    logged = server_errors(ARTEFACTS / "gunicorn.log")
+    if args.morning:
+        run = logins.login_run(
+            args,
+            load=load,
+            facts=facts,
+            logins_csv=login_times,
+            stats=stats,
+            failures=failures,
+            errors=logged,
+            cpu=cpu,
+            provider_cpu=provider_cpu,
+        )
+        return logins.finish(run, write=not args.no_report)
+    if logged:
         failures.append(f"{logged} errors in gunicorn's log (var/loadtest/gunicorn.log)")
     ok = code == 0 and access_ok and not logged
     from bench.report import commit, machine
 
     mark = {True: "met", False: "**missed**"}
     requests = int(total["Request Count"])
+    sso = args.login == "sso"
+    key = "loadtest-sso" if sso else "loadtest"
+    how = logins.SSO_LOGIN if sso else "the login form"
     text = "\n".join(
         [
-            "## Load test",
+            "## Load test, logging in through single sign-on" if sso else "## Load test",
             "",
-            f"Measured by `make loadtest` on {datetime.date.today():%Y-%m-%d}, commit {commit()}.",
+            f"Measured by `make loadtest{' LOGIN=sso' if sso else ''}` on"
+            f" {datetime.date.today():%Y-%m-%d}, commit {commit()}.",
             "",
             f"- Machine: {machine()}; load average {load} before the run.",
             f"- Data: `{args.scale}` on PostgreSQL ({facts}).",
@@ -515,8 +604,8 @@ def main(argv: list[str] | None = None) -> int:
             " keep-alive 5 s, on 127.0.0.1 with locust on the same machine; DEBUG off, static"
             " files from WhiteNoise.",
             f"- Load: locust headless, {args.users} users, {args.spawn_rate:g} started a second,"
-            f" for {args.duration}. Each logs in through the login form, then opens pages of its"
-            " role with 1-3 s between them, finding patients, notes, units and so on by"
+            f" for {args.duration}. Each logs in through {how}, then opens pages of its role"
+            " with 1-3 s between them, finding patients, notes, units and so on by"
             " following the links it is shown; it fetches the style sheets and scripts once."
             " Nothing is saved but the logins and the access log.",
             "",
@@ -532,7 +621,10 @@ def main(argv: list[str] | None = None) -> int:
             f"| Errors in gunicorn's log | {logged} | 0 | {mark[not logged]} |",
             "",
             f"CPU of gunicorn's processes during the test: {cpu:.0f} s, "
-            f"{1000 * cpu / max(requests, 1):.0f} ms a request (PostgreSQL not counted).",
+            f"{1000 * cpu / max(requests, 1):.0f} ms a request (PostgreSQL not counted)."
+            + (
+                f" The OpenID Provider's: {provider_cpu:.0f} s." if provider_cpu is not None else ""
+            ),
             "",
             "Per page, from locust's stats CSV (it rounds times above 100 ms to 2 significant"
             " digits; the history per second is in var/loadtest/stats_stats_history.csv):",
@@ -545,8 +637,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_report:
         from bench.report import write_section
 
-        write_section("loadtest", text)
-        print("Written to docs/performance.md (section loadtest).")
+        write_section(key, text)
+        print(f"Written to docs/performance.md (section {key}).")
     if not ok:
         print("A target was missed.", file=sys.stderr)
     return 0 if ok else 1

@@ -278,7 +278,7 @@ def _locust(url, prefix, *, users, run_time, env=None):
     "users lock each other out; run on PostgreSQL (make bench-test does)",
 )
 def test_locust_runs_the_mix_and_its_csv_files_match_the_access_log_and_the_thresholds(
-    live_server, tmp_path
+    live_server, migrated_rows, tmp_path
 ):
     """locust itself, against the live server on the demo data with the named logins: short
     think times so the users get to their notes in a few seconds. It also writes every

@@ -1,14 +1,22 @@
 // A real OpenID Provider (the certified `oidc-provider`) for the single sign-on browser test,
-// tests/e2e/test_sso.py. Test use only: its sign-in form takes any password.
+// tests/e2e/test_sso.py, and for `make loadtest LOGIN=sso` (bench/logins.py). Test use only:
+// its sign-in form takes any password.
 //
 // Environment: OIDC_PORT, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI,
-// OIDC_POST_LOGOUT_REDIRECT_URI, OIDC_ACCOUNTS (JSON: {login: {email, email_verified}}).
-// Prints "listening <issuer>" once it answers.
+// OIDC_POST_LOGOUT_REDIRECT_URI, OIDC_ACCOUNTS (JSON: {login: {email, email_verified}}) or
+// OIDC_ACCOUNTS_FILE (a file of that JSON: the load test's logins may be too many for one
+// environment variable). Prints "listening <issuer>" once it answers.
+import { readFileSync } from "node:fs";
+
 import Provider from "oidc-provider";
 
 const port = Number(process.env.OIDC_PORT);
 const issuer = `http://127.0.0.1:${port}`;
-const accounts = JSON.parse(process.env.OIDC_ACCOUNTS);
+const accounts = JSON.parse(
+  process.env.OIDC_ACCOUNTS_FILE
+    ? readFileSync(process.env.OIDC_ACCOUNTS_FILE, "utf8")
+    : process.env.OIDC_ACCOUNTS,
+);
 
 const provider = new Provider(issuer, {
   clients: [
