@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 from collections import Counter, defaultdict
@@ -1169,7 +1170,11 @@ def checkin_clashes(mentorship: Mentorship, checkins: list[CheckIn]) -> list[Cla
         uid = f"checkin-{checkin.pk}@peerprogram"
         length = datetime.timedelta(minutes=checkin.duration_minutes)
         start = checkin.starts_at()
-        others = [e for e in entries if e.uid != uid and e.overlaps(start, start + length)]
+        others = [
+            _as_seen_by_the_two(e, mentorship)
+            for e in entries
+            if e.uid != uid and e.overlaps(start, start + length)
+        ]
         if not others:
             continue
         proposed = _free_day(checkin, length, entries, away, taken)
@@ -1187,6 +1192,15 @@ def checkin_clashes(mentorship: Mentorship, checkins: list[CheckIn]) -> list[Cla
             )
         found.append(Clash(checkin, others, proposed))
     return found
+
+
+def _as_seen_by_the_two(entry: Entry, mentorship: Mentorship) -> Entry:
+    """Another mentorship's check-in is named only as a check-in: who else the mentor meets
+    is not the peer worker's to read."""
+    source = entry.source
+    if isinstance(source, CheckIn) and source.mentorship_id != mentorship.pk:
+        return dataclasses.replace(entry, title=str(entry.short))
+    return entry
 
 
 def _free_day(

@@ -1361,8 +1361,8 @@ def checkin_clashes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
     rows = []
     for form in formset.forms:
-        raw = form["checkin"].value()
-        checkin = movable.get(int(raw)) if str(raw).isdigit() else None
+        raw = query_id(str(form["checkin"].value()))
+        checkin = movable.get(raw) if raw is not None else None
         if checkin is not None:
             when = date_format(checkin.date, "DATE_FORMAT")
             form.fields["move"].label = _("Move the check-in on %(day)s") % {"day": when}

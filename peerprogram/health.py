@@ -10,7 +10,7 @@ import dataclasses
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
 from health_check.base import HealthCheck
@@ -36,6 +36,8 @@ class Migrations(HealthCheck):
         try:
             executor = MigrationExecutor(connection)
             pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        except DatabaseError as error:  # the database check says why; one line, no trace
+            raise ServiceUnavailable("Migrations could not be read") from error
         finally:
             connection.close()
         if pending:
@@ -69,4 +71,7 @@ class HealthView(HealthCheckView):
             "status": "error" if failed else "ok",
             "checks": {type(r.check).__name__: str(r.error) if r.error else "ok" for r in results},
         }
-        return JsonResponse(body, status=503 if failed else 200)
+        response = JsonResponse(body, status=503 if failed else 200)
+        # The checks logged what failed; Django need not log the 503 again on every probe.
+        response._has_been_logged = True  # type: ignore[attr-defined]
+        return response

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 user_id: contextvars.ContextVar[str] = contextvars.ContextVar("user_id", default="-")
@@ -40,7 +41,7 @@ class RequestContext(logging.Filter):
         request = getattr(record, "request", None)
         if isinstance(request, HttpRequest) and hasattr(request, "request_id"):
             record.request_id = request.request_id
-            record.path = request.path
+            record.path = logged_path(request)
         for name, var in (("request_id", request_id), ("user_id", user_id), ("path", path)):
             if not hasattr(record, name):
                 setattr(record, name, var.get())
@@ -60,13 +61,18 @@ class NoClientErrorTraceback(logging.Filter):
 
 
 def _user_of(request: HttpRequest) -> str:
-    user = getattr(request, "user", None)
-    if user is None:
-        return "-"
-    try:
-        return str(user.pk) if user.is_authenticated else "-"
-    except Exception:  # the session could not be read (the database is down): no user
-        return "-"
+    """The user's id if the request already read the user: never a new query (the database
+    may be what failed)."""
+    user = getattr(request, "_cached_user", None)  # set by django.contrib.auth's get_user
+    return str(user.pk) if user is not None and user.is_authenticated else "-"
+
+
+def logged_path(request: HttpRequest) -> str:
+    """The URL pattern the request matched (`education/calendar/feed/<str:token>.ics`), not
+    the path: secret tokens in addresses (calendar feeds, password-reset links) and ids stay
+    out of the log. An address that matched nothing is logged as it came."""
+    match = getattr(request, "resolver_match", None)
+    return f"/{match.route}" if match is not None and match.route else request.path
 
 
 def request_log(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
@@ -85,11 +91,13 @@ def request_log(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable
             user_id.set(uid)
             duration = round((time.monotonic() - started) * 1000, 1)
             level = logging.DEBUG if request.path.startswith(_QUIET_PATHS) else logging.INFO
+            shown = logged_path(request)
+            path.set(shown)
             requests_log.log(
                 level,
                 "%s %s %s %.0f ms",
                 request.method,
-                request.path,
+                shown,
                 response.status_code,
                 duration,
                 extra={
@@ -165,6 +173,8 @@ def config(log_format: str, requests: bool, axes_level: str) -> dict[str, Any]:
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": fields,
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # Django's records carry the request: its text has the query string.
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
             # ISO 8601 with the offset: a log collector places it without guessing.
             "datefmt": "%Y-%m-%dT%H:%M:%S%z",
             "timestamp": False,

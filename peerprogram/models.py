@@ -454,3 +454,25 @@ class CheckedImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.name}"
+
+
+class SignOn(models.Model):
+    """The region's identity for a login: the provider's subject, bound at the first
+    sign-on. Later sign-ons open the login bound to the subject, whatever e-mail address a
+    staff record has since been given; a login bound to one subject never opens for
+    another (an address typed onto someone else's record opens nothing)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_on"
+    )
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    bound_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sign_on_subject_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.issuer})"

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -183,9 +184,25 @@ def staff_create(
 def staff_update(
     *, member: StaffMember, by: User, expected_version: int, **changes: Any
 ) -> StaffMember:
-    """Change a staff member's facts; refuses if someone else saved them in the meantime."""
+    """Change a staff member's facts; refuses if someone else saved them in the meantime.
+    With single sign-on (OIDC_ISSUER) the e-mail decides whose login a first sign-on
+    opens: of a staff member with a login, only an administrator changes it."""
     if "email" in changes:
         changes["email"] = changes["email"].strip().lower()
+        if (
+            settings.OIDC_ISSUER
+            and member.user_id
+            and changes["email"] != member.email
+            and not by.is_superuser
+        ):
+            raise ValidationError(
+                {
+                    "email": _(
+                        "Only an administrator changes the e-mail address of someone with a "
+                        "login: with the region's login it decides whose login opens."
+                    )
+                }
+            )
     summary = save_versioned(member, expected_version=expected_version, changes=changes)
     audit(by=by, action="staff_update", obj=member, summary=summary)
     return member

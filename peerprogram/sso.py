@@ -29,6 +29,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -43,7 +44,7 @@ from mozilla_django_oidc.views import (  # type: ignore[import-untyped]
     OIDCAuthenticationRequestView,
 )
 
-from .models import StaffMember
+from .models import SignOn, StaffMember
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ REFUSAL_KEY = "sso_refused"
 UNKNOWN = "unknown"  # no staff record with that e-mail, or one without a login
 INACTIVE = "inactive"  # the staff record or its login is closed
 FAILED = "failed"  # anything else: cancelled, the provider not answering, a bad answer
+BOUND = "bound"  # the staff record's login is bound to another identity at the provider
 
 
 class ProviderUnavailable(Exception):
@@ -169,13 +171,41 @@ class StaffBackend(OIDCAuthenticationBackend):
         return isinstance(value, str) and "@" in value and not unverified
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> list[User]:
+        """The login bound to the provider's subject (`sub`); at a first sign-on, the login
+        of the active staff record with the claimed address, which is then bound to the
+        subject. So an address typed onto another person's staff record (a leader may edit
+        their unit's records) never opens that person's login once they have signed on,
+        and a login bound to one identity never opens for another."""
         email = str(claims[settings.OIDC_MATCH_CLAIM]).strip()
+        subject = str(claims.get("sub") or "")
+        if not subject:
+            _refuse(self.request, FAILED, email)
+            return []
+        issuer = str(settings.OIDC_ISSUER)
+        bound = (
+            SignOn.objects.select_related("user__staff_member")
+            .filter(issuer=issuer, subject=subject)
+            .first()
+        )
+        if bound is not None:
+            staff = getattr(bound.user, "staff_member", None)
+            if staff is None or not (staff.active and bound.user.is_active):
+                _refuse(self.request, INACTIVE, email)
+                return []
+            return [bound.user]
         staff = StaffMember.objects.select_related("user").filter(email__iexact=email).first()
         if staff is None or staff.user is None:
             _refuse(self.request, UNKNOWN, email)
             return []
         if not (staff.active and staff.user.is_active):
             _refuse(self.request, INACTIVE, email)
+            return []
+        try:
+            with transaction.atomic():
+                SignOn.objects.create(user=staff.user, issuer=issuer, subject=subject)
+        except IntegrityError:  # the login is bound to another identity already
+            logger.warning("Single sign-on refused: the login is bound to another identity.")
+            _refuse(self.request, BOUND, email)
             return []
         return [staff.user]
 

@@ -23,6 +23,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 import uuid
 import zlib
 from collections.abc import Iterator, Sequence
@@ -262,6 +263,7 @@ def backup_create(
     age_keys = age_recipients(recipients)
     now = timezone.now().astimezone(datetime.UTC)
     output_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _remove_stale_work_folders(output_dir)
     suffix = ".tar.gz.age" if age_keys else ".tar.gz"
     final = output_dir / f"peerprogram-{now:{ARCHIVE_TIME}}{suffix}"
     if final.exists():
@@ -302,6 +304,20 @@ def backup_create(
             partial = encrypted
         os.replace(partial, final)
     return final, manifest
+
+
+# A backup that was killed (SIGKILL, a power cut) leaves its work folder, with the plain
+# dump inside: the next backup removes any older than this.
+STALE_WORK_SECONDS = 24 * 60 * 60
+
+
+def _remove_stale_work_folders(output_dir: Path) -> None:
+    """The `.backup-*` work folders of backups that never finished (not a running one:
+    only those untouched for a day), so no plain dump stays beside the encrypted archives."""
+    cutoff = time.time() - STALE_WORK_SECONDS
+    for folder in output_dir.glob(".backup-*"):
+        if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _owner_only(info: tarfile.TarInfo) -> tarfile.TarInfo:

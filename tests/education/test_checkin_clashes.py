@@ -238,3 +238,28 @@ def test_held_check_ins_and_ended_mentorships_are_not_movable(client_for, cast, 
     assert "This check-in can no longer be moved." in str(
         response.context["formset"].forms[0].non_field_errors()
     )
+
+
+def test_a_crafted_check_in_id_is_refused_on_its_row_not_a_server_error(client_for, cast, week):
+    services.enrol(cohort=week["cohort"], by=cast.centre.user, peer=cast.peer, centre=True)
+    first = week["tuesdays"][0]
+    data = _post([(first, first.date + datetime.timedelta(days=1), True)])
+    data["move-0-checkin"] = "²"
+    response = client_for("mentor", "en").post(_url(week), data)
+    assert response.status_code == 200
+
+
+def test_the_mentors_other_check_ins_are_named_only_as_check_ins(cast, week):
+    """The peer worker reads the clashes too: whom else the mentor meets is not theirs."""
+    from tests.factories import PeerWorkerFactory
+
+    from .factories import MentorshipFactory
+
+    other = MentorshipFactory(peer=PeerWorkerFactory(staff_member__name="Anna Anden"),
+                              mentor=cast.mentor)  # fmt: skip
+    first = week["tuesdays"][0]
+    CheckInFactory(mentorship=other, date=first.date)
+    mentorship = week["mentorship"]
+    clashes = selectors.checkin_clashes(mentorship, list(mentorship.checkins.all()))
+    titles = [e.title for c in clashes for e in c.others]
+    assert titles and not any("Anna Anden" in t for t in titles)

@@ -127,3 +127,24 @@ def test_the_backup_command_writes_to_backup_dir_and_prints_what_it_deleted(tmp_
     assert sorted(path.name for path in settings.BACKUP_DIR.iterdir()) == sorted(
         [archive.name, other.name]
     )
+
+
+def test_a_killed_backups_work_folder_is_removed_by_the_next_after_a_day(tmp_path):
+    """Its plain dump must not stay beside the encrypted archives; a running backup's
+    folder (touched within the day) is left alone."""
+    import os
+    import time
+
+    from peerprogram.backup.archive import STALE_WORK_SECONDS, _remove_stale_work_folders
+
+    old = tmp_path / ".backup-killed"
+    old.mkdir()
+    (old / "db.sqlite3").write_bytes(b"plain")
+    long_ago = time.time() - STALE_WORK_SECONDS - 60
+    os.utime(old, (long_ago, long_ago))
+    running = tmp_path / ".backup-running"
+    running.mkdir()
+    kept = tmp_path / "notes.txt"
+    kept.write_text("not ours")
+    _remove_stale_work_folders(tmp_path)
+    assert not old.exists() and running.exists() and kept.exists()

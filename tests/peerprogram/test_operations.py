@@ -217,3 +217,52 @@ def test_djangos_own_line_for_a_404_carries_the_request_id(client, caplog):
     record = next(r for r in caplog.records if r.name == "django.request")
     logs.RequestContext().filter(record)
     assert (record.request_id, record.path) == ("lb-404", "/no-such-page/")
+
+
+def test_health_is_not_sent_to_https_when_the_rest_of_the_site_is(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/health/").status_code == 200
+    assert client.get("/accounts/login/").status_code == 301
+
+
+def test_the_health_check_says_the_database_is_down_without_a_traceback(client, caplog):
+    with (
+        mock.patch(
+            "django.db.backends.base.base.BaseDatabaseWrapper.temporary_connection",
+            side_effect=OperationalError("connection refused"),
+        ),
+        mock.patch(
+            "django.db.migrations.executor.MigrationExecutor.__init__",
+            side_effect=OperationalError("connection refused"),
+        ),
+        caplog.at_level(logging.WARNING),
+    ):
+        response = client.get("/health/")
+    assert response.status_code == 503
+    assert json.loads(response.content)["checks"]["Migrations"] != "ok"
+    assert not [r for r in caplog.records if r.name == "django.request"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_secret_tokens_in_addresses_stay_out_of_the_request_log(client, caplog, cast):
+    """A calendar feed is fetched every few minutes with its secret in the address: the
+    log names the URL pattern, not the token."""
+    from education import services
+
+    token = services.feed_for(cast.peer.staff_member).token
+    with caplog.at_level(logging.INFO, logger="peerprogram.requests"):
+        client.get(f"/education/calendar/feed/{token}.ics")
+    line = next(r for r in caplog.records if r.name == "peerprogram.requests")
+    assert token not in line.getMessage()
+    assert "/education/calendar/feed/<str:token>.ics" in line.getMessage()
+
+
+def test_json_lines_leave_out_the_request_and_its_query_string():
+    from django.test import RequestFactory
+    from pythonjsonlogger.json import JsonFormatter
+
+    options = dict(logs.config("json", requests=True, axes_level="WARNING")["formatters"]["json"])
+    options.pop("()")
+    record = _record(request=RequestFactory().get("/peers/?q=Jensen"), status_code=404)
+    logs.RequestContext().filter(record)
+    assert "Jensen" not in JsonFormatter(**options).format(record)

@@ -92,3 +92,59 @@ def test_logout_after_a_password_login_goes_to_the_login_page(client, db, silent
     assert response.status_code == 302
     assert response["Location"] == reverse("login")
     assert "_auth_user_id" not in client.session
+
+
+@pytest.fixture
+def backend(rf, settings):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from peerprogram.sso import StaffBackend
+
+    settings.OIDC_ISSUER = "https://login.example/tenant"
+    request = rf.get("/accounts/sso/callback/")
+    request.session = SessionStore()
+    found = StaffBackend()
+    found.request = request
+    return found
+
+
+def test_a_login_is_bound_to_the_first_identity_that_signs_on_with_it(backend, cast):
+    """A leader may edit their unit's staff records: an address typed onto a peer worker's
+    record must not open the peer's login once the peer has signed on."""
+    from peerprogram.models import SignOn
+    from peerprogram.sso import BOUND, REFUSAL_KEY
+
+    peer = cast.peer.staff_member
+    claims = {"sub": "peer-at-region", "email": peer.email}
+    assert backend.filter_users_by_claims(claims) == [peer.user]
+    assert SignOn.objects.get(user=peer.user).subject == "peer-at-region"
+    # The leader's own identity, with the peer's address typed onto the peer's record.
+    leader = {"sub": "leader-at-region", "email": peer.email}
+    assert backend.filter_users_by_claims(leader) == []
+    assert backend.request.session[REFUSAL_KEY]["reason"] == BOUND
+    # The peer, whose record now has another address, still gets their own login.
+    moved = {"sub": "peer-at-region", "email": "new.address@example.org"}
+    assert backend.filter_users_by_claims(moved) == [peer.user]
+
+
+def test_with_sign_on_only_an_administrator_changes_the_address_of_someone_with_a_login(
+    cast, settings
+):
+    from django.core.exceptions import ValidationError
+
+    from peerprogram import services
+
+    settings.OIDC_ISSUER = "https://login.example/tenant"
+    member = cast.peer.staff_member
+    with pytest.raises(ValidationError) as refused:
+        services.staff_update(
+            member=member, by=cast.leader.user, expected_version=member.version,
+            email="lene@example.org",
+        )  # fmt: skip
+    assert "email" in refused.value.message_dict
+    services.staff_update(
+        member=member, by=cast.admin_user, expected_version=member.version,
+        email="pia.new@example.org",
+    )  # fmt: skip
+    member.refresh_from_db()
+    assert member.email == "pia.new@example.org"
