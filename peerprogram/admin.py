@@ -20,7 +20,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
 from .imports import ImportFileError, read_dataset
-from .models import AuditEvent, PeerWorker, StaffMember, Unit
+from .models import AuditEvent, PeerWorker, SignOn, StaffMember, Unit
 from .resources import StaffResource, UnitResource
 
 
@@ -177,3 +177,18 @@ for _model, _model_admin in [
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
         admin.site.register(_model, _model_admin)
+
+
+@admin.register(SignOn)
+class SignOnAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+    """Which identity at the region's login each login is bound to. Deleting a binding lets
+    the next sign-on with the staff record's address bind the login again (a person who got
+    a new identity at the region)."""
+
+    list_display = ["user", "issuer", "subject", "bound_at"]
+    search_fields = ["user__username", "subject"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "issuer", "subject", "bound_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

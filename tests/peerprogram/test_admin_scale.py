@@ -51,7 +51,7 @@ from employment.models import (
 from journal.models import NoteAccess
 from mentoring.models import ReminderSent
 from peerprogram.demo import scale
-from peerprogram.models import AuditEvent, PeerWorker, StaffMember, Unit
+from peerprogram.models import AuditEvent, PeerWorker, SignOn, StaffMember, Unit
 from programme.models import SignalAck
 from recruitment.models import Applicant, ChecklistTemplateItem, PostingTemplate, Vacancy
 
@@ -157,6 +157,10 @@ def programme(django_db_setup, django_db_blocker):
             for n, (group, person) in enumerate(
                 zip(ErfaGroup.objects.all()[:12], staff, strict=True)
             )
+        )
+        SignOn.objects.bulk_create(
+            SignOn(user=user, issuer="https://login.example/tenant", subject=f"sub-{user.pk}")
+            for user in User.objects.filter(staff_member__isnull=False).order_by("pk")[:12]
         )
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
             extra = {"get_data": "", "post_data": "", "failures_since_start": 1}

@@ -67,7 +67,10 @@ class Objects:
         self.session = self.cohort.sessions.first()
         self.enrolment = education.enrol(cohort=self.cohort, by=centre, peer=cast.peer)
         self.group = ErfaGroup.objects.get(audience="peers")
-        start = timezone.now() - datetime.timedelta(days=1)
+        # Yesterday at 10: an hour that never runs past midnight, whenever the suite runs.
+        start = timezone.make_aware(
+            datetime.datetime.combine(today - datetime.timedelta(days=1), datetime.time(10))
+        )
         self.meeting = self.group.meetings.create(
             kind="internal", starts_at=start, ends_at=start + datetime.timedelta(hours=1)
         )
