@@ -203,7 +203,10 @@ class StaffBackend(OIDCAuthenticationBackend):
         try:
             with transaction.atomic():
                 SignOn.objects.create(user=staff.user, issuer=issuer, subject=subject)
-        except IntegrityError:  # the login is bound to another identity already
+        except IntegrityError:
+            # The same person signing on twice at once bound it a moment ago: that is fine.
+            if SignOn.objects.filter(user=staff.user, issuer=issuer, subject=subject).exists():
+                return [staff.user]
             logger.warning("Single sign-on refused: the login is bound to another identity.")
             _refuse(self.request, BOUND, email)
             return []

@@ -96,7 +96,9 @@ class Objects:
             title="Peerdrift",
             description="",
         )
-        later = timezone.now() + datetime.timedelta(days=3)
+        later = timezone.make_aware(
+            datetime.datetime.combine(today + datetime.timedelta(days=3), datetime.time(13))
+        )
         self.supervision = education.supervision_create(
             by=centre,
             participants=[cast.peer],
