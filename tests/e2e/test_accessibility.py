@@ -57,6 +57,11 @@ def violations(browser: Browser, live_server, username: str | None, pages: dict[
             assert response is not None and response.status == 200, url
             for size, viewport in (("laptop", DESKTOP), ("phone", PHONE)):
                 page.set_viewport_size(viewport)
+                # The page marks scroll boxes on "resize": let that event run first.
+                page.evaluate(
+                    "() => new Promise(done => requestAnimationFrame("
+                    "() => requestAnimationFrame(done)))"
+                )
                 result = _axe.run(page, options=AXE_OPTIONS)
                 for violation in result.response["violations"]:
                     targets = [", ".join(node["target"]) for node in violation["nodes"]]

@@ -60,6 +60,9 @@ def test_the_mentor_moves_a_check_in_that_clashes_with_a_supervision(
     assert proposed != old_day and proposed.weekday() < 5
     for name, viewport in (("laptop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(viewport)
+        page.evaluate(
+            "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+        )
         result = Axe().run(page, options=AXE_OPTIONS)
         assert result.response["violations"] == [], name
         screenshot(page, f"checkin-clashes-{name}")
