@@ -1,4 +1,7 @@
+import importlib.util
+
 import pytest
+from django.conf import settings
 
 from tests import snapshots
 
@@ -9,3 +12,25 @@ def migrated_rows(live_server, _fresh_database) -> None:
     live-server test before it leaves the tables empty: pytest-django's flush of its
     committed rows runs after the conftest has put the migrated rows back."""
     snapshots.restore(_fresh_database)
+
+
+# A locust run against the live server: locust installed (make bench-deps), and PostgreSQL
+# (the live server shares one SQLite connection between its threads: concurrent users lock
+# each other out; make bench-test runs on PostgreSQL).
+LOCUST_ON_POSTGRES = [
+    pytest.mark.skipif(
+        importlib.util.find_spec("locust") is None, reason="locust comes with make bench-deps"
+    ),
+    pytest.mark.skipif(
+        "sqlite" in settings.DATABASES["default"]["ENGINE"],
+        reason="the live server shares one SQLite connection between its threads: "
+        "concurrent users lock each other out; run on PostgreSQL (make bench-test does)",
+    ),
+]
+
+
+def locust_on_postgres(test):  # type: ignore[no-untyped-def]
+    """The markers of a test that runs locust against the live server."""
+    for mark in reversed(LOCUST_ON_POSTGRES):
+        test = mark(test)
+    return test

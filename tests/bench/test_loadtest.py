@@ -2,7 +2,6 @@
 finds them by following links, and what is read from locust's CSV files. The last test runs
 locust itself on the locustfile against the live server and reads the CSV files it wrote."""
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -10,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -31,6 +29,7 @@ from bench.loadtest import (
 )
 from bench.servers import read_requests
 from journal.models import NoteAccess
+from tests.bench.conftest import locust_on_postgres
 from tests.peerprogram.test_permissions import MATRIX
 from tests.peerprogram.world import Objects
 
@@ -269,14 +268,7 @@ def _locust(url, prefix, *, users, run_time, env=None):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    importlib.util.find_spec("locust") is None, reason="locust comes with make bench-deps"
-)
-@pytest.mark.skipif(
-    "sqlite" in settings.DATABASES["default"]["ENGINE"],
-    reason="the live server shares one SQLite connection between its threads: concurrent "
-    "users lock each other out; run on PostgreSQL (make bench-test does)",
-)
+@locust_on_postgres
 def test_locust_runs_the_mix_and_its_csv_files_match_the_access_log_and_the_thresholds(
     live_server, migrated_rows, tmp_path
 ):

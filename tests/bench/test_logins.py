@@ -8,7 +8,6 @@ import argparse
 import base64
 import csv
 import hashlib
-import importlib.util
 import os
 import secrets
 import shutil
@@ -20,7 +19,6 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import requests
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.urls import reverse
@@ -48,6 +46,7 @@ from bench.logins import (
     spawn_rate,
     sso_link,
 )
+from tests.bench.conftest import locust_on_postgres
 from tests.factories import StaffMemberFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -505,14 +504,7 @@ def test_the_providers_sign_in_and_consent_are_answered_by_the_helpers_back_to_t
 
 
 @needs_node
-@pytest.mark.skipif(
-    importlib.util.find_spec("locust") is None, reason="locust comes with make bench-deps"
-)
-@pytest.mark.skipif(
-    "sqlite" in settings.DATABASES["default"]["ENGINE"],
-    reason="the live server shares one SQLite connection between its threads: concurrent "
-    "users lock each other out; run on PostgreSQL (make bench-test does)",
-)
+@locust_on_postgres
 def test_locusts_users_sign_on_through_the_provider_and_stay_on_their_home_page(
     live_server, migrated_rows, start_provider, settings, tmp_path
 ):
