@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "csp",
     "peerprogram",
     "programme",
+    "evaluation",
     "recruitment",
     "employment",
     "mentoring",

@@ -51,6 +51,7 @@ urlpatterns = [
     path("health/", login_not_required(HealthView.as_view()), name="health"),
     path("", include((programme_patterns, "peerprogram"))),
     path("programme/", include("programme.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("recruitment/", include("recruitment.urls")),
     path("employment/", include("employment.urls")),
     path("mentoring/", include("mentoring.urls")),

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from education import selectors as education_selectors
 from employment import selectors as employment_selectors
+from evaluation import selectors as evaluation_selectors
 from journal import selectors as journal_selectors
 from mentoring import selectors as mentoring_selectors
 from peerprogram.access import Actor
@@ -79,6 +80,7 @@ def peer_list(peer: Any, delegated: int, today: datetime.date) -> ActionList:
     actions = journal_selectors.peer_actions(peer, today)
     actions += recruitment_selectors.delegated_actions(delegated, peer.name)
     actions += employment_selectors.peer_actions(peer, today)
+    actions += evaluation_selectors.peer_actions(peer)
     return ordered(actions, today)
 
 

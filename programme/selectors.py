@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from education import selectors as education_selectors
 from employment import selectors as employment_selectors
+from evaluation import selectors as evaluation_selectors
 from journal import selectors as journal_selectors
 from mentoring import selectors as mentoring_selectors
 from peerprogram.models import PeerWorker, Unit
@@ -198,7 +199,11 @@ def own_facts(peer: PeerWorker, today: datetime.date) -> Any:
     return (
         PeerWorker.objects.filter(pk=peer.pk)
         .select_related("staff_member")
-        .annotate(**journal_selectors.waiting_facts(), **employment_selectors.peer_facts(today))
+        .annotate(
+            **journal_selectors.waiting_facts(),
+            **employment_selectors.peer_facts(today),
+            **evaluation_selectors.peer_facts(today),
+        )
         .get()
     )
 

@@ -48,6 +48,7 @@ from employment.models import (
     Presentation,
     StaffQuestion,
 )
+from evaluation import models as evaluation
 from journal.models import NoteAccess
 from mentoring.models import ReminderSent
 from peerprogram.demo import scale
@@ -158,6 +159,25 @@ def programme(django_db_setup, django_db_blocker):
                 zip(ErfaGroup.objects.all()[:12], staff, strict=True)
             )
         )
+        survey = evaluation.SurveyRound.objects.create(
+            questionnaire=evaluation.Questionnaire.objects.first(),
+            title="Forår",
+            opens_on=A_DAY,
+            closes_on=A_DAY,
+        )
+        survey.units.set(Unit.objects.order_by("pk")[:12])
+        evaluation.Invitation.objects.bulk_create(
+            evaluation.Invitation(
+                round=survey, person=person, unit_id=person.unit_id, group="colleagues"
+            )
+            for person in staff
+        )
+        question = evaluation.Question.objects.filter(kind="scale").first()
+        for person in staff:
+            response = evaluation.Response.objects.create(
+                round=survey, unit_id=person.unit_id, group="colleagues"
+            )
+            evaluation.Answer.objects.create(response=response, question=question, score=4)
         SignOn.objects.bulk_create(
             SignOn(user=user, issuer="https://login.example/tenant", subject=f"sub-{user.pk}")
             for user in User.objects.filter(staff_member__isnull=False).order_by("pk")[:12]

@@ -24,6 +24,7 @@ def row(anonymous, leader, peer, mentor, centre, admin_, outsider):
 EVERYONE = row(LOGIN, 200, 200, 200, 200, 200, 200)
 MANAGERS = row(LOGIN, 200, 403, 403, 200, 200, 200)
 PROGRAMME = row(LOGIN, 403, 403, 403, 200, 200, 403)
+PROGRAMME_POST = row(LOGIN, 403, 403, 403, 302, 302, 403)
 UNIT_A = row(LOGIN, 200, 404, 404, 200, 200, 404)
 PUBLIC = row(200, 200, 200, 200, 200, 200, 200)
 UNIT_A_POST = row(LOGIN, 302, 404, 404, 302, 302, 404)
@@ -205,6 +206,27 @@ MATRIX = [
     ),
     # Signals and the programme's health: the unit's leader and the Centre; the health page
     # and its exports the Centre only.
+    # The implementation survey: written and run by the Centre; leaders read their units'
+    # results (tests/evaluation); the personal link answers for its own person only.
+    ("evaluation:survey_list", lambda c: {}, "get", MANAGERS),
+    ("evaluation:questionnaire_create", lambda c: {}, "get", PROGRAMME),
+    ("evaluation:questionnaire_detail", lambda c: {"pk": c.questionnaire.pk}, "get", PROGRAMME),
+    ("evaluation:questionnaire_edit", lambda c: {"pk": c.questionnaire.pk}, "get", PROGRAMME),
+    ("evaluation:questionnaire_copy", lambda c: {"pk": c.questionnaire.pk}, "post", PROGRAMME_POST),
+    ("evaluation:round_create", lambda c: {}, "get", PROGRAMME),
+    ("evaluation:round_detail", lambda c: {"pk": c.open_round.pk}, "get", PROGRAMME),
+    ("evaluation:round_edit", lambda c: {"pk": c.open_round.pk}, "get", PROGRAMME),
+    ("evaluation:round_invite", lambda c: {"pk": c.open_round.pk}, "post", PROGRAMME_POST),
+    ("evaluation:round_remind", lambda c: {"pk": c.open_round.pk}, "post", PROGRAMME_POST),
+    ("evaluation:round_results", lambda c: {"pk": c.closed_round.pk}, "get", PROGRAMME),
+    ("evaluation:round_results_xlsx", lambda c: {"pk": c.closed_round.pk}, "get", PROGRAMME),
+    ("evaluation:round_results_pdf", lambda c: {"pk": c.closed_round.pk}, "get", PROGRAMME),
+    (
+        "evaluation:answer",
+        lambda c: {"token": c.invitation.token},
+        "get",
+        row(200, 403, 200, 403, 403, 403, 403),
+    ),
     ("programme:health", lambda c: {}, "get", PROGRAMME),
     ("programme:health_xlsx", lambda c: {}, "get", PROGRAMME),
     ("programme:health_pdf", lambda c: {}, "get", PROGRAMME),

@@ -47,6 +47,34 @@ class Objects:
         self._education(cast, today)
         self._journal(cast, today)
         self._employment(cast)
+        self._evaluation(cast, today)
+
+    def _evaluation(self, cast, today):
+        from evaluation.models import Invitation, Questionnaire, SurveyRound
+
+        questionnaire = Questionnaire.objects.order_by("pk").first()
+        self.questionnaire = questionnaire
+        self.closed_round = SurveyRound.objects.create(
+            questionnaire=questionnaire,
+            title="Forår",
+            opens_on=today - datetime.timedelta(days=60),
+            closes_on=today - datetime.timedelta(days=30),
+        )
+        self.closed_round.units.set([cast.unit, cast.other_unit])
+        self.open_round = SurveyRound.objects.create(
+            questionnaire=questionnaire,
+            title="Efterår",
+            opens_on=today - datetime.timedelta(days=2),
+            closes_on=today + datetime.timedelta(days=12),
+        )
+        self.open_round.units.set([cast.unit])
+        self.invitation = Invitation.objects.create(
+            round=self.open_round,
+            person=cast.peer.staff_member,
+            unit=cast.unit,
+            group="peers",
+            sent_on=today,
+        )
 
     def _education(self, cast, today):
         from education import services as education

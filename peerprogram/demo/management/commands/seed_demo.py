@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from mentoring.models import MentorIntroduction
 from peerprogram.demo import employment as employment_demo
+from peerprogram.demo import evaluation as evaluation_demo
 from peerprogram.demo import journal as journal_demo
 from peerprogram.models import PeerWorker, StaffMember, Unit
 
@@ -230,6 +231,7 @@ class Command(BaseCommand):
             for peer in PeerWorker.objects.select_related("staff_member__unit__leader__user")
         }
         self.created += employment_demo.load(today, leaders)
+        self.created += evaluation_demo.load(today)
         return self.created
 
     def _mentorship(

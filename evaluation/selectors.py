@@ -1,0 +1,440 @@
+"""Reads of the implementation survey: who a round asks, the answer rates, the results
+(with the rule of at least five answers), and what the survey asks of a person now."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, NamedTuple
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from peerprogram.actions import Action
+from peerprogram.models import PeerWorker, StaffMember, Unit
+
+from .models import MIN_ANSWERS, SCALE, Answer, Group, Invitation, Question, Response, SurveyRound
+
+
+class Asked(NamedTuple):
+    """A person a round asks, for the unit and in the group they answer for."""
+
+    person: StaffMember
+    unit_id: int
+    group: str
+
+
+def asked(survey: SurveyRound, today: datetime.date) -> list[Asked]:
+    """Everyone the round asks today: in each of its units, the leader, the peer workers
+    employed now and the other active staff (colleagues), as far as the round asks their
+    group. A leader is asked as a leader, a peer worker as a peer worker (one answer per
+    person)."""
+    employed = PeerWorker.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today),
+        staff_member=OuterRef("pk"),
+        start_date__lte=today,
+    )
+    people = (
+        StaffMember.objects.filter(unit__in=survey.units.all(), active=True)
+        .annotate(is_peer=Exists(employed))
+        .select_related("unit")
+        .order_by("unit__name", "name", "pk")
+    )
+    groups = set(survey.groups)
+    found = []
+    for person in people:
+        if person.unit.leader_id == person.pk:
+            group = Group.LEADERS
+        elif person.is_peer:
+            group = Group.PEERS
+        elif person.profession == StaffMember.Profession.PEER:
+            continue  # a peer worker not (or no longer) employed
+        else:
+            group = Group.COLLEAGUES
+        if group in groups:
+            found.append(Asked(person, person.unit_id, group))
+    return found
+
+
+@dataclass
+class Rate:
+    invited: int = 0
+    answered: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.invited) if self.invited else 0
+
+
+@dataclass
+class UnitRate:
+    unit: Unit
+    groups: dict[str, Rate]
+    total: Rate
+
+
+def answer_rates(survey: SurveyRound) -> tuple[dict[str, Rate], Rate, list[UnitRate]]:
+    """How many were invited and have answered: per group, in all, and per unit (counts
+    of the "has answered" records; never who)."""
+    rows = (
+        Invitation.objects.filter(round=survey)
+        .values("unit_id", "group")
+        .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(answered=True)))
+        .order_by()
+    )
+    units = {u.pk: u for u in survey.units.order_by("name")}
+    per_unit = {
+        pk: UnitRate(u, {g: Rate() for g in survey.groups}, Rate()) for pk, u in units.items()
+    }
+    groups = {g: Rate() for g in survey.groups}
+    total = Rate()
+    for row in rows:
+        unit_rate = per_unit.get(row["unit_id"])
+        for rate in (
+            groups.setdefault(row["group"], Rate()),
+            total,
+            unit_rate.groups.setdefault(row["group"], Rate()) if unit_rate else None,
+            unit_rate.total if unit_rate else None,
+        ):
+            if rate is not None:
+                rate.invited += row["invited"]
+                rate.answered += row["answered"]
+    return groups, total, list(per_unit.values())
+
+
+def led_units_of_rounds(
+    rounds: list[SurveyRound], led_unit_ids: frozenset[int]
+) -> dict[int, list[Unit]]:
+    """For a leader's list: the units they lead in each round (one query)."""
+    found: dict[int, list[Unit]] = defaultdict(list)
+    links = (
+        SurveyRound.units.through.objects.filter(
+            surveyround_id__in=[r.pk for r in rounds], unit_id__in=led_unit_ids
+        )
+        .select_related("unit")
+        .order_by("unit__name")
+    )
+    for link in links:
+        found[link.surveyround_id].append(link.unit)
+    return dict(found)
+
+
+# Results ------------------------------------------------------------------------------
+#
+# The rule of five, and the differences that could get round it:
+# - a cell (a question's answers in a group, or in a unit) is shown only when the group
+#   has at least MIN_ANSWERS answerers and the question at least MIN_ANSWERS answers;
+# - "all groups" minus the groups shown must not leave 1–4 answers (else they could be
+#   worked out): then the smallest group shown is hidden too; the same for the units
+#   against the programme;
+# - a unit's own results are all its groups together (one leader, a peer worker or two:
+#   a unit's groups are too small), the same cells as the programme's table of units;
+# - free texts are shown for all groups together (a group's text that also appears on a
+#   unit's page would point at the unit's one leader), and on a unit's page only when the
+#   unit has at least MIN_ANSWERS answerers;
+# - nothing is shown before the round has closed, since figures that move as each
+#   person answers, next to the "has answered" counts, would tell who answered what.
+
+ALL = "all"  # the column of every group together
+
+
+def too_small(n: int) -> bool:
+    return 0 < n < MIN_ANSWERS
+
+
+@dataclass
+class Cell:
+    """One question's answers in one group (or unit): its score counts, or (in the table
+    of units) only its number of answers and mean."""
+
+    counts: dict[int, int] = field(default_factory=lambda: dict.fromkeys(SCALE, 0))
+    answers: int | None = None  # when only the count and mean are read (units table)
+    average: float | None = None
+    hidden: bool = False  # hidden so that a difference cannot tell a smaller group
+    change: float | None = None
+
+    @property
+    def n(self) -> int:
+        return self.answers if self.answers is not None else sum(self.counts.values())
+
+    @property
+    def shown(self) -> bool:
+        # A question's answers never outnumber its group's answerers: at least
+        # MIN_ANSWERS answers means a group of at least as many.
+        return not self.hidden and self.n >= MIN_ANSWERS
+
+    @property
+    def mean(self) -> float | None:
+        if not self.shown:
+            return None
+        if self.answers is not None:
+            return self.average
+        return sum(score * n for score, n in self.counts.items()) / self.n
+
+    @property
+    def shares(self) -> list[tuple[int, int, float]]:
+        """(score, count, share of the answers) for the chart."""
+        return [(s, c, c / self.n if self.n else 0.0) for s, c in self.counts.items()]
+
+
+def hide_differences(total: Cell, parts: list[Cell]) -> None:
+    """Hide the smallest part shown when the parts not shown add up to 1–4 answers of
+    the total (the total minus the parts shown would tell them)."""
+    shown = [part for part in parts if part.shown]
+    if shown and too_small(total.n - sum(part.n for part in shown)):
+        min(shown, key=lambda part: part.n).hidden = True
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    cells: dict[str, Cell]  # per group and ALL (the programme), or ALL only (a unit)
+    texts: list[str]
+
+
+@dataclass
+class Results:
+    survey: SurveyRound
+    unit: Unit | None
+    closed: bool
+    sizes: dict[str, int]  # answerers per group, and ALL
+    questions: list[QuestionResult]
+    previous: SurveyRound | None
+    units: list[tuple[Unit, int, dict[int, float | None]]]  # per unit: answerers, means
+    columns: list[str]
+
+    def shown(self, group: str) -> bool:
+        return self.sizes.get(group, 0) >= MIN_ANSWERS
+
+    @property
+    def scale_questions(self) -> list[QuestionResult]:
+        return [r for r in self.questions if r.question.kind == Question.Kind.SCALE]
+
+    @property
+    def text_questions(self) -> list[QuestionResult]:
+        return [r for r in self.questions if r.question.kind == Question.Kind.TEXT]
+
+
+def previous_round(survey: SurveyRound) -> SurveyRound | None:
+    """The round of the same questionnaire that closed last before this one opened: the
+    one the change is measured against."""
+    return (
+        SurveyRound.objects.filter(
+            questionnaire_id=survey.questionnaire_id, closes_on__lt=survey.opens_on
+        )
+        .order_by("-closes_on", "-pk")
+        .first()
+    )
+
+
+class _Round:
+    """What one round's results are worked out from, each read when first asked for (one
+    query each): the answerers per unit and group, the score counts per group and
+    question, and the count and mean per unit and question."""
+
+    def __init__(self, survey: SurveyRound) -> None:
+        self.survey = survey
+
+    @cached_property
+    def _sizes(self) -> tuple[dict[int, int], dict[str, int]]:
+        unit_sizes: dict[int, int] = defaultdict(int)
+        sizes: dict[str, int] = defaultdict(int)
+        for unit_id, group, n in (
+            Response.objects.filter(round=self.survey)
+            .values_list("unit_id", "group")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            unit_sizes[unit_id] += n
+            sizes[group] += n
+            sizes[ALL] += n
+        return unit_sizes, sizes
+
+    @property
+    def unit_sizes(self) -> dict[int, int]:
+        return self._sizes[0]
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        return self._sizes[1]
+
+    @cached_property
+    def cells(self) -> dict[int, dict[str, Cell]]:
+        """Per question and group (and all groups), the count of each score."""
+        cells: dict[int, dict[str, Cell]] = defaultdict(dict)
+        for question_id, group, score, n in (
+            Answer.objects.filter(response__round=self.survey, score__isnull=False)
+            .values_list("question_id", "response__group", "score")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            for key in (group, ALL):
+                cell = cells[question_id].setdefault(key, Cell())
+                cell.counts[score] += n
+        for row in cells.values():
+            if ALL in row:
+                hide_differences(row[ALL], [c for k, c in row.items() if k != ALL])
+        return cells
+
+    @cached_property
+    def unit_cells(self) -> dict[tuple[int, int], Cell]:
+        """Per unit and question: the count and mean, the units hidden as the rules say
+        against the programme's total (the sum of the units). A cell of at least
+        MIN_ANSWERS answers has at least as many answerers."""
+        unit_cells: dict[tuple[int, int], Cell] = {}
+        per_question: dict[int, list[Cell]] = defaultdict(list)
+        for unit_id, question_id, n, mean in (
+            Answer.objects.filter(response__round=self.survey, score__isnull=False)
+            .values_list("response__unit_id", "question_id")
+            .annotate(n=Count("pk"), mean=Avg("score"))
+            .order_by()
+        ):
+            cell = Cell(answers=n, average=mean)
+            unit_cells[(unit_id, question_id)] = cell
+            per_question[question_id].append(cell)
+        for cells in per_question.values():
+            total = sum(cell.n for cell in cells)
+            hide_differences(Cell(answers=total), cells)
+        return unit_cells
+
+    def cell(self, question_id: int, key: str) -> Cell:
+        return self.cells[question_id].get(key) or Cell()
+
+    def unit_shown(self, unit_id: int, question_id: int) -> bool:
+        cell = self.unit_cells.get((unit_id, question_id))
+        return cell is not None and cell.shown
+
+
+def _unit_counts(rounds: list[SurveyRound], unit: Unit) -> dict[int, dict[int, dict[int, int]]]:
+    """A unit's count of each score per round and question (one query)."""
+    counts: dict[int, dict[int, dict[int, int]]] = defaultdict(
+        lambda: defaultdict(lambda: dict.fromkeys(SCALE, 0))
+    )
+    for round_id, question_id, score, n in (
+        Answer.objects.filter(response__round__in=rounds, response__unit=unit, score__isnull=False)
+        .values_list("response__round_id", "question_id", "score")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[round_id][question_id][score] = n
+    return counts
+
+
+def _unit_row(
+    data: _Round, unit: Unit, counts: dict[int, dict[int, int]], question_id: int
+) -> Cell:
+    """A unit's cell of a question, with the score counts, hidden as in the units table."""
+    scores = counts.get(question_id) or dict.fromkeys(SCALE, 0)
+    return Cell(
+        counts=scores,
+        hidden=not data.unit_shown(unit.pk, question_id),
+    )
+
+
+def results(survey: SurveyRound, unit: Unit | None, today: datetime.date) -> Results:
+    """A closed round's results for the programme (per group and all groups, and the
+    table of units) or for one unit (all its groups together), with the change since
+    the previous round and the free texts (see the rules above)."""
+    questions = list(survey.questionnaire.questions.all())
+    if not survey.is_closed(today):
+        return Results(survey, unit, False, {}, [], None, [], [])
+    previous = previous_round(survey)
+    data = _Round(survey)
+    before = _Round(previous) if previous is not None else None
+    columns = [*survey.groups, ALL] if unit is None else [ALL]
+    both = _unit_counts([r for r in (survey, previous) if r], unit) if unit is not None else {}
+    counts, earlier = both.get(survey.pk, {}), both.get(previous.pk if previous else 0, {})
+    sizes = dict(data.sizes) if unit is None else {ALL: data.unit_sizes[unit.pk]}
+    texts: dict[int, list[str]] = defaultdict(list)
+    if sizes.get(ALL, 0) >= MIN_ANSWERS:
+        answers = Answer.objects.filter(response__round=survey, score__isnull=True)
+        if unit is not None:
+            answers = answers.filter(response__unit=unit)
+        # Alphabetical: the order says nothing of who wrote what, or when.
+        for question_id, text in (
+            answers.exclude(text="")
+            .values_list("question_id", "text")
+            .order_by("question_id", "text")
+        ):
+            texts[question_id].append(text)
+    found = []
+    for question in questions:
+        row: dict[str, Cell] = {}
+        for key in columns:
+            if unit is None:
+                cell = data.cell(question.pk, key)
+                old = before.cell(question.pk, key) if before else None
+            else:
+                cell = _unit_row(data, unit, counts, question.pk)
+                old = _unit_row(before, unit, earlier, question.pk) if before else None
+            if cell.shown and old is not None and old.shown:
+                cell.change = (cell.mean or 0) - (old.mean or 0)
+            row[key] = cell
+        found.append(QuestionResult(question, row, texts[question.pk]))
+    per_unit = _unit_means(survey, data, questions) if unit is None else []
+    return Results(survey, unit, True, sizes, found, previous, per_unit, columns)
+
+
+def _unit_means(
+    survey: SurveyRound, data: _Round, questions: list[Question]
+) -> list[tuple[Unit, int, dict[int, float | None]]]:
+    """Each unit of the round with its number of answerers and its mean of each statement
+    (None where hidden)."""
+    found = []
+    for unit in survey.units.order_by("name"):
+        means = {}
+        for question in questions:
+            cell = data.unit_cells.get((unit.pk, question.pk))
+            means[question.pk] = cell.mean if cell is not None else None
+        found.append((unit, data.unit_sizes.get(unit.pk, 0), means))
+    return found
+
+
+# What the survey asks of people now ---------------------------------------------------
+
+
+def _open_invitations(today: datetime.date) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        person_id=OuterRef("staff_member_id"),
+        answered=False,
+        sent_on__isnull=False,
+        round__opens_on__lte=today,
+        round__closes_on__gte=today,
+    ).order_by("round__closes_on", "pk")
+
+
+def peer_facts(today: datetime.date) -> dict[str, Subquery]:
+    """Annotations for a peer worker's own facts (programme.selectors.own_facts): the
+    round open now that waits for their answers, if any (no query of its own)."""
+    waiting = _open_invitations(today)
+    return {
+        "survey_token": Subquery(waiting.values("token")[:1]),
+        "survey_title": Subquery(waiting.values("round__title")[:1]),
+        "survey_closes": Subquery(waiting.values("round__closes_on")[:1]),
+        "survey_sent": Subquery(waiting.values("sent_on")[:1]),
+    }
+
+
+def peer_actions(peer: Any) -> list[Action]:
+    """A round open now that the peer worker has not answered: answer it, by its last
+    day (`peer` annotated with peer_facts)."""
+    if not peer.survey_token:
+        return []
+    return [
+        Action(
+            "survey_answer",
+            _("Answer the survey “%(round)s” by %(day)s")
+            % {
+                "round": peer.survey_title,
+                "day": date_format(peer.survey_closes, "MONTH_DAY_FORMAT"),
+            },
+            peer.staff_member.name,
+            peer.survey_sent,
+            reverse("evaluation:answer", args=[peer.survey_token]),
+            waiting=True,
+        )
+    ]
