@@ -159,20 +159,29 @@ def programme(django_db_setup, django_db_blocker):
                 zip(ErfaGroup.objects.all()[:12], staff, strict=True)
             )
         )
-        survey = evaluation.SurveyRound.objects.create(
-            questionnaire=evaluation.Questionnaire.objects.first(),
-            title="Forår",
-            opens_on=A_DAY,
-            closes_on=A_DAY,
+        questionnaires = [
+            evaluation.Questionnaire.objects.create(title=f"Spørgeskema {n}") for n in range(12)
+        ]
+        evaluation.Question.objects.bulk_create(
+            evaluation.Question(questionnaire=q, text="Udsagn", kind="scale", theme="clarity")
+            for q in questionnaires
         )
-        survey.units.set(Unit.objects.order_by("pk")[:12])
+        rounds = [
+            evaluation.SurveyRound.objects.create(
+                questionnaire=q, title=f"Runde {n}", opens_on=A_DAY, closes_on=A_DAY
+            )
+            for n, q in enumerate(questionnaires)
+        ]
+        survey = rounds[0]
+        for r in rounds:
+            r.units.set(Unit.objects.order_by("pk")[:12])
         evaluation.Invitation.objects.bulk_create(
             evaluation.Invitation(
                 round=survey, person=person, unit_id=person.unit_id, group="colleagues"
             )
             for person in staff
         )
-        question = evaluation.Question.objects.filter(kind="scale").first()
+        question = evaluation.Question.objects.filter(questionnaire=survey.questionnaire).get()
         for person in staff:
             response = evaluation.Response.objects.create(
                 round=survey, unit_id=person.unit_id, group="colleagues"

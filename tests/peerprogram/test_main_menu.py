@@ -32,6 +32,7 @@ CENTRE = [
     "Function description template",
     "Retention",
     "The staff group's questions",
+    "Implementation survey",
     "Peer note statistics",
 ]
 
@@ -45,6 +46,7 @@ MENUS = {
         "Peer notes",
         "Referrals",
         "Statistics",
+        "Implementation survey",
     ],
     "outsider": [  # the leader of another unit
         *UNITS_TO_CHECKLISTS,
@@ -54,6 +56,7 @@ MENUS = {
         "Peer notes",
         "Referrals",
         "Statistics",
+        "Implementation survey",
     ],
     "peer": [
         "Recruitment",

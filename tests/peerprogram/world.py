@@ -53,7 +53,9 @@ class Objects:
         from evaluation.models import Invitation, Questionnaire, SurveyRound
 
         questionnaire = Questionnaire.objects.order_by("pk").first()
-        self.questionnaire = questionnaire
+        # One no round has used yet, to edit.
+        self.questionnaire = Questionnaire.objects.create(title="Ubrugt spørgeskema")
+        self.questionnaire.questions.create(text="Udsagn", kind="scale", theme="clarity")
         self.closed_round = SurveyRound.objects.create(
             questionnaire=questionnaire,
             title="Forår",
