@@ -1,3 +1,8 @@
+"""The evaluation in the admin: questionnaires, rounds and who was invited; instruments
+and research projects. Survey answers are not registered (they are shown only under the
+rule of five), nor are outcome measurements and consents (patient data: the caseload's
+peer workers only)."""
+
 from typing import Any
 
 from django.contrib import admin
@@ -5,7 +10,17 @@ from django.http import HttpRequest
 
 from peerprogram.admin import CheckedLookupsMixin
 
-from .models import Answer, Invitation, Question, Questionnaire, Response, SurveyRound
+from .models import (
+    Instrument,
+    InstrumentItem,
+    Invitation,
+    PeerResearchConsent,
+    Question,
+    Questionnaire,
+    ResearchExport,
+    ResearchProject,
+    SurveyRound,
+)
 
 
 class QuestionInline(admin.TabularInline):
@@ -51,39 +66,55 @@ class InvitationAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     readonly_fields = ["answered"]
 
 
-class AnswerInline(admin.TabularInline):
-    model = Answer
+class ItemInline(admin.TabularInline):
+    model = InstrumentItem
     extra = 0
-    fields = ["question", "score", "text"]
-    readonly_fields = fields
-    can_delete = False
+    fields = ["order", "text", "reversed"]
 
 
-@admin.register(Response)
-class ResponseAdmin(CheckedLookupsMixin, admin.ModelAdmin):
-    """Answers, without the person: read-only, as they were sent."""
-
-    list_display = ["round", "unit", "group"]
-    list_select_related = ["round", "unit"]
-    list_filter = ["group"]
-    raw_id_fields = ["round", "unit"]
-    inlines = [AnswerInline]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+@admin.register(Instrument)
+class InstrumentAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+    list_display = ["name", "scoring", "active"]
+    search_fields = ["name"]
+    inlines = [ItemInline]
 
 
-@admin.register(Answer)
-class AnswerAdmin(CheckedLookupsMixin, admin.ModelAdmin):
-    list_display = ["question", "score"]
-    list_select_related = ["question"]
-    raw_id_fields = ["response", "question"]
+@admin.register(InstrumentItem)
+class InstrumentItemAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+    list_display = ["text", "instrument", "order", "reversed"]
+    list_select_related = ["instrument"]
+    search_fields = ["text"]
+    raw_id_fields = ["instrument"]
+
+
+@admin.register(PeerResearchConsent)
+class PeerResearchConsentAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+    list_display = ["peer", "research", "research_on"]
+    list_select_related = ["peer__staff_member"]
+    search_fields = ["peer__staff_member__name"]
+    raw_id_fields = ["peer"]
+
+
+@admin.register(ResearchProject)
+class ResearchProjectAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+    list_display = ["title", "approval", "starts_on", "ends_on", "researcher"]
+    search_fields = ["title", "approval"]
+    exclude = ["key"]
+
+
+@admin.register(ResearchExport)
+class ResearchExportAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+    """The record of exports: read only."""
+
+    list_display = ["at", "project", "who", "patients", "rows"]
+    list_select_related = ["project"]
+    raw_id_fields = ["project", "by"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -5,13 +5,23 @@ from typing import Any, cast
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peerprogram.forms import DATE_WIDGET, IdMultipleChoiceField, OnePassMixin, VersionedFormMixin
 from peerprogram.models import Unit
 
-from .models import Question, Questionnaire, SurveyRound
-from .services import QUESTION_FIELDS, QuestionEdits
+from .models import (
+    Instrument,
+    InstrumentItem,
+    PatientConsent,
+    Question,
+    Questionnaire,
+    ResearchProject,
+    SurveyRound,
+    Timepoint,
+)
+from .services import ITEM_FIELDS, QUESTION_FIELDS, RowEdits
 
 
 def _helper(layout: Layout | None = None) -> FormHelper:
@@ -60,34 +70,36 @@ class QuestionForm(VersionedFormMixin, forms.ModelForm):
         return cleaned
 
 
-class BaseQuestionFormSet(forms.BaseModelFormSet):
-    """A questionnaire's questions as the page shows them; `edits()` says what a save
-    adds, changes and removes."""
+class BaseRowFormSet(forms.BaseModelFormSet):
+    """A list of rows (questions, items) as the page shows them; `edits()` says what a
+    save adds, changes and removes."""
 
-    forms: list[QuestionForm]
+    fields: tuple[str, ...]
 
-    def edits(self) -> QuestionEdits:
-        edits = QuestionEdits()
+    def edits(self) -> RowEdits:
+        edits = RowEdits()
         for form in self.forms:
             data = form.cleaned_data
-            question, version = form.instance, data.get("version")
-            if question.pk is not None and data.get("DELETE"):
-                edits.removed.append((question, version))
+            row, version = form.instance, data.get("version")
+            if row.pk is not None and data.get("DELETE"):
+                edits.removed.append((row, version))
             elif data.get("DELETE") or not set(form.changed_data) - {"version"}:
                 continue
-            elif question.pk is None:
-                edits.added.append({name: data[name] for name in QUESTION_FIELDS})
+            elif row.pk is None:
+                edits.added.append({name: data[name] for name in self.fields})
             else:
-                edits.changed.append(
-                    (question, version, {name: data[name] for name in QUESTION_FIELDS})
-                )
+                edits.changed.append((row, version, {name: data[name] for name in self.fields}))
         return edits
 
     def add_error(self, message: str) -> None:
-        """A refusal that concerns the whole questionnaire."""
+        """A refusal that concerns the whole list."""
         self._non_form_errors = self.error_class(
             [*self.non_form_errors(), message], error_class="nonform"
         )
+
+
+class BaseQuestionFormSet(BaseRowFormSet):
+    fields = QUESTION_FIELDS
 
 
 QuestionFormSet = cast(
@@ -216,3 +228,209 @@ class AnswerForm(forms.Form):
             for q in self.questions
             if q.kind == Question.Kind.TEXT and self.cleaned_data.get(f"q{q.pk}", "").strip()
         }
+
+
+# Recovery outcomes -----------------------------------------------------------------------
+
+
+class InstrumentForm(VersionedFormMixin, OnePassMixin, forms.ModelForm):
+    instance: Instrument
+
+    timepoints = forms.MultipleChoiceField(
+        label=_("Timepoints"),
+        choices=Timepoint.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("When the peer worker fills it in with the patient."),
+    )
+
+    class Meta:
+        model = Instrument
+        fields = [
+            "name",
+            "description",
+            "licence",
+            "scale_min",
+            "scale_max",
+            "min_label",
+            "max_label",
+            "scoring",
+            "timepoints",
+            "active",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "licence": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_version_field()
+        self.helper = _helper()
+
+    def rules(self, cleaned: dict[str, Any]) -> list[Any]:
+        low, high = cleaned.get("scale_min"), cleaned.get("scale_max")
+
+        def scale() -> None:
+            if low is not None and high is not None and not (0 <= low < high <= 10):
+                raise forms.ValidationError(
+                    {"scale_max": _("The highest answer must be above the lowest, within 0 to 10.")}
+                )
+
+        return [scale]
+
+
+class ItemForm(VersionedFormMixin, forms.ModelForm):
+    instance: InstrumentItem
+
+    class Meta:
+        model = InstrumentItem
+        fields = ITEM_FIELDS
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.add_version_field()
+            self.fields["version"].required = False
+
+
+class BaseItemFormSet(BaseRowFormSet):
+    fields = ITEM_FIELDS
+
+
+ItemFormSet = cast(
+    type[BaseItemFormSet],
+    forms.modelformset_factory(
+        InstrumentItem, form=ItemForm, formset=BaseItemFormSet, extra=3, can_delete=True
+    ),
+)
+
+
+class ConsentForm(VersionedFormMixin, OnePassMixin, forms.ModelForm):
+    """The patient's consent to outcome measurement, and their answer about research."""
+
+    instance: PatientConsent
+    recorded = ("measure_on", "research_on")
+
+    research = forms.TypedChoiceField(
+        label=_("May the patient be contacted about research?"),
+        choices=[("", _("Not asked yet")), ("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda v: v == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = PatientConsent
+        fields = ["measure_on", "measure_how", "research", "research_on"]
+        widgets = {"measure_on": DATE_WIDGET, "research_on": DATE_WIDGET}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.research is not None:
+            self.initial["research"] = "yes" if self.instance.research else "no"
+        self.add_version_field()
+        self.helper = _helper(
+            Layout(
+                Fieldset(_("Outcome measurement"), "measure_on", "measure_how"),
+                Fieldset(_("Research"), "research", "research_on"),
+                "version",
+            )
+        )
+
+    def rules(self, cleaned: dict[str, Any]) -> list[Any]:
+        def measure() -> None:
+            if bool(cleaned.get("measure_on")) != bool(cleaned.get("measure_how")):
+                field = "measure_how" if cleaned.get("measure_on") else "measure_on"
+                raise forms.ValidationError(
+                    {field: _("Give both the date of the consent and how it was given.")}
+                )
+
+        def research() -> None:
+            if cleaned.get("research") is not None and not cleaned.get("research_on"):
+                raise forms.ValidationError({"research_on": _("Give the date of the answer.")})
+
+        return [measure, research]
+
+
+class PeerResearchForm(forms.Form):
+    research = forms.TypedChoiceField(
+        label=_("May the peer worker be contacted about research?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    research_on = forms.DateField(label=_("Answered on"), widget=DATE_WIDGET)
+    version = forms.IntegerField(widget=forms.HiddenInput, initial=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean_research_on(self) -> Any:
+        value = self.cleaned_data["research_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+
+class StartForm(forms.Form):
+    """Which instrument, at which timepoint: the choices the patient has left."""
+
+    choice = forms.ChoiceField(label=_("Instrument and timepoint"))
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = choices
+        self.helper = _helper()
+
+
+class ItemAnswerForm(forms.Form):
+    """One item's answer, chosen on the scale; none is a skip."""
+
+    def __init__(
+        self, *args: Any, instrument: Instrument, item: InstrumentItem, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = []
+        for value in instrument.scale:
+            label = str(value)
+            if value == instrument.scale_min:
+                label = f"{value} – {instrument.min_label}"
+            elif value == instrument.scale_max:
+                label = f"{value} – {instrument.max_label}"
+            choices.append((str(value), label))
+        self.fields["value"] = forms.TypedChoiceField(
+            label=item.text,
+            choices=choices,
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+        )
+
+
+class ProjectForm(VersionedFormMixin, OnePassMixin, forms.ModelForm):
+    instance: ResearchProject
+
+    class Meta:
+        model = ResearchProject
+        fields = ["title", "approval", "starts_on", "ends_on", "researcher"]
+        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_version_field()
+        self.helper = _helper()
+
+    def rules(self, cleaned: dict[str, Any]) -> list[Any]:
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+
+        def order() -> None:
+            if starts and ends and ends < starts:
+                raise forms.ValidationError(
+                    {"ends_on": _("The project must end on or after the day it starts.")}
+                )
+
+        return [order]

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from peerprogram.models import Unit
 
-from .models import MIN_ANSWERS, Group, Theme
-from .selectors import ALL, Cell, Results
+from .models import MIN_ANSWERS, Group, Theme, Timepoint
+from .selectors import ALL, Cell, OutcomeRow, OutcomeSummary, Results
 
 BAR_WIDTH = 240
 # 1 (lightest) to 5 (darkest): the page's legend (peerprogram.css) and the PDF's use them.
@@ -32,6 +32,17 @@ class Segment:
         return COLOURS[self.score]
 
 
+def signed(change: float | None) -> str:
+    """A change with its sign, to one decimal: "+0,4", "−0,2", "±0,0"; none: ""."""
+    if change is None:
+        return ""
+    rounded = round(change, 1)
+    figure = number_format(abs(rounded), 1)
+    if rounded == 0:
+        return "±" + figure
+    return ("+" if rounded > 0 else "−") + figure
+
+
 @dataclass
 class ColumnView:
     key: str
@@ -41,15 +52,8 @@ class ColumnView:
 
     @property
     def change(self) -> str:
-        """The change since the previous round, signed: "+0,4", "−0,2", "±0,0"."""
-        change = self.cell.change
-        if change is None:
-            return ""
-        rounded = round(change, 1)
-        figure = number_format(abs(rounded), 1)
-        if rounded == 0:
-            return "±" + figure
-        return ("+" if rounded > 0 else "−") + figure
+        """The change since the previous round, signed."""
+        return signed(self.cell.change)
 
 
 @dataclass
@@ -122,4 +126,40 @@ def unit_rows(result: Results) -> list[UnitRow]:
     statements = [q.question.pk for q in result.scale_questions]
     return [
         UnitRow(unit, n, [means.get(pk) for pk in statements]) for unit, n, means in result.units
+    ]
+
+
+# Outcomes ----------------------------------------------------------------------------
+
+
+@dataclass
+class OutcomeRowView:
+    label: str | Promise
+    row: OutcomeRow
+    changes: list[tuple[Cell, str]]  # per later timepoint: the cell, its signed mean
+
+
+@dataclass
+class OutcomeView:
+    summary: OutcomeSummary
+    headers: list[Promise]
+    units: list[OutcomeRowView]
+    programme: OutcomeRowView
+
+
+def _outcome_row(label: str | Promise, row: OutcomeRow, points: list[str]) -> OutcomeRowView:
+    return OutcomeRowView(
+        label, row, [(row.changes[p], signed(row.changes[p].mean)) for p in points]
+    )
+
+
+def outcome_views(summaries: list[OutcomeSummary]) -> list[OutcomeView]:
+    return [
+        OutcomeView(
+            s,
+            [Timepoint(p).label for p in s.timepoints],
+            [_outcome_row(r.unit.name if r.unit else "", r, s.timepoints) for r in s.units],
+            _outcome_row(gettext_lazy("The programme"), s.programme, s.timepoints),
+        )
+        for s in summaries
     ]

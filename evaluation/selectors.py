@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,10 +16,27 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from journal import selectors as journal_selectors
+from journal.models import Patient
 from peerprogram.actions import Action
 from peerprogram.models import PeerWorker, StaffMember, Unit
 
-from .models import MIN_ANSWERS, SCALE, Answer, Group, Invitation, Question, Response, SurveyRound
+from .models import (
+    MIN_ANSWERS,
+    SCALE,
+    Answer,
+    Group,
+    Instrument,
+    InstrumentItem,
+    Invitation,
+    Measurement,
+    PatientConsent,
+    Question,
+    ResearchProject,
+    Response,
+    SurveyRound,
+    Timepoint,
+)
 
 
 class Asked(NamedTuple):
@@ -129,8 +148,8 @@ def led_units_of_rounds(
 # - a cell (a question's answers in a group, or in a unit) is shown only when the group
 #   has at least MIN_ANSWERS answerers and the question at least MIN_ANSWERS answers;
 # - "all groups" minus the groups shown must not leave 1–4 answers (else they could be
-#   worked out): then the smallest group shown is hidden too; the same for the units
-#   against the programme;
+#   worked out): then "all groups" is hidden; the units against the programme likewise,
+#   where the smallest unit shown is hidden too;
 # - a unit's own results are all its groups together (one leader, a peer worker or two:
 #   a unit's groups are too small), the same cells as the programme's table of units;
 # - free texts are shown for all groups together (a group's text that also appears on a
@@ -179,6 +198,14 @@ class Cell:
     def shares(self) -> list[tuple[int, int, float]]:
         """(score, count, share of the answers) for the chart."""
         return [(s, c, c / self.n if self.n else 0.0) for s, c in self.counts.items()]
+
+
+def hide_total_if_it_differs(total: Cell, parts: list[Cell]) -> None:
+    """Hide the total when the parts not shown add up to 1–4 answers of it: the groups
+    are what the survey compares, so the "all groups" figure gives way."""
+    shown = [part for part in parts if part.shown]
+    if too_small(total.n - sum(part.n for part in shown)):
+        total.hidden = True
 
 
 def hide_differences(total: Cell, parts: list[Cell]) -> None:
@@ -277,7 +304,7 @@ class _Round:
                 cell.counts[score] += n
         for row in cells.values():
             if ALL in row:
-                hide_differences(row[ALL], [c for k, c in row.items() if k != ALL])
+                hide_total_if_it_differs(row[ALL], [c for k, c in row.items() if k != ALL])
         return cells
 
     @cached_property
@@ -438,3 +465,191 @@ def peer_actions(peer: Any) -> list[Action]:
             waiting=True,
         )
     ]
+
+
+# Recovery outcomes ---------------------------------------------------------------------
+
+
+@dataclass
+class FillState:
+    """A measurement being filled in: its items, the answers so far, the item shown."""
+
+    measurement: Measurement
+    items: list[InstrumentItem]
+    values: dict[int, int]
+
+    @property
+    def answered(self) -> int:
+        return len(self.values)
+
+
+def fill_state(measurement: Measurement) -> FillState:
+    """The instrument's items and the patient's answers so far (two queries)."""
+    items = list(measurement.instrument.items.all())
+    values = dict(measurement.answers.values_list("item_id", "value"))
+    return FillState(measurement, items, values)
+
+
+def patient_outcomes(patient: Patient) -> list[Measurement]:
+    return list(
+        Measurement.objects.filter(patient=patient)
+        .select_related("instrument", "peer__staff_member")
+        .order_by("instrument__name", "taken_on", "pk")
+    )
+
+
+def startable(patient: Patient, taken: list[Measurement]) -> list[tuple[Instrument, list[str]]]:
+    """The instruments in use, each with the timepoints the patient has not had yet."""
+    used = {(m.instrument_id, m.timepoint) for m in taken}
+    found = []
+    for instrument in Instrument.objects.filter(active=True):
+        points = [t for t in Timepoint.values if t in instrument.timepoints]
+        left = [t for t in points if (instrument.pk, t) not in used]
+        if left:
+            found.append((instrument, left))
+    return found
+
+
+LATER = [Timepoint.MONTH_3, Timepoint.MONTH_6, Timepoint.MONTH_12, Timepoint.END]
+
+
+@dataclass
+class OutcomeRow:
+    """A unit's (or the programme's) figures for one instrument: the patients measured at
+    the first conversation with their mean score, and per later timepoint the mean change
+    from the first score (cells under five patients hidden)."""
+
+    unit: Unit | None
+    first: Cell
+    changes: dict[str, Cell]
+
+
+@dataclass
+class OutcomeSummary:
+    instrument: Instrument
+    programme: OutcomeRow
+    units: list[OutcomeRow]
+    timepoints: list[str]
+
+
+def outcome_summaries(unit_ids: frozenset[int] | None) -> list[OutcomeSummary]:
+    """Per instrument with measurements: the programme's row and each unit's (the units
+    `unit_ids`, or all for None), hidden where fewer than five patients, and where a
+    difference would tell fewer than five (over all units, whoever looks: a leader
+    sees the same cells of their unit as the Centre). Two queries."""
+    scores: dict[int, dict[int, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    unit_of: dict[int, int] = {}
+    for instrument_id, patient_id, unit_id, timepoint, score in (
+        Measurement.objects.filter(status=Measurement.Status.DONE, score__isnull=False)
+        .values_list("instrument_id", "patient_id", "patient__unit_id", "timepoint", "score")
+        .order_by()
+    ):
+        if score is not None:
+            scores[instrument_id][patient_id][timepoint] = score
+            unit_of[patient_id] = unit_id
+    instruments = {i.pk: i for i in Instrument.objects.filter(pk__in=list(scores))}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=set(unit_of.values()))}
+    found = []
+    for instrument_id, patients in scores.items():
+        instrument = instruments[instrument_id]
+        points = [str(t) for t in LATER if t in instrument.timepoints]
+        firsts: dict[int | None, list[float]] = defaultdict(list)
+        changes: dict[tuple[int | None, str], list[float]] = defaultdict(list)
+        for patient_id, by_point in patients.items():
+            if Timepoint.FIRST not in by_point:
+                continue
+            first = by_point[Timepoint.FIRST]
+            for key in (unit_of[patient_id], None):
+                firsts[key].append(first)
+                for point in points:
+                    if point in by_point:
+                        changes[(key, point)].append(by_point[point] - first)
+
+        def cell(values: list[float]) -> Cell:
+            return Cell(answers=len(values), average=sum(values) / len(values) if values else None)
+
+        rows = {
+            key: OutcomeRow(units.get(key) if key else None, cell(v), {})
+            for key, v in firsts.items()
+        }
+        for row_key, row in rows.items():
+            for point in points:
+                row.changes[point] = cell(changes.get((row_key, point), []))
+        programme = rows.pop(None)
+        hide_differences(programme.first, [r.first for r in rows.values()])
+        for point in points:
+            hide_differences(programme.changes[point], [r.changes[point] for r in rows.values()])
+        shown_units = sorted(
+            (r for key, r in rows.items() if unit_ids is None or key in unit_ids),
+            key=lambda r: r.unit.name if r.unit else "",
+        )
+        found.append(OutcomeSummary(instrument, programme, shown_units, points))
+    found.sort(key=lambda s: s.instrument.name)
+    return found
+
+
+# Research ---------------------------------------------------------------------------------
+
+
+def pseudonym(project: ResearchProject, patient_id: int) -> str:
+    """The same patient has the same pseudonym in every export of a project, another in
+    other projects, and it cannot be turned back without the project's key."""
+    digest = hmac.new(project.key.encode(), str(patient_id).encode(), hashlib.sha256)
+    return "P-" + digest.hexdigest()[:12]
+
+
+RESEARCH_HEADERS = [
+    "pseudonym",
+    "unit_kind",
+    "instrument",
+    "timepoint",
+    "month",
+    "score",
+    "final_notes",
+    "minutes",
+    "connectedness",
+    "hope",
+    "identity",
+    "meaning",
+    "empowerment",
+]
+
+
+def research_rows(project: ResearchProject) -> tuple[list[list[Any]], int]:
+    """The export for a project: a row per completed measurement of every patient who
+    has agreed to be contacted about research, pseudonymised, with the month it was
+    filled in and the patient's activity counts. No name, reference, unit or note text.
+    Returns the rows and the number of patients."""
+    consenting = list(
+        PatientConsent.objects.filter(research=True).values_list("patient_id", flat=True)
+    )
+    measurements = (
+        Measurement.objects.filter(patient_id__in=consenting, status=Measurement.Status.DONE)
+        .values_list(
+            "patient_id",
+            "patient__unit__kind",
+            "instrument__name",
+            "timepoint",
+            "taken_on",
+            "score",
+        )
+        .order_by("patient_id", "instrument__name", "taken_on")
+    )
+    activity = journal_selectors.patient_activity(consenting)
+    rows = []
+    patients = set()
+    for patient_id, kind, instrument, timepoint, taken_on, score in measurements:
+        counts = activity.get(patient_id, {})
+        patients.add(patient_id)
+        rows.append(
+            [
+                pseudonym(project, patient_id),
+                kind,
+                instrument,
+                timepoint,
+                taken_on.strftime("%Y-%m"),
+                round(score, 2) if score is not None else "",
+                *[counts.get(name, 0) for name in RESEARCH_HEADERS[6:]],
+            ]
+        )
+    return rows, len(patients)

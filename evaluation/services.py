@@ -18,11 +18,32 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from peerprogram.models import Unit
-from peerprogram.services import ConcurrentEditError, audit, save_versioned
+from journal.models import Patient
+from peerprogram.models import PeerWorker, Unit
+from peerprogram.services import (
+    ConcurrentEditError,
+    audit,
+    create_or_save_versioned,
+    save_versioned,
+)
 
 from . import selectors
-from .models import Answer, Invitation, Question, Questionnaire, Response, SurveyRound
+from .models import (
+    Answer,
+    Instrument,
+    InstrumentItem,
+    Invitation,
+    Measurement,
+    MeasurementAnswer,
+    PatientConsent,
+    PeerResearchConsent,
+    Question,
+    Questionnaire,
+    ResearchExport,
+    ResearchProject,
+    Response,
+    SurveyRound,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -32,16 +53,45 @@ logger = logging.getLogger(__name__)
 QUESTION_FIELDS = ("order", "text", "kind", "theme", "for_peers", "for_leaders", "for_colleagues")
 
 
+ITEM_FIELDS = ("order", "text", "reversed")
+
+
 @dataclasses.dataclass
-class QuestionEdits:
-    """What a save of a questionnaire's questions adds, changes and removes; each changed
-    or removed question with the version it was opened at (None: as it was read)."""
+class RowEdits:
+    """What a save of a list of rows (a questionnaire's questions, an instrument's items)
+    adds, changes and removes; each changed or removed row with the version it was opened
+    at (None: as it was read)."""
 
     added: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-    changed: list[tuple[Question, int | None, dict[str, Any]]] = dataclasses.field(
-        default_factory=list
-    )
-    removed: list[tuple[Question, int | None]] = dataclasses.field(default_factory=list)
+    changed: list[tuple[Any, int | None, dict[str, Any]]] = dataclasses.field(default_factory=list)
+    removed: list[tuple[Any, int | None]] = dataclasses.field(default_factory=list)
+
+
+def _apply_row_edits(
+    model: type[Question] | type[InstrumentItem],
+    parent: dict[str, Any],
+    edits: RowEdits,
+    *,
+    by: User,
+    action: str,
+) -> None:
+    """Apply a list's edits, all or nothing (the caller's transaction): refused
+    (ConcurrentEditError) if a changed or removed row was saved since it was opened."""
+    for row, version, values in edits.changed:
+        expected = row.version if version is None else version
+        summary = save_versioned(row, expected_version=expected, changes=values)
+        audit(by=by, action=f"{action}_save", obj=row, summary=summary)
+    for row, version in edits.removed:
+        expected = row.version if version is None else version
+        removed, _by_model = model.objects.filter(pk=row.pk, version=expected).delete()
+        if not removed:
+            raise ConcurrentEditError
+        audit(by=by, action=f"{action}_delete", obj=row)
+    for values in edits.added:
+        row = model(**parent, **values)
+        row.full_clean()
+        row.save()
+        audit(by=by, action=f"{action}_save", obj=row, summary=row.text)
 
 
 def _refuse_if_in_use(questionnaire: Questionnaire, today: datetime.date) -> None:
@@ -62,7 +112,7 @@ def questionnaire_save(
     expected_version: int | None,
     title: str,
     intro: str,
-    edits: QuestionEdits,
+    edits: RowEdits,
 ) -> Questionnaire:
     """A new questionnaire, or one changed with its questions, all or nothing: refused
     once a round of it has opened, and (ConcurrentEditError) if someone saved it or one
@@ -80,21 +130,7 @@ def questionnaire_save(
             questionnaire, expected_version=expected, changes={"title": title, "intro": intro}
         )
         audit(by=by, action="questionnaire_save", obj=questionnaire, summary=summary)
-    for question, version, values in edits.changed:
-        expected = question.version if version is None else version
-        summary = save_versioned(question, expected_version=expected, changes=values)
-        audit(by=by, action="question_save", obj=question, summary=summary)
-    for question, version in edits.removed:
-        expected = question.version if version is None else version
-        removed, _by_model = Question.objects.filter(pk=question.pk, version=expected).delete()
-        if not removed:
-            raise ConcurrentEditError
-        audit(by=by, action="question_delete", obj=question)
-    for values in edits.added:
-        question = Question(questionnaire=questionnaire, **values)
-        question.full_clean()
-        question.save()
-        audit(by=by, action="question_save", obj=question, summary=question.text)
+    _apply_row_edits(Question, {"questionnaire": questionnaire}, edits, by=by, action="question")
     if not questionnaire.questions.exists():
         raise ValidationError(_("Give the questionnaire at least one question."))
     return questionnaire
@@ -283,3 +319,218 @@ def response_submit(
     Answer.objects.bulk_create(answers)
     Invitation.objects.filter(pk=locked.pk).update(answered=True)
     invitation.answered = True
+
+
+# Recovery outcomes ---------------------------------------------------------------------
+
+INSTRUMENT_FIELDS = (
+    "name",
+    "description",
+    "licence",
+    "scale_min",
+    "scale_max",
+    "min_label",
+    "max_label",
+    "scoring",
+    "timepoints",
+    "active",
+)
+# Once used, only these change: whether peer workers may start it, and the licence note.
+INSTRUMENT_FIELDS_WHEN_USED = ("active", "licence", "description")
+
+
+@transaction.atomic
+def instrument_save(
+    *,
+    instrument: Instrument | None,
+    by: User,
+    expected_version: int | None,
+    fields: dict[str, Any],
+    edits: RowEdits,
+) -> Instrument:
+    """A new instrument, or one changed with its items, all or nothing. Once it has been
+    used with a patient, its items, scale and scoring stay (the scores would no longer
+    compare); whether it is in use, its description and licence note still change."""
+    if instrument is not None and instrument.measurements.exists():
+        fixed = {k: v for k, v in fields.items() if k not in INSTRUMENT_FIELDS_WHEN_USED}
+        if (
+            edits.added
+            or edits.changed
+            or edits.removed
+            or any(getattr(instrument, k) != v for k, v in fixed.items())
+        ):
+            raise ValidationError(
+                _(
+                    "The instrument has been used with patients, so its items, scale and "
+                    "scoring can no longer change. Enter a new instrument instead."
+                )
+            )
+        fields = {k: v for k, v in fields.items() if k in INSTRUMENT_FIELDS_WHEN_USED}
+    if not fields.get("timepoints", True):
+        raise ValidationError({"timepoints": _("Choose at least one timepoint.")})
+    if instrument is None:
+        instrument = Instrument(**fields)
+        instrument.full_clean()
+        instrument.save()
+        audit(by=by, action="instrument_create", obj=instrument, summary=instrument.name)
+    else:
+        expected = instrument.version if expected_version is None else expected_version
+        summary = save_versioned(instrument, expected_version=expected, changes=fields)
+        audit(by=by, action="instrument_save", obj=instrument, summary=summary)
+    _apply_row_edits(InstrumentItem, {"instrument": instrument}, edits, by=by, action="item")
+    if not instrument.items.exists():
+        raise ValidationError(_("Give the instrument at least one item."))
+    return instrument
+
+
+@transaction.atomic
+def consent_save(
+    *, patient: Patient, by: User, expected_version: int | None, **values: Any
+) -> PatientConsent:
+    """The patient's consent to outcome measurement and their answer about research."""
+    consent = PatientConsent.objects.filter(patient=patient).first()
+    if values.get("research") is None:
+        values["research_on"] = None
+    consent, summary = create_or_save_versioned(
+        PatientConsent,
+        consent,
+        expected_version=expected_version,
+        fields={"patient": patient, **values} if consent is None else values,
+    )
+    audit(by=by, action="patient_consent_save", obj=consent, summary=summary)
+    return consent
+
+
+@transaction.atomic
+def peer_research_save(
+    *, peer: PeerWorker, by: User, expected_version: int | None, research: bool, research_on: Any
+) -> PeerResearchConsent:
+    consent = PeerResearchConsent.objects.filter(peer=peer).first()
+    values = {"research": research, "research_on": research_on}
+    consent, summary = create_or_save_versioned(
+        PeerResearchConsent,
+        consent,
+        expected_version=expected_version,
+        fields={"peer": peer, **values} if consent is None else values,
+    )
+    audit(by=by, action="peer_research_save", obj=consent, summary=summary)
+    return consent
+
+
+@transaction.atomic
+def measurement_start(
+    *, patient: Patient, instrument: Instrument, timepoint: str, peer: PeerWorker, by: User
+) -> Measurement:
+    """A measurement to fill in with the patient: only with their consent recorded, an
+    instrument in use at one of its timepoints, once per timepoint."""
+    consent = PatientConsent.objects.filter(patient=patient).first()
+    if consent is None or consent.measure_on is None:
+        raise ValidationError(
+            _("Record the patient's consent to outcome measurement first (the date and how).")
+        )
+    if not instrument.active:
+        raise ValidationError({"instrument": _("This instrument is no longer in use.")})
+    if timepoint not in instrument.timepoints:
+        raise ValidationError(
+            {"timepoint": _("The instrument is not filled in at this timepoint.")}
+        )
+    if Measurement.objects.filter(
+        patient=patient, instrument=instrument, timepoint=timepoint
+    ).exists():
+        raise ValidationError(
+            {"timepoint": _("The patient already has this instrument at this timepoint.")}
+        )
+    measurement = Measurement.objects.create(
+        patient=patient, instrument=instrument, timepoint=timepoint, peer=peer
+    )
+    audit(by=by, action="measurement_start", obj=measurement, summary=str(patient.pk))
+    return measurement
+
+
+def _draft(measurement: Measurement) -> Measurement:
+    locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
+    if locked.status != Measurement.Status.DRAFT:
+        raise ValidationError(_("The measurement is done: its answers no longer change."))
+    return locked
+
+
+@transaction.atomic
+def measurement_answer(
+    *, measurement: Measurement, item: InstrumentItem, value: int | None
+) -> None:
+    """The patient's answer to one item, or none (skipped)."""
+    _draft(measurement)
+    if item.instrument_id != measurement.instrument_id:
+        raise ValidationError(_("The item is not one of the instrument's."))
+    if value is None:
+        MeasurementAnswer.objects.filter(measurement=measurement, item=item).delete()
+        return
+    if value not in measurement.instrument.scale:
+        raise ValidationError(_("The answer is outside the instrument's scale."))
+    MeasurementAnswer.objects.update_or_create(
+        measurement=measurement, item=item, defaults={"value": value}
+    )
+
+
+def score_of(
+    instrument: Instrument, items: list[InstrumentItem], values: dict[int, int]
+) -> float | None:
+    """The score: reversed items turned round, then the mean of the items answered, or
+    (scored as a sum) that mean times the number of items. At least half the items must
+    be answered, or there is no score."""
+    answered = [
+        instrument.scale_min + instrument.scale_max - values[i.pk] if i.reversed else values[i.pk]
+        for i in items
+        if i.pk in values
+    ]
+    if not items or len(answered) * 2 < len(items):
+        return None
+    mean = sum(answered) / len(answered)
+    return mean * len(items) if instrument.scoring == Instrument.Scoring.SUM else mean
+
+
+@transaction.atomic
+def measurement_finish(*, measurement: Measurement, by: User) -> Measurement:
+    locked = _draft(measurement)
+    items = list(locked.instrument.items.all())
+    values = dict(locked.answers.values_list("item_id", "value"))
+    locked.score = score_of(locked.instrument, items, values)
+    locked.status = Measurement.Status.DONE
+    locked.taken_on = timezone.localdate()
+    locked.save(update_fields=["score", "status", "taken_on"])
+    audit(by=by, action="measurement_finish", obj=locked, summary=str(locked.patient_id))
+    return locked
+
+
+@transaction.atomic
+def measurement_discard(*, measurement: Measurement, by: User) -> None:
+    locked = _draft(measurement)
+    audit(by=by, action="measurement_discard", obj=locked, summary=str(locked.patient_id))
+    locked.delete()
+
+
+# Research --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_save(
+    *, project: ResearchProject | None, by: User, expected_version: int | None, **fields: Any
+) -> ResearchProject:
+    project, summary = create_or_save_versioned(
+        ResearchProject, project, expected_version=expected_version, fields=fields
+    )
+    audit(by=by, action="research_project_save", obj=project, summary=summary)
+    return project
+
+
+@transaction.atomic
+def research_export_log(
+    *, project: ResearchProject, by: User, patients: int, rows: int
+) -> ResearchExport:
+    """Every export for a project is recorded: who, when, how many patients and rows."""
+    who = getattr(getattr(by, "staff_member", None), "name", "") or by.get_username()
+    export = ResearchExport.objects.create(
+        project=project, by=by, who=who, patients=patients, rows=rows
+    )
+    audit(by=by, action="research_export", obj=project, summary=f"{patients}/{rows}")
+    return export

@@ -543,6 +543,8 @@ class NoteAccess(models.Model):
         COWRITE = "cowrite", _("Wrote with the patient")
         COPY = "copy", _("Copied for the hospital record")
         PRINT = "print", _("Printed (PDF)")
+        OUTCOME = "outcome", _("Read outcome answers")
+        MEASURE = "measure", _("Filled in an outcome measure with the patient")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -555,7 +557,8 @@ class NoteAccess(models.Model):
     # The name at the time of reading: the login may be removed later.
     who = models.CharField(_("who"), max_length=200)
     patient_id = models.PositiveBigIntegerField(_("patient"), db_index=True)
-    note_id = models.PositiveBigIntegerField(pgettext_lazy("journal", "note"))
+    # None: a read of outcome answers (evaluation), not of a note.
+    note_id = models.PositiveBigIntegerField(pgettext_lazy("journal", "note"), null=True)
     version_number = models.PositiveSmallIntegerField(_("version"), null=True, blank=True)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
 

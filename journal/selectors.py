@@ -274,9 +274,11 @@ def access_report(patient: Patient) -> list[AccessLine]:
             and last.action == labels[row.action]
             and (row.at - last.at) < datetime.timedelta(seconds=2)
         ):
-            last.note_dates.append(dates.get(row.note_id))
+            if row.note_id is not None:
+                last.note_dates.append(dates.get(row.note_id))
         else:
-            lines.append(AccessLine(row.at, row.who, labels[row.action], [dates.get(row.note_id)]))
+            read = [dates.get(row.note_id)] if row.note_id is not None else []
+            lines.append(AccessLine(row.at, row.who, labels[row.action], read))
     return lines
 
 
@@ -901,3 +903,26 @@ def peer_actions(peer: Any, today: datetime.date) -> list[Action]:
             )
         )
     return actions
+
+
+def patient_activity(patient_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per patient: the approved (final) notes, their minutes, and how many of them
+    addressed each CHIME element. Counts only, never content (one query): for research
+    exports of patients who agreed to research."""
+    chime = {f"n_{name}": Count("pk", filter=~Q(**{name: ""})) for name in CHIME_FIELDS}
+    rows = (
+        NoteVersion.objects.filter(
+            current_of__patient_id__in=patient_ids, current_of__status=Note.Status.FINAL
+        )
+        .values("current_of__patient_id")
+        .annotate(n_notes=Count("pk"), n_minutes=Sum("minutes"), **chime)
+        .order_by()
+    )
+    found: dict[int, dict[str, int]] = {}
+    for r in rows:
+        found[r["current_of__patient_id"]] = {
+            "notes": r["n_notes"],
+            "minutes": r["n_minutes"] or 0,
+            **{name: r[f"n_{name}"] for name in CHIME_FIELDS},
+        }
+    return found

@@ -627,6 +627,13 @@ def access_log(
     )
 
 
+def outcome_access_log(*, user: User, patient_id: int, action: str) -> None:
+    """A row for a read of a patient's outcome answers (the evaluation app's measurements
+    are patient data like note content). Written before the answers are shown."""
+    who = getattr(getattr(user, "staff_member", None), "name", "") or user.get_username()
+    NoteAccess.objects.create(user=user, who=who, patient_id=patient_id, action=action)
+
+
 # Retention ---------------------------------------------------------------------
 
 

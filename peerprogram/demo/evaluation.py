@@ -1,7 +1,8 @@
-"""The demo's implementation survey: two closed rounds of the starter questionnaire a
-half-year apart (the second a little better on the function and the leaders' goals), and a
-round open now that the demo logins have not answered yet. Every unit but the Centre is
-asked; most units are too small to show on their own."""
+"""The demo's evaluation. The implementation survey: two closed rounds of the starter
+questionnaire a half-year apart (the second a little better on the function and the
+leaders' goals), and a round open now that the demo logins have not answered yet. Every
+unit but the Centre is asked; most units are too small to show on their own. Outcomes:
+see load_outcomes."""
 
 from __future__ import annotations
 
@@ -11,8 +12,24 @@ import random
 from dateutil.relativedelta import relativedelta
 
 from evaluation import selectors
-from evaluation.models import Answer, Invitation, Question, Questionnaire, Response, SurveyRound
-from peerprogram.models import Unit
+from evaluation.models import (
+    Answer,
+    Instrument,
+    InstrumentItem,
+    Invitation,
+    Measurement,
+    MeasurementAnswer,
+    PatientConsent,
+    PeerResearchConsent,
+    Question,
+    Questionnaire,
+    ResearchProject,
+    Response,
+    SurveyRound,
+)
+from evaluation.services import score_of
+from journal.models import Patient
+from peerprogram.models import PeerWorker, Unit
 
 # The mean each theme lands on in the first and the second round (1–5).
 _LEVEL = {
@@ -32,6 +49,8 @@ _TEXTS = {
         "Gruppeforløbene, som peermedarbejderen holder sammen med en ergoterapeut.",
         "At peermedarbejderen er med på morgenmødet.",
         "Erfagruppen hver måned.",
+        "Vi har fået et nyt sprog for recovery i teamet.",
+        "Peermedarbejderen bygger bro til aktiviteter uden for afsnittet.",
     ],
     "Hvad skal laves om?": [
         "Vi skal blive bedre til at henvise tidligt i forløbet.",
@@ -39,6 +58,8 @@ _TEXTS = {
         "Flere peermedarbejdere, så man ikke står alene.",
         "Mere tid til supervision.",
         "Nye kolleger kender ikke tilbuddet.",
+        "Henvisningerne kommer i ryk: nogle uger mange, andre ingen.",
+        "Peermedarbejderen skal med på flere af teamets møder.",
     ],
 }
 
@@ -97,8 +118,10 @@ def load(today: datetime.date) -> int:
 def _answered_round(
     survey: SurveyRound, questions: list[Question], rng: random.Random, index: int
 ) -> int:
-    """Invitations for everyone asked on the opening day; about nine in ten answered."""
+    """Invitations for everyone asked on the opening day; about nine in ten answered.
+    Each free text is written once in a round."""
     created = 0
+    unwritten = {question: rng.sample(texts, len(texts)) for question, texts in _TEXTS.items()}
     for asked in selectors.asked(survey, survey.opens_on):
         answered = rng.random() < 0.9
         Invitation.objects.create(
@@ -124,9 +147,117 @@ def _answered_round(
                 answers.append(
                     Answer(response=response, question=question, score=_score(rng, level))
                 )
-            elif rng.random() < 0.3:
-                text = rng.choice(_TEXTS.get(question.text, ["Ingen bemærkninger."]))
+            elif rng.random() < 0.3 and unwritten.get(question.text):
+                text = unwritten[question.text].pop()
                 answers.append(Answer(response=response, question=question, text=text))
         Answer.objects.bulk_create(answers)
         created += 1 + len(answers)
     return created
+
+
+# Outcomes ---------------------------------------------------------------------------------
+
+# Written for the demo, not a published instrument: the shape of a short measure of
+# personal recovery, so that the pages have something to show.
+DEMO_INSTRUMENT = "Eksempel: Min hverdag og mine mål (kun til demo)"
+DEMO_ITEMS = [
+    ("Jeg har håb for min fremtid.", False),
+    ("Jeg har mennesker, jeg kan regne med.", False),
+    ("Jeg ved, hvad der er vigtigt for mig.", False),
+    ("Jeg kan selv gøre noget, når jeg har det svært.", False),
+    ("Mine problemer fylder hele min hverdag.", True),
+    ("Jeg tager del i ting, der giver mening for mig.", False),
+]
+
+
+def load_outcomes(today: datetime.date) -> int:
+    """The demo instrument, consent for most patients, a first measurement for each
+    and one after three months for those who have had peer support that long; a research
+    project running now. Aalborg Øst's six patients are enough to show, the other units'
+    three each are not."""
+    if Instrument.objects.exists():
+        return 0
+    instrument = Instrument.objects.create(
+        name=DEMO_INSTRUMENT,
+        description=(
+            "Seks udsagn om håb, forbindelse til andre, mening og handlekraft. Skrevet til "
+            "demoen: erstat det med et instrument, regionen har licens til."
+        ),
+        licence="Skrevet til demoen af Peerprogram; ingen rettigheder, ingen licens nødvendig.",
+        scale_min=1,
+        scale_max=5,
+        min_label="Passer slet ikke",
+        max_label="Passer helt",
+        scoring=Instrument.Scoring.MEAN,
+        timepoints=["first", "m3", "m6", "end"],
+    )
+    items = [
+        InstrumentItem.objects.create(instrument=instrument, order=(n + 1) * 10, text=t, reversed=r)
+        for n, (t, r) in enumerate(DEMO_ITEMS)
+    ]
+    rng = random.Random(31)  # noqa: S311 - reproducible demo data, not security
+    created = 1 + len(items)
+    patients = list(
+        Patient.objects.filter(consent_date__isnull=False)
+        .prefetch_related("peers")
+        .order_by("unit__name", "pk")
+    )
+    for n, patient in enumerate(patients):
+        peer = patient.peers.first()
+        consented = patient.consent_date
+        if peer is None or consented is None or patient.reference.endswith("1231"):
+            continue  # Finn: asked next time (the demo peer can fill one in)
+        research = n % 3 != 2
+        PatientConsent.objects.create(
+            patient=patient,
+            measure_on=consented,
+            measure_how="orally",
+            research=research,
+            research_on=consented,
+        )
+        created += 1
+        level = rng.uniform(2.2, 3.2)
+        points = [("first", consented, level)]
+        if consented <= today - datetime.timedelta(days=95):
+            points.append(
+                (
+                    "m3",
+                    consented + datetime.timedelta(days=91),
+                    level + rng.uniform(0.1, 0.9),
+                )
+            )
+        for timepoint, day, mean in points:
+            values = {item.pk: _value(rng, 6 - mean if item.reversed else mean) for item in items}
+            measurement = Measurement.objects.create(
+                patient=patient,
+                instrument=instrument,
+                timepoint=timepoint,
+                peer=peer,
+                taken_on=day,
+                status=Measurement.Status.DONE,
+                score=score_of(instrument, items, values),
+            )
+            MeasurementAnswer.objects.bulk_create(
+                MeasurementAnswer(measurement=measurement, item_id=pk, value=v)
+                for pk, v in values.items()
+            )
+            created += 1 + len(values)
+    for peer in PeerWorker.objects.filter(staff_member__user__username__in=["peer", "peer2"]):
+        PeerResearchConsent.objects.create(
+            peer=peer,
+            research=getattr(peer.staff_member.user, "username", "") == "peer",
+            research_on=today - datetime.timedelta(days=40),
+        )
+        created += 1
+    ResearchProject.objects.create(
+        title="Peerstøtte og personlig recovery (fiktivt demoprojekt)",
+        approval="Demo-2026-17",
+        starts_on=today - relativedelta(months=2),
+        ends_on=today + relativedelta(months=10),
+        researcher="Forsker i demoen, Aalborg Universitetshospital (fiktiv)",
+    )
+    return created + 1
+
+
+def _value(rng: random.Random, mean: float) -> int:
+    return max(1, min(5, round(rng.gauss(mean, 0.7))))

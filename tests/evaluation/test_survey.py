@@ -165,10 +165,10 @@ def test_a_group_of_four_is_too_few_and_a_group_of_five_is_shown(cast):
     _answers(survey, cast.other_unit, "leaders", [2, 2, 2, 2])
     cells = _cells(survey, statement)
     assert not cells["leaders"].shown and cells["leaders"].mean is None
-    # All groups (9) minus the colleagues shown would tell the four leaders: the
-    # colleagues are hidden too, and the nine together are shown.
-    assert not cells["colleagues"].shown
-    assert cells["all"].shown and cells["all"].mean == pytest.approx(28 / 9)
+    # All groups (9) minus the colleagues shown would tell the four leaders: "all groups"
+    # is hidden, the colleagues stay.
+    assert cells["colleagues"].shown and cells["colleagues"].mean == 4.0
+    assert not cells["all"].shown and cells["all"].mean is None
 
 
 def test_with_the_hidden_groups_at_five_or_more_nothing_more_is_hidden(cast):
@@ -275,7 +275,7 @@ def test_a_questionnaire_used_by_an_open_round_is_not_changed(cast):
             expected_version=None,
             title="Ny",
             intro="",
-            edits=services.QuestionEdits(),
+            edits=services.RowEdits(),
         )
     copy = services.questionnaire_copy(questionnaire=survey.questionnaire, by=cast.centre.user)
     assert copy.questions.count() == survey.questionnaire.questions.count()

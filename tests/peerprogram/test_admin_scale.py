@@ -181,12 +181,36 @@ def programme(django_db_setup, django_db_blocker):
             )
             for person in staff
         )
-        question = evaluation.Question.objects.filter(questionnaire=survey.questionnaire).get()
-        for person in staff:
-            response = evaluation.Response.objects.create(
-                round=survey, unit_id=person.unit_id, group="colleagues"
+        instruments = [
+            evaluation.Instrument.objects.create(
+                name=f"Instrument {n}",
+                licence="Egen",
+                min_label="Lav",
+                max_label="Høj",
+                timepoints=["first"],
             )
-            evaluation.Answer.objects.create(response=response, question=question, score=4)
+            for n in range(12)
+        ]
+        evaluation.InstrumentItem.objects.bulk_create(
+            evaluation.InstrumentItem(instrument=i, text="Udsagn") for i in instruments
+        )
+        evaluation.PeerResearchConsent.objects.bulk_create(
+            evaluation.PeerResearchConsent(peer=peer, research=True, research_on=A_DAY)
+            for peer in PeerWorker.objects.order_by("pk")[:12]
+        )
+        projects = [
+            evaluation.ResearchProject.objects.create(
+                title=f"Projekt {n}",
+                approval="X",
+                starts_on=A_DAY,
+                ends_on=A_DAY,
+                researcher="Forsker",
+            )
+            for n in range(12)
+        ]
+        evaluation.ResearchExport.objects.bulk_create(
+            evaluation.ResearchExport(project=p, who="x", patients=1, rows=1) for p in projects
+        )
         SignOn.objects.bulk_create(
             SignOn(user=user, issuer="https://login.example/tenant", subject=f"sub-{user.pk}")
             for user in User.objects.filter(staff_member__isnull=False).order_by("pk")[:12]

@@ -33,6 +33,7 @@ CENTRE = [
     "Retention",
     "The staff group's questions",
     "Implementation survey",
+    "Outcome measures",
     "Peer note statistics",
 ]
 
@@ -47,6 +48,7 @@ MENUS = {
         "Referrals",
         "Statistics",
         "Implementation survey",
+        "Outcome measures",
     ],
     "outsider": [  # the leader of another unit
         *UNITS_TO_CHECKLISTS,
@@ -57,6 +59,7 @@ MENUS = {
         "Referrals",
         "Statistics",
         "Implementation survey",
+        "Outcome measures",
     ],
     "peer": [
         "Recruitment",

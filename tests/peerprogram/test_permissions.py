@@ -227,6 +227,38 @@ MATRIX = [
         "get",
         row(200, 403, 200, 403, 403, 403, 403),
     ),
+    # Outcome measures: aggregates for leaders and the Centre; the answers (patient data)
+    # only for the peer workers on the caseload; instruments and research: the Centre.
+    ("evaluation:outcomes", lambda c: {}, "get", MANAGERS),
+    ("evaluation:patient_outcomes", lambda c: {"pk": c.patient.pk}, "get", CASELOAD),
+    ("evaluation:consent_edit", lambda c: {"pk": c.patient.pk}, "get", CASELOAD),
+    ("evaluation:measurement_start", lambda c: {"pk": c.patient.pk}, "post", CASELOAD_POST),
+    ("evaluation:measurement_fill", lambda c: {"pk": c.measurement.pk}, "get", CASELOAD),
+    ("evaluation:measurement_review", lambda c: {"pk": c.measurement.pk}, "get", CASELOAD),
+    (
+        "evaluation:measurement_discard",
+        lambda c: {"pk": c.measurement.pk},
+        "post",
+        CASELOAD_POST,
+    ),
+    ("evaluation:instrument_create", lambda c: {}, "get", PROGRAMME),
+    ("evaluation:instrument_detail", lambda c: {"pk": c.instrument.pk}, "get", PROGRAMME),
+    ("evaluation:instrument_edit", lambda c: {"pk": c.instrument.pk}, "get", PROGRAMME),
+    (
+        "evaluation:peer_research",
+        lambda c: {"peer_pk": c.peer.pk},
+        "get",
+        row(LOGIN, 404, 200, 404, 200, 200, 404),
+    ),
+    ("evaluation:project_create", lambda c: {}, "get", PROGRAMME),
+    ("evaluation:project_detail", lambda c: {"pk": c.project.pk}, "get", PROGRAMME),
+    ("evaluation:project_edit", lambda c: {"pk": c.project.pk}, "get", PROGRAMME),
+    (
+        "evaluation:project_export",
+        lambda c: {"pk": c.project.pk},
+        "post",
+        row(LOGIN, 403, 403, 403, 200, 200, 403),
+    ),
     ("programme:health", lambda c: {}, "get", PROGRAMME),
     ("programme:health_xlsx", lambda c: {}, "get", PROGRAMME),
     ("programme:health_pdf", lambda c: {}, "get", PROGRAMME),
@@ -520,6 +552,7 @@ def test_every_model_has_an_admin_page():
             "mentoring",
             "education",
             "journal",
+            "evaluation",
         }
     ]
     # Patient-note content is kept out of the admin on purpose (tests/journal/test_access.py).
@@ -534,6 +567,13 @@ def test_every_model_has_an_admin_page():
         # A leader's talks with a peer worker are read by the two of them only.
         "employment.Talk",
         "employment.TalkAction",
+        # Survey answers are shown only under the rule of five (evaluation.selectors).
+        "evaluation.Response",
+        "evaluation.Answer",
+        # Outcome answers and consents are patient data, like note content.
+        "evaluation.PatientConsent",
+        "evaluation.Measurement",
+        "evaluation.MeasurementAnswer",
     }
     missing = [m._meta.label for m in ours if m not in admin.site._registry]
     assert [label for label in missing if label not in content] == []

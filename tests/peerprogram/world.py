@@ -70,6 +70,32 @@ class Objects:
             closes_on=today + datetime.timedelta(days=12),
         )
         self.open_round.units.set([cast.unit])
+        from evaluation.models import (
+            Instrument,
+            Measurement,
+            PatientConsent,
+            ResearchProject,
+        )
+
+        self.instrument = Instrument.objects.create(
+            name="Eksempel",
+            licence="Egen",
+            min_label="Slet ikke",
+            max_label="Helt",
+            timepoints=["first", "m3"],
+        )
+        self.instrument.items.create(text="Jeg har håb", order=1)
+        PatientConsent.objects.create(patient=self.patient, measure_on=today, measure_how="orally")
+        self.measurement = Measurement.objects.create(
+            patient=self.patient, instrument=self.instrument, timepoint="first", peer=cast.peer
+        )
+        self.project = ResearchProject.objects.create(
+            title="Projekt",
+            approval="X-1",
+            starts_on=today,
+            ends_on=today,
+            researcher="Forsker",
+        )
         self.invitation = Invitation.objects.create(
             round=self.open_round,
             person=cast.peer.staff_member,

@@ -232,6 +232,7 @@ class Command(BaseCommand):
         }
         self.created += employment_demo.load(today, leaders)
         self.created += evaluation_demo.load(today)
+        self.created += evaluation_demo.load_outcomes(today)
         return self.created
 
     def _mentorship(
