@@ -52,7 +52,9 @@ def test_the_centre_reads_a_closed_rounds_results(page: Page, live_server, scree
     row = page.get_by_role("row").filter(has_text=closed.title).filter(has_not_text="åben")
     row.get_by_role("link", name="Hele programmet").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Resultater: {closed.title}")
-    expect(page.get_by_test_id("answer-counts")).to_contain_text("for få svar til at vise")
+    expect(page.get_by_test_id("answer-counts")).to_contain_text("svar")
+    # Most units are too small to be shown on their own.
+    expect(page.get_by_role("table")).to_contain_text("for få svar til at vise")
     expect(page.get_by_test_id("statement").first).to_contain_text("siden sidste runde")
     for name, viewport in (("laptop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(viewport)
