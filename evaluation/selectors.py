@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from journal import selectors as journal_selectors
@@ -35,6 +36,7 @@ from .models import (
     ResearchProject,
     Response,
     SurveyRound,
+    Theme,
     Timepoint,
 )
 
@@ -265,6 +267,7 @@ class _Round:
 
     def __init__(self, survey: SurveyRound) -> None:
         self.survey = survey
+        self.themes: dict[int, str] = {}  # each question's theme, read with the cells
 
     @cached_property
     def _sizes(self) -> tuple[dict[int, int], dict[str, int]]:
@@ -293,12 +296,13 @@ class _Round:
     def cells(self) -> dict[int, dict[str, Cell]]:
         """Per question and group (and all groups), the count of each score."""
         cells: dict[int, dict[str, Cell]] = defaultdict(dict)
-        for question_id, group, score, n in (
+        for question_id, theme, group, score, n in (
             Answer.objects.filter(response__round=self.survey, score__isnull=False)
-            .values_list("question_id", "response__group", "score")
+            .values_list("question_id", "question__theme", "response__group", "score")
             .annotate(n=Count("pk"))
             .order_by()
         ):
+            self.themes[question_id] = theme
             for key in (group, ALL):
                 cell = cells[question_id].setdefault(key, Cell())
                 cell.counts[score] += n
@@ -314,12 +318,13 @@ class _Round:
         MIN_ANSWERS answers has at least as many answerers."""
         unit_cells: dict[tuple[int, int], Cell] = {}
         per_question: dict[int, list[Cell]] = defaultdict(list)
-        for unit_id, question_id, n, mean in (
+        for unit_id, question_id, theme, n, mean in (
             Answer.objects.filter(response__round=self.survey, score__isnull=False)
-            .values_list("response__unit_id", "question_id")
+            .values_list("response__unit_id", "question_id", "question__theme")
             .annotate(n=Count("pk"), mean=Avg("score"))
             .order_by()
         ):
+            self.themes[question_id] = theme
             cell = Cell(answers=n, average=mean)
             unit_cells[(unit_id, question_id)] = cell
             per_question[question_id].append(cell)
@@ -334,6 +339,32 @@ class _Round:
     def unit_shown(self, unit_id: int, question_id: int) -> bool:
         cell = self.unit_cells.get((unit_id, question_id))
         return cell is not None and cell.shown
+
+
+def theme_means(survey: SurveyRound, unit: Unit | None) -> list[tuple[Promise, float | None]]:
+    """Per theme, the mean of its statements' means over all groups (the programme's, or
+    the unit's), from the cells the results page shows; a theme with no statement shown
+    has none (one query)."""
+    data = _Round(survey)
+    means: dict[str, list[float]] = defaultdict(list)
+    if unit is None:
+        for question_id, row in data.cells.items():
+            cell = row.get(ALL)
+            if cell is not None and cell.mean is not None:
+                means[data.themes[question_id]].append(cell.mean)
+            means.setdefault(data.themes[question_id], [])
+    else:
+        for (unit_id, question_id), cell in data.unit_cells.items():
+            if unit_id == unit.pk:
+                means.setdefault(data.themes[question_id], [])
+                if cell.mean is not None:
+                    means[data.themes[question_id]].append(cell.mean)
+    return [
+        (Theme(theme).label, sum(values) / len(values) if values else None)
+        for theme in Theme.values
+        if theme in means
+        for values in [means[theme]]
+    ]
 
 
 def _unit_counts(rounds: list[SurveyRound], unit: Unit) -> dict[int, dict[int, dict[int, int]]]:
@@ -532,56 +563,113 @@ class OutcomeSummary:
     timepoints: list[str]
 
 
-def outcome_summaries(unit_ids: frozenset[int] | None) -> list[OutcomeSummary]:
+class OutcomeRecord(NamedTuple):
+    """A completed measurement with a score, as the aggregates read it."""
+
+    instrument_id: int
+    instrument: str
+    timepoints: list[str]
+    scale_min: int
+    scale_max: int
+    scoring: str
+    patient_id: int
+    unit_id: int
+    unit: str
+    timepoint: str
+    taken_on: datetime.date
+    score: float
+
+
+def outcome_records() -> list[OutcomeRecord]:
+    """Every completed measurement with a score (one query)."""
+    return [
+        OutcomeRecord(*row[:-1], float(row[-1] or 0.0))  # the score: not null (filtered)
+        for row in Measurement.objects.filter(status=Measurement.Status.DONE, score__isnull=False)
+        .values_list(
+            "instrument_id",
+            "instrument__name",
+            "instrument__timepoints",
+            "instrument__scale_min",
+            "instrument__scale_max",
+            "instrument__scoring",
+            "patient_id",
+            "patient__unit_id",
+            "patient__unit__name",
+            "timepoint",
+            "taken_on",
+            "score",
+        )
+        .order_by()
+    ]
+
+
+def outcome_summaries(
+    unit_ids: frozenset[int] | None,
+    records: list[OutcomeRecord] | None = None,
+    period: tuple[datetime.date, datetime.date] | None = None,
+) -> list[OutcomeSummary]:
     """Per instrument with measurements: the programme's row and each unit's (the units
     `unit_ids`, or all for None), hidden where fewer than five patients, and where a
     difference would tell fewer than five (over all units, whoever looks: a leader
-    sees the same cells of their unit as the Centre). Two queries."""
-    scores: dict[int, dict[int, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
-    unit_of: dict[int, int] = {}
-    for instrument_id, patient_id, unit_id, timepoint, score in (
-        Measurement.objects.filter(status=Measurement.Status.DONE, score__isnull=False)
-        .values_list("instrument_id", "patient_id", "patient__unit_id", "timepoint", "score")
-        .order_by()
-    ):
-        if score is not None:
-            scores[instrument_id][patient_id][timepoint] = score
-            unit_of[patient_id] = unit_id
-    instruments = {i.pk: i for i in Instrument.objects.filter(pk__in=list(scores))}
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=set(unit_of.values()))}
+    sees the same cells of their unit as the Centre). With a period: the patients first
+    measured in it, and the changes measured in it. One query (none when given the
+    records)."""
+    if records is None:
+        records = outcome_records()
+    first_day, last_day = period or (datetime.date.min, datetime.date.max)
+    by_instrument: dict[int, list[OutcomeRecord]] = defaultdict(list)
+    for record in records:
+        by_instrument[record.instrument_id].append(record)
     found = []
-    for instrument_id, patients in scores.items():
-        instrument = instruments[instrument_id]
-        points = [str(t) for t in LATER if t in instrument.timepoints]
+    for rows in by_instrument.values():
+        head = rows[0]
+        points = [str(t) for t in LATER if t in head.timepoints]
+        scores: dict[int, dict[str, OutcomeRecord]] = defaultdict(dict)
+        for record in rows:
+            scores[record.patient_id][record.timepoint] = record
         firsts: dict[int | None, list[float]] = defaultdict(list)
         changes: dict[tuple[int | None, str], list[float]] = defaultdict(list)
-        for patient_id, by_point in patients.items():
-            if Timepoint.FIRST not in by_point:
+        units: dict[int, Unit] = {}
+        for by_point in scores.values():
+            first = by_point.get(Timepoint.FIRST)
+            if first is None or first.taken_on > last_day:
                 continue
-            first = by_point[Timepoint.FIRST]
-            for key in (unit_of[patient_id], None):
-                firsts[key].append(first)
+            units.setdefault(first.unit_id, Unit(pk=first.unit_id, name=first.unit))
+            for key in (first.unit_id, None):
+                if first.taken_on >= first_day:
+                    firsts[key].append(first.score)
                 for point in points:
-                    if point in by_point:
-                        changes[(key, point)].append(by_point[point] - first)
+                    later = by_point.get(point)
+                    if later is not None and first_day <= later.taken_on <= last_day:
+                        changes[(key, point)].append(later.score - first.score)
 
         def cell(values: list[float]) -> Cell:
             return Cell(answers=len(values), average=sum(values) / len(values) if values else None)
 
-        rows = {
-            key: OutcomeRow(units.get(key) if key else None, cell(v), {})
-            for key, v in firsts.items()
+        keys = set(firsts) | {key for key, _point in changes} | {None}
+        table = {
+            key: OutcomeRow(
+                units.get(key) if key else None,
+                cell(firsts.get(key, [])),
+                {point: cell(changes.get((key, point), [])) for point in points},
+            )
+            for key in keys
         }
-        for row_key, row in rows.items():
-            for point in points:
-                row.changes[point] = cell(changes.get((row_key, point), []))
-        programme = rows.pop(None)
-        hide_differences(programme.first, [r.first for r in rows.values()])
+        programme = table.pop(None)
+        hide_differences(programme.first, [r.first for r in table.values()])
         for point in points:
-            hide_differences(programme.changes[point], [r.changes[point] for r in rows.values()])
+            hide_differences(programme.changes[point], [r.changes[point] for r in table.values()])
         shown_units = sorted(
-            (r for key, r in rows.items() if unit_ids is None or key in unit_ids),
+            (r for key, r in table.items() if unit_ids is None or key in unit_ids),
             key=lambda r: r.unit.name if r.unit else "",
+        )
+        instrument = Instrument(
+            pk=head.instrument_id,
+            name=head.instrument,
+            timepoints=head.timepoints,
+            scale_min=head.scale_min,
+            scale_max=head.scale_max,
+            scoring=head.scoring,
         )
         found.append(OutcomeSummary(instrument, programme, shown_units, points))
     found.sort(key=lambda s: s.instrument.name)

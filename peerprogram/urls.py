@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from . import password_reset, sso, views
 from .health import HealthView
 from .home import views as home_views
+from .report import views as report_views
 
 
 class ImportKindConverter:
@@ -42,6 +43,12 @@ programme_patterns = [
     path("peers/new/", views.peer_create, name="peer_create"),
     path("peers/<int:pk>/", home_views.peer_detail, name="peer_detail"),
     path("peers/<int:pk>/edit/", views.peer_edit, name="peer_edit"),
+    path("report/", report_views.programme_report, name="programme_report"),
+    path("report.pdf", report_views.programme_report_pdf, name="programme_report_pdf"),
+    path("report.xlsx", report_views.programme_report_xlsx, name="programme_report_xlsx"),
+    path("units/<int:pk>/report/", report_views.unit_report, name="unit_report"),
+    path("units/<int:pk>/report.pdf", report_views.unit_report_pdf, name="unit_report_pdf"),
+    path("units/<int:pk>/report.xlsx", report_views.unit_report_xlsx, name="unit_report_xlsx"),
     path("<datakind:kind>/import/", views.data_import, name="data_import"),
     path("<datakind:kind>/export/", views.data_export, name="data_export"),
 ]

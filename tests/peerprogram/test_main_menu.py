@@ -27,6 +27,7 @@ UNITS_TO_CHECKLISTS = [
     "Checklists",
 ]
 CENTRE = [
+    "Programme report",
     "Posting template",
     "Standard checklist",
     "Function description template",

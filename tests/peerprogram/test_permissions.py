@@ -85,6 +85,13 @@ MATRIX = [
         row(LOGIN, 200, 200, 200, 200, 200, 404),
     ),
     ("peerprogram:peer_edit", lambda c: {"pk": c.peer.pk}, "get", UNIT_A),
+    # The yearly report: the programme's for the Centre; a unit's for its leader too.
+    ("peerprogram:programme_report", lambda c: {}, "get", PROGRAMME),
+    ("peerprogram:programme_report_pdf", lambda c: {}, "get", PROGRAMME),
+    ("peerprogram:programme_report_xlsx", lambda c: {}, "get", PROGRAMME),
+    ("peerprogram:unit_report", lambda c: {"pk": c.unit.pk}, "get", UNIT_A),
+    ("peerprogram:unit_report_pdf", lambda c: {"pk": c.unit.pk}, "get", UNIT_A),
+    ("peerprogram:unit_report_xlsx", lambda c: {"pk": c.unit.pk}, "get", UNIT_A),
     ("peerprogram:data_import", lambda c: {"kind": "units"}, "get", PROGRAMME),
     ("peerprogram:data_import", lambda c: {"kind": "staff"}, "get", MANAGERS),
     ("peerprogram:data_export", lambda c: {"kind": "units"}, "get", MANAGERS),

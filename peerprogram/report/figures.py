@@ -1,0 +1,379 @@
+"""The yearly programme report: what the Centre (the whole programme) and a unit's leader
+(their unit) read about a year, next to the year before. It reads the apps' own records
+in a fixed number of queries, whatever the size of the programme:
+
+1. the peer workers, with their hire, their check-ins and the signals acknowledged
+   (correlated counts);
+2. the education of those whose first year ended in the period (education's checklist
+   facts);
+3. the checklists' tasks against their due days (recruitment);
+4. the erfa meetings and supervisions held, with the attendance;
+5. the journal's monthly counts;
+6. the survey rounds closed, and 7. the themes of the latest one;
+8. the outcome measurements.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, OuterRef, Q, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from django.utils.functional import Promise
+
+from education import selectors as education_selectors
+from education.models import Audience, Meeting, MeetingAttendance
+from evaluation import selectors as evaluation_selectors
+from evaluation.models import SurveyRound
+from journal.models import CHIME_FIELDS, PeerMonth
+from mentoring.models import CheckIn
+from peerprogram.access import IdList
+from peerprogram.models import PeerWorker, Unit
+from peerprogram.selectors import count_of
+from programme.models import SignalAck
+from recruitment import selectors as recruitment_selectors
+from recruitment.models import Onboarding
+
+# The national figures (DOMAIN.md, 2021): the share of paid peer workers by weekly hours:
+# 10 % full time, two thirds 11–30 hours, the rest under that (31–36 not given).
+NATIONAL_HOURS: dict[str, int | None] = {"few": 23, "mid": 67, "high": None, "full": 10}
+FULL_TIME = 37
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    first: datetime.date
+    last: datetime.date  # the year's last day, or today in the year running
+    partial: bool
+
+    @classmethod
+    def of(cls, year: int, today: datetime.date) -> Period:
+        last = min(datetime.date(year, 12, 31), today)
+        return cls(year, datetime.date(year, 1, 1), last, last < datetime.date(year, 12, 31))
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, datetime.date) and self.first <= day <= self.last
+
+    @property
+    def weeks(self) -> float:
+        return ((self.last - self.first).days + 1) / 7
+
+
+def share(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+@dataclass
+class YearFigures:
+    """One period's figures; each is a count, a share (per cent) or None (nothing to count)."""
+
+    period: Period
+    employed: int = 0
+    hired: int = 0
+    left: int = 0
+    reasons: list[tuple[str, int]] = field(default_factory=list)
+    tenure_of_leavers: float | None = None  # median months
+    kept_one: tuple[int, int] = (0, 0)  # still employed a year after the start, of those
+    kept_two: tuple[int, int] = (0, 0)
+    days_to_hire: float | None = None  # median, from the vacancy's publication to the hire
+    hires_timed: int = 0
+    hours_mean: float | None = None
+    hours_bands: dict[str, int] = field(default_factory=lambda: dict.fromkeys(NATIONAL_HOURS, 0))
+    contracted_hours: float = 0.0
+    checklists: int = 0
+    checklists_complete: int = 0
+    checklists_on_time: int = 0
+    checklists_overdue: int = 0
+    checkins_held: int = 0
+    checkins_cancelled: int = 0
+    checkins_missing: int = 0  # planned, past and never logged
+    first_years: int = 0  # peer workers whose first year ended in the period
+    educated_in_first_year: int = 0
+    erfa_held: int = 0
+    erfa_attended: int = 0
+    erfa_possible: int = 0
+    supervisions_held: int = 0
+    supervision_attended: int = 0
+    supervision_invited: int = 0
+    notes: int = 0
+    conversations: int = 0
+    group_sessions: int = 0
+    minutes: int = 0
+    referrals: int = 0
+    accepted: int = 0
+    chime: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHIME_FIELDS, 0))
+    acknowledged: Counter[str] = field(default_factory=Counter)
+    rounds: list[SurveyRound] = field(default_factory=list)
+    themes: list[tuple[Promise, float | None]] = field(default_factory=list)
+    outcomes: list[evaluation_selectors.OutcomeSummary] = field(default_factory=list)
+
+    @property
+    def hours_shares(self) -> dict[str, int | None]:
+        total = sum(self.hours_bands.values())
+        return {band: share(n, total) for band, n in self.hours_bands.items()}
+
+    @property
+    def conversations_per_hour(self) -> float | None:
+        if not self.contracted_hours:
+            return None
+        return round(self.conversations / self.contracted_hours, 2)
+
+    @property
+    def referrals_per_100_hours(self) -> float | None:
+        if not self.contracted_hours:
+            return None
+        return round(100 * self.referrals / self.contracted_hours, 2)
+
+
+@dataclass
+class Report:
+    unit: Unit | None
+    this: YearFigures
+    before: YearFigures
+    today: datetime.date
+
+
+def _band(hours: int) -> str:
+    if hours >= FULL_TIME:
+        return "full"
+    if hours > 30:
+        return "high"
+    return "mid" if hours >= 11 else "few"
+
+
+def _weeks_within(start: datetime.date, end: datetime.date | None, period: Period) -> float:
+    first = max(start, period.first)
+    last = min(end or period.last, period.last)
+    return max(((last - first).days + 1) / 7, 0.0)
+
+
+def _peers(scope: Q, periods: list[Period], today: datetime.date) -> list[dict[str, Any]]:
+    """The peer workers of the scope with their hire and, per period, the check-ins held,
+    cancelled and missing, and the kinds of signals acknowledged (one query)."""
+    annotations: dict[str, Any] = {}
+    for n, period in enumerate(periods):
+        checkins = CheckIn.objects.filter(
+            mentorship__peer=OuterRef("pk"), date__gte=period.first, date__lte=period.last
+        )
+        annotations[f"held_{n}"] = count_of(checkins.filter(status=CheckIn.Status.HELD))
+        annotations[f"cancelled_{n}"] = count_of(checkins.filter(status=CheckIn.Status.CANCELLED))
+        annotations[f"missing_{n}"] = count_of(
+            checkins.filter(status=CheckIn.Status.PLANNED, date__lt=today)
+        )
+        annotations[f"acks_{n}"] = (
+            SignalAck.objects.filter(
+                peer=OuterRef("pk"),
+                created_at__date__gte=period.first,
+                created_at__date__lte=period.last,
+            )
+            .order_by()
+            .values("peer")
+            .annotate(kinds=IdList("kind"))
+            .values("kinds")
+        )
+    return list(
+        PeerWorker.objects.filter(scope)
+        .annotate(**annotations)
+        .values(
+            "pk",
+            "start_date",
+            "end_date",
+            "end_reason",
+            "hours_per_week",
+            "applicant__answer_given_on",
+            "applicant__vacancy__published_on",
+            *annotations,
+        )
+        .order_by()
+    )
+
+
+def _peer_figures(figures: YearFigures, n: int, peers: list[dict[str, Any]]) -> list[int]:
+    """Fill in the peer workers' figures of a period; the ids of those whose first year
+    ended in it (whose education is looked up next)."""
+    period = figures.period
+    labels = dict(PeerWorker.EndReason.choices)
+    reasons: Counter[str] = Counter()
+    tenures, days_to_hire, hours = [], [], []
+    first_years = []
+    for p in peers:
+        start, end = p["start_date"], p["end_date"]
+        if start <= period.last and (end is None or end >= period.last):
+            figures.employed += 1
+            hours.append(p["hours_per_week"])
+            figures.hours_bands[_band(p["hours_per_week"])] += 1
+        if start in period:
+            figures.hired += 1
+        if end in period:
+            figures.left += 1
+            reasons[str(labels.get(p["end_reason"], p["end_reason"] or "–"))] += 1
+            tenures.append((end - start).days / 30.44)
+        figures.contracted_hours += p["hours_per_week"] * _weeks_within(start, end, period)
+        for years, attr in ((1, "kept_one"), (2, "kept_two")):
+            anniversary = start + relativedelta(years=years)
+            if anniversary in period:
+                kept, of = getattr(figures, attr)
+                setattr(figures, attr, (kept + (end is None or end >= anniversary), of + 1))
+        if start + relativedelta(years=1) in period:
+            first_years.append(p["pk"])
+        hired_on = p["applicant__answer_given_on"] or start
+        published = p["applicant__vacancy__published_on"]
+        if published and hired_on in period and hired_on >= published:
+            days_to_hire.append((hired_on - published).days)
+        figures.checkins_held += p[f"held_{n}"]
+        figures.checkins_cancelled += p[f"cancelled_{n}"]
+        figures.checkins_missing += p[f"missing_{n}"]
+        figures.acknowledged.update(k for k in (p[f"acks_{n}"] or "").split(",") if k)
+    figures.reasons = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+    figures.tenure_of_leavers = median(tenures)
+    figures.days_to_hire = median(days_to_hire)
+    figures.hires_timed = len(days_to_hire)
+    figures.hours_mean = round(sum(hours) / len(hours), 1) if hours else None
+    figures.first_years = len(first_years)
+    return first_years
+
+
+def _education(
+    years: list[YearFigures], due: list[list[int]], starts: dict[int, datetime.date]
+) -> None:
+    """Completed within the first year: education's completion (by attendance or marked
+    by hand) no later than the first anniversary (one query)."""
+    facts = education_selectors.checklist_facts(sorted({pk for ids in due for pk in ids}))
+    for figures, ids in zip(years, due, strict=True):
+        for pk in ids:
+            done = facts[pk].completed_on
+            if done is not None and done <= starts[pk] + relativedelta(years=1):
+                figures.educated_in_first_year += 1
+
+
+def _onboarding(years: list[YearFigures], units: Q, today: datetime.date) -> None:
+    first = min(f.period.first for f in years)
+    onboardings = Onboarding.objects.filter(units, created_at__date__gte=first)
+    for counted in recruitment_selectors.onboarding_timeliness(onboardings, today):
+        begun = timezone.localdate(counted.onboarding.created_at)
+        for figures in years:
+            if begun in figures.period:
+                figures.checklists += 1
+                figures.checklists_complete += counted.complete
+                figures.checklists_on_time += counted.on_time
+                figures.checklists_overdue += counted.overdue > 0
+
+
+def _meetings(years: list[YearFigures], peers: list[dict[str, Any]], unit: Unit | None) -> None:
+    """Erfa meetings of all peer workers and supervisions held, with the scope's
+    attendance; the possible erfa attendances are the scope's peer workers employed on
+    each meeting's day (one query)."""
+    first = min(f.period.first for f in years)
+    last = max(f.period.last for f in years)
+    staff = {"person__unit": unit} if unit else {}
+    participants = {"peerworker__staff_member__unit": unit} if unit else {}
+    rows = (
+        Meeting.objects.filter(
+            status=Meeting.Status.PLANNED,
+            starts_at__date__gte=first,
+            starts_at__date__lte=last,
+            starts_at__lt=timezone.now(),
+        )
+        .filter(Q(kind=Meeting.Kind.SUPERVISION) | Q(group__audience=Audience.PEERS))
+        .annotate(
+            came=count_of(MeetingAttendance.objects.filter(meeting=OuterRef("pk"), **staff)),
+            invited=count_of(
+                Meeting.participants.through.objects.filter(meeting=OuterRef("pk"), **participants)
+            ),
+        )
+        .values_list("kind", "starts_at", "came", "invited")
+        .order_by()
+    )
+    for kind, starts_at, came, invited in rows:
+        day = timezone.localdate(starts_at)
+        for figures in years:
+            if day not in figures.period:
+                continue
+            if kind == Meeting.Kind.SUPERVISION:
+                figures.supervisions_held += 1
+                figures.supervision_attended += came
+                figures.supervision_invited += invited
+            else:
+                figures.erfa_held += 1
+                figures.erfa_attended += came
+                figures.erfa_possible += sum(
+                    1
+                    for p in peers
+                    if p["start_date"] <= day and (p["end_date"] is None or p["end_date"] >= day)
+                )
+
+
+def _activity(years: list[YearFigures], scope: Q) -> None:
+    """The journal's monthly counts, summed per year (one query)."""
+    fields = ["notes", "conversations", "group_sessions", "minutes", "referrals", "accepted"]
+    first = min(f.period.first for f in years)
+    last = max(f.period.last for f in years)
+    by_year = {f.period.year: f for f in years}
+    for row in (
+        PeerMonth.objects.filter(scope, month__gte=first, month__lte=last)
+        .annotate(y=ExtractYear("month"))
+        .values("y")
+        .annotate(**{f"s_{name}": Sum(name) for name in (*fields, *CHIME_FIELDS)})
+        .order_by()
+    ):
+        figures = by_year.get(row["y"])
+        if figures is None:
+            continue
+        for name in fields:
+            setattr(figures, name, row[f"s_{name}"] or 0)
+        for name in CHIME_FIELDS:
+            figures.chime[name] = row[f"s_{name}"] or 0
+
+
+def _survey(years: list[YearFigures], unit: Unit | None) -> None:
+    """The rounds closed in each period with their answer counts (one query), and the
+    themes of this year's latest round (one more), under the survey's rule of five."""
+    first = min(f.period.first for f in years)
+    last = max(f.period.last for f in years)
+    invitations = Q(invitations__unit=unit) if unit else Q()
+    rounds = SurveyRound.objects.filter(closes_on__gte=first, closes_on__lte=last)
+    if unit is not None:
+        rounds = rounds.filter(units=unit)
+    for survey in rounds.annotate(
+        invited=Count("invitations", filter=invitations),
+        answered=Count("invitations", filter=invitations & Q(invitations__answered=True)),
+    ).order_by("closes_on", "pk"):
+        for figures in years:
+            if survey.closes_on in figures.period:
+                figures.rounds.append(survey)
+    this = years[0]
+    if this.rounds:
+        this.themes = evaluation_selectors.theme_means(this.rounds[-1], unit)
+
+
+def report(unit: Unit | None, year: int, today: datetime.date | None = None) -> Report:
+    """The figures of `year` and the year before, for one unit or (None) the programme."""
+    today = today or timezone.localdate()
+    periods = [Period.of(year, today), Period.of(year - 1, today)]
+    years = [YearFigures(p) for p in periods]
+    scope = Q(staff_member__unit=unit) if unit else Q()
+    peers = _peers(scope, periods, today)
+    due = [_peer_figures(figures, n, peers) for n, figures in enumerate(years)]
+    if any(due):
+        _education(years, due, {p["pk"]: p["start_date"] for p in peers})
+    _onboarding(years, Q(unit=unit) if unit else Q(), today)
+    _meetings(years, peers, unit)
+    _activity(years, Q(peer__staff_member__unit=unit) if unit else Q())
+    _survey(years, unit)
+    records = evaluation_selectors.outcome_records()
+    unit_ids = frozenset({unit.pk}) if unit else None
+    for figures in years:
+        period = (figures.period.first, figures.period.last)
+        figures.outcomes = evaluation_selectors.outcome_summaries(unit_ids, records, period)
+    return Report(unit, years[0], years[1], today)
