@@ -175,3 +175,32 @@ def test_a_year_outside_the_records_is_brought_within_them(client_for, cast):
     assert page.context["report"].this.period.year == 2020
     page = client.get(reverse("peerprogram:programme_report") + "?year=abc")
     assert page.context["report"].this.period.year == datetime.date.today().year
+
+
+def test_a_checklist_is_on_time_when_every_task_ticked_by_hand_was_done_by_its_due_day(
+    cast, vacancy
+):
+    from recruitment import selectors as recruitment_selectors
+    from recruitment.models import ChecklistItem, Onboarding
+
+    onboarding = vacancy.onboarding
+    by_hand = ChecklistItem.objects.filter(onboarding=onboarding, derived_from="").exclude(
+        anchor="education_completed"
+    )
+    today = datetime.date.today()
+    ChecklistItem.objects.filter(pk__in=by_hand).update(done_on=today, due_override=today)
+    [counted] = recruitment_selectors.onboarding_timeliness(
+        Onboarding.objects.filter(pk=onboarding.pk), today
+    )
+    assert counted.tasks == by_hand.count() and counted.on_time
+    late = by_hand.first()
+    ChecklistItem.objects.filter(pk=late.pk).update(due_override=today - datetime.timedelta(days=3))
+    [counted] = recruitment_selectors.onboarding_timeliness(
+        Onboarding.objects.filter(pk=onboarding.pk), today
+    )
+    assert counted.complete and not counted.on_time and counted.late == 1
+    ChecklistItem.objects.filter(pk=late.pk).update(done_on=None)
+    [counted] = recruitment_selectors.onboarding_timeliness(
+        Onboarding.objects.filter(pk=onboarding.pk), today
+    )
+    assert (counted.complete, counted.overdue) == (False, 1)
