@@ -236,7 +236,7 @@ class Sent:
     failed: int = 0
 
 
-def invitations_send(*, survey: SurveyRound, by: User, link_for: Any) -> Sent:
+def invitations_send(*, survey: SurveyRound, by: User | None, link_for: Any) -> Sent:
     """Invite everyone the round asks who has no invitation yet (people who joined a
     unit later are invited by sending again), and send the invitations not sent before.
     Only while the round is open. `link_for(token)`: the absolute address of the
@@ -254,8 +254,9 @@ def invitations_send(*, survey: SurveyRound, by: User, link_for: Any) -> Sent:
             ],
             ignore_conflicts=True,
         )
-        SurveyRound.objects.filter(pk=survey.pk).update(invited_on=today)
-        survey.invited_on = today
+        if survey.invited_on is None:
+            SurveyRound.objects.filter(pk=survey.pk).update(invited_on=today)
+            survey.invited_on = today
         audit(by=by, action="survey_invite", obj=survey)
     result = Sent()
     waiting = survey.invitations.filter(sent_on__isnull=True).select_related(
@@ -270,7 +271,7 @@ def invitations_send(*, survey: SurveyRound, by: User, link_for: Any) -> Sent:
     return result
 
 
-def reminders_send(*, survey: SurveyRound, by: User, link_for: Any) -> Sent:
+def reminders_send(*, survey: SurveyRound, by: User | None, link_for: Any) -> Sent:
     """A reminder to everyone invited who has not answered, while the round is open."""
     today = timezone.localdate()
     if not survey.is_open(today):

@@ -2,6 +2,7 @@
 answers stored without the person, and the rule of five on every result."""
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
@@ -300,3 +301,23 @@ def test_the_results_page_asks_a_fixed_number_of_queries(
             url = reverse("evaluation:round_results", args=[survey.pk]) + f"?unit={cast.unit.pk}"
             assert client.get(url).status_code == 200
     assert StaffMember.objects.exists()
+
+
+def test_the_daily_job_invites_on_the_first_day_and_reminds_once_before_the_last(cast):
+    from django.core.management import call_command
+
+    survey = _round([cast.unit], opens=0, closes=10)
+    call_command("send_survey_invitations", stdout=io.StringIO())
+    assert len(mail.outbox) == 3 and "Vi vil gerne høre fra dig" in mail.outbox[0].subject
+    assert "http://127.0.0.1:8000/evaluation/answer/" in mail.outbox[0].body
+    call_command("send_survey_invitations", stdout=io.StringIO())
+    assert len(mail.outbox) == 3  # nobody twice
+    SurveyRound.objects.filter(pk=survey.pk).update(closes_on=TODAY + datetime.timedelta(days=4))
+    Invitation.objects.filter(person=cast.mentor).update(answered=True)
+    call_command("send_survey_invitations", stdout=io.StringIO())
+    reminders = [m for m in mail.outbox[3:] if m.subject.startswith("Påmindelse")]
+    assert sorted(m.to[0] for m in reminders) == sorted(
+        [cast.leader.email, cast.peer.staff_member.email]
+    )
+    call_command("send_survey_invitations", stdout=io.StringIO())
+    assert len(mail.outbox) == 5  # the reminder once

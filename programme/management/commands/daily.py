@@ -18,6 +18,8 @@ PARTS = [
     "remove_old_notes",
     "send_mentoring_reminders",
     "send_employment_reminders",
+    # Survey rounds: invitations from the first day, a reminder before the last.
+    "send_survey_invitations",
     # Once a week per person (keyed by the week's Monday): the first run of the week sends.
     "send_weekly_digest",
     # Django's own: expired sessions out of the database.
