@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils import timezone
 
 from peerprogram.admin import CheckedLookupsMixin
 
@@ -47,11 +48,22 @@ class QuestionAdmin(CheckedLookupsMixin, admin.ModelAdmin):
 
 @admin.register(SurveyRound)
 class SurveyRoundAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+    """As on the Centre's page: once open, only the title and the last day change, and a
+    closed round is not reopened (results compared before and after would tell the
+    answers given in between)."""
+
     list_display = ["title", "questionnaire", "opens_on", "closes_on", "invited_on"]
     list_select_related = ["questionnaire"]
     search_fields = ["title"]
     raw_id_fields = ["questionnaire"]
     autocomplete_fields = ["units"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        today = timezone.localdate()
+        if obj is None or not obj.has_opened(today):
+            return []
+        fixed = ["questionnaire", "opens_on", "units", "ask_peers", "ask_leaders", "ask_colleagues"]
+        return [*fixed, "closes_on"] if obj.is_closed(today) else fixed
 
 
 @admin.register(Invitation)
@@ -72,11 +84,32 @@ class ItemInline(admin.TabularInline):
     fields = ["order", "text", "reversed"]
 
 
+class UsedItemInline(ItemInline):
+    readonly_fields = ItemInline.fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Instrument)
 class InstrumentAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+    """Once used with patients, an instrument's scale, scoring and items stay (scores
+    over time must compare), as on the Centre's own page."""
+
     list_display = ["name", "scoring", "active"]
     search_fields = ["name"]
     inlines = [ItemInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is not None and obj.measurements.exists():
+            return ["scale_min", "scale_max", "scoring", "timepoints"]
+        return []
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        if obj is not None and obj.measurements.exists():
+            return [UsedItemInline]
+        return [ItemInline]
 
 
 @admin.register(InstrumentItem)
@@ -85,6 +118,15 @@ class InstrumentItemAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_select_related = ["instrument"]
     search_fields = ["text"]
     raw_id_fields = ["instrument"]
+
+    def _used(self, obj: Any) -> bool:
+        return obj is not None and obj.instrument.measurements.exists()
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._used(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._used(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(PeerResearchConsent)

@@ -9,6 +9,7 @@ rows of the patients who agreed."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import tablib
@@ -26,7 +27,7 @@ from journal.models import NoteAccess
 from peerprogram import access as core_access
 from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.filters import query_id
-from peerprogram.views import apply_service, handle_form, spreadsheet_response
+from peerprogram.views import apply_service, handle_form, int_or_zero, spreadsheet_response
 
 from . import access, presenters, selectors, services
 from .forms import (
@@ -48,6 +49,9 @@ from .models import (
     ResearchProject,
     Timepoint,
 )
+
+# The first year outcomes can be shown for: the product's records start in 2020.
+FIRST_YEAR = 2020
 
 
 def _log(request: AuthenticatedHttpRequest, patient_id: int, action: str) -> None:
@@ -122,8 +126,7 @@ def measurement_start(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 
 def _item_index(request: AuthenticatedHttpRequest, items: list[InstrumentItem]) -> int:
-    raw = request.POST.get("item") or request.GET.get("item") or "1"
-    index = int(raw) if raw.isdigit() else 1
+    index = query_id(request.POST.get("item") or request.GET.get("item")) or 1
     return min(max(index, 1), len(items))
 
 
@@ -134,6 +137,9 @@ def measurement_fill(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     if measurement.status != Measurement.Status.DRAFT:
         return redirect("evaluation:measurement_review", pk=measurement.pk)
     state = selectors.fill_state(measurement)
+    if not state.items:
+        messages.error(request, _("The instrument has no items yet."))
+        return redirect("evaluation:patient_outcomes", pk=measurement.patient_id)
     index = _item_index(request, state.items)
     item = state.items[index - 1]
     form = ItemAnswerForm(
@@ -223,15 +229,23 @@ def measurement_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 @require_GET
 def outcomes(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The aggregates: a leader's units and the programme, or every unit for the Centre;
-    the Centre's instruments and research projects."""
+    """The aggregates of an ended year (a leader's units and the programme, or every unit
+    for the Centre); the Centre's instruments and research projects. Only ended years:
+    figures that grew with each measurement would tell the patient just measured."""
     unit_ids = access.outcome_unit_ids(request.user)
     centre = unit_ids is None
+    last = timezone.localdate().year - 1
+    year = int_or_zero(request.GET.get("year")) or last
+    year = min(max(year, FIRST_YEAR), last)
+    period = (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    summaries = selectors.outcome_summaries(unit_ids, None, period)
     return render(
         request,
         "evaluation/outcomes.html",
         {
-            "views": presenters.outcome_views(selectors.outcome_summaries(unit_ids)),
+            "views": presenters.outcome_views(summaries),
+            "year": year,
+            "years": range(last, FIRST_YEAR - 1, -1),
             "centre": centre,
             "instruments": Instrument.objects.all() if centre else [],
             "projects": ResearchProject.objects.all() if centre else [],

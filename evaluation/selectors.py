@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -268,6 +269,7 @@ class _Round:
     def __init__(self, survey: SurveyRound) -> None:
         self.survey = survey
         self.themes: dict[int, str] = {}  # each question's theme, read with the cells
+        self.unit_groups: dict[tuple[int, str], int] = {}  # answerers, read with the sizes
 
     @cached_property
     def _sizes(self) -> tuple[dict[int, int], dict[str, int]]:
@@ -282,6 +284,7 @@ class _Round:
             unit_sizes[unit_id] += n
             sizes[group] += n
             sizes[ALL] += n
+            self.unit_groups[(unit_id, group)] = n
         return unit_sizes, sizes
 
     @property
@@ -313,24 +316,40 @@ class _Round:
 
     @cached_property
     def unit_cells(self) -> dict[tuple[int, int], Cell]:
-        """Per unit and question: the count and mean, the units hidden as the rules say
-        against the programme's total (the sum of the units). A cell of at least
-        MIN_ANSWERS answers has at least as many answerers."""
-        unit_cells: dict[tuple[int, int], Cell] = {}
-        per_question: dict[int, list[Cell]] = defaultdict(list)
-        for unit_id, question_id, theme, n, mean in (
+        """Per unit and question: the count and mean over all its groups, hidden as the
+        rules say against the programme (the sum of the units) and its groups (one query,
+        by unit, group and question). A cell of at least MIN_ANSWERS answers has at least
+        as many answerers."""
+        parts: dict[tuple[int, int], list[tuple[str, int, float]]] = defaultdict(list)
+        for unit_id, group, question_id, theme, n, mean in (
             Answer.objects.filter(response__round=self.survey, score__isnull=False)
-            .values_list("response__unit_id", "question_id", "question__theme")
+            .values_list("response__unit_id", "response__group", "question_id", "question__theme")
             .annotate(n=Count("pk"), mean=Avg("score"))
             .order_by()
         ):
             self.themes[question_id] = theme
+            parts[(unit_id, question_id)].append((group, n, mean))
+        unit_cells: dict[tuple[int, int], Cell] = {}
+        per_question: dict[int, list[Cell]] = defaultdict(list)
+        groups: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for (unit_id, question_id), rows in parts.items():
+            n = sum(r[1] for r in rows)
+            mean = sum(r[1] * r[2] for r in rows) / n
             cell = Cell(answers=n, average=mean)
             unit_cells[(unit_id, question_id)] = cell
             per_question[question_id].append(cell)
-        for cells in per_question.values():
+            for group, count, _mean in rows:
+                groups[question_id][group] += count
+        for question_id, cells in per_question.items():
             total = sum(cell.n for cell in cells)
             hide_differences(Cell(answers=total), cells)
+            # The units add up to "all groups": when a group of the question holds 1–4
+            # answers (so "all groups", or the other groups next to it, could tell it),
+            # a unit's figure next to the groups' would tell the small group too. Then
+            # no unit is shown.
+            if any(too_small(count) for count in groups[question_id].values()):
+                for cell in cells:
+                    cell.hidden = True
         return unit_cells
 
     def cell(self, question_id: int, key: str) -> Cell:
@@ -345,6 +364,8 @@ def theme_means(survey: SurveyRound, unit: Unit | None) -> list[tuple[Promise, f
     """Per theme, the mean of its statements' means over all groups (the programme's, or
     the unit's), from the cells the results page shows; a theme with no statement shown
     has none (one query)."""
+    if not survey.is_closed(timezone.localdate()):
+        return []
     data = _Round(survey)
     means: dict[str, list[float]] = defaultdict(list)
     if unit is None:
@@ -393,6 +414,28 @@ def _unit_row(
     )
 
 
+def _texts(data: _Round, questions: list[Question], unit: Unit | None) -> dict[int, list[str]]:
+    """The free texts of each question from the units where at least MIN_ANSWERS people
+    of the groups it asks answered (only the unit asked for, on a unit's page): the
+    programme's list is then the units' lists put together, and none tells a small
+    unit or group. Alphabetical: the order says nothing of who wrote what, or when."""
+    asked = {q.pk: [g for g in Group.values if q.asked_of(g)] for q in questions}
+    texts: dict[int, list[str]] = defaultdict(list)
+    answers = Answer.objects.filter(response__round=data.survey, score__isnull=True).exclude(
+        text=""
+    )
+    if unit is not None:
+        answers = answers.filter(response__unit=unit)
+    data.unit_sizes  # noqa: B018 - reads the answerers per unit and group
+    for question_id, unit_id, text in answers.values_list(
+        "question_id", "response__unit_id", "text"
+    ).order_by("question_id", "text"):
+        groups = asked.get(question_id, [])
+        if sum(data.unit_groups.get((unit_id, g), 0) for g in groups) >= MIN_ANSWERS:
+            texts[question_id].append(text)
+    return texts
+
+
 def results(survey: SurveyRound, unit: Unit | None, today: datetime.date) -> Results:
     """A closed round's results for the programme (per group and all groups, and the
     table of units) or for one unit (all its groups together), with the change since
@@ -407,18 +450,7 @@ def results(survey: SurveyRound, unit: Unit | None, today: datetime.date) -> Res
     both = _unit_counts([r for r in (survey, previous) if r], unit) if unit is not None else {}
     counts, earlier = both.get(survey.pk, {}), both.get(previous.pk if previous else 0, {})
     sizes = dict(data.sizes) if unit is None else {ALL: data.unit_sizes[unit.pk]}
-    texts: dict[int, list[str]] = defaultdict(list)
-    if sizes.get(ALL, 0) >= MIN_ANSWERS:
-        answers = Answer.objects.filter(response__round=survey, score__isnull=True)
-        if unit is not None:
-            answers = answers.filter(response__unit=unit)
-        # Alphabetical: the order says nothing of who wrote what, or when.
-        for question_id, text in (
-            answers.exclude(text="")
-            .values_list("question_id", "text")
-            .order_by("question_id", "text")
-        ):
-            texts[question_id].append(text)
+    texts = _texts(data, questions, unit)
     found = []
     for question in questions:
         row: dict[str, Cell] = {}
@@ -693,7 +725,7 @@ RESEARCH_HEADERS = [
     "timepoint",
     "month",
     "score",
-    "final_notes",
+    "notes",
     "minutes",
     "connectedness",
     "hope",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -175,6 +175,14 @@ def round_save(
     """A new round, or one changed. Once it has opened only its title and last day
     change (the invitations are out); a round is not moved into the past."""
     today = timezone.localdate()
+    if survey is not None and survey.is_closed(today):
+        raise ValidationError(
+            _(
+                "The round has closed and its results are out: it is not opened again "
+                "(results before and after would tell the answers given in between). "
+                "Start a new round instead."
+            )
+        )
     if survey is not None and survey.has_opened(today):
         fixed = {name for name in ROUND_FIELDS if name not in ("title", "closes_on")}
         values = {k: v for k, v in values.items() if k not in fixed}
@@ -353,12 +361,14 @@ def instrument_save(
     used with a patient, its items, scale and scoring stay (the scores would no longer
     compare); whether it is in use, its description and licence note still change."""
     if instrument is not None and instrument.measurements.exists():
+        # Compared with the stored row: the form has put the posted values on `instrument`.
+        stored = Instrument.objects.get(pk=instrument.pk)
         fixed = {k: v for k, v in fields.items() if k not in INSTRUMENT_FIELDS_WHEN_USED}
         if (
             edits.added
             or edits.changed
             or edits.removed
-            or any(getattr(instrument, k) != v for k, v in fixed.items())
+            or any(getattr(stored, k) != v for k, v in fixed.items())
         ):
             raise ValidationError(
                 _(
@@ -435,15 +445,20 @@ def measurement_start(
         raise ValidationError(
             {"timepoint": _("The instrument is not filled in at this timepoint.")}
         )
+    if not instrument.items.exists():
+        raise ValidationError({"instrument": _("The instrument has no items yet.")})
+    taken = _("The patient already has this instrument at this timepoint.")
     if Measurement.objects.filter(
         patient=patient, instrument=instrument, timepoint=timepoint
     ).exists():
-        raise ValidationError(
-            {"timepoint": _("The patient already has this instrument at this timepoint.")}
-        )
-    measurement = Measurement.objects.create(
-        patient=patient, instrument=instrument, timepoint=timepoint, peer=peer
-    )
+        raise ValidationError({"timepoint": taken})
+    try:
+        with transaction.atomic():
+            measurement = Measurement.objects.create(
+                patient=patient, instrument=instrument, timepoint=timepoint, peer=peer
+            )
+    except IntegrityError:  # "Start" clicked twice at once
+        raise ValidationError({"timepoint": taken}) from None
     audit(by=by, action="measurement_start", obj=measurement, summary=str(patient.pk))
     return measurement
 

@@ -28,7 +28,8 @@ def query_id(value: str | None) -> int | None:
     anything but ASCII digits (`str.isdigit` also takes "²", which int() refuses), or a
     number past the largest id (SQLite refused it with an OverflowError, a 500)."""
     text = value or ""
-    if not (text.isascii() and text.isdigit()):
+    # Past 20 digits it cannot be an id (and int() refuses more than 4,300 digits).
+    if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > 20:
         return None
     number = int(text)
     return number if number <= MAX_ID else None

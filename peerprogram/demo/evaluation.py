@@ -173,8 +173,7 @@ DEMO_ITEMS = [
 def load_outcomes(today: datetime.date) -> int:
     """The demo instrument, consent for most patients, a first measurement for each
     and one after three months for those who have had peer support that long; a research
-    project running now. Aalborg Øst's six patients are enough to show, the other units'
-    three each are not."""
+    project running now; and last year's patients (_last_year), for the aggregates."""
     if Instrument.objects.exists():
         return 0
     instrument = Instrument.objects.create(
@@ -242,6 +241,7 @@ def load_outcomes(today: datetime.date) -> int:
                 for pk, v in values.items()
             )
             created += 1 + len(values)
+    created += _last_year(today, instrument, items, rng)
     for peer in PeerWorker.objects.filter(staff_member__user__username__in=["peer", "peer2"]):
         PeerResearchConsent.objects.create(
             peer=peer,
@@ -261,3 +261,74 @@ def load_outcomes(today: datetime.date) -> int:
 
 def _value(rng: random.Random, mean: float) -> int:
     return max(1, min(5, round(rng.gauss(mean, 0.7))))
+
+
+# Last year's patients, whose peer support has ended: the aggregates are shown for ended
+# years. Aalborg Øst's six are enough to show; Hjørring's and Frederikshavn's three each
+# are not (and together they are enough for the programme's figure to hide neither).
+_LAST_YEAR = [("Maria Sørensen", 6), ("Oliver Jakobsen", 3), ("Signe Haugaard", 3)]
+
+
+def _last_year(
+    today: datetime.date,
+    instrument: Instrument,
+    items: list[InstrumentItem],
+    rng: random.Random,
+) -> int:
+    year = today.year - 1
+    created = 0
+    for name, count in _LAST_YEAR:
+        peer = (
+            PeerWorker.objects.filter(staff_member__name=name)
+            .select_related("staff_member__unit")
+            .first()
+        )
+        if peer is None:
+            continue
+        unit = peer.staff_member.unit
+        for n in range(count):
+            consented = datetime.date(year, 2, 2 + 3 * n)
+            patient = Patient.objects.create(
+                unit=unit,
+                name=f"{chr(ord('K') + n)}.{chr(ord('A') + len(name) % 20)}.",
+                reference=f"{unit.name.split()[-1][:2].upper()}-{year}-{n + 1:03d}",
+                consent_date=consented,
+                consent_given="orally",
+                status="ended",
+                ended_on=datetime.date(year, 12, 10),
+            )
+            patient.peers.add(peer)
+            PatientConsent.objects.create(
+                patient=patient,
+                measure_on=consented,
+                measure_how="orally",
+                research=n % 2 == 0,
+                research_on=consented,
+            )
+            level = rng.uniform(2.0, 3.0)
+            points = [
+                ("first", consented, level),
+                ("m3", consented + datetime.timedelta(days=91), level + rng.uniform(0.0, 0.6)),
+                ("m6", consented + datetime.timedelta(days=182), level + rng.uniform(0.3, 1.0)),
+                ("end", datetime.date(year, 12, 5), level + rng.uniform(0.4, 1.2)),
+            ]
+            for timepoint, day, mean in points:
+                values = {
+                    item.pk: _value(rng, 6 - mean if item.reversed else mean) for item in items
+                }
+                measurement = Measurement.objects.create(
+                    patient=patient,
+                    instrument=instrument,
+                    timepoint=timepoint,
+                    peer=peer,
+                    taken_on=day,
+                    status=Measurement.Status.DONE,
+                    score=score_of(instrument, items, values),
+                )
+                MeasurementAnswer.objects.bulk_create(
+                    MeasurementAnswer(measurement=measurement, item_id=pk, value=v)
+                    for pk, v in values.items()
+                )
+                created += 1 + len(values)
+            created += 2
+    return created

@@ -284,7 +284,10 @@ def _meetings(years: list[YearFigures], peers: list[dict[str, Any]], unit: Unit 
     each meeting's day (one query)."""
     first = min(f.period.first for f in years)
     last = max(f.period.last for f in years)
-    staff = {"person__unit": unit} if unit else {}
+    # The peer workers' attendance (not the facilitator's or a guest's).
+    staff: dict[str, Any] = {"person__peer__isnull": False}
+    if unit is not None:
+        staff["person__unit"] = unit
     participants = {"peerworker__staff_member__unit": unit} if unit else {}
     rows = (
         Meeting.objects.filter(
@@ -350,7 +353,10 @@ def _survey(years: list[YearFigures], unit: Unit | None) -> None:
     first = min(f.period.first for f in years)
     last = max(f.period.last for f in years)
     invitations = Q(invitations__unit=unit) if unit else Q()
-    rounds = SurveyRound.objects.filter(closes_on__gte=first, closes_on__lte=last)
+    # Closed rounds only: a round's figures are shown after its last day.
+    rounds = SurveyRound.objects.filter(
+        closes_on__gte=first, closes_on__lte=last, closes_on__lt=timezone.localdate()
+    )
     if unit is not None:
         rounds = rounds.filter(units=unit)
     for survey in rounds.annotate(
@@ -379,9 +385,12 @@ def report(unit: Unit | None, year: int, today: datetime.date | None = None) -> 
     _meetings(years, peers, unit)
     _activity(years, Q(peer__staff_member__unit=unit) if unit else Q())
     _survey(years, unit)
+    # Outcomes of ended years only: figures that grow with each measurement would tell,
+    # from one day to the next, the patient just measured (as the outcomes page).
     records = evaluation_selectors.outcome_records()
     unit_ids = frozenset({unit.pk}) if unit else None
     for figures in years:
-        period = (figures.period.first, figures.period.last)
-        figures.outcomes = evaluation_selectors.outcome_summaries(unit_ids, records, period)
+        if not figures.period.partial:
+            period = (figures.period.first, figures.period.last)
+            figures.outcomes = evaluation_selectors.outcome_summaries(unit_ids, records, period)
     return Report(unit, years[0], years[1], today)

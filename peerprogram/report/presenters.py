@@ -196,27 +196,36 @@ def sections(report: Report) -> list[Section]:
             )
         )
     outcomes = Section("outcomes", _("Recovery outcomes"))
-    for summary in report.this.outcomes:
-        earlier = next(
-            (s for s in report.before.outcomes if s.instrument.pk == summary.instrument.pk), None
+    if report.this.period.partial:
+        outcomes.lines.append(
+            Line(
+                _("Shown for ended years"),
+                "–",
+                "",
+                _("Figures that grew with each measurement would tell the patient just measured."),
+            )
         )
+    instruments = {s.instrument.pk: s for s in (*report.before.outcomes, *report.this.outcomes)}
+    for pk, summary in instruments.items():
+        current = next((s for s in report.this.outcomes if s.instrument.pk == pk), None)
+        earlier = next((s for s in report.before.outcomes if s.instrument.pk == pk), None)
         outcomes.lines.append(
             Line(
                 _("%(instrument)s: patients first measured")
                 % {"instrument": summary.instrument.name},
-                _patients(_row(report, summary).first),
+                _patients(_row(report, current).first) if current else "–",
                 _patients(_row(report, earlier).first) if earlier else "–",
             )
         )
         for point in summary.timepoints:
-            this = _row(report, summary).changes[point]
-            old = _row(report, earlier).changes[point] if earlier else None
+            now_cell = _row(report, current).changes[point] if current else None
+            old_cell = _row(report, earlier).changes[point] if earlier else None
             outcomes.lines.append(
                 Line(
                     _("%(instrument)s: mean change, %(point)s")
                     % {"instrument": summary.instrument.name, "point": TIMEPOINTS[point]},
-                    _change(this),
-                    _change(old) if old is not None else "–",
+                    _change(now_cell) if now_cell is not None else "–",
+                    _change(old_cell) if old_cell is not None else "–",
                 )
             )
     return [people, hours, start, community, activity, signals, survey, outcomes]

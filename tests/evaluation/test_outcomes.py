@@ -58,7 +58,12 @@ def _patient(peer, name="A.B.", *, consent=True):
     return patient
 
 
+LAST_YEAR = TODAY.year - 1
+DAYS = {"first": datetime.date(LAST_YEAR, 3, 1), "m3": datetime.date(LAST_YEAR, 6, 1)}
+
+
 def _measured(patient, instrument, timepoint, score, *, peer=None):
+    """A completed measurement of last year (the aggregates show ended years)."""
     return Measurement.objects.create(
         patient=patient,
         instrument=instrument,
@@ -66,6 +71,7 @@ def _measured(patient, instrument, timepoint, score, *, peer=None):
         peer=peer or patient.peers.first(),
         status="done",
         score=score,
+        taken_on=DAYS.get(timepoint, DAYS["m3"]),
     )
 
 
@@ -291,3 +297,60 @@ def test_an_instrument_used_with_patients_keeps_its_items_and_scale(cast, instru
         edits=services.RowEdits(),
     )
     assert (saved.active, saved.licence, saved.scale_max) == (False, "Ny note", 5)
+
+
+def test_a_used_instruments_scale_is_refused_even_when_the_form_set_it_on_the_object(
+    cast, instrument
+):
+    _measured(_patient(cast.peer), instrument, "first", 3.0)
+    instrument.scale_max = 7  # as a bound ModelForm leaves it
+    with pytest.raises(ValidationError):
+        services.instrument_save(
+            instrument=instrument,
+            by=cast.centre.user,
+            expected_version=None,
+            fields={"scale_max": 7, "active": True},
+            edits=services.RowEdits(),
+        )
+    instrument.refresh_from_db()
+    assert instrument.scale_max == 5
+
+
+def test_odd_item_numbers_and_an_instrument_without_items_are_no_server_error(
+    client_for, cast, instrument
+):
+    patient = _patient(cast.peer)
+    measurement = Measurement.objects.create(
+        patient=patient, instrument=instrument, timepoint="first", peer=cast.peer
+    )
+    client = client_for("peer")
+    url = reverse("evaluation:measurement_fill", args=[measurement.pk])
+    for odd in ("²", "9" * 5000, "-3", "abc"):
+        assert client.get(url, {"item": odd}).status_code == 200
+    empty = Instrument.objects.create(
+        name="Tomt", licence="Egen", min_label="L", max_label="H", timepoints=["first"]
+    )
+    with pytest.raises(ValidationError):
+        services.measurement_start(
+            patient=patient, instrument=empty, timepoint="first", peer=cast.peer, by=None
+        )
+    hollow = Measurement.objects.create(
+        patient=patient, instrument=empty, timepoint="first", peer=cast.peer
+    )
+    response = client.get(reverse("evaluation:measurement_fill", args=[hollow.pk]))
+    assert response.status_code == 302
+
+
+def test_the_research_export_counts_the_patients_approved_notes(client_for, cast, instrument):
+    patient = _patient(cast.peer)
+    PatientConsent.objects.filter(patient=patient).update(research=True, research_on=TODAY)
+    _measured(patient, instrument, "first", 3.0)
+    project = ResearchProject.objects.create(
+        title="P", approval="A", starts_on=TODAY, ends_on=TODAY, researcher="R"
+    )
+    rows, patients = selectors.research_rows(project)
+    headers = selectors.RESEARCH_HEADERS
+    assert patients == 1 and rows[0][headers.index("notes")] == 0
+    from journal.models import Note
+
+    assert not Note.objects.filter(patient=patient).exists()

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -321,3 +322,37 @@ def test_the_daily_job_invites_on_the_first_day_and_reminds_once_before_the_last
     )
     call_command("send_survey_invitations", stdout=io.StringIO())
     assert len(mail.outbox) == 5  # the reminder once
+
+
+def test_a_unit_is_not_shown_when_one_of_its_groups_could_be_worked_out_from_it(cast):
+    # One unit: five peer workers and one leader. The peer workers' figure is shown, so
+    # the unit's (six) would give the leader's answer away: the unit is hidden.
+    survey = _round([cast.unit], opens=-20, closes=-1)
+    statement = _answers(survey, cast.unit, "peers", [4, 4, 4, 4, 4])
+    _answers(survey, cast.unit, "leaders", [1])
+    result = selectors.results(survey, None, TODAY)
+    assert [(u, n, m[statement.pk]) for u, n, m in result.units] == [(cast.unit, 6, None)]
+    cell = next(q for q in selectors.results(survey, cast.unit, TODAY).questions).cells["all"]
+    assert not cell.shown
+
+
+def test_free_text_comes_only_from_units_with_five_answerers_among_the_groups_asked(cast):
+    survey = _round([cast.unit, cast.other_unit], opens=-20, closes=-1)
+    _answers(survey, cast.unit, "colleagues", [4] * 5, text="Øst")
+    _answers(survey, cast.other_unit, "colleagues", [4] * 3, text="Vest")
+    result = selectors.results(survey, None, TODAY)
+    texts = next(q.texts for q in result.text_questions if q.texts)
+    assert all(t.startswith("Øst") for t in texts) and len(texts) == 5
+
+
+def test_a_closed_round_is_not_opened_again(cast):
+    survey = _round([cast.unit], opens=-20, closes=-1)
+    with pytest.raises(ValidationError, match="åbnes ikke igen"):
+        services.round_save(
+            survey=survey,
+            by=cast.centre.user,
+            expected_version=None,
+            units=[cast.unit],
+            title=survey.title,
+            closes_on=TODAY + datetime.timedelta(days=5),
+        )
