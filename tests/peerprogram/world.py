@@ -85,9 +85,18 @@ class Objects:
             timepoints=["first", "m3"],
         )
         self.instrument.items.create(text="Jeg har håb", order=1)
+        # Measured with another, so that this one (not used yet) can be edited.
+        measured = Instrument.objects.create(
+            name="Brugt",
+            licence="Egen",
+            min_label="Slet ikke",
+            max_label="Helt",
+            timepoints=["first", "m3"],
+        )
+        measured.items.create(text="Jeg har håb", order=1)
         PatientConsent.objects.create(patient=self.patient, measure_on=today, measure_how="orally")
         self.measurement = Measurement.objects.create(
-            patient=self.patient, instrument=self.instrument, timepoint="first", peer=cast.peer
+            patient=self.patient, instrument=measured, timepoint="first", peer=cast.peer
         )
         self.project = ResearchProject.objects.create(
             title="Projekt",
