@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from peerprogram.forms import DATE_WIDGET, IdMultipleChoiceField, OnePassMixin, VersionedFormMixin
+from peerprogram.forms import (
+    DATE_WIDGET,
+    BaseRowFormSet,
+    IdMultipleChoiceField,
+    OnePassMixin,
+    RowForm,
+    VersionedFormMixin,
+)
 from peerprogram.models import PeerWorker
 
 from .models import (
@@ -28,7 +35,6 @@ from .models import (
 )
 from .selectors import DRIFT_WEEKS, Due, week_of
 from .services import (
-    QuestionEdits,
     outside_task_problems,
     problems,
     talk_plan_problems,
@@ -309,7 +315,7 @@ class RhythmForm(forms.ModelForm):
 QUESTION_FIELDS = ["question", "answer", "order"]
 
 
-class QuestionForm(VersionedFormMixin, forms.ModelForm):
+class QuestionForm(RowForm):
     """One of the staff group's questions, with the version it was opened at."""
 
     instance: StaffQuestion
@@ -319,45 +325,9 @@ class QuestionForm(VersionedFormMixin, forms.ModelForm):
         fields = QUESTION_FIELDS
         widgets = {"answer": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.add_version_field()
-            # Posted without one, a question is checked as it is read now.
-            self.fields["version"].required = False
 
-
-class BaseQuestionFormSet(forms.BaseModelFormSet):
-    """The questions as the page shows them; `edits()` says what a save adds, changes
-    and removes."""
-
-    forms: list[QuestionForm]
-
-    def edits(self) -> QuestionEdits:
-        """What the valid formset asks for: each new question's values, each changed
-        question with the version it was opened at and its new values, each removed
-        question with its version."""
-        edits = QuestionEdits()
-        for form in self.forms:
-            data = form.cleaned_data
-            question, version = form.instance, data.get("version")
-            if question.pk is not None and data.get("DELETE"):
-                edits.removed.append((question, version))
-            elif data.get("DELETE") or not set(form.changed_data) - {"version"}:
-                continue
-            elif question.pk is None:
-                edits.added.append({name: data[name] for name in QUESTION_FIELDS})
-            else:
-                edits.changed.append(
-                    (question, version, {name: data[name] for name in QUESTION_FIELDS})
-                )
-        return edits
-
-    def add_error(self, message: str) -> None:
-        """A refusal that concerns the whole list (someone saved a question meanwhile)."""
-        self._non_form_errors = self.error_class(
-            [*self.non_form_errors(), message], error_class="nonform"
-        )
+class BaseQuestionFormSet(BaseRowFormSet):
+    fields = QUESTION_FIELDS
 
 
 QuestionFormSet = cast(

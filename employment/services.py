@@ -4,7 +4,6 @@ Keyword-only, atomic, validated, audited, like every service of the house."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections.abc import Iterable
 from typing import Any
@@ -19,7 +18,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from peerprogram.models import PeerWorker
-from peerprogram.services import ConcurrentEditError, audit, save_versioned
+from peerprogram.services import (
+    ConcurrentEditError,
+    RowEdits,
+    audit,
+    rows_save,
+    save_versioned,
+)
 
 from .models import (
     HOURS_FIELDS,
@@ -364,39 +369,13 @@ def rhythm_set(
 # Preparing the workplace and making the peer worker visible ------------------------------
 
 
-@dataclasses.dataclass
-class QuestionEdits:
-    """What a save of the staff group's questions adds, changes and removes; each changed
-    or removed question with the version it was opened at (None: as it was read)."""
-
-    added: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-    changed: list[tuple[StaffQuestion, int | None, dict[str, Any]]] = dataclasses.field(
-        default_factory=list
-    )
-    removed: list[tuple[StaffQuestion, int | None]] = dataclasses.field(default_factory=list)
-
-
 @transaction.atomic
-def questions_save(*, edits: QuestionEdits, by: User) -> int:
+def questions_save(*, edits: RowEdits, by: User) -> int:
     """The Centre's questions and answers as edited (added, changed, removed), all or
     nothing: refused (ConcurrentEditError) if someone else saved or removed a changed or
     removed question since it was opened. Returns how many rows changed."""
-    for question, version, values in edits.changed:
-        expected = question.version if version is None else version
-        summary = save_versioned(question, expected_version=expected, changes=values)
-        audit(by=by, action="staff_question_save", obj=question, summary=summary)
-    for question, version in edits.removed:
-        expected = question.version if version is None else version
-        removed, _by_model = StaffQuestion.objects.filter(pk=question.pk, version=expected).delete()
-        if not removed:
-            raise ConcurrentEditError
-        audit(by=by, action="staff_question_delete", obj=question)
-    for values in edits.added:
-        question = StaffQuestion(**values)
-        question.full_clean()
-        question.save()
-        audit(by=by, action="staff_question_save", obj=question, summary=question.question)
-    return len(edits.added) + len(edits.changed) + len(edits.removed)
+    rows_save(StaffQuestion, edits, by=by, action="staff_question")
+    return len(edits)
 
 
 @transaction.atomic

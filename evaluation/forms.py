@@ -2,13 +2,20 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from peerprogram.forms import DATE_WIDGET, IdMultipleChoiceField, OnePassMixin, VersionedFormMixin
+from peerprogram.forms import (
+    DATE_WIDGET,
+    BaseRowFormSet,
+    IdMultipleChoiceField,
+    OnePassMixin,
+    RowForm,
+    VersionedFormMixin,
+    form_helper,
+)
 from peerprogram.models import Unit
 
 from .models import (
@@ -21,15 +28,7 @@ from .models import (
     SurveyRound,
     Timepoint,
 )
-from .services import ITEM_FIELDS, QUESTION_FIELDS, RowEdits
-
-
-def _helper(layout: Layout | None = None) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    if layout is not None:
-        helper.layout = layout
-    return helper
+from .services import INSTRUMENT_FIELDS, ITEM_FIELDS, QUESTION_FIELDS
 
 
 class QuestionnaireForm(VersionedFormMixin, OnePassMixin, forms.ModelForm):
@@ -43,10 +42,10 @@ class QuestionnaireForm(VersionedFormMixin, OnePassMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_version_field()
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
-class QuestionForm(VersionedFormMixin, forms.ModelForm):
+class QuestionForm(RowForm):
     """One question of a questionnaire, with the version it was opened at."""
 
     instance: Question
@@ -56,46 +55,12 @@ class QuestionForm(VersionedFormMixin, forms.ModelForm):
         fields = QUESTION_FIELDS
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.add_version_field()
-            self.fields["version"].required = False
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         asked = [cleaned.get(f"for_{g}") for g in ("peers", "leaders", "colleagues")]
         if self.has_changed() and not cleaned.get("DELETE") and not any(asked):
             self.add_error("for_peers", _("Ask the question of at least one group."))
         return cleaned
-
-
-class BaseRowFormSet(forms.BaseModelFormSet):
-    """A list of rows (questions, items) as the page shows them; `edits()` says what a
-    save adds, changes and removes."""
-
-    fields: tuple[str, ...]
-
-    def edits(self) -> RowEdits:
-        edits = RowEdits()
-        for form in self.forms:
-            data = form.cleaned_data
-            row, version = form.instance, data.get("version")
-            if row.pk is not None and data.get("DELETE"):
-                edits.removed.append((row, version))
-            elif data.get("DELETE") or not set(form.changed_data) - {"version"}:
-                continue
-            elif row.pk is None:
-                edits.added.append({name: data[name] for name in self.fields})
-            else:
-                edits.changed.append((row, version, {name: data[name] for name in self.fields}))
-        return edits
-
-    def add_error(self, message: str) -> None:
-        """A refusal that concerns the whole list."""
-        self._non_form_errors = self.error_class(
-            [*self.non_form_errors(), message], error_class="nonform"
-        )
 
 
 class BaseQuestionFormSet(BaseRowFormSet):
@@ -153,7 +118,7 @@ class RoundForm(VersionedFormMixin, OnePassMixin, forms.ModelForm):
             ):
                 self.fields[name].disabled = True
             self.planned = ("closes_on",)
-        self.helper = _helper(
+        self.helper = form_helper(
             Layout(
                 "questionnaire",
                 "title",
@@ -213,7 +178,7 @@ class AnswerForm(forms.Form):
                     max_length=2000,
                     required=False,
                 )
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def scores(self) -> dict[int, int]:
         return {
@@ -245,18 +210,7 @@ class InstrumentForm(VersionedFormMixin, OnePassMixin, forms.ModelForm):
 
     class Meta:
         model = Instrument
-        fields = [
-            "name",
-            "description",
-            "licence",
-            "scale_min",
-            "scale_max",
-            "min_label",
-            "max_label",
-            "scoring",
-            "timepoints",
-            "active",
-        ]
+        fields = INSTRUMENT_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "licence": forms.Textarea(attrs={"rows": 3}),
@@ -265,7 +219,7 @@ class InstrumentForm(VersionedFormMixin, OnePassMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_version_field()
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def rules(self, cleaned: dict[str, Any]) -> list[Any]:
         low, high = cleaned.get("scale_min"), cleaned.get("scale_max")
@@ -279,19 +233,13 @@ class InstrumentForm(VersionedFormMixin, OnePassMixin, forms.ModelForm):
         return [scale]
 
 
-class ItemForm(VersionedFormMixin, forms.ModelForm):
+class ItemForm(RowForm):
     instance: InstrumentItem
 
     class Meta:
         model = InstrumentItem
         fields = ITEM_FIELDS
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.add_version_field()
-            self.fields["version"].required = False
 
 
 class BaseItemFormSet(BaseRowFormSet):
@@ -331,7 +279,7 @@ class ConsentForm(VersionedFormMixin, OnePassMixin, forms.ModelForm):
         if self.instance.pk and self.instance.research is not None:
             self.initial["research"] = "yes" if self.instance.research else "no"
         self.add_version_field()
-        self.helper = _helper(
+        self.helper = form_helper(
             Layout(
                 Fieldset(_("Outcome measurement"), "measure_on", "measure_how"),
                 Fieldset(_("Research"), "research", "research_on"),
@@ -366,7 +314,7 @@ class PeerResearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean_research_on(self) -> Any:
         value = self.cleaned_data["research_on"]
@@ -383,7 +331,7 @@ class StartForm(forms.Form):
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["choice"].choices = choices
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class ItemAnswerForm(forms.Form):
@@ -422,7 +370,7 @@ class ProjectForm(VersionedFormMixin, OnePassMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_version_field()
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def rules(self, cleaned: dict[str, Any]) -> list[Any]:
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")

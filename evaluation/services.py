@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from journal.models import Patient
 from peerprogram.models import PeerWorker, Unit
 from peerprogram.services import (
-    ConcurrentEditError,
+    RowEdits,
     audit,
     create_or_save_versioned,
+    rows_save,
     save_versioned,
 )
 
@@ -54,44 +55,6 @@ QUESTION_FIELDS = ("order", "text", "kind", "theme", "for_peers", "for_leaders",
 
 
 ITEM_FIELDS = ("order", "text", "reversed")
-
-
-@dataclasses.dataclass
-class RowEdits:
-    """What a save of a list of rows (a questionnaire's questions, an instrument's items)
-    adds, changes and removes; each changed or removed row with the version it was opened
-    at (None: as it was read)."""
-
-    added: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-    changed: list[tuple[Any, int | None, dict[str, Any]]] = dataclasses.field(default_factory=list)
-    removed: list[tuple[Any, int | None]] = dataclasses.field(default_factory=list)
-
-
-def _apply_row_edits(
-    model: type[Question] | type[InstrumentItem],
-    parent: dict[str, Any],
-    edits: RowEdits,
-    *,
-    by: User,
-    action: str,
-) -> None:
-    """Apply a list's edits, all or nothing (the caller's transaction): refused
-    (ConcurrentEditError) if a changed or removed row was saved since it was opened."""
-    for row, version, values in edits.changed:
-        expected = row.version if version is None else version
-        summary = save_versioned(row, expected_version=expected, changes=values)
-        audit(by=by, action=f"{action}_save", obj=row, summary=summary)
-    for row, version in edits.removed:
-        expected = row.version if version is None else version
-        removed, _by_model = model.objects.filter(pk=row.pk, version=expected).delete()
-        if not removed:
-            raise ConcurrentEditError
-        audit(by=by, action=f"{action}_delete", obj=row)
-    for values in edits.added:
-        row = model(**parent, **values)
-        row.full_clean()
-        row.save()
-        audit(by=by, action=f"{action}_save", obj=row, summary=row.text)
 
 
 def _refuse_if_in_use(questionnaire: Questionnaire, today: datetime.date) -> None:
@@ -130,7 +93,7 @@ def questionnaire_save(
             questionnaire, expected_version=expected, changes={"title": title, "intro": intro}
         )
         audit(by=by, action="questionnaire_save", obj=questionnaire, summary=summary)
-    _apply_row_edits(Question, {"questionnaire": questionnaire}, edits, by=by, action="question")
+    rows_save(Question, edits, by=by, action="question", parent={"questionnaire": questionnaire})
     if not questionnaire.questions.exists():
         raise ValidationError(_("Give the questionnaire at least one question."))
     return questionnaire
@@ -388,7 +351,7 @@ def instrument_save(
         expected = instrument.version if expected_version is None else expected_version
         summary = save_versioned(instrument, expected_version=expected, changes=fields)
         audit(by=by, action="instrument_save", obj=instrument, summary=summary)
-    _apply_row_edits(InstrumentItem, {"instrument": instrument}, edits, by=by, action="item")
+    rows_save(InstrumentItem, edits, by=by, action="item", parent={"instrument": instrument})
     if not instrument.items.exists():
         raise ValidationError(_("Give the instrument at least one item."))
     return instrument

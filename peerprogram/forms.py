@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .filters import query_id
 from .models import PeerWorker, StaffMember, Unit, Versioned
-from .services import not_in_future, not_in_past
+from .services import RowEdits, not_in_future, not_in_past
 
 if TYPE_CHECKING:
     pass
@@ -205,6 +205,54 @@ class VersionedFormMixin:
 
     def changes(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class RowForm(VersionedFormMixin, forms.ModelForm):
+    """One row of a list edited on one page (BaseRowFormSet), with the version a stored
+    row was opened at; posted without one, a row is checked as it is read now."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.add_version_field()
+            self.fields["version"].required = False
+
+
+class BaseRowFormSet(forms.BaseModelFormSet):
+    """A list of rows as one page shows them; `edits()` says what a save adds, changes
+    and removes (services.rows_save applies it). `fields`: the rows' editable fields."""
+
+    fields: tuple[str, ...] | list[str]
+
+    def edits(self) -> RowEdits:
+        edits = RowEdits()
+        for form in self.forms:
+            data = form.cleaned_data
+            row, version = form.instance, data.get("version")
+            if row.pk is not None and data.get("DELETE"):
+                edits.removed.append((row, version))
+            elif data.get("DELETE") or not set(form.changed_data) - {"version"}:
+                continue
+            elif row.pk is None:
+                edits.added.append({name: data[name] for name in self.fields})
+            else:
+                edits.changed.append((row, version, {name: data[name] for name in self.fields}))
+        return edits
+
+    def add_error(self, message: str) -> None:
+        """A refusal that concerns the whole list (someone saved a row meanwhile)."""
+        self._non_form_errors = self.error_class(
+            [*self.non_form_errors(), message], error_class="nonform"
+        )
+
+
+def form_helper(layout: Layout | None = None) -> FormHelper:
+    """A crispy FormHelper without its own <form> tag (the template has it)."""
+    helper = FormHelper()
+    helper.form_tag = False
+    if layout is not None:
+        helper.layout = layout
+    return helper
 
 
 class UnitForm(VersionedFormMixin, forms.ModelForm):

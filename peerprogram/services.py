@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -99,6 +100,48 @@ def create_or_save_versioned(
         return created, str(created)
     expected = instance.version if expected_version is None else expected_version
     return instance, save_versioned(instance, expected_version=expected, changes=fields)
+
+
+@dataclasses.dataclass
+class RowEdits:
+    """What a save of a list of rows edited on one page (the staff group's questions, a
+    questionnaire's questions, an instrument's items) adds, changes and removes; each
+    changed or removed row with the version it was opened at (None: as it was read)."""
+
+    added: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    changed: list[tuple[Any, int | None, dict[str, Any]]] = dataclasses.field(default_factory=list)
+    removed: list[tuple[Any, int | None]] = dataclasses.field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.added) + len(self.changed) + len(self.removed)
+
+
+def rows_save(
+    model: type[models.Model],
+    edits: RowEdits,
+    *,
+    by: User | None,
+    action: str,
+    parent: dict[str, Any] | None = None,
+) -> None:
+    """Apply a list's edits, all or nothing (in the caller's transaction): refused
+    (ConcurrentEditError) if a changed or removed row was saved since it was opened.
+    Audit rows `<action>_save` and `<action>_delete`."""
+    for row, version, values in edits.changed:
+        expected = row.version if version is None else version
+        summary = save_versioned(row, expected_version=expected, changes=values)
+        audit(by=by, action=f"{action}_save", obj=row, summary=summary)
+    for row, version in edits.removed:
+        expected = row.version if version is None else version
+        removed, _by_model = model._default_manager.filter(pk=row.pk, version=expected).delete()
+        if not removed:
+            raise ConcurrentEditError
+        audit(by=by, action=f"{action}_delete", obj=row)
+    for values in edits.added:
+        row = model(**(parent or {}), **values)
+        row.full_clean()
+        row.save()
+        audit(by=by, action=f"{action}_save", obj=row, summary=str(row))
 
 
 def _columns(model: type[models.Model], changes: dict[str, Any]) -> list[str]:

@@ -225,22 +225,7 @@ def load_outcomes(today: datetime.date) -> int:
                     level + rng.uniform(0.1, 0.9),
                 )
             )
-        for timepoint, day, mean in points:
-            values = {item.pk: _value(rng, 6 - mean if item.reversed else mean) for item in items}
-            measurement = Measurement.objects.create(
-                patient=patient,
-                instrument=instrument,
-                timepoint=timepoint,
-                peer=peer,
-                taken_on=day,
-                status=Measurement.Status.DONE,
-                score=score_of(instrument, items, values),
-            )
-            MeasurementAnswer.objects.bulk_create(
-                MeasurementAnswer(measurement=measurement, item_id=pk, value=v)
-                for pk, v in values.items()
-            )
-            created += 1 + len(values)
+        created += _measured(patient, peer, instrument, items, points, rng)
     created += _last_year(today, instrument, items, rng)
     for peer in PeerWorker.objects.filter(staff_member__user__username__in=["peer", "peer2"]):
         PeerResearchConsent.objects.create(
@@ -312,23 +297,36 @@ def _last_year(
                 ("m6", consented + datetime.timedelta(days=182), level + rng.uniform(0.3, 1.0)),
                 ("end", datetime.date(year, 12, 5), level + rng.uniform(0.4, 1.2)),
             ]
-            for timepoint, day, mean in points:
-                values = {
-                    item.pk: _value(rng, 6 - mean if item.reversed else mean) for item in items
-                }
-                measurement = Measurement.objects.create(
-                    patient=patient,
-                    instrument=instrument,
-                    timepoint=timepoint,
-                    peer=peer,
-                    taken_on=day,
-                    status=Measurement.Status.DONE,
-                    score=score_of(instrument, items, values),
-                )
-                MeasurementAnswer.objects.bulk_create(
-                    MeasurementAnswer(measurement=measurement, item_id=pk, value=v)
-                    for pk, v in values.items()
-                )
-                created += 1 + len(values)
+            created += _measured(patient, peer, instrument, items, points, rng)
             created += 2
+    return created
+
+
+def _measured(
+    patient: Patient,
+    peer: PeerWorker,
+    instrument: Instrument,
+    items: list[InstrumentItem],
+    points: list[tuple[str, datetime.date, float]],
+    rng: random.Random,
+) -> int:
+    """Completed measurements at (timepoint, day, level): answers around the level (the
+    reversed items the other way round), scored as the product scores them."""
+    created = 0
+    for timepoint, day, mean in points:
+        values = {item.pk: _value(rng, 6 - mean if item.reversed else mean) for item in items}
+        measurement = Measurement.objects.create(
+            patient=patient,
+            instrument=instrument,
+            timepoint=timepoint,
+            peer=peer,
+            taken_on=day,
+            status=Measurement.Status.DONE,
+            score=score_of(instrument, items, values),
+        )
+        MeasurementAnswer.objects.bulk_create(
+            MeasurementAnswer(measurement=measurement, item_id=pk, value=v)
+            for pk, v in values.items()
+        )
+        created += 1 + len(values)
     return created

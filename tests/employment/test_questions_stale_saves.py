@@ -8,7 +8,7 @@ from django.urls import reverse
 from employment import services
 from employment.models import StaffQuestion
 from peerprogram.models import AuditEvent
-from peerprogram.services import ConcurrentEditError
+from peerprogram.services import ConcurrentEditError, RowEdits
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +108,7 @@ def test_a_question_removed_meanwhile_is_not_saved_again(cast):
     question = StaffQuestion.objects.first()
     stale = StaffQuestion.objects.get(pk=question.pk)
     question.delete()
-    edits = services.QuestionEdits(
+    edits = RowEdits(
         changed=[(stale, stale.version, {"question": "Hvem er hun?"})],
         added=[{"question": "Ny?", "answer": "Ja.", "order": 9}],
     )
@@ -123,7 +123,7 @@ def test_a_question_removed_meanwhile_is_not_saved_again(cast):
 def test_the_audit_rows_name_what_changed(cast):
     question = StaffQuestion.objects.first()
     services.questions_save(
-        edits=services.QuestionEdits(
+        edits=RowEdits(
             changed=[(question, question.version, {"question": "Hvem er hun?"})],
             added=[{"question": "Må hun skrive i EPJ?", "answer": "Ja.", "order": 9}],
         ),
