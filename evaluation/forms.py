@@ -28,7 +28,7 @@ from .models import (
     SurveyRound,
     Timepoint,
 )
-from .services import INSTRUMENT_FIELDS, ITEM_FIELDS, QUESTION_FIELDS
+from .services import INSTRUMENT_FIELDS, ITEM_FIELDS, QUESTION_FIELDS, ROUND_FIELDS
 
 
 class QuestionnaireForm(VersionedFormMixin, OnePassMixin, forms.ModelForm):
@@ -90,15 +90,7 @@ class RoundForm(VersionedFormMixin, OnePassMixin, forms.ModelForm):
 
     class Meta:
         model = SurveyRound
-        fields = [
-            "questionnaire",
-            "title",
-            "opens_on",
-            "closes_on",
-            "ask_peers",
-            "ask_leaders",
-            "ask_colleagues",
-        ]
+        fields = ROUND_FIELDS
         widgets = {"opens_on": DATE_WIDGET, "closes_on": DATE_WIDGET}
         help_texts = {"title": _("For example “Spring 2027”.")}
 
