@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from journal import services as journal_services
-from journal.models import NoteAccess
+from journal.models import NoteAccess, Patient
 from peerprogram import access as core_access
 from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.filters import query_id
@@ -71,11 +71,21 @@ def patient_outcomes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         for instrument, points in selectors.startable(patient, measurements)
         for point in points
     ]
+    due = []
+    if patient.status == Patient.Status.ACTIVE:
+        rows = [
+            (m.patient_id, m.instrument_id, m.instrument.name, m.instrument.timepoints)
+            + (m.timepoint, m.taken_on, m.status)
+            for m in measurements
+            if m.instrument.active
+        ]
+        due = selectors.due_from(rows, timezone.localdate())
     return render(
         request,
         "evaluation/patient_outcomes.html",
         {
             "patient": patient,
+            "due": [(d, Timepoint(d.timepoint).label) for d in due],
             "consent": consent,
             "measurements": measurements,
             "start_form": StartForm(choices=choices) if choices else None,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -773,3 +774,41 @@ def research_rows(project: ResearchProject) -> tuple[list[list[Any]], int]:
             ]
         )
     return rows, len(patients)
+
+
+# Measurements due ------------------------------------------------------------------------
+
+# How long after the first conversation each later timepoint falls due (months).
+DUE_AFTER_MONTHS = {Timepoint.MONTH_3: 3, Timepoint.MONTH_6: 6, Timepoint.MONTH_12: 12}
+
+
+class MeasureDue(NamedTuple):
+    patient_id: int
+    instrument: str
+    timepoint: str
+    day: datetime.date
+
+
+def due_from(
+    rows: list[tuple[int, int, str, list[str], str, datetime.date, str]], today: datetime.date
+) -> list[MeasureDue]:
+    """From a patient's (or caseload's) measurements — (patient, instrument id, name,
+    timepoints, timepoint, taken on, status) — the timepoints that have fallen due since
+    the first conversation's measurement and have none yet, oldest first."""
+    first: dict[tuple[int, int], tuple[datetime.date, str, list[str]]] = {}
+    taken: set[tuple[int, int, str]] = set()
+    for patient_id, instrument_id, name, points, timepoint, taken_on, status in rows:
+        taken.add((patient_id, instrument_id, timepoint))
+        if timepoint == Timepoint.FIRST and status == Measurement.Status.DONE:
+            first[(patient_id, instrument_id)] = (taken_on, name, points)
+    due = []
+    for (patient_id, instrument_id), (day, name, points) in first.items():
+        for point, months in DUE_AFTER_MONTHS.items():
+            when = day + relativedelta(months=months)
+            if (
+                point in points
+                and when <= today
+                and (patient_id, instrument_id, point) not in taken
+            ):
+                due.append(MeasureDue(patient_id, name, str(point), when))
+    return sorted(due, key=lambda d: (d.day, d.patient_id))

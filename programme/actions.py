@@ -75,8 +75,8 @@ def leader_list(
 
 def peer_list(peer: Any, delegated: int, today: datetime.date) -> ActionList:
     """The peer worker's: referrals to answer, notes awaiting the patient, concerns to pass
-    on, tasks handed to them, talks with the leader coming up (`peer` annotated with the
-    journal's waiting facts and the employment facts)."""
+    on, tasks handed to them, talks with the leader coming up, a survey round to answer
+    (`peer` annotated with the journal's waiting facts and the employment facts)."""
     actions = journal_selectors.peer_actions(peer, today)
     actions += recruitment_selectors.delegated_actions(delegated, peer.name)
     actions += employment_selectors.peer_actions(peer, today)

@@ -354,3 +354,26 @@ def test_the_research_export_counts_the_patients_approved_notes(client_for, cast
     from journal.models import Note
 
     assert not Note.objects.filter(patient=patient).exists()
+
+
+def test_a_measure_due_is_named_on_the_patients_page_until_it_is_filled_in(
+    client_for, cast, instrument
+):
+    patient = _patient(cast.peer)
+    Measurement.objects.create(
+        patient=patient,
+        instrument=instrument,
+        timepoint="first",
+        peer=cast.peer,
+        status="done",
+        score=3.0,
+        taken_on=TODAY - datetime.timedelta(days=100),
+    )
+    client = client_for("peer")
+    url = reverse("evaluation:patient_outcomes", args=[patient.pk])
+    page = client.get(url).content.decode()
+    assert "Efter 3 måneder" in page.split('data-testid="measures-due"')[1]
+    Measurement.objects.create(
+        patient=patient, instrument=instrument, timepoint="m3", peer=cast.peer, status="done"
+    )
+    assert 'data-testid="measures-due"' not in client.get(url).content.decode()
