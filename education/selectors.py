@@ -221,6 +221,28 @@ def _checklist_facts_rows(peer_ids: list[int], also: Mapping[str, BaseExpression
     )
 
 
+def peers_enrolled() -> QuerySet[Any]:
+    """The ids of the peer workers with a seat on a cohort (checklist_facts' seat, as a set
+    for the database to judge many checklists at once)."""
+    return Enrolment.objects.filter(status=Enrolment.Status.ENROLLED, peer__isnull=False).values(
+        "peer_id"
+    )
+
+
+def peers_with_mandatory_courses() -> QuerySet[Any]:
+    """The ids of the peer workers who completed every active mandatory course
+    (checklist_facts' courses_done_on, as a set)."""
+    required = MandatoryCourse.objects.filter(active=True).order_by()
+    return (
+        CourseRecord.objects.filter(course__active=True, completed_on__isnull=False)
+        .values("peer_id")
+        .annotate(n=Count("pk"))
+        .filter(n=Subquery(required.annotate(n=Func(F("pk"), function="COUNT")).values("n")))
+        .values("peer_id")
+        .order_by()
+    )
+
+
 def checklist_facts(
     peer_ids: list[int], also: Mapping[str, BaseExpression] | None = None
 ) -> dict[int, ChecklistFacts]:
@@ -995,9 +1017,11 @@ def peer_facts(today: datetime.date) -> dict[str, Any]:
     now = timezone.now()
     # The last erfa meeting of the last year (the signals look three months back; a year
     # keeps the read short for someone with years of meetings).
+    # Erfa meetings by their kind, not by their group (a constraint gives every erfa
+    # meeting a group): the group's index made PostgreSQL walk every group meeting of the
+    # year for each peer worker instead of the peer worker's own few attendances.
     erfa = MeetingAttendance.objects.filter(
         person=OuterRef("staff_member"),
-        meeting__group__isnull=False,
         meeting__starts_at__gte=timezone.make_aware(
             datetime.datetime.combine(
                 today - datetime.timedelta(days=ERFA_LOOKBACK_DAYS), datetime.time.min

@@ -76,6 +76,20 @@ def leaflet_made_on() -> Subquery:
     return Subquery(Presentation.objects.filter(peer=OuterRef("pk")).values("leaflet_made_on")[:1])
 
 
+def peers_with_leaflet() -> QuerySet[Any]:
+    """The ids of the peer workers whose leaflet is made (the fact of leaflet_made_on, as
+    a set for the database to judge many checklists at once)."""
+    return Presentation.objects.filter(leaflet_made_on__isnull=False).values("peer_id")
+
+
+def peers_agreed() -> QuerySet[Any]:
+    """The ids of the peer workers with a description agreed by both (the fact of
+    first_agreed_on, as a set)."""
+    return FunctionDescription.objects.filter(
+        leader_agreed_on__isnull=False, peer_agreed_on__isnull=False
+    ).values("peer_id")
+
+
 def first_agreed_on() -> Subquery:
     """For annotating a peer worker (OuterRef("pk")): the day their first description was
     agreed by both (the onboarding checklist's task), or NULL."""

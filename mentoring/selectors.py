@@ -51,6 +51,11 @@ def active_mentors() -> QuerySet[Mentorship]:
     return active_mentorships().filter(kind=Mentorship.Kind.MENTOR)
 
 
+def peers_with_mentor() -> QuerySet[Any]:
+    """The ids of the peer workers with a mentor appointed now (as a set for the database)."""
+    return active_mentors().values("peer_id")
+
+
 def current_mentor_of(peer: PeerWorker) -> StaffMember | None:
     mentorship = active_mentors().filter(peer=peer).select_related("mentor").first()
     return mentorship.mentor if mentorship else None

@@ -136,12 +136,11 @@ def unit_health(units: list[Unit], today: datetime.date | None = None) -> list[U
     kept = employment_selectors.retention_by_unit(peers, today)
     for pk, share in kept.items():
         rows[pk].kept_one_year = share
-    onboardings = recruitment_selectors.for_lists(
-        recruitment_selectors.without_cancelled(Onboarding.objects.filter(unit_id__in=list(rows)))
+    overdue = recruitment_selectors.overdue_checklists(
+        Onboarding.objects.filter(unit_id__in=list(rows)), today
     )
-    for progress in recruitment_selectors.onboarding_progress(onboardings):
-        if progress.overdue:
-            rows[progress.onboarding.unit_id].overdue_checklists += 1
+    for unit_id in overdue.values():
+        rows[unit_id].overdue_checklists += 1
     return list(rows.values())
 
 
@@ -251,18 +250,10 @@ ONBOARDING_MONTHS = 18
 
 def units_with_overdue_onboarding(today: datetime.date | None = None) -> int:
     """How many units have a checklist in progress (begun in the last 18 months) with an
-    overdue task (five queries)."""
+    overdue task."""
     today = today or timezone.localdate()
     since = today - relativedelta(months=ONBOARDING_MONTHS)
-    onboardings = recruitment_selectors.for_lists(
-        recruitment_selectors.without_cancelled(
-            Onboarding.objects.filter(created_at__date__gte=since)
-        )
+    overdue = recruitment_selectors.overdue_checklists(
+        Onboarding.objects.filter(created_at__date__gte=since), today
     )
-    return len(
-        {
-            p.onboarding.unit_id
-            for p in recruitment_selectors.onboarding_progress(onboardings)
-            if p.overdue
-        }
-    )
+    return len(set(overdue.values()))

@@ -5,6 +5,8 @@ Relations to tables that grow with the programme are search boxes (autocomplete)
 boxes search label their rows without a query each (tests/peerprogram/test_admin_scale.py).
 """
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 from django.db.models import Model, QuerySet
@@ -12,6 +14,7 @@ from django.http import HttpRequest
 
 from peerprogram.admin import CheckedLookupsMixin
 
+from . import services
 from .models import (
     Applicant,
     Assessment,
@@ -27,6 +30,19 @@ from .models import (
 )
 
 
+class StoresDueDaysMixin:
+    """An admin whose saves can move a checklist's due days (a vacancy's planned start, a
+    checklist's start, a task's anchor): they are stored again after the save, through the
+    service that keeps them."""
+
+    def due_days_of(self, obj: Any) -> QuerySet[Onboarding]:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        services.checklist_due_days_refresh(onboardings=self.due_days_of(obj))
+
+
 @admin.register(PostingTemplate)
 class PostingTemplateAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["name", "active", "updated_at"]
@@ -40,7 +56,7 @@ class CommitteeInline(admin.TabularInline):
 
 
 @admin.register(Vacancy)
-class VacancyAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+class VacancyAdmin(StoresDueDaysMixin, CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["title", "unit", "status", "hours_per_week", "application_deadline"]
     list_filter = ["status", "unit__kind"]
     search_fields = ["title", "unit__name"]
@@ -50,6 +66,9 @@ class VacancyAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Vacancy]:
         # A vacancy is named with its unit (the changelist's join too).
         return super().get_queryset(request).select_related("unit")
+
+    def due_days_of(self, obj: Vacancy) -> QuerySet[Onboarding]:
+        return Onboarding.objects.filter(vacancy=obj)
 
 
 @admin.register(CommitteeMember)
@@ -139,12 +158,15 @@ class ChecklistItemInline(admin.TabularInline):
 
 
 @admin.register(Onboarding)
-class OnboardingAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+class OnboardingAdmin(StoresDueDaysMixin, CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["__str__", "unit", "created_at"]
     search_fields = ["peer__staff_member__name", "vacancy__title", "unit__name"]
     autocomplete_fields = ["unit", "vacancy", "peer"]
     ordering = ["-created_at", "pk"]  # the model has none; pages need one
     inlines = [ChecklistItemInline]
+
+    def due_days_of(self, obj: Onboarding) -> QuerySet[Onboarding]:
+        return Onboarding.objects.filter(pk=obj.pk)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Onboarding]:
         # An onboarding is named by its peer worker, or its vacancy before the hire. (Joined
@@ -157,8 +179,11 @@ class OnboardingAdmin(CheckedLookupsMixin, admin.ModelAdmin):
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+class ChecklistItemAdmin(StoresDueDaysMixin, CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["title", "onboarding", "phase", "done_on"]
     list_filter = ["phase"]
     list_select_related = ["onboarding__peer__staff_member", "onboarding__vacancy__unit"]
     autocomplete_fields = ["onboarding", "done_by", "assignee"]
+
+    def due_days_of(self, obj: ChecklistItem) -> QuerySet[Onboarding]:
+        return Onboarding.objects.filter(pk=obj.onboarding_id)

@@ -480,6 +480,13 @@ class Onboarding(models.Model):
         PeerWorker, on_delete=models.PROTECT, null=True, blank=True, related_name="onboarding"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The start date and probation the stored due days of the tasks were worked out from
+    # (recruitment.services.checklist_due_days_refresh). While they match the peer
+    # worker's (or the vacancy's) the database judges the tasks by their stored day; a
+    # start moved anywhere else leaves the checklist to be worked out in Python until the
+    # daily run stores the new days.
+    dues_start = models.DateField(null=True, blank=True, editable=False)
+    dues_probation_months = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("onboarding")
@@ -566,6 +573,12 @@ class ChecklistItem(models.Model):
     anchor = models.CharField(max_length=20, choices=Anchor.choices, default=Anchor.START)
     offset_days = models.IntegerField(default=0)
     due_override = models.DateField(_("due date (changed by hand)"), null=True, blank=True)
+    # The due day worked out from the anchor and the offset (a due day changed by hand
+    # wins over it), stored so that "overdue" and "late" are questions for the database;
+    # valid while the onboarding's dues_start and dues_probation_months hold. Empty for
+    # the tasks counted from the completion of the education, which is worked out in
+    # Python.
+    due_on = models.DateField(null=True, blank=True, editable=False)
     guide_reference = models.CharField(_("read more"), max_length=100, blank=True)
     derived_from = models.CharField(
         max_length=30, choices=DerivedFrom.choices, blank=True, default=""
@@ -598,6 +611,16 @@ class ChecklistItem(models.Model):
         ordering = ["order", "pk"]
         verbose_name = _("checklist item")
         verbose_name_plural = _("checklist items")
+        # The open tasks (derived tasks are never ticked, so all of them): what "overdue"
+        # reads, per checklist and, for the tasks counted from the education, per anchor.
+        indexes = [
+            models.Index(
+                fields=["onboarding"], condition=Q(done_on__isnull=True), name="open_tasks"
+            ),
+            models.Index(
+                fields=["anchor"], condition=Q(done_on__isnull=True), name="open_tasks_by_anchor"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(done_on__isnull=True) | Q(derived_from=""),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -22,6 +23,7 @@ from django.db.models import (
     Subquery,
     Window,
 )
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -422,6 +424,139 @@ ChecklistProgress = Progress[Onboarding, ChecklistItem]
 LIST_ORDER = ("unit__name", "-created_at", "-pk")
 
 
+# Stored due days -----------------------------------------------------------------------
+
+# The onboardings whose stored due days hold: worked out from the start and probation
+# the peer worker (or, before the hire, the vacancy) has now.
+FRESH_DUE_DAYS = Q(
+    peer__isnull=False,
+    dues_start=F("peer__start_date"),
+    dues_probation_months=F("peer__probation_months"),
+) | Q(
+    peer__isnull=True,
+    dues_start=F("vacancy__planned_start_date"),
+    dues_probation_months=Onboarding.VACANCY_PROBATION_MONTHS,
+)
+# The others: none stored yet, or the start moved since (in the admin, on the peer
+# worker's page) and the daily run has not stored the new days yet.
+STALE_DUE_DAYS = ~Q(pk__in=Onboarding.objects.filter(FRESH_DUE_DAYS).values("pk"))
+
+
+def judged_by_due_day(items: QuerySet[ChecklistItem]) -> QuerySet[Any]:
+    """Tasks of checklists with stored due days (FRESH_DUE_DAYS), with their `due` day:
+    changed by hand, or the stored one. Not the tasks counted from the completion of the
+    education (worked out in Python)."""
+    return items.exclude(anchor=Anchor.EDUCATION_COMPLETED).annotate(
+        due=Coalesce("due_override", "due_on")
+    )
+
+
+def due_days_of(
+    onboardings: QuerySet[Onboarding],
+) -> list[tuple[Onboarding, datetime.date, int, list[tuple[ChecklistItem, datetime.date | None]]]]:
+    """Each checklist with the start and probation its tasks count from, and each task's
+    due day by its anchor and offset (None for the tasks counted from the education's
+    completion), by the checklist page's rule (three queries)."""
+    listed = {o.pk: o for o in (ListedOnboarding(*row) for row in for_lists(onboardings))}
+    items: dict[int, list[ChecklistItem]] = defaultdict(list)
+    for item in ChecklistItem.objects.filter(onboarding_id__in=list(listed)).only(
+        "onboarding_id", "anchor", "offset_days", "due_on"
+    ):
+        items[item.onboarding_id].append(item)
+    found = []
+    for onboarding in Onboarding.objects.filter(pk__in=list(listed)).only(
+        "dues_start", "dues_probation_months"
+    ):
+        row = listed[onboarding.pk]
+        due_for = _due_dates(row)
+        dues = [
+            (
+                item,
+                None
+                if item.anchor == Anchor.EDUCATION_COMPLETED
+                else due_for(item.anchor, item.offset_days),
+            )
+            for item in items[onboarding.pk]
+        ]
+        found.append((onboarding, row.start_date, row.probation_months, dues))
+    return found
+
+
+def _not_done_by_facts() -> Q:
+    """A task of a checklist with stored due days that is not done: not ticked, or (a
+    derived task) its fact not recorded. The facts are the other apps' own, as sets the
+    database holds once; the same facts _derived_facts reads one checklist at a time."""
+    peer_facts = {
+        DerivedFrom.MENTOR_APPOINTED: mentoring_selectors.peers_with_mentor(),
+        DerivedFrom.EDUCATION_ENROLLED: education_selectors.peers_enrolled(),
+        DerivedFrom.MANDATORY_COURSES: education_selectors.peers_with_mandatory_courses(),
+        DerivedFrom.FUNCTION_AGREED: employment_selectors.peers_agreed(),
+        DerivedFrom.LEAFLET_MADE: employment_selectors.peers_with_leaflet(),
+    }
+    committee_complete = (
+        CommitteeMember.objects.filter(seat__in=CommitteeMember.RECOMMENDED)
+        .values("vacancy_id")
+        .annotate(n=Count("seat", distinct=True))
+        .filter(n=len(CommitteeMember.RECOMMENDED))
+        .values("vacancy_id")
+        .order_by()
+    )
+    has_vacancy = Q(onboarding__vacancy__isnull=False)
+    condition = (
+        Q(derived_from=DerivedFrom.MANUAL, done_on__isnull=True)
+        | Q(derived_from=DerivedFrom.POSTING_PUBLISHED, onboarding__vacancy__published_on=None)
+        & has_vacancy
+        | Q(derived_from=DerivedFrom.COMMITTEE_COMPLETE)
+        & has_vacancy
+        & ~Q(onboarding__vacancy_id__in=committee_complete)
+    )
+    for kind, done in peer_facts.items():
+        condition |= Q(derived_from=kind) & (
+            Q(onboarding__peer__isnull=True) | ~Q(onboarding__peer_id__in=done)
+        )
+    return condition
+
+
+def overdue_tasks(onboardings: QuerySet[Onboarding], today: datetime.date) -> QuerySet[Any]:
+    """The tasks of these checklists with stored due days (FRESH_DUE_DAYS) that are past
+    their due day and not done, judged by the database."""
+    fresh = onboardings.filter(FRESH_DUE_DAYS).values("pk")
+    # Derived tasks are never ticked (a constraint): every task not done is an open one.
+    return (
+        judged_by_due_day(ChecklistItem.objects.filter(onboarding__in=fresh, done_on__isnull=True))
+        .filter(due__lt=today)
+        .filter(_not_done_by_facts())
+    )
+
+
+def overdue_checklists(onboardings: QuerySet[Onboarding], today: datetime.date) -> dict[int, int]:
+    """The checklists among these (cancelled vacancies' left out) with a task past its due
+    day and not done: onboarding id -> unit id. The database judges the tasks by their
+    stored due days; the checklists whose start moved since, and the tasks counted from
+    the education's completion, are worked out here by the checklist page's rule."""
+    scope = without_cancelled(onboardings)
+    found: dict[int, int] = dict(
+        overdue_tasks(scope, today)
+        .values_list("onboarding_id", "onboarding__unit_id")
+        .distinct()
+        .order_by()
+    )
+    education_tasks = ChecklistItem.objects.filter(
+        onboarding=OuterRef("pk"), anchor=Anchor.EDUCATION_COMPLETED, done_on__isnull=True
+    )
+    rest = scope.exclude(pk__in=found).filter(
+        STALE_DUE_DAYS
+        | Q(
+            Exists(education_tasks),
+            peer_id__in=education_selectors.peers_enrolled(),
+        )
+    )
+    for progress in onboarding_progress(for_lists(rest)):
+        if progress.overdue:
+            found[progress.onboarding.pk] = progress.onboarding.unit_id
+    return found
+
+
 def for_lists(onboardings: QuerySet[Onboarding]) -> QuerySet[Onboarding, tuple[Any, ...]]:
     """The onboardings as rows of LIST_FIELDS (onboarding_progress makes them
     ListedOnboardings)."""
@@ -670,7 +805,8 @@ class Timeliness:
     """A checklist's tasks ticked by hand, against their due days (for the yearly
     report): how many, done, done after the due day, and open past it."""
 
-    onboarding: ListedOnboarding
+    onboarding_id: int
+    begun: datetime.date  # the day the checklist was begun
     tasks: int = 0
     done: int = 0
     late: int = 0
@@ -693,14 +829,41 @@ _CREATED = LIST_FIELDS.index("created_at")
 def onboarding_timeliness(
     onboardings: QuerySet[Onboarding], today: datetime.date
 ) -> list[Timeliness]:
-    """Each checklist's tasks ticked by hand against their due days (one query; the
-    tasks worked out from other facts, and those counted from the education, are not
-    judged here: they are done when the fact is)."""
+    """Each checklist's tasks ticked by hand against their due days: counted by the
+    database from the stored due days (one query), and worked out here for the
+    checklists whose start moved since (one query more). The tasks worked out from other
+    facts, and those counted from the education, are not judged: they are done when the
+    fact is."""
+    scope = without_cancelled(onboardings)
+    by_hand = ChecklistItem.objects.filter(derived_from=DerivedFrom.MANUAL)
+    counted = (
+        judged_by_due_day(by_hand.filter(onboarding__in=scope.filter(FRESH_DUE_DAYS).values("pk")))
+        .values("onboarding_id", "onboarding__created_at__date")
+        .annotate(
+            tasks=Count("pk"),
+            done=Count("pk", filter=Q(done_on__isnull=False)),
+            late=Count("pk", filter=Q(done_on__gt=F("due"))),
+            overdue=Count("pk", filter=Q(done_on__isnull=True, due__lt=today)),
+        )
+        .values_list(
+            "onboarding_id", "onboarding__created_at__date", "tasks", "done", "late", "overdue"
+        )
+        .order_by()
+    )
+    found = [Timeliness(*row) for row in counted]
+    stale = by_hand.filter(onboarding__in=scope.filter(STALE_DUE_DAYS).values("pk"))
+    return found + _timeliness_worked_out(stale, today)
+
+
+def _timeliness_worked_out(
+    items: QuerySet[ChecklistItem], today: datetime.date
+) -> list[Timeliness]:
+    """onboarding_timeliness for checklists without valid stored due days: each task's
+    due day worked out by the checklist page's rule."""
     found: dict[int, Timeliness] = {}
     dues: dict[int, Callable[[str, int], datetime.date]] = {}
     rows = (
-        ChecklistItem.objects.filter(onboarding__in=without_cancelled(onboardings), derived_from="")
-        .exclude(anchor=Anchor.EDUCATION_COMPLETED)
+        items.exclude(anchor=Anchor.EDUCATION_COMPLETED)
         .values_list(
             # The day it was begun, not the moment: a date is read far faster than a
             # timestamp on every task's row.
@@ -717,11 +880,12 @@ def onboarding_timeliness(
         key = row[0]
         if key not in found:
             values = list(row[:width])
+            begun = values[_CREATED]
             values[_CREATED] = timezone.make_aware(
-                datetime.datetime.combine(values[_CREATED], datetime.time(12))
+                datetime.datetime.combine(begun, datetime.time(12))
             )
             listed = ListedOnboarding(*values)
-            found[key] = Timeliness(listed)
+            found[key] = Timeliness(key, begun)
             dues[key] = _due_dates(listed)
         anchor, offset_days, due_override, done_on = row[width:]
         due = due_override or dues[key](anchor, offset_days)

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ from .models import (
     Vacancy,
 )
 from .models import Assessment as AssessmentModel
+from .selectors import due_days_of
 
 Status = Vacancy.Status
 Stage = Applicant.Stage
@@ -184,6 +186,8 @@ def vacancy_update(*, vacancy: Vacancy, by: User, expected_version: int, **chang
         setattr(vacancy, name, value)
     check_vacancy(vacancy, new=vacancy.application_deadline != stored_deadline)
     summary = core.save_versioned(vacancy, expected_version=expected_version, changes=changes)
+    if "planned_start_date" in changes:
+        checklist_due_days_refresh(onboardings=Onboarding.objects.filter(vacancy=vacancy))
     core.audit(by=by, action="vacancy_update", obj=vacancy, summary=summary)
     return vacancy
 
@@ -472,6 +476,7 @@ def applicant_hire(
     else:
         onboarding.peer = peer
         onboarding.save(update_fields=["peer"])
+        checklist_due_days_refresh(onboardings=Onboarding.objects.filter(pk=onboarding.pk))
     core.audit(by=by, action="applicant_hire", obj=applicant, summary=f"peer #{peer.pk}")
     return peer
 
@@ -519,7 +524,30 @@ def onboarding_create(
     onboarding = Onboarding.objects.create(unit=unit, vacancy=vacancy, peer=peer)
     templates = ChecklistTemplateItem.objects.filter(active=True)
     ChecklistItem.objects.bulk_create(ChecklistItem.from_template(onboarding, t) for t in templates)
+    checklist_due_days_refresh(onboardings=Onboarding.objects.filter(pk=onboarding.pk))
     return onboarding
+
+
+def checklist_due_days_refresh(*, onboardings: QuerySet[Onboarding]) -> int:
+    """Store the due day of every task of these checklists (and the start and probation
+    they count from), where it changed; how many tasks changed. The one write path of
+    `ChecklistItem.due_on`: the checklist's own services call it, and the daily run
+    catches a start date moved elsewhere (the peer worker's page, the admin)."""
+    changed_items: list[ChecklistItem] = []
+    changed_onboardings: list[Onboarding] = []
+    for onboarding, start, probation, dues in due_days_of(onboardings):
+        if (onboarding.dues_start, onboarding.dues_probation_months) != (start, probation):
+            onboarding.dues_start, onboarding.dues_probation_months = start, probation
+            changed_onboardings.append(onboarding)
+        for item, due in dues:
+            if item.due_on != due:
+                item.due_on = due
+                changed_items.append(item)
+    ChecklistItem.objects.bulk_update(changed_items, ["due_on"], batch_size=2000)
+    Onboarding.objects.bulk_update(
+        changed_onboardings, ["dues_start", "dues_probation_months"], batch_size=2000
+    )
+    return len(changed_items)
 
 
 @transaction.atomic
@@ -587,6 +615,7 @@ def checklist_item_add(
     )
     item.full_clean()
     item.save()
+    checklist_due_days_refresh(onboardings=Onboarding.objects.filter(pk=onboarding.pk))
     core.audit(by=by, action="checklist_add", obj=item, summary=title)
     return item
 

@@ -269,9 +269,8 @@ def _onboarding(years: list[YearFigures], units: Q, today: datetime.date) -> Non
     first = min(f.period.first for f in years)
     onboardings = Onboarding.objects.filter(units, created_at__date__gte=first)
     for counted in recruitment_selectors.onboarding_timeliness(onboardings, today):
-        begun = timezone.localdate(counted.onboarding.created_at)
         for figures in years:
-            if begun in figures.period:
+            if counted.begun in figures.period:
                 figures.checklists += 1
                 figures.checklists_complete += counted.complete
                 figures.checklists_on_time += counted.on_time

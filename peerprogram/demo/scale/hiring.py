@@ -36,7 +36,11 @@ from recruitment.models import (
     StageChange,
     Vacancy,
 )
-from recruitment.services import current_posting_template, posting_render
+from recruitment.services import (
+    checklist_due_days_refresh,
+    current_posting_template,
+    posting_render,
+)
 
 from . import texts
 from .base import World, aware, bulk, days, employed_on, slug
@@ -217,6 +221,7 @@ def _checklists(w: World, vacancies: list[Vacancy], hired_for: Hired) -> None:
     for onboarding in onboardings:
         items += _items(w, onboarding, templates)
     bulk(ChecklistItem, items)
+    checklist_due_days_refresh(onboardings=Onboarding.objects.all())
 
 
 def _items(

@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 PARTS = [
     "anonymise_applicants",
     "remove_old_notes",
+    # Before anything reads "overdue": checklists whose start moved get their due days.
+    "store_checklist_due_days",
     "send_mentoring_reminders",
     "send_employment_reminders",
     # Survey rounds: invitations from the first day, a reminder before the last.

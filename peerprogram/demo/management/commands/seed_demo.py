@@ -396,6 +396,9 @@ class Command(BaseCommand):
                 )
             )
             onboarding.save(update_fields=["created_at"])
+            recruitment.checklist_due_days_refresh(
+                onboardings=Onboarding.objects.filter(pk=onboarding.pk)
+            )
             for item in onboarding.items.filter(derived_from=""):
                 if item.due_date() < today - datetime.timedelta(days=20):
                     item.done_on = item.due_date()
