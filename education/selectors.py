@@ -1058,48 +1058,73 @@ def peer_facts(today: datetime.date) -> dict[str, Any]:
 SUPERVISION_GAP_WEEKS = 8
 
 
-def leader_actions(peer: Any, today: datetime.date) -> list[Action]:
-    """What a peer worker's education and supervision ask of the leader (a peer worker
-    annotated with `peer_facts`)."""
-    actions = []
-    name = peer.name
+# What `leader_needs` reads of a peer worker annotated with `peer_facts`.
+LEADER_FACTS = frozenset(
+    {
+        "seat_cohort_start",
+        "seat_cohort_id",
+        "on_waiting_list",
+        "last_supervision",
+        "next_supervision",
+    }
+)
+
+
+def leader_needs(peer: Any, today: datetime.date) -> dict[str, datetime.date]:
+    """What a peer worker's education and supervision ask of the leader, by kind, with
+    the day it is due (a peer worker annotated with `peer_facts`): not enrolled in the
+    first year, hired too late for the cohort, no supervision for eight weeks."""
+    needs = {}
     first_year = peer.start_date > today - relativedelta(years=1)
     if first_year and peer.seat_cohort_start is None:
+        needs["education_missing"] = peer.start_date
+    elif (
+        peer.seat_cohort_start is not None
+        and peer.seat_cohort_start > today
+        and hired_late(peer, Cohort(start_date=peer.seat_cohort_start))
+    ):
+        needs["education_early"] = peer.seat_cohort_start
+    gap = datetime.timedelta(weeks=SUPERVISION_GAP_WEEKS)
+    last = timezone.localdate(peer.last_supervision) if peer.last_supervision else None
+    since = last or peer.start_date
+    if peer.start_date <= today - gap and since <= today - gap and peer.next_supervision is None:
+        needs["supervision_gap"] = since + gap
+    return needs
+
+
+def leader_actions(peer: Any, today: datetime.date) -> list[Action]:
+    """`leader_needs` as the leader's action list shows them."""
+    needs = leader_needs(peer, today)
+    actions = []
+    if "education_missing" in needs:
         actions.append(
             Action(
                 "education_missing",
                 _("Only on the waiting list for the peer education")
                 if peer.on_waiting_list
                 else _("Not enrolled in the peer education"),
-                name,
-                peer.start_date,
+                peer.name,
+                needs["education_missing"],
                 reverse("education:followup"),
             )
         )
-    elif (
-        peer.seat_cohort_start is not None
-        and peer.seat_cohort_start > today
-        and hired_late(peer, Cohort(start_date=peer.seat_cohort_start))
-    ):
+    if "education_early" in needs:
         actions.append(
             Action(
                 "education_early",
                 _("Hired less than three months before the cohort starts"),
-                name,
-                peer.seat_cohort_start,
+                peer.name,
+                needs["education_early"],
                 reverse("education:cohort_detail", args=[peer.seat_cohort_id]),
             )
         )
-    gap = datetime.timedelta(weeks=SUPERVISION_GAP_WEEKS)
-    last = timezone.localdate(peer.last_supervision) if peer.last_supervision else None
-    since = last or peer.start_date
-    if peer.start_date <= today - gap and since <= today - gap and peer.next_supervision is None:
+    if "supervision_gap" in needs:
         actions.append(
             Action(
                 "supervision_gap",
                 _("No supervision for %(weeks)s weeks") % {"weeks": SUPERVISION_GAP_WEEKS},
-                name,
-                since + gap,
+                peer.name,
+                needs["supervision_gap"],
                 reverse("education:supervision_create") + f"?peer={peer.pk}",
             )
         )

@@ -430,36 +430,53 @@ def peer_facts(today: datetime.date) -> dict[str, Any]:
     }
 
 
-def leader_actions(peer: Any, today: datetime.date) -> list[Action]:
-    """What the peer worker's mentoring asks of the leader (annotated with `peer_facts`):
-    no mentor, or no check-in held for too long."""
+# What `leader_needs` reads of a peer worker annotated with `peer_facts`.
+LEADER_FACTS = frozenset(
+    {"mentorship_id", "mentorship_since", "mentorship_last_held", "mentorship_rhythm"}
+)
+
+
+def leader_needs(peer: Any, today: datetime.date) -> dict[str, datetime.date]:
+    """What the peer worker's mentoring asks of the leader, by kind, with the day it has
+    been due since: no mentor in the first six months, or no check-in held for too long."""
     if peer.mentorship_id is None:
         if peer.start_date > today - relativedelta(months=6):
-            return [
-                Action(
-                    "mentor_missing",
-                    _("No mentor appointed"),
-                    peer.name,
-                    peer.start_date,
-                    reverse("mentoring:mentor_assign", args=[peer.pk]),
-                )
-            ]
-        return []
+            return {"mentor_missing": peer.start_date}
+        return {}
     limit = settings.MENTORING_WARNING_DAYS
     if peer.mentorship_rhythm == Mentorship.Rhythm.MONTHLY:
         limit = settings.MENTORING_MONTHLY_WARNING_DAYS
     since = peer.mentorship_last_held or peer.mentorship_since
     if (today - since).days <= limit:
-        return []
-    return [
-        Action(
-            "mentoring_quiet",
-            _("No mentor check-in held for %(days)s days") % {"days": (today - since).days},
-            peer.name,
-            since + datetime.timedelta(days=limit),
-            reverse("mentoring:mentorship_detail", args=[peer.mentorship_id]),
-        )
-    ]
+        return {}
+    return {"mentoring_quiet": since + datetime.timedelta(days=limit)}
+
+
+def leader_actions(peer: Any, today: datetime.date) -> list[Action]:
+    """`leader_needs` as the leader's action list shows them."""
+    needs = leader_needs(peer, today)
+    if "mentor_missing" in needs:
+        return [
+            Action(
+                "mentor_missing",
+                _("No mentor appointed"),
+                peer.name,
+                needs["mentor_missing"],
+                reverse("mentoring:mentor_assign", args=[peer.pk]),
+            )
+        ]
+    if "mentoring_quiet" in needs:
+        since = peer.mentorship_last_held or peer.mentorship_since
+        return [
+            Action(
+                "mentoring_quiet",
+                _("No mentor check-in held for %(days)s days") % {"days": (today - since).days},
+                peer.name,
+                needs["mentoring_quiet"],
+                reverse("mentoring:mentorship_detail", args=[peer.mentorship_id]),
+            )
+        ]
+    return []
 
 
 def mentor_actions(rows: list[Health], today: datetime.date) -> list[Action]:

@@ -22,7 +22,7 @@ from recruitment import summary
 from recruitment.models import Onboarding
 
 from .models import SignalKind
-from .signals import Signal, employed, facts_of, signals_of
+from .signals import SIGNAL_FACTS, Signal, employed, facts_of, signals_of
 
 # The columns of the health page, in order: (key, what the key counts).
 COLUMNS = [
@@ -112,6 +112,11 @@ class UnitHealth:
         return getattr(self, column)
 
 
+# What the health page reads of each peer worker: the signals' facts, and what the
+# mentoring and the education ask of the leader.
+HEALTH_FACTS = SIGNAL_FACTS | mentoring_selectors.LEADER_FACTS | education_selectors.LEADER_FACTS
+
+
 def unit_health(units: list[Unit], today: datetime.date | None = None) -> list[UnitHealth]:
     """The health of these units, in their order: four queries whatever their number (the
     peer workers' facts, the retention, the checklists in two)."""
@@ -120,7 +125,7 @@ def unit_health(units: list[Unit], today: datetime.date | None = None) -> list[U
     if not rows:
         return []
     peers = PeerWorker.objects.filter(staff_member__unit_id__in=list(rows))
-    facts = facts_of(peers, today)
+    facts = facts_of(peers, today, only=HEALTH_FACTS)
     for signal in signals_of(facts, today):
         rows[signal.peer.staff_member.unit_id].signals.append(signal)
     for peer in facts:
@@ -128,10 +133,9 @@ def unit_health(units: list[Unit], today: datetime.date | None = None) -> list[U
             continue
         row = rows[peer.staff_member.unit_id]
         row.peers.append(peer)
-        kinds = {a.kind for a in mentoring_selectors.leader_actions(peer, today)}
-        row.mentoring += bool(kinds)
-        kinds = {a.kind for a in education_selectors.leader_actions(peer, today)}
-        row.education += bool(kinds & {"education_missing", "education_early"})
+        row.mentoring += bool(mentoring_selectors.leader_needs(peer, today))
+        kinds = education_selectors.leader_needs(peer, today)
+        row.education += bool(kinds.keys() & {"education_missing", "education_early"})
         row.supervision += "supervision_gap" in kinds
     kept = employment_selectors.retention_by_unit(peers, today)
     for pk, share in kept.items():
@@ -225,7 +229,7 @@ class CentreFigures:
 
 def centre_figures(today: datetime.date | None = None) -> CentreFigures:
     today = today or timezone.localdate()
-    facts = facts_of(PeerWorker.objects.all(), today, signals_only=True)
+    facts = facts_of(PeerWorker.objects.all(), today, only=SIGNAL_FACTS)
     counts = dict.fromkeys(SignalKind.values, 0)
     for signal in signals_of(facts, today):
         if not signal.acknowledged:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -240,11 +241,12 @@ def facts_of(
     peers: QuerySet[PeerWorker],
     today: datetime.date | None = None,
     *,
-    signals_only: bool = False,
+    only: AbstractSet[str] | None = None,
 ) -> list[Any]:
     """The peer workers employed now (and those whose employment ended in the last twelve
     months, for the short employments, and those about to start, for the Centre's
-    figures), with every fact the signals and the leader's action list read: one query."""
+    figures), with every fact the signals and the leader's action list read, or `only`
+    these (SIGNAL_FACTS for the signals alone): one query."""
     today = today or timezone.localdate()
     recently = today - relativedelta(months=SHORT_EMPLOYMENT_MONTHS)
     acks = (
@@ -260,11 +262,12 @@ def facts_of(
         **mentoring_selectors.peer_facts(today),
         **journal_selectors.activity_facts(today),
     }
-    if signals_only:
-        facts = {name: value for name, value in facts.items() if name in SIGNAL_FACTS}
-    # The signals alone need no unit row (its id is on the staff member; its name only
-    # when a signal is put into words).
-    related = "staff_member" if signals_only else "staff_member__unit"
+    if only is not None:
+        facts = {name: value for name, value in facts.items() if name in only}
+    # A part of the facts is read for many units: their names come with the rows that
+    # show them, not with each peer worker (a signal names its unit only when put into
+    # words).
+    related = "staff_member__unit" if only is None else "staff_member"
     return list(
         peers.filter(Q(end_date__isnull=True) | Q(end_date__gte=recently))
         .select_related(related)

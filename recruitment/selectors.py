@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -517,43 +519,63 @@ def _not_done_by_facts() -> Q:
     return condition
 
 
-def overdue_tasks(onboardings: QuerySet[Onboarding], today: datetime.date) -> QuerySet[Any]:
-    """The tasks of these checklists with stored due days (FRESH_DUE_DAYS) that are past
-    their due day and not done, judged by the database."""
-    fresh = onboardings.filter(FRESH_DUE_DAYS).values("pk")
+def _past_due(items: QuerySet[ChecklistItem], today: datetime.date) -> QuerySet[Any]:
     # Derived tasks are never ticked (a constraint): every task not done is an open one.
     return (
-        judged_by_due_day(ChecklistItem.objects.filter(onboarding__in=fresh, done_on__isnull=True))
+        judged_by_due_day(items.filter(done_on__isnull=True))
         .filter(due__lt=today)
         .filter(_not_done_by_facts())
     )
 
 
+def overdue_tasks(onboardings: QuerySet[Onboarding], today: datetime.date) -> QuerySet[Any]:
+    """The tasks of these checklists with stored due days (FRESH_DUE_DAYS) that are past
+    their due day and not done, judged by the database."""
+    fresh = onboardings.filter(FRESH_DUE_DAYS).values("pk")
+    return _past_due(ChecklistItem.objects.filter(onboarding__in=fresh), today)
+
+
 def overdue_checklists(onboardings: QuerySet[Onboarding], today: datetime.date) -> dict[int, int]:
     """The checklists among these (cancelled vacancies' left out) with a task past its due
     day and not done: onboarding id -> unit id. The database judges the tasks by their
-    stored due days; the checklists whose start moved since, and the tasks counted from
-    the education's completion, are worked out here by the checklist page's rule."""
-    scope = without_cancelled(onboardings)
-    found: dict[int, int] = dict(
-        overdue_tasks(scope, today)
-        .values_list("onboarding_id", "onboarding__unit_id")
-        .distinct()
-        .order_by()
-    )
+    stored due days (one query); the checklists whose start moved since, and those with
+    a task counted from the completion of the education, are worked out here by the
+    checklist page's rule (more queries, only when there are such checklists)."""
     education_tasks = ChecklistItem.objects.filter(
         onboarding=OuterRef("pk"), anchor=Anchor.EDUCATION_COMPLETED, done_on__isnull=True
     )
-    rest = scope.exclude(pk__in=found).filter(
-        STALE_DUE_DAYS
-        | Q(
-            Exists(education_tasks),
-            peer_id__in=education_selectors.peers_enrolled(),
+    rows = (
+        without_cancelled(onboardings)
+        .annotate(
+            fresh=ExpressionWrapper(FRESH_DUE_DAYS, output_field=BooleanField()),
+            # A task's id, not Exists: PostgreSQL would hash every open task of the
+            # programme for a page of a few units; a limited subquery looks up each
+            # checklist's own open tasks.
+            late=Subquery(
+                _past_due(ChecklistItem.objects.filter(onboarding=OuterRef("pk")), today).values(
+                    "pk"
+                )[:1]
+            ),
+            education=ExpressionWrapper(
+                Q(Exists(education_tasks), peer_id__in=education_selectors.peers_enrolled()),
+                output_field=BooleanField(),
+            ),
         )
+        .values_list("pk", "unit_id", "fresh", "late", "education")
+        .order_by()
     )
-    for progress in onboarding_progress(for_lists(rest)):
-        if progress.overdue:
-            found[progress.onboarding.pk] = progress.onboarding.unit_id
+    found: dict[int, int] = {}
+    worked_out = []
+    for pk, unit_id, fresh, late, education in rows:
+        if fresh and late is not None:
+            found[pk] = unit_id
+        elif not fresh or education:
+            worked_out.append(pk)
+    if worked_out:
+        listed = for_lists(Onboarding.objects.filter(pk__in=worked_out))
+        for progress in onboarding_progress(listed):
+            if progress.overdue:
+                found[progress.onboarding.pk] = progress.onboarding.unit_id
     return found
 
 
