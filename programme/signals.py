@@ -297,7 +297,11 @@ def signals_of(peers: list[Any], today: datetime.date | None = None) -> list[Sig
     weeks = (end - first).days / 7
     working = [p for p in peers if employed(p, today)]
     per_unit = Counter(p.staff_member.unit_id for p in working)
-    back = _Back(today - relativedelta(months=ISOLATION_MONTHS), today - relativedelta(years=1))
+    back = _Back(
+        today - relativedelta(months=ISOLATION_MONTHS),
+        today - relativedelta(years=1),
+        timezone.get_current_timezone(),
+    )
     found = []
     for peer in peers:
         quiet = set((peer.acknowledged or "").split(","))
@@ -308,10 +312,13 @@ def signals_of(peers: list[Any], today: datetime.date | None = None) -> list[Sig
 
 
 class _Back(NamedTuple):
-    """The days the isolation signal looks back to, worked out once for every peer."""
+    """The days the isolation signal looks back to, and the time zone the moments are
+    read in, worked out once for every peer (looking the zone up is most of a nation's
+    time here)."""
 
     three_months: datetime.date
     year: datetime.date
+    zone: datetime.tzinfo
 
 
 def _signals_of_peer(
@@ -407,10 +414,10 @@ def _signals_of_peer(
             }
 
         found.append(Signal(SignalKind.ALONE, peer, alone_detail, None))
-    found.extend(_referral_signals(peer, today, through, weeks))
+    found.extend(_referral_signals(peer, today, through, weeks, back.zone))
     three_months, year_ago = back.three_months, back.year
     if peer.start_date <= three_months:
-        last = timezone.localdate(peer.last_erfa) if peer.last_erfa else None
+        last = peer.last_erfa.astimezone(back.zone).date() if peer.last_erfa else None
 
         def isolation_detail() -> str:
             # The facts look a year back for the last erfa meeting.
@@ -440,7 +447,9 @@ def programme_rate(peer: Any, weeks: float) -> float | None:
     return float(peer.programme_referrals) / (peer.programme_hours * weeks)
 
 
-def _referral_signals(peer: Any, today: datetime.date, through: bool, weeks: float) -> list[Signal]:
+def _referral_signals(
+    peer: Any, today: datetime.date, through: bool, weeks: float, zone: datetime.tzinfo
+) -> list[Signal]:
     found = []
     usual = programme_rate(peer, weeks)
     if through and usual and peer.hours_per_week:
@@ -470,7 +479,7 @@ def _referral_signals(peer: Any, today: datetime.date, through: bool, weeks: flo
         elif own > settings.JOURNAL_LOAD_HIGH * programme:
             found.append(Signal(SignalKind.MANY_REFERRALS, peer, detail, None))
     if peer.referrals_waiting:
-        since = timezone.localdate(peer.referrals_waiting_since)
+        since = peer.referrals_waiting_since.astimezone(zone).date()
         found.append(
             Signal(
                 SignalKind.WAITING,
