@@ -25,7 +25,8 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import GreaterThan, LessThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -857,24 +858,39 @@ def onboarding_timeliness(
     facts, and those counted from the education, are not judged: they are done when the
     fact is."""
     scope = without_cancelled(onboardings)
-    by_hand = ChecklistItem.objects.filter(derived_from=DerivedFrom.MANUAL)
+    # Counted per checklist, not per task row: the day it was begun is worked out once.
+    by_hand = Q(items__derived_from=DerivedFrom.MANUAL) & ~Q(
+        items__anchor=Anchor.EDUCATION_COMPLETED
+    )
+    due = Coalesce("items__due_override", "items__due_on")
     counted = (
-        judged_by_due_day(by_hand.filter(onboarding__in=scope.filter(FRESH_DUE_DAYS).values("pk")))
-        .values("onboarding_id", "onboarding__created_at__date")
-        .annotate(
-            tasks=Count("pk"),
-            done=Count("pk", filter=Q(done_on__isnull=False)),
-            late=Count("pk", filter=Q(done_on__gt=F("due"))),
-            overdue=Count("pk", filter=Q(done_on__isnull=True, due__lt=today)),
+        scope.annotate(
+            # Judged in the same read, not filtered on: PostgreSQL cannot estimate the
+            # comparison and would then walk the tasks checklist by checklist.
+            fresh=ExpressionWrapper(FRESH_DUE_DAYS, output_field=BooleanField()),
+            begun=TruncDate("created_at"),
+            tasks=Count("items", filter=by_hand),
+            done=Count("items", filter=by_hand & Q(items__done_on__isnull=False)),
+            late=Count("items", filter=by_hand & Q(GreaterThan(F("items__done_on"), due))),
+            overdue=Count(
+                "items",
+                filter=by_hand & Q(items__done_on__isnull=True) & Q(LessThan(due, today)),
+            ),
         )
-        .values_list(
-            "onboarding_id", "onboarding__created_at__date", "tasks", "done", "late", "overdue"
-        )
+        .filter(tasks__gt=0)
+        .values_list("pk", "fresh", "begun", "tasks", "done", "late", "overdue")
         .order_by()
     )
-    found = [Timeliness(*row) for row in counted]
-    stale = by_hand.filter(onboarding__in=scope.filter(STALE_DUE_DAYS).values("pk"))
-    return found + _timeliness_worked_out(stale, today)
+    found, stale = [], []
+    for pk, fresh, *figures in counted:
+        if fresh:
+            found.append(Timeliness(pk, *figures))
+        else:
+            stale.append(pk)
+    if not stale:
+        return found
+    items = ChecklistItem.objects.filter(derived_from=DerivedFrom.MANUAL, onboarding__in=stale)
+    return found + _timeliness_worked_out(items, today)
 
 
 def _timeliness_worked_out(
