@@ -127,11 +127,11 @@ def unit_health(units: list[Unit], today: datetime.date | None = None) -> list[U
     peers = PeerWorker.objects.filter(staff_member__unit_id__in=list(rows))
     facts = facts_of(peers, today, only=HEALTH_FACTS)
     for signal in signals_of(facts, today):
-        rows[signal.peer.staff_member.unit_id].signals.append(signal)
+        rows[signal.peer.unit_of].signals.append(signal)
     for peer in facts:
         if not employed(peer, today):
             continue
-        row = rows[peer.staff_member.unit_id]
+        row = rows[peer.unit_of]
         row.peers.append(peer)
         row.mentoring += bool(mentoring_selectors.leader_needs(peer, today))
         kinds = education_selectors.leader_needs(peer, today)

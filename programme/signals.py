@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -264,15 +264,16 @@ def facts_of(
     }
     if only is not None:
         facts = {name: value for name, value in facts.items() if name in only}
-    # A part of the facts is read for many units: their names come with the rows that
-    # show them, not with each peer worker (a signal names its unit only when put into
-    # words).
-    related = "staff_member__unit" if only is None else "staff_member"
+    rows = peers.filter(Q(end_date__isnull=True) | Q(end_date__gte=recently))
+    if only is None:
+        rows = rows.select_related("staff_member__unit")
+    # A part of the facts is read for many units (a nation's 1,500 peer workers): no
+    # staff member or unit is built for each, only its unit's id (`unit_of`; a signal is
+    # put into words, with names, from the whole facts).
     return list(
-        peers.filter(Q(end_date__isnull=True) | Q(end_date__gte=recently))
-        .select_related(related)
-        .annotate(**facts, acknowledged=Subquery(acks))
-        .order_by("staff_member__unit__name", "staff_member__name", "pk")
+        rows.annotate(
+            **facts, acknowledged=Subquery(acks), unit_of=F("staff_member__unit_id")
+        ).order_by("staff_member__unit__name", "staff_member__name", "pk")
     )
 
 
@@ -296,7 +297,7 @@ def signals_of(peers: list[Any], today: datetime.date | None = None) -> list[Sig
     first, end = journal_selectors.flow_window(today)
     weeks = (end - first).days / 7
     working = [p for p in peers if employed(p, today)]
-    per_unit = Counter(p.staff_member.unit_id for p in working)
+    per_unit = Counter(p.unit_of for p in working)
     back = _Back(
         today - relativedelta(months=ISOLATION_MONTHS),
         today - relativedelta(years=1),
@@ -398,7 +399,7 @@ def _signals_of_peer(
                 exposed=bool(peer.earlier_profession),
             )
         )
-    if per_unit[peer.staff_member.unit_id] == 1:
+    if per_unit[peer.unit_of] == 1:
 
         def alone_detail() -> str:
             erfa = (
