@@ -209,3 +209,17 @@ def test_a_due_day_changed_by_hand_wins_over_the_stored_one(cast, begun_long_ago
     ChecklistItem.objects.filter(pk=task.pk).update(due_override=today - datetime.timedelta(1))
     worked_out, judged = _overdue_both_ways(Onboarding.objects.filter(pk=onboarding.pk))
     assert task.pk in judged and judged == worked_out
+
+
+def test_the_database_answers_for_checklists_with_stored_days_in_one_query(
+    cast, begun_long_ago, django_assert_num_queries
+):
+    today = timezone.localdate()
+    checklists = Onboarding.objects.filter(pk=begun_long_ago.pk)
+    with django_assert_num_queries(1):
+        assert selectors.overdue_checklists(checklists, today) == {
+            begun_long_ago.pk: begun_long_ago.unit_id
+        }
+    with django_assert_num_queries(1):
+        [counted] = selectors.onboarding_timeliness(checklists, today)
+    assert counted.complete and counted.overdue == 0
