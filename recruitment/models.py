@@ -484,9 +484,13 @@ class Onboarding(models.Model):
     # (recruitment.services.checklist_due_days_refresh). While they match the peer
     # worker's (or the vacancy's) the database judges the tasks by their stored day; a
     # start moved anywhere else leaves the checklist to be worked out in Python until the
-    # daily run stores the new days.
+    # daily run stores the new days. (A data migration that adds tasks calls the refresh
+    # too: a task without a stored day is never judged late by the database.)
     dues_start = models.DateField(null=True, blank=True, editable=False)
     dues_probation_months = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # And the moment it was begun from (a task already late when the checklist began gets
+    # CATCH_UP_DAYS from that day).
+    dues_created_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("onboarding")

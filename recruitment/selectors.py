@@ -301,7 +301,9 @@ def _statuses(
     return statuses
 
 
-def onboarding_progress(rows: Iterable[tuple[Any, ...]]) -> list[ListProgress]:
+def onboarding_progress(
+    rows: Iterable[tuple[Any, ...]], today: datetime.date | None = None
+) -> list[ListProgress]:
     """The checklist status of many onboardings (counts, overdue, the next task) in a
     fixed number of queries. The statuses hold ItemRows of the tasks that are open, derived
     or shown only after the education (enough for lists and summaries, not for the
@@ -310,7 +312,7 @@ def onboarding_progress(rows: Iterable[tuple[Any, ...]]) -> list[ListProgress]:
     onboardings = [ListedOnboarding(*row) for row in rows]
     if not onboardings:
         return []
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     facts = _derived_facts(onboardings)
     ids = [o.pk for o in onboardings]
     # The tasks done by hand are counted, not read: about two in three tasks of a
@@ -431,14 +433,17 @@ LIST_ORDER = ("unit__name", "-created_at", "-pk")
 
 # The onboardings whose stored due days hold: worked out from the start and probation
 # the peer worker (or, before the hire, the vacancy) has now.
-FRESH_DUE_DAYS = Q(
-    peer__isnull=False,
-    dues_start=F("peer__start_date"),
-    dues_probation_months=F("peer__probation_months"),
-) | Q(
-    peer__isnull=True,
-    dues_start=F("vacancy__planned_start_date"),
-    dues_probation_months=Onboarding.VACANCY_PROBATION_MONTHS,
+FRESH_DUE_DAYS = Q(dues_created_at=F("created_at")) & (
+    Q(
+        peer__isnull=False,
+        dues_start=F("peer__start_date"),
+        dues_probation_months=F("peer__probation_months"),
+    )
+    | Q(
+        peer__isnull=True,
+        dues_start=F("vacancy__planned_start_date"),
+        dues_probation_months=Onboarding.VACANCY_PROBATION_MONTHS,
+    )
 )
 # The others: none stored yet, or the start moved since (in the admin, on the peer
 # worker's page) and the daily run has not stored the new days yet.
@@ -468,7 +473,7 @@ def due_days_of(
         items[item.onboarding_id].append(item)
     found = []
     for onboarding in Onboarding.objects.filter(pk__in=list(listed)).only(
-        "dues_start", "dues_probation_months"
+        "created_at", "dues_start", "dues_probation_months", "dues_created_at"
     ):
         row = listed[onboarding.pk]
         due_for = _due_dates(row)
@@ -531,7 +536,9 @@ def _past_due(items: QuerySet[ChecklistItem], today: datetime.date) -> QuerySet[
 
 def overdue_tasks(onboardings: QuerySet[Onboarding], today: datetime.date) -> QuerySet[Any]:
     """The tasks of these checklists with stored due days (FRESH_DUE_DAYS) that are past
-    their due day and not done, judged by the database."""
+    their due day and not done, judged by the database: a part of the answer only (the
+    tasks counted from the education's completion, and the checklists without fresh
+    days, are overdue_checklists' to work out; cancelled vacancies are the caller's)."""
     fresh = onboardings.filter(FRESH_DUE_DAYS).values("pk")
     return _past_due(ChecklistItem.objects.filter(onboarding__in=fresh), today)
 
@@ -574,7 +581,7 @@ def overdue_checklists(onboardings: QuerySet[Onboarding], today: datetime.date) 
             worked_out.append(pk)
     if worked_out:
         listed = for_lists(Onboarding.objects.filter(pk__in=worked_out))
-        for progress in onboarding_progress(listed):
+        for progress in onboarding_progress(listed, today):
             if progress.overdue:
                 found[progress.onboarding.pk] = progress.onboarding.unit_id
     return found

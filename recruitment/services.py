@@ -536,8 +536,14 @@ def checklist_due_days_refresh(*, onboardings: QuerySet[Onboarding]) -> int:
     changed_items: list[ChecklistItem] = []
     changed_onboardings: list[Onboarding] = []
     for onboarding, start, probation, dues in due_days_of(onboardings):
-        if (onboarding.dues_start, onboarding.dues_probation_months) != (start, probation):
+        stored = (
+            onboarding.dues_start,
+            onboarding.dues_probation_months,
+            onboarding.dues_created_at,
+        )
+        if stored != (start, probation, onboarding.created_at):
             onboarding.dues_start, onboarding.dues_probation_months = start, probation
+            onboarding.dues_created_at = onboarding.created_at
             changed_onboardings.append(onboarding)
         for item, due in dues:
             if item.due_on != due:
@@ -545,7 +551,9 @@ def checklist_due_days_refresh(*, onboardings: QuerySet[Onboarding]) -> int:
                 changed_items.append(item)
     ChecklistItem.objects.bulk_update(changed_items, ["due_on"], batch_size=2000)
     Onboarding.objects.bulk_update(
-        changed_onboardings, ["dues_start", "dues_probation_months"], batch_size=2000
+        changed_onboardings,
+        ["dues_start", "dues_probation_months", "dues_created_at"],
+        batch_size=2000,
     )
     return len(changed_items)
 

@@ -223,3 +223,27 @@ def test_the_database_answers_for_checklists_with_stored_days_in_one_query(
     with django_assert_num_queries(1):
         [counted] = selectors.onboarding_timeliness(checklists, today)
     assert counted.complete and counted.overdue == 0
+
+
+def test_a_checklist_begun_on_another_day_is_worked_out_until_stored_again(cast, begun_long_ago):
+    onboarding, today = begun_long_ago, timezone.localdate()
+    MentorshipFactory(peer=cast.peer, mentor=cast.mentor)
+    checklists = Onboarding.objects.filter(pk=onboarding.pk)
+    # Begun only yesterday: the tasks already late then get the catch-up days, so
+    # nothing is overdue, whatever the stored days said.
+    onboarding.items.update(done_on=None)
+    checklists.update(created_at=timezone.now() - datetime.timedelta(days=1))
+    assert checklists.filter(selectors.STALE_DUE_DAYS).exists()
+    worked_out, _judged = _overdue_both_ways(checklists)
+    assert not worked_out
+    assert selectors.overdue_checklists(checklists, today) == {}
+    call_command("store_checklist_due_days", verbosity=0)
+    assert _overdue_both_ways(checklists) == (set(), set())
+
+
+def test_the_daily_run_stores_a_day_for_a_task_added_without_one(cast, begun_long_ago):
+    task = begun_long_ago.items.filter(derived_from="").first()
+    ChecklistItem.objects.filter(pk=task.pk).update(due_on=None)
+    call_command("store_checklist_due_days", verbosity=0)
+    task.refresh_from_db()
+    assert task.due_on is not None
