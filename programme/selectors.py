@@ -9,6 +9,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from education import selectors as education_selectors
@@ -141,7 +142,7 @@ def unit_health(units: list[Unit], today: datetime.date | None = None) -> list[U
     for pk, share in kept.items():
         rows[pk].kept_one_year = share
     overdue = recruitment_selectors.overdue_checklists(
-        Onboarding.objects.filter(unit_id__in=list(rows)), today
+        onboardings_in_progress(today).filter(unit_id__in=list(rows)), today
     )
     for unit_id in overdue.values():
         rows[unit_id].overdue_checklists += 1
@@ -247,17 +248,21 @@ def centre_figures(today: datetime.date | None = None) -> CentreFigures:
 
 
 # A checklist runs from before the start to the first MUS a year after it: the Centre's
-# home counts the checklists begun in this many months (older ones are on the checklists'
-# overview and the programme's health).
+# home and the health page's column count the checklists begun in this many months, so
+# the count on the home page is the number of units the health page then lists (older
+# checklists are on the checklists' overview).
 ONBOARDING_MONTHS = 18
+
+
+def onboardings_in_progress(today: datetime.date) -> QuerySet[Onboarding]:
+    return Onboarding.objects.filter(
+        created_at__date__gte=today - relativedelta(months=ONBOARDING_MONTHS)
+    )
 
 
 def units_with_overdue_onboarding(today: datetime.date | None = None) -> int:
     """How many units have a checklist in progress (begun in the last 18 months) with an
     overdue task."""
     today = today or timezone.localdate()
-    since = today - relativedelta(months=ONBOARDING_MONTHS)
-    overdue = recruitment_selectors.overdue_checklists(
-        Onboarding.objects.filter(created_at__date__gte=since), today
-    )
+    overdue = recruitment_selectors.overdue_checklists(onboardings_in_progress(today), today)
     return len(set(overdue.values()))
