@@ -35,12 +35,12 @@ class StoresDueDaysMixin:
     checklist's start, a task's anchor): they are stored again after the save, through the
     service that keeps them."""
 
-    def due_days_of(self, obj: Any) -> QuerySet[Onboarding]:
+    def checklists_of(self, obj: Any) -> QuerySet[Onboarding]:
         raise NotImplementedError
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)  # type: ignore[misc]
-        services.checklist_due_days_refresh(onboardings=self.due_days_of(obj))
+        services.checklist_due_days_refresh(onboardings=self.checklists_of(obj))
 
 
 @admin.register(PostingTemplate)
@@ -67,7 +67,7 @@ class VacancyAdmin(StoresDueDaysMixin, CheckedLookupsMixin, admin.ModelAdmin):
         # A vacancy is named with its unit (the changelist's join too).
         return super().get_queryset(request).select_related("unit")
 
-    def due_days_of(self, obj: Vacancy) -> QuerySet[Onboarding]:
+    def checklists_of(self, obj: Vacancy) -> QuerySet[Onboarding]:
         return Onboarding.objects.filter(vacancy=obj)
 
 
@@ -165,7 +165,7 @@ class OnboardingAdmin(StoresDueDaysMixin, CheckedLookupsMixin, admin.ModelAdmin)
     ordering = ["-created_at", "pk"]  # the model has none; pages need one
     inlines = [ChecklistItemInline]
 
-    def due_days_of(self, obj: Onboarding) -> QuerySet[Onboarding]:
+    def checklists_of(self, obj: Onboarding) -> QuerySet[Onboarding]:
         return Onboarding.objects.filter(pk=obj.pk)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Onboarding]:
@@ -185,5 +185,5 @@ class ChecklistItemAdmin(StoresDueDaysMixin, CheckedLookupsMixin, admin.ModelAdm
     list_select_related = ["onboarding__peer__staff_member", "onboarding__vacancy__unit"]
     autocomplete_fields = ["onboarding", "done_by", "assignee"]
 
-    def due_days_of(self, obj: ChecklistItem) -> QuerySet[Onboarding]:
+    def checklists_of(self, obj: ChecklistItem) -> QuerySet[Onboarding]:
         return Onboarding.objects.filter(pk=obj.onboarding_id)

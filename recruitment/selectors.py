@@ -525,22 +525,15 @@ def _not_done_by_facts() -> Q:
     return condition
 
 
-def _past_due(items: QuerySet[ChecklistItem], today: datetime.date) -> QuerySet[Any]:
+def past_due_tasks(items: QuerySet[ChecklistItem], today: datetime.date) -> QuerySet[Any]:
+    """These tasks (of checklists with fresh stored days) past their due day and not
+    done, judged by the database; not the tasks counted from the education."""
     # Derived tasks are never ticked (a constraint): every task not done is an open one.
     return (
         judged_by_due_day(items.filter(done_on__isnull=True))
         .filter(due__lt=today)
         .filter(_not_done_by_facts())
     )
-
-
-def overdue_tasks(onboardings: QuerySet[Onboarding], today: datetime.date) -> QuerySet[Any]:
-    """The tasks of these checklists with stored due days (FRESH_DUE_DAYS) that are past
-    their due day and not done, judged by the database: a part of the answer only (the
-    tasks counted from the education's completion, and the checklists without fresh
-    days, are overdue_checklists' to work out; cancelled vacancies are the caller's)."""
-    fresh = onboardings.filter(FRESH_DUE_DAYS).values("pk")
-    return _past_due(ChecklistItem.objects.filter(onboarding__in=fresh), today)
 
 
 def overdue_checklists(onboardings: QuerySet[Onboarding], today: datetime.date) -> dict[int, int]:
@@ -560,9 +553,9 @@ def overdue_checklists(onboardings: QuerySet[Onboarding], today: datetime.date) 
             # programme for a page of a few units; a limited subquery looks up each
             # checklist's own open tasks.
             late=Subquery(
-                _past_due(ChecklistItem.objects.filter(onboarding=OuterRef("pk")), today).values(
-                    "pk"
-                )[:1]
+                past_due_tasks(
+                    ChecklistItem.objects.filter(onboarding=OuterRef("pk")), today
+                ).values("pk")[:1]
             ),
             education=ExpressionWrapper(
                 Q(Exists(education_tasks), peer_id__in=education_selectors.peers_enrolled()),

@@ -31,7 +31,10 @@ def _overdue_both_ways(onboardings):
         for status in progress.applicable
         if status.state == "overdue" and status.item.anchor != Anchor.EDUCATION_COMPLETED
     }
-    judged = set(selectors.overdue_tasks(scope, today).values_list("pk", flat=True))
+    fresh = ChecklistItem.objects.filter(
+        onboarding__in=scope.filter(selectors.FRESH_DUE_DAYS).values("pk")
+    )
+    judged = set(selectors.past_due_tasks(fresh, today).values_list("pk", flat=True))
     return worked_out, judged
 
 
