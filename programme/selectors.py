@@ -4,6 +4,7 @@ as the signals and the leaders' action lists."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,7 +119,7 @@ class UnitHealth:
 HEALTH_FACTS = SIGNAL_FACTS | mentoring_selectors.LEADER_FACTS | education_selectors.LEADER_FACTS
 
 
-def unit_health(units: list[Unit], today: datetime.date | None = None) -> list[UnitHealth]:
+def unit_health(units: Iterable[Unit], today: datetime.date | None = None) -> list[UnitHealth]:
     """The health of these units, in their order: four queries whatever their number (the
     peer workers' facts, the retention, the checklists in two)."""
     today = today or timezone.localdate()
@@ -149,9 +150,12 @@ def unit_health(units: list[Unit], today: datetime.date | None = None) -> list[U
     return list(rows.values())
 
 
-def active_units() -> list[Unit]:
-    """Every active unit by name, with its leader."""
-    return list(Unit.objects.filter(active=True).select_related("leader").order_by("name", "pk"))
+def active_units(ids: list[int] | None = None) -> QuerySet[Unit]:
+    """The active units (every one, or these) by name, with their leaders."""
+    units = Unit.objects.filter(active=True)
+    if ids is not None:
+        units = units.filter(pk__in=ids)
+    return units.select_related("leader").order_by("name", "pk")
 
 
 # The PDF: a line per unit in monospaced type, like the onboarding summary (a nation has

@@ -43,13 +43,15 @@ def _health(request: HttpRequest) -> dict[str, Any]:
     sort = sort if sort in SORTS else "name"
     signal = request.GET.get("signal", "")
     signal = signal if signal in SignalKind.values else ""
-    # Every active unit in one query (a nation has some 600): the filter's organisations,
-    # the count and the page all come from it.
-    active = selectors.active_units()
+    # The active units' keys in one light query (a nation has some 600): the filter's
+    # organisations, the count and the page come from them; only the units shown are read
+    # whole (by name the database's order pages them).
+    keys = list(selectors.active_units().values_list("pk", "kind", "organisation"))
     units = [
-        u
-        for u in active
-        if (not kind or u.kind == kind) and (not organisation or u.organisation == organisation)
+        pk
+        for pk, unit_kind, unit_organisation in keys
+        if (not kind or unit_kind == kind)
+        and (not organisation or unit_organisation == organisation)
     ]
     return {
         "kind": kind,
@@ -57,7 +59,7 @@ def _health(request: HttpRequest) -> dict[str, Any]:
         "sort": sort,
         "signal": signal,
         "units": units,
-        "organisations": sorted({u.organisation for u in active if u.organisation}),
+        "organisations": sorted({o for _pk, _kind, o in keys if o}),
     }
 
 
@@ -66,8 +68,8 @@ def _rows(filters: dict[str, Any], page: str | None) -> tuple[Any, list[selector
     if sort == "name" and not signal:
         shown = Paginator(units, HEALTH_PAGE_SIZE).get_page(page) if page is not None else None
         chosen = list(shown.object_list) if shown else units
-        return shown, selectors.unit_health(chosen)
-    rows = selectors.unit_health(units)
+        return shown, selectors.unit_health(selectors.active_units(chosen))
+    rows = selectors.unit_health(selectors.active_units(units))
     if signal:
         rows = [r for r in rows if any(s.kind == signal and not s.acknowledged for s in r.signals)]
     if sort != "name":
