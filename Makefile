@@ -92,6 +92,7 @@ migrate: venv
 
 demo: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py store_programme_health
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -5,23 +5,10 @@ administrators follow the journal through the statistics, never its content.
 """
 
 from django.contrib import admin
-from django.db.models import Model
-from django.http import HttpRequest
 
-from peerprogram.admin import CheckedLookupsMixin
+from peerprogram.admin import ReadOnlyAdmin
 
 from .models import NoteAccess, PeerMonth
-
-
-class ReadOnlyAdmin(CheckedLookupsMixin, admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 @admin.register(NoteAccess)

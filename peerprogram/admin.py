@@ -45,6 +45,19 @@ class CheckedLookupsMixin:
         return CheckedChangeList
 
 
+class ReadOnlyAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+    """What the product writes for itself (logs, counts, the daily run): only to read."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
 class CheckedCSV(base_formats.CSV):
     """The admin's CSV import read by the product's own reader (peerprogram.imports): the
     encoding and separator Excel uses, and the same limits."""
@@ -122,7 +135,9 @@ class PeerWorkerAdmin(CheckedLookupsMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit trail is written by the services only."""
+
     list_display = ["at", "actor", "action", "object_type", "object_id", "summary"]
     # The trail grows with every write: a date filter with fixed choices, not a hierarchy
     # (which reads every row for the months that hold one); the actions are searched, not
@@ -131,16 +146,6 @@ class AuditEventAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     search_fields = ["action"]
     list_select_related = ["actor"]
     show_full_result_count = False
-
-    # The audit trail is written by the services only.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 # Django's and django-axes' own pages (registered before this module is read) answer a bad

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict
@@ -33,9 +34,9 @@ class CurrentMentor(TypedDict):
     current_mentor: str | None
 
 
-def employed_now_q(prefix: str = "") -> Q:
+def employed_now_q(prefix: str = "", today: datetime.date | None = None) -> Q:
     """Peer workers who have started and not ended (prefix: the path to the peer worker)."""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     return Q(**{f"{prefix}start_date__lte": today}) & (
         Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
     )

@@ -188,14 +188,16 @@ def gather(actor: Actor, today: datetime.date) -> Gathered:
     if actor.sees_programme:
         # The whole programme from every peer worker's facts; the units, with what each
         # needs, are on the programme's health page.
-        figures = programme_selectors.centre_figures(today)
+        # Today's daily run when it has run; else worked out now.
+        run = programme_selectors.todays_run(today)
+        figures = programme_selectors.centre_figures(today, run)
         education = education_selectors.centre_overview()
-        data["figures"], data["education"] = figures, education
+        data["figures"], data["education"], data["health_run"] = figures, education, run
         lists.append(
             centre_list(
                 education,
                 figures.signals,
-                programme_selectors.units_with_overdue_onboarding(today),
+                programme_selectors.units_with_overdue_onboarding(today, run),
                 today,
             )
         )

@@ -1,5 +1,7 @@
-"""What the programme app stores: only the acknowledgement of a signal. The signals
-themselves are worked out from the other apps' facts each time (programme.signals)."""
+"""What the programme app stores: the acknowledgement of a signal, and the whole
+programme's health as the daily run worked it out (HealthRun). A unit's signals are worked
+out from the other apps' facts each time it is shown (programme.signals); the pages over
+the whole programme read the day's run, with the acknowledgements applied as they are."""
 
 from __future__ import annotations
 
@@ -71,3 +73,67 @@ class SignalAck(models.Model):
         """Acknowledged at or after this moment: still quiet on `today`."""
         first = today - datetime.timedelta(days=cls.QUIET_DAYS)
         return timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+
+
+class HealthRun(models.Model):
+    """The whole programme's health on a day, worked out by the daily run
+    (`store_programme_health`) from the same facts and rules as a unit's page. The Centre's
+    home and the health page read it instead of working out some 1,500 peer workers' facts
+    on every request; a day without a run is worked out as it is shown. Only the latest run
+    is kept: it is a day's reading, not a history."""
+
+    day = models.DateField(_("day"), unique=True)
+    made_at = models.DateTimeField(_("worked out"), default=timezone.now)
+    # Units with a checklist in progress with an overdue task (the Centre's home).
+    overdue_units = models.PositiveIntegerField(_("units with overdue onboarding"), default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("programme health run")
+        verbose_name_plural = _("programme health runs")
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+class UnitHealthRecord(models.Model):
+    """A unit's line of the health page on the run's day, but its signals (SignalRecord,
+    counted with the acknowledgements of the moment)."""
+
+    run = models.ForeignKey(HealthRun, on_delete=models.CASCADE, related_name="units")
+    unit = models.ForeignKey("peerprogram.Unit", on_delete=models.CASCADE, related_name="+")
+    employed = models.PositiveIntegerField(_("peer workers employed"), default=0)
+    overdue_checklists = models.PositiveIntegerField(_("overdue checklists"), default=0)
+    mentoring = models.PositiveIntegerField(_("mentoring"), default=0)
+    education = models.PositiveIntegerField(_("education"), default=0)
+    supervision = models.PositiveIntegerField(_("supervision"), default=0)
+    kept_one_year = models.PositiveSmallIntegerField(_("kept one year (%)"), null=True)
+
+    class Meta:
+        verbose_name = _("unit health record")
+        verbose_name_plural = _("unit health records")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "unit"], name="one_health_record_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run}: {self.unit_id}"
+
+
+class SignalRecord(models.Model):
+    """A signal about a peer worker on the run's day, acknowledged or not (the pages apply
+    the acknowledgements of the moment)."""
+
+    run = models.ForeignKey(HealthRun, on_delete=models.CASCADE, related_name="signals")
+    kind = models.CharField(_("signal"), max_length=20, choices=SignalKind.choices)
+    peer = models.ForeignKey(PeerWorker, on_delete=models.CASCADE, related_name="+")
+    # The peer worker's unit on the run's day (the health page counts by unit).
+    unit = models.ForeignKey("peerprogram.Unit", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("signal record")
+        verbose_name_plural = _("signal records")
+        indexes = [models.Index(fields=["run", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.run}: {self.get_kind_display()}"

@@ -4,13 +4,14 @@ as the signals and the leaders' action lists."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from education import selectors as education_selectors
@@ -19,11 +20,12 @@ from evaluation import selectors as evaluation_selectors
 from journal import selectors as journal_selectors
 from mentoring import selectors as mentoring_selectors
 from peerprogram.models import PeerWorker, Unit
+from peerprogram.selectors import employed_now_q, has_mentor_now
 from recruitment import selectors as recruitment_selectors
 from recruitment import summary
 from recruitment.models import Onboarding
 
-from .models import SignalKind
+from .models import HealthRun, SignalAck, SignalKind, SignalRecord, UnitHealthRecord
 from .signals import SIGNAL_FACTS, Signal, employed, facts_of, signals_of
 
 # The columns of the health page, in order: (key, what the key counts).
@@ -44,8 +46,9 @@ REFERRAL_KINDS = {SignalKind.FEW_REFERRALS, SignalKind.MANY_REFERRALS, SignalKin
 @dataclass
 class UnitHealth:
     unit: Unit
-    peers: list[Any] = field(default_factory=list)  # employed now, with their facts
-    signals: list[Signal] = field(default_factory=list)
+    employed: int = 0  # peer workers employed now
+    # The signals not acknowledged, by kind.
+    signals: Counter[str] = field(default_factory=Counter)
     overdue_checklists: int = 0
     mentoring: int = 0  # no mentor in the first six months, or no check-in for too long
     education: int = 0  # in the first year and not enrolled, or hired late for the cohort
@@ -53,11 +56,7 @@ class UnitHealth:
     kept_one_year: int | None = None  # per cent still employed a year after the start
 
     def count(self, kind: str) -> int:
-        return sum(1 for s in self.signals if s.kind == kind and not s.acknowledged)
-
-    @property
-    def employed(self) -> int:
-        return len(self.peers)
+        return self.signals[kind]
 
     @property
     def erfa(self) -> int:
@@ -73,11 +72,11 @@ class UnitHealth:
 
     @property
     def referrals(self) -> int:
-        return sum(1 for s in self.signals if s.kind in REFERRAL_KINDS and not s.acknowledged)
+        return sum(self.signals[kind] for kind in REFERRAL_KINDS)
 
     @property
     def open_signals(self) -> int:
-        return sum(1 for s in self.signals if not s.acknowledged)
+        return sum(self.signals.values())
 
     @property
     def attention(self) -> int:
@@ -119,43 +118,112 @@ class UnitHealth:
 HEALTH_FACTS = SIGNAL_FACTS | mentoring_selectors.LEADER_FACTS | education_selectors.LEADER_FACTS
 
 
-def unit_health(units: Iterable[Unit], today: datetime.date | None = None) -> list[UnitHealth]:
-    """The health of these units, in their order: four queries whatever their number (the
-    peer workers' facts, the retention, the checklists in two)."""
+def todays_run(today: datetime.date | None = None) -> HealthRun | None:
+    """The daily run's reading of the whole programme, if it has run today."""
+    return HealthRun.objects.filter(day=today or timezone.localdate()).first()
+
+
+def unit_health(
+    units: Iterable[Unit], today: datetime.date | None = None, run: HealthRun | None = None
+) -> list[UnitHealth]:
+    """The health of these units, in their order, from today's `run` when given (two
+    queries), else worked out now (four queries whatever their number: the peer workers'
+    facts, the retention, the checklists in two)."""
     today = today or timezone.localdate()
     rows = {u.pk: UnitHealth(u) for u in units}
     if not rows:
         return []
+    if run is not None:
+        return _stored_health(rows, run, today)
     peers = PeerWorker.objects.filter(staff_member__unit_id__in=list(rows))
     facts = facts_of(peers, today, only=HEALTH_FACTS)
-    for signal in signals_of(facts, today):
-        rows[signal.peer.unit_of].signals.append(signal)
+    overdue = recruitment_selectors.overdue_checklists(
+        onboardings_in_progress(today).filter(unit_id__in=list(rows)), today
+    )
+    return health_rows(rows, facts, signals_of(facts, today), overdue, today)
+
+
+def health_rows(
+    rows: dict[int, UnitHealth],
+    facts: list[Any],
+    signals: list[Signal],
+    overdue: dict[int, int],
+    today: datetime.date,
+) -> list[UnitHealth]:
+    """The units' rows filled from their peer workers' facts (`facts_of` with
+    HEALTH_FACTS) and signals, and the overdue checklists (onboarding -> unit); peer
+    workers and checklists of other units are passed over. One more query: the retention."""
+    for signal in signals:
+        row = rows.get(signal.peer.unit_of)
+        if row is not None and not signal.acknowledged:
+            row.signals[signal.kind] += 1
     for peer in facts:
-        if not employed(peer, today):
+        row = rows.get(peer.unit_of)
+        if row is None or not employed(peer, today):
             continue
-        row = rows[peer.unit_of]
-        row.peers.append(peer)
+        row.employed += 1
         row.mentoring += bool(mentoring_selectors.leader_needs(peer, today))
         kinds = education_selectors.leader_needs(peer, today)
         row.education += bool(kinds.keys() & {"education_missing", "education_early"})
         row.supervision += "supervision_gap" in kinds
-    kept = employment_selectors.retention_by_unit(peers, today)
-    for pk, share in kept.items():
+    peers = PeerWorker.objects.filter(staff_member__unit_id__in=list(rows))
+    for pk, share in employment_selectors.retention_by_unit(peers, today).items():
         rows[pk].kept_one_year = share
-    overdue = recruitment_selectors.overdue_checklists(
-        onboardings_in_progress(today).filter(unit_id__in=list(rows)), today
-    )
     for unit_id in overdue.values():
-        rows[unit_id].overdue_checklists += 1
+        if unit_id in rows:
+            rows[unit_id].overdue_checklists += 1
+    return list(rows.values())
+
+
+# What a UnitHealthRecord keeps of a unit's row (its signals are kept one by one).
+STORED_COLUMNS = (
+    "employed",
+    "overdue_checklists",
+    "mentoring",
+    "education",
+    "supervision",
+    "kept_one_year",
+)
+
+
+def open_signal_records(run: HealthRun, today: datetime.date) -> QuerySet[SignalRecord]:
+    """The run's signals not acknowledged now (an acknowledgement made after the run
+    counts at once)."""
+    acknowledged = SignalAck.objects.filter(
+        peer=OuterRef("peer"), kind=OuterRef("kind"), created_at__gte=SignalAck.quiet_since(today)
+    )
+    return SignalRecord.objects.filter(run=run).filter(~Exists(acknowledged))
+
+
+def _stored_health(
+    rows: dict[int, UnitHealth], run: HealthRun, today: datetime.date
+) -> list[UnitHealth]:
+    records = UnitHealthRecord.objects.filter(run=run, unit_id__in=list(rows)).values_list(
+        "unit_id", *STORED_COLUMNS
+    )
+    for unit_id, *values in records:
+        row = rows[unit_id]
+        for column, value in zip(STORED_COLUMNS, values, strict=True):
+            setattr(row, column, value)
+    counts = (
+        open_signal_records(run, today)
+        .filter(unit_id__in=list(rows))
+        .order_by()
+        .values_list("unit_id", "kind")
+        .annotate(n=Count("pk"))
+    )
+    for unit_id, kind, n in counts:
+        rows[unit_id].signals[kind] = n
     return list(rows.values())
 
 
 def active_units(ids: list[int] | None = None) -> QuerySet[Unit]:
-    """The active units (every one, or these) by name, with their leaders."""
+    """The active units (every one, or these) by name: what the health page shows of
+    them."""
     units = Unit.objects.filter(active=True)
     if ids is not None:
         units = units.filter(pk__in=ids)
-    return units.select_related("leader").order_by("name", "pk")
+    return units.only("name", "kind", "organisation").order_by("name", "pk")
 
 
 # The PDF: a line per unit in monospaced type, like the onboarding summary (a nation has
@@ -232,22 +300,37 @@ class CentreFigures:
         return sum(self.signals.values())
 
 
-def centre_figures(today: datetime.date | None = None) -> CentreFigures:
+def centre_figures(
+    today: datetime.date | None = None, run: HealthRun | None = None
+) -> CentreFigures:
+    """The signals from today's `run` when given, else worked out now from every peer
+    worker's facts; the peer workers counted now, as the peer workers' list filters them."""
     today = today or timezone.localdate()
-    facts = facts_of(PeerWorker.objects.all(), today, only=SIGNAL_FACTS)
     counts = dict.fromkeys(SignalKind.values, 0)
-    for signal in signals_of(facts, today):
-        if not signal.acknowledged:
-            counts[signal.kind] += 1
-    working = [p for p in facts if employed(p, today)]
+    if run is not None:
+        stored = open_signal_records(run, today).order_by().values_list("kind")
+        for kind, n in stored.annotate(n=Count("pk")):
+            counts[kind] = n
+    else:
+        facts = facts_of(PeerWorker.objects.all(), today, only=SIGNAL_FACTS)
+        for signal in signals_of(facts, today):
+            if not signal.acknowledged:
+                counts[signal.kind] += 1
+    working = employed_now_q(today=today)
+    peers = PeerWorker.objects.annotate(has_mentor=has_mentor_now()).aggregate(
+        employed=Count("pk", filter=working),
+        starting=Count("pk", filter=Q(start_date__gt=today)),
+        without_mentor=Count("pk", filter=working & Q(has_mentor=False)),
+        under_recommended=Count(
+            "pk", filter=working & Q(hours_per_week__lt=settings.PEER_RECOMMENDED_MIN_HOURS)
+        ),
+    )
     return CentreFigures(
         signals=counts,
-        peers=len(working),
-        peers_starting=sum(1 for p in facts if p.start_date > today),
-        peers_without_mentor=sum(1 for p in working if p.mentorship_id is None),
-        peers_under_recommended=sum(
-            1 for p in working if p.hours_per_week < settings.PEER_RECOMMENDED_MIN_HOURS
-        ),
+        peers=peers["employed"],
+        peers_starting=peers["starting"],
+        peers_without_mentor=peers["without_mentor"],
+        peers_under_recommended=peers["under_recommended"],
     )
 
 
@@ -264,9 +347,16 @@ def onboardings_in_progress(today: datetime.date) -> QuerySet[Onboarding]:
     )
 
 
-def units_with_overdue_onboarding(today: datetime.date | None = None) -> int:
+def overdue_in_progress(today: datetime.date) -> dict[int, int]:
+    """The checklists in progress with an overdue task: onboarding -> unit."""
+    return recruitment_selectors.overdue_checklists(onboardings_in_progress(today), today)
+
+
+def units_with_overdue_onboarding(
+    today: datetime.date | None = None, run: HealthRun | None = None
+) -> int:
     """How many units have a checklist in progress (begun in the last 18 months) with an
-    overdue task."""
-    today = today or timezone.localdate()
-    overdue = recruitment_selectors.overdue_checklists(onboardings_in_progress(today), today)
-    return len(set(overdue.values()))
+    overdue task: from today's `run` when given, else worked out now."""
+    if run is not None:
+        return run.overdue_units
+    return len(set(overdue_in_progress(today or timezone.localdate()).values()))

@@ -53,7 +53,11 @@ def _health(request: HttpRequest) -> dict[str, Any]:
         if (not kind or unit_kind == kind)
         and (not organisation or unit_organisation == organisation)
     ]
+    today = timezone.localdate()
     return {
+        "today": today,
+        # Today's daily run when it has run; else every unit is worked out now.
+        "run": selectors.todays_run(today),
         "kind": kind,
         "organisation": organisation,
         "sort": sort,
@@ -65,13 +69,14 @@ def _health(request: HttpRequest) -> dict[str, Any]:
 
 def _rows(filters: dict[str, Any], page: str | None) -> tuple[Any, list[selectors.UnitHealth]]:
     units, sort, signal = filters["units"], filters["sort"], filters["signal"]
+    today, run = filters["today"], filters["run"]
     if sort == "name" and not signal:
         shown = Paginator(units, HEALTH_PAGE_SIZE).get_page(page) if page is not None else None
         chosen = list(shown.object_list) if shown else units
-        return shown, selectors.unit_health(selectors.active_units(chosen))
-    rows = selectors.unit_health(selectors.active_units(units))
+        return shown, selectors.unit_health(selectors.active_units(chosen), today, run)
+    rows = selectors.unit_health(selectors.active_units(units), today, run)
     if signal:
-        rows = [r for r in rows if any(s.kind == signal and not s.acknowledged for s in r.signals)]
+        rows = [r for r in rows if r.signals[signal]]
     if sort != "name":
         rows.sort(key=lambda r: (-r.value(sort), r.unit.name))
     if page is None:
@@ -104,7 +109,6 @@ def health(request: AuthenticatedHttpRequest) -> HttpResponse:
             "signal_kinds": SignalKind.choices,
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
-            "today": timezone.localdate(),
         },
     )
 

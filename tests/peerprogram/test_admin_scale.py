@@ -53,7 +53,8 @@ from journal.models import NoteAccess
 from mentoring.models import ReminderSent
 from peerprogram.demo import scale
 from peerprogram.models import AuditEvent, PeerWorker, SignOn, StaffMember, Unit
-from programme.models import SignalAck
+from programme.models import HealthRun, SignalAck
+from programme.services import programme_health_store
 from recruitment.models import Applicant, ChecklistTemplateItem, PostingTemplate, Vacancy
 
 MAX_QUERIES = 25
@@ -228,6 +229,11 @@ def programme(django_db_setup, django_db_blocker):
                 )
                 for n in range(12)
             )
+        # The daily run's reading of the programme, and earlier days' runs beside it.
+        programme_health_store(A_DAY)
+        HealthRun.objects.bulk_create(
+            HealthRun(day=A_DAY - datetime.timedelta(days=n)) for n in range(1, 12)
+        )
         superuser = User.objects.create_user(
             "admin-scale", password="x", is_staff=True, is_superuser=True, last_login=now
         )

@@ -3,28 +3,36 @@ many units and peer workers: measured at two sizes."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from programme.services import programme_health_store
 from tests.peerprogram.test_home import _grow
 
 pytestmark = pytest.mark.django_db
 
 # Measured, equal at both sizes: session, user, actor (3); the active units' keys (1: the
-# count, the page and the organisations to filter by) and the units shown (1); the peer
-# workers' facts (1), the retention (1), the checklists (5: their rows, committee seats,
-# facts, counts, tasks); the session's save (3). Sorted by anything but the name, every
-# unit is worked out.
-HEALTH_QUERIES = {"name": 15, "attention": 15}
+# count, the page and the organisations to filter by), the units shown (1) and today's
+# daily run (1); without a run the peer workers' facts (1), the retention (1), the
+# checklists (5: their rows, committee seats, facts, counts, tasks), with it the units'
+# records (1) and their signals not acknowledged (1); the session's save (3). Sorted by
+# anything but the name, every unit is worked out (or read).
+HEALTH_QUERIES = {"name": 16, "attention": 16}
+WITH_RUN = 11
 # session, user, actor (3), the unit (1), its peer workers' facts (1), the save (3).
 UNIT_QUERIES = 8
 
 
 @pytest.mark.parametrize("size", [2, 20])
+@pytest.mark.parametrize("stored", [False, True], ids=["worked-out", "daily-run"])
 def test_the_health_page_reads_as_many_queries_for_few_units_as_for_many(
-    client_for, cast, size, django_assert_num_queries
+    client_for, cast, size, stored, django_assert_num_queries
 ):
     _grow(cast, size)
+    if stored:
+        programme_health_store(timezone.localdate())
     client = client_for("centre")
     for sort, expected in HEALTH_QUERIES.items():
+        expected = WITH_RUN if stored else expected
         url = reverse("programme:health") + f"?sort={sort}"
         client.get(url)
         with django_assert_num_queries(expected):

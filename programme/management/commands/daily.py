@@ -18,6 +18,8 @@ PARTS = [
     "remove_old_notes",
     # Before anything reads "overdue": checklists whose start moved get their due days.
     "store_checklist_due_days",
+    # After the due days, before the digest: the whole programme's health for the day.
+    "store_programme_health",
     "send_mentoring_reminders",
     "send_employment_reminders",
     # Survey rounds: invitations from the first day, a reminder before the last.
