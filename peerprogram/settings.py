@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "peerprogram.middleware.idle_timeout_moves_on",
     "peerprogram.middleware.danish_unless_chosen",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -158,9 +159,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "peerprogram:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after this many idle seconds; every request renews the clock.
+# Sessions end after this many idle seconds; a request renews the clock, saved at most once
+# a minute (peerprogram.middleware.idle_timeout_moves_on): a page that only reads writes
+# nothing.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Login throttling (django-axes): lock a username after repeated failures.

@@ -128,5 +128,5 @@ def test_the_retention_page_reads_a_fixed_number_of_queries(
     client = client_for("centre")
     url = reverse("employment:retention")
     client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         assert client.get(url).status_code == 200

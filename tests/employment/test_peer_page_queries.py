@@ -22,8 +22,9 @@ TODAY = timezone.localdate
 # the mentor and the buddy (2); the last and next supervision (1); the onboarding (the
 # leader only); the education summary (the seat, the waiting list, the course records and
 # the mandatory courses: 4); the function description's revisions (1); the talks, their
-# actions and the rhythm (3); the session's expiry written back (3).
-PEER_PAGE_QUERIES = {"leader": 19, "peer": 18}
+# actions and the rhythm (3). The session is not written back: the request before saved
+# it (at most once a minute).
+PEER_PAGE_QUERIES = {"leader": 16, "peer": 15}
 
 
 def _history(cast, size: int) -> None:

@@ -1,7 +1,13 @@
+import datetime
+import time
+from unittest import mock
+
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.urls import reverse
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +52,37 @@ def test_repeated_failed_logins_lock_the_username_with_a_danish_message(client, 
 
 def test_sessions_expire_after_30_idle_minutes_by_default():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_a_request_moves_the_idle_timeout_on_saving_the_session_at_most_once_a_minute(client, cast):
+    client.force_login(cast.leader.user)
+    home = reverse("peerprogram:home")
+    client.get(home)
+    key = client.session.session_key
+    first = Session.objects.get(pk=key).expire_date
+    assert first > timezone.now() + datetime.timedelta(minutes=29)
+    client.get(home)  # within the minute: the session's row is not written
+    assert Session.objects.get(pk=key).expire_date == first
+    later = time.time() + 61
+    with mock.patch("peerprogram.middleware.time.time", return_value=later):
+        client.get(home)
+    assert Session.objects.get(pk=key).expire_date > first
+
+
+def test_a_session_idle_longer_than_the_timeout_is_signed_out(client, cast):
+    client.force_login(cast.leader.user)
+    home = reverse("peerprogram:home")
+    assert client.get(home).status_code == 200
+    Session.objects.filter(pk=client.session.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    response = client.get(home)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_an_anonymous_request_makes_no_session(client):
+    client.get(reverse("login"))
+    assert not Session.objects.exists()
 
 
 def test_language_switch_to_english_works_before_login(client):

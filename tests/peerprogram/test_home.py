@@ -117,7 +117,8 @@ def _grow(cast, size: int) -> None:
 
 
 # Measured at both sizes, with everything a section can read present: five for any page
-# (session, user, the session's save in three), one for the actor, then the page's own.
+# (session, user, and the session's save in three: the first request after signing in
+# saves it), one for the actor, then the page's own.
 # The action list reads no query of its own beyond the facts: a leader's peer workers'
 # facts in one query (programme.signals.facts_of), a peer worker's own facts in one (with
 # the journal's counts). The Centre's whole programme: today's daily run (1), and without

@@ -22,7 +22,7 @@ from .test_permissions import MATRIX
 
 # What a read may write: table -> why. Every other table must be the same after a GET.
 WRITTEN_BY_A_READ = {
-    "sessions.Session": "SESSION_SAVE_EVERY_REQUEST: each request moves the idle timeout on.",
+    "sessions.Session": "A request moves the idle timeout on (saved at most once a minute).",
 }
 # Logs a read adds its own rows to, without touching any row already there.
 APPENDED_BY_A_READ = {
