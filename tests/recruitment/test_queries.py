@@ -100,8 +100,9 @@ def _queries(client, url: str) -> int:
 
 
 # Measured at both sizes (equal). Every page starts with 3 (the session, the user, the
-# actor; the session is saved by the request before, at most once a minute). The checklist pages read the derived facts
-# in one query (the education and the mentor) and, for lists, a second (the committee
+# actor; the session is saved by the request before, at most once a minute). The
+# checklist pages read the derived facts in one query (the education and the mentor) and,
+# for lists, a second (the committee
 # seats; one onboarding's are read with it) and the tasks in two (those done by hand are
 # counted, the others read); the overview counts its rows first, the
 # vacancies are counted beside them (so the peer worker's empty list costs the same);
