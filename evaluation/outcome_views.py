@@ -94,6 +94,22 @@ def patient_outcomes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     )
 
 
+@require_GET
+def measures_due(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The peer worker's own patients with an outcome measurement due (3, 6 and 12 months
+    after the first), each leading to the patient's outcome page to fill it in."""
+    peer = core_access.required(core_access.get_actor(request.user).peer)
+    due = selectors.caseload_measures_due(peer, timezone.localdate())
+    names = dict(
+        Patient.objects.filter(pk__in={d.patient_id for d in due}).values_list("pk", "name")
+    )
+    return render(
+        request,
+        "evaluation/measures_due.html",
+        {"due": [(d, names[d.patient_id], Timepoint(d.timepoint).label) for d in due]},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def consent_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = access.get_patient_for_outcomes(request.user, pk)

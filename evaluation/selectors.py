@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from journal import selectors as journal_selectors
 from journal.models import Patient
@@ -812,3 +813,49 @@ def due_from(
             ):
                 due.append(MeasureDue(patient_id, name, str(point), when))
     return sorted(due, key=lambda d: (d.day, d.patient_id))
+
+
+def caseload_measures_due(peer: PeerWorker, today: datetime.date) -> list[MeasureDue]:
+    """The measurements due for the peer worker's active patients who consented to
+    outcome measurement (the same rule as each patient's outcome page), oldest first: one
+    query."""
+    rows = (
+        Measurement.objects.filter(
+            patient__peers=peer,
+            patient__status=Patient.Status.ACTIVE,
+            patient__evaluation_consent__measure_on__isnull=False,
+            instrument__active=True,
+        )
+        .values_list(
+            "patient_id",
+            "instrument_id",
+            "instrument__name",
+            "instrument__timepoints",
+            "timepoint",
+            "taken_on",
+            "status",
+        )
+        .order_by()
+    )
+    return due_from(list(rows), today)
+
+
+def measure_actions(due: list[MeasureDue], name: str) -> list[Action]:
+    """The peer worker's line for the measurements due: how many and since when, never
+    which patients (the line goes into the weekly e-mail too); the page lists them."""
+    if not due:
+        return []
+    return [
+        Action(
+            "measures_due",
+            ngettext(
+                "%(n)s outcome measurement is due",
+                "%(n)s outcome measurements are due",
+                len(due),
+            )
+            % {"n": len(due)},
+            name,
+            due[0].day,
+            reverse("evaluation:measures_due"),
+        )
+    ]

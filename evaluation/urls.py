@@ -23,6 +23,7 @@ urlpatterns = [
 
 urlpatterns += [
     path("outcomes/", outcome_views.outcomes, name="outcomes"),
+    path("outcomes/due/", outcome_views.measures_due, name="measures_due"),
     path("patients/<int:pk>/outcomes/", outcome_views.patient_outcomes, name="patient_outcomes"),
     path("patients/<int:pk>/consent/", outcome_views.consent_edit, name="consent_edit"),
     path("patients/<int:pk>/measure/", outcome_views.measurement_start, name="measurement_start"),

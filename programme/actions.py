@@ -73,14 +73,21 @@ def leader_list(
     return ordered(actions, today)
 
 
-def peer_list(peer: Any, delegated: int, today: datetime.date) -> ActionList:
+def peer_list(
+    peer: Any,
+    delegated: int,
+    measures_due: list[evaluation_selectors.MeasureDue],
+    today: datetime.date,
+) -> ActionList:
     """The peer worker's: referrals to answer, notes awaiting the patient, concerns to pass
-    on, tasks handed to them, talks with the leader coming up, a survey round to answer
-    (`peer` annotated with the journal's waiting facts and the employment facts)."""
+    on, tasks handed to them, talks with the leader coming up, a survey round to answer,
+    outcome measurements due (`peer` annotated with the journal's waiting facts and the
+    employment facts)."""
     actions = journal_selectors.peer_actions(peer, today)
     actions += recruitment_selectors.delegated_actions(delegated, peer.name)
     actions += employment_selectors.peer_actions(peer, today)
     actions += evaluation_selectors.peer_actions(peer)
+    actions += evaluation_selectors.measure_actions(measures_due, peer.name)
     return ordered(actions, today)
 
 
@@ -208,7 +215,8 @@ def gather(actor: Actor, today: datetime.date) -> Gathered:
     if actor.peer:
         mine = programme_selectors.own_facts(actor.peer, today)
         data["journal"] = {k: getattr(mine, k) for k in journal_selectors.WAITING_COUNTS}
-        lists.append(peer_list(mine, delegated, today))
+        due = evaluation_selectors.caseload_measures_due(actor.peer, today)
+        lists.append(peer_list(mine, delegated, due, today))
     if actor.is_mentor and actor.staff:
         mentees = mentoring_selectors.health_of_mentees(actor.staff)
         data["mentees"] = mentees

@@ -125,8 +125,8 @@ def _grow(cast, size: int) -> None:
 # one every peer worker's facts (1) and the units with overdue onboarding (5: the
 # checklists' progress), or with it the signals not acknowledged (1); the overview's
 # counts (1). A peer worker's and a mentor's home count the checklist tasks delegated to
-# them (1).
-HOME_QUERIES = {"leader": 15, "centre": 17, "admin": 17, "peer": 15, "mentor": 14}
+# them (1); a peer worker's reads their patients' outcome measurements due (1).
+HOME_QUERIES = {"leader": 15, "centre": 17, "admin": 17, "peer": 16, "mentor": 14}
 WITH_RUN = {"centre": 12, "admin": 12}
 
 

@@ -237,6 +237,7 @@ MATRIX = [
     # Outcome measures: aggregates for leaders and the Centre; the answers (patient data)
     # only for the peer workers on the caseload; instruments and research: the Centre.
     ("evaluation:outcomes", lambda c: {}, "get", MANAGERS),
+    ("evaluation:measures_due", lambda c: {}, "get", PEERS),
     ("evaluation:patient_outcomes", lambda c: {"pk": c.patient.pk}, "get", CASELOAD),
     ("evaluation:consent_edit", lambda c: {"pk": c.patient.pk}, "get", CASELOAD),
     ("evaluation:measurement_start", lambda c: {"pk": c.patient.pk}, "post", CASELOAD_POST),

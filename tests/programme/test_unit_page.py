@@ -36,7 +36,7 @@ def test_a_description_the_leader_agreed_to_waits_on_the_peer_workers_list(clien
     from django.utils import timezone
 
     today = timezone.localdate()
-    todo = peer_list(own_facts(cast.peer, today), 0, today)
+    todo = peer_list(own_facts(cast.peer, today), 0, [], today)
     (line,) = [a for a in todo.items if a.kind == "function_agree"]
     assert line.url == reverse("employment:function_page", args=[cast.peer.pk])
     assert not line.overdue(today)
