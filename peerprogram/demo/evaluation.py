@@ -172,7 +172,8 @@ DEMO_ITEMS = [
 
 def load_outcomes(today: datetime.date) -> int:
     """The demo instrument, consent for most patients, a first measurement for each
-    and one after three months for those who have had peer support that long; a research
+    and one after three months for those who have had peer support that long (but one of
+    the demo peer worker's, whose is due); a research
     project running now; and last year's patients (_last_year), for the aggregates."""
     if Instrument.objects.exists():
         return 0
@@ -198,9 +199,12 @@ def load_outcomes(today: datetime.date) -> int:
     created = 1 + len(items)
     patients = list(
         Patient.objects.filter(consent_date__isnull=False)
-        .prefetch_related("peers")
+        .prefetch_related("peers__staff_member__user")
         .order_by("unit__name", "pk")
     )
+    # One of the demo peer worker's patients waits for the measure after three months: the
+    # peer worker's home page says a measurement is due.
+    left_due = False
     for n, patient in enumerate(patients):
         peer = patient.peers.first()
         consented = patient.consent_date
@@ -217,7 +221,10 @@ def load_outcomes(today: datetime.date) -> int:
         created += 1
         level = rng.uniform(2.2, 3.2)
         points = [("first", consented, level)]
-        if consented <= today - datetime.timedelta(days=95):
+        leave = not left_due and getattr(peer.staff_member.user, "username", "") == "peer"
+        if consented <= today - datetime.timedelta(days=95) and leave:
+            left_due = True
+        elif consented <= today - datetime.timedelta(days=95):
             points.append(
                 (
                     "m3",
