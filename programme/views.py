@@ -46,6 +46,11 @@ def _health(request: HttpRequest) -> dict[str, Any]:
     # The active units' keys in one light query (a nation has some 600): the filter's
     # organisations, the count and the page come from them; only the units shown are read
     # whole (by name the database's order pages them).
+    chosen = selectors.active_units()
+    if kind:
+        chosen = chosen.filter(kind=kind)
+    if organisation:
+        chosen = chosen.filter(organisation=organisation)
     keys = list(selectors.active_units().values_list("pk", "kind", "organisation"))
     units = [
         pk
@@ -63,6 +68,8 @@ def _health(request: HttpRequest) -> dict[str, Any]:
         "sort": sort,
         "signal": signal,
         "units": units,
+        # The same units as a query, to read them all without a list of ids.
+        "chosen": chosen,
         "organisations": sorted({o for _pk, _kind, o in keys if o}),
     }
 
@@ -71,10 +78,12 @@ def _rows(filters: dict[str, Any], page: str | None) -> tuple[Any, list[selector
     units, sort, signal = filters["units"], filters["sort"], filters["signal"]
     today, run = filters["today"], filters["run"]
     if sort == "name" and not signal:
-        shown = Paginator(units, HEALTH_PAGE_SIZE).get_page(page) if page is not None else None
-        chosen = list(shown.object_list) if shown else units
-        return shown, selectors.unit_health(selectors.active_units(chosen), today, run)
-    rows = selectors.unit_health(selectors.active_units(units), today, run)
+        if page is None:
+            return None, selectors.unit_health(filters["chosen"], today, run)
+        shown = Paginator(units, HEALTH_PAGE_SIZE).get_page(page)
+        page_units = selectors.active_units(list(shown.object_list))
+        return shown, selectors.unit_health(page_units, today, run)
+    rows = selectors.unit_health(filters["chosen"], today, run)
     if signal:
         rows = [r for r in rows if r.signals[signal]]
     if sort != "name":
