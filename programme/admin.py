@@ -3,6 +3,7 @@ from django.contrib import admin
 from peerprogram.admin import CheckedLookupsMixin, ReadOnlyAdmin
 
 from .models import HealthRun, SignalAck, SignalRecord, UnitHealthRecord
+from .selectors import STORED_COLUMNS
 
 
 @admin.register(SignalAck)
@@ -23,16 +24,7 @@ class HealthRunAdmin(ReadOnlyAdmin):
 
 @admin.register(UnitHealthRecord)
 class UnitHealthRecordAdmin(ReadOnlyAdmin):
-    list_display = [
-        "unit",
-        "run",
-        "employed",
-        "overdue_checklists",
-        "mentoring",
-        "education",
-        "supervision",
-        "kept_one_year",
-    ]
+    list_display = ["unit", "run", *STORED_COLUMNS]
     list_select_related = ["unit", "run"]
     search_fields = ["unit__name"]
 

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluation import selectors
-from evaluation.models import Instrument, Measurement, PatientConsent
-from journal import services as journal_services
+from evaluation.models import Instrument, Measurement
 from journal.models import Patient
 from peerprogram import access
 from programme import actions
+from tests.evaluation.test_outcomes import _patient as consented_patient
 from tests.factories import PeerWorkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,16 +32,8 @@ def instrument(db):
 
 
 def _patient(peer, name, *, consent=True, first_days_ago=100, instrument):
-    patient = journal_services.patient_create(
-        by=None,
-        peer=peer,
-        name=name,
-        reference=f"R-{Patient.objects.count() + 1}",
-        consent_date=TODAY,
-        consent_given="orally",
-    )
-    if consent:
-        PatientConsent.objects.create(patient=patient, measure_on=TODAY, measure_how="orally")
+    """A patient on the peer worker's caseload with a first measurement this long ago."""
+    patient = consented_patient(peer, name, consent=consent)
     Measurement.objects.create(
         patient=patient,
         instrument=instrument,
