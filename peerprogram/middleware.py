@@ -56,8 +56,11 @@ def idle_timeout_moves_on(
 
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
-        session = request.session
-        if not session.is_empty() and session.session_key is not None:
+        # Only a signed-in person's session (an unknown or expired cookie on a page open to
+        # all must not make a new session).
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            session = request.session
             now = int(time.time())
             if now - session.get("_refreshed", 0) >= SESSION_REFRESH_SECONDS:
                 session["_refreshed"] = now

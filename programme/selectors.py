@@ -201,9 +201,11 @@ def _stored_health(
     # The whole run is read (some 600 lines and a thousand signals, a few milliseconds)
     # rather than a list of the units' ids, whose parameters cost more than the rows.
     records = UnitHealthRecord.objects.filter(run=run).values_list("unit_id", *STORED_COLUMNS)
+    recorded = set()
     for unit_id, *values in records:
         row = rows.get(unit_id)
         if row is not None:
+            recorded.add(unit_id)
             for column, value in zip(STORED_COLUMNS, values, strict=True):
                 setattr(row, column, value)
     counts = (
@@ -215,6 +217,10 @@ def _stored_health(
     for unit_id, kind, n in counts:
         if unit_id in rows:
             rows[unit_id].signals[kind] = n
+    # A unit made active since the run has no line in it: worked out now.
+    missing = [row.unit for pk, row in rows.items() if pk not in recorded]
+    for row in unit_health(missing, today) if missing else []:
+        rows[row.unit.pk] = row
     return list(rows.values())
 
 

@@ -184,6 +184,7 @@ def health_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
             "kind_label": kind_label,
             "signal_label": signal_label,
             "organisation": filters["organisation"],
+            "run": filters["run"],
             "today": timezone.localdate(),
         },
         "programhelbred.pdf",

@@ -83,6 +83,11 @@ def test_a_session_idle_longer_than_the_timeout_is_signed_out(client, cast):
 def test_an_anonymous_request_makes_no_session(client):
     client.get(reverse("login"))
     assert not Session.objects.exists()
+    # Nor does an unknown or expired session cookie, on a page open to all.
+    client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
+    assert client.get("/health/").status_code == 200
+    assert client.get(reverse("login")).status_code == 200
+    assert not Session.objects.exists()
 
 
 def test_language_switch_to_english_works_before_login(client):

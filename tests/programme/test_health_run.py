@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import time_format
 
+from peerprogram.models import Unit
 from programme import selectors, services
 from programme.models import HealthRun, SignalRecord, UnitHealthRecord
 
@@ -84,3 +85,17 @@ def test_the_pages_say_when_the_run_worked_them_out_and_read_no_other_days_run(
         assert 'data-testid="health-run"' in page
         with translation.override("da"):
             assert time_format(timezone.localtime(run.made_at), "TIME_FORMAT") in page
+
+
+def test_a_unit_made_active_after_the_run_is_worked_out_now(demo_programme):
+    today = timezone.localdate()
+    unit = Unit.objects.filter(active=True, staff__peer__isnull=False).first()
+    Unit.objects.filter(pk=unit.pk).update(active=False)
+    services.programme_health_store(today)
+    run = HealthRun.objects.get()
+    Unit.objects.filter(pk=unit.pk).update(active=True)
+    assert not UnitHealthRecord.objects.filter(run=run, unit=unit).exists()
+    units = list(selectors.active_units())
+    assert _lines(selectors.unit_health(units, today, run)) == _lines(
+        selectors.unit_health(units, today)
+    )
