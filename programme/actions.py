@@ -193,9 +193,9 @@ def gather(actor: Actor, today: datetime.date) -> Gathered:
         )
         lists.append(leader_list(facts, signal_selectors.signals_of(facts, today), overview, today))
     if actor.sees_programme:
-        # The whole programme from every peer worker's facts; the units, with what each
-        # needs, are on the programme's health page.
-        # Today's daily run when it has run; else worked out now.
+        # The whole programme from today's daily run, or worked out now from every peer
+        # worker's facts before it has run; the units, with what each needs, are on the
+        # programme's health page.
         run = programme_selectors.todays_run(today)
         figures = programme_selectors.centre_figures(today, run)
         education = education_selectors.centre_overview()
