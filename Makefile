@@ -93,6 +93,7 @@ migrate: venv
 demo: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py store_programme_health
+	$(PY) manage.py store_programme_report
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -860,8 +860,10 @@ def prepare(backend: str, args: argparse.Namespace) -> str:
 
 def daily_run(backend: str, label: str) -> None:
     """What the daily run has stored by the time users come in: today's reading of the
-    programme's health (the Centre's home and the health page read it)."""
+    programme's health (the Centre's home and the health page read it) and the programme
+    report's years."""
     manage(backend, label, "store_programme_health")
+    manage(backend, label, "store_programme_report")
 
 
 def run_child(backend: str, args: argparse.Namespace, part: str) -> dict[str, Any]:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     # The top layer: apps of their own for their management commands.
     "peerprogram.demo",
     "peerprogram.backup",
+    "peerprogram.report",
 ]
 
 MIDDLEWARE = [

@@ -2,8 +2,8 @@
 (their unit) read about a year, next to the year before. It reads the apps' own records
 in a fixed number of queries, whatever the size of the programme:
 
-1. the peer workers, with their hire, their check-ins and the signals acknowledged
-   (correlated counts);
+1. the peer workers with their hire, and the check-ins and signals acknowledged counted
+   per period (two aggregates);
 2. the education of those whose first year ended in the period (education's checklist
    facts);
 3. the checklists' tasks against their due days (recruitment);
@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import datetime
 import statistics
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -32,17 +33,20 @@ from evaluation import selectors as evaluation_selectors
 from evaluation.models import SurveyRound
 from journal.models import CHIME_FIELDS, PeerMonth
 from mentoring.models import CheckIn
-from peerprogram.access import IdList
 from peerprogram.models import PeerWorker, Unit
 from peerprogram.selectors import count_of
 from programme.models import SignalAck
 from recruitment import selectors as recruitment_selectors
 from recruitment.models import Onboarding
 
+from .models import StoredYear
+
 # The national figures (DOMAIN.md, 2021): the share of paid peer workers by weekly hours:
 # 10 % full time, two thirds 11–30 hours, the rest under that (31–36 not given).
 NATIONAL_HOURS: dict[str, int | None] = {"few": 23, "mid": 67, "high": None, "full": 10}
 FULL_TIME = 37
+# The first year the report offers: the product's records start in 2020.
+FIRST_YEAR = 2020
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,7 @@ class YearFigures:
     employed: int = 0
     hired: int = 0
     left: int = 0
-    reasons: list[tuple[str, int]] = field(default_factory=list)
+    reasons: list[tuple[str, int]] = field(default_factory=list)  # (end_reason, count)
     tenure_of_leavers: float | None = None  # median months
     kept_one: tuple[int, int] = (0, 0)  # still employed a year after the start, of those
     kept_two: tuple[int, int] = (0, 0)
@@ -141,6 +145,7 @@ class Report:
     this: YearFigures
     before: YearFigures
     today: datetime.date
+    made_at: datetime.datetime | None = None  # the daily run's, when read from it
 
 
 def years_after(day: datetime.date, years: int) -> datetime.date:
@@ -166,55 +171,72 @@ def _weeks_within(start: datetime.date, end: datetime.date | None, period: Perio
     return max(((last - first).days + 1) / 7, 0.0)
 
 
-def _peers(scope: Q, periods: list[Period], today: datetime.date) -> list[dict[str, Any]]:
-    """The peer workers of the scope with their hire and, per period, the check-ins held,
-    cancelled and missing, and the kinds of signals acknowledged (one query)."""
-    annotations: dict[str, Any] = {}
-    for n, period in enumerate(periods):
-        checkins = CheckIn.objects.filter(
-            mentorship__peer=OuterRef("pk"), date__gte=period.first, date__lte=period.last
-        )
-        annotations[f"held_{n}"] = count_of(checkins.filter(status=CheckIn.Status.HELD))
-        annotations[f"cancelled_{n}"] = count_of(checkins.filter(status=CheckIn.Status.CANCELLED))
-        annotations[f"missing_{n}"] = count_of(
-            checkins.filter(status=CheckIn.Status.PLANNED, date__lt=today)
-        )
-        annotations[f"acks_{n}"] = (
-            SignalAck.objects.filter(
-                peer=OuterRef("pk"),
-                created_at__date__gte=period.first,
-                created_at__date__lte=period.last,
-            )
-            .order_by()
-            .values("peer")
-            .annotate(kinds=IdList("kind"))
-            .values("kinds")
-        )
-    return list(
+def _peers(scope: Q) -> list[dict[str, Any]]:
+    """The peer workers of the scope with their hire (one query)."""
+    rows: QuerySet[Any] = (
         PeerWorker.objects.filter(scope)
-        .annotate(**annotations)
         .values(
             "pk",
+            "staff_member_id",
             "start_date",
             "end_date",
             "end_reason",
             "hours_per_week",
             "applicant__answer_given_on",
             "applicant__vacancy__published_on",
-            *annotations,
         )
         .order_by()
     )
+    return list(rows)
 
 
-def _peer_figures(figures: YearFigures, n: int, peers: list[dict[str, Any]]) -> list[int]:
-    """Fill in the peer workers' figures of a period; the ids of those whose first year
-    ended in it (whose education is looked up next)."""
+def _follow_up(years: list[YearFigures], unit: Unit | None, today: datetime.date) -> None:
+    """The scope's check-ins held, cancelled and missing (planned, past and never logged),
+    and the kinds of signals acknowledged, per period: two aggregate queries."""
+    peers = Q(mentorship__peer__staff_member__unit=unit) if unit else Q()
+    counts: dict[str, Any] = {}
+    for n, figures in enumerate(years):
+        within = Q(date__gte=figures.period.first, date__lte=figures.period.last)
+        counts[f"held_{n}"] = Count("pk", filter=within & Q(status=CheckIn.Status.HELD))
+        counts[f"cancelled_{n}"] = Count("pk", filter=within & Q(status=CheckIn.Status.CANCELLED))
+        counts[f"missing_{n}"] = Count(
+            "pk", filter=within & Q(status=CheckIn.Status.PLANNED, date__lt=today)
+        )
+    first = min(f.period.first for f in years)
+    last = max(f.period.last for f in years)
+    held = CheckIn.objects.filter(peers, date__gte=first, date__lte=last).aggregate(**counts)
+    for n, figures in enumerate(years):
+        figures.checkins_held = held[f"held_{n}"]
+        figures.checkins_cancelled = held[f"cancelled_{n}"]
+        figures.checkins_missing = held[f"missing_{n}"]
+    acks = SignalAck.objects.filter(
+        Q(peer__staff_member__unit=unit) if unit else Q(),
+        created_at__date__gte=first,
+        created_at__date__lte=last,
+    )
+    per_period = {
+        f"n_{n}": Count(
+            "pk",
+            filter=Q(
+                created_at__date__gte=figures.period.first,
+                created_at__date__lte=figures.period.last,
+            ),
+        )
+        for n, figures in enumerate(years)
+    }
+    for row in acks.values("kind").annotate(**per_period).order_by():
+        for n, figures in enumerate(years):
+            if row[f"n_{n}"]:
+                figures.acknowledged[row["kind"]] = row[f"n_{n}"]
+
+
+def _peer_figures(figures: YearFigures, peers: list[dict[str, Any]]) -> dict[int, datetime.date]:
+    """Fill in the peer workers' figures of a period; the start days of those whose first
+    year ended in it, by id (whose education is looked up next)."""
     period = figures.period
-    labels = dict(PeerWorker.EndReason.choices)
     reasons: Counter[str] = Counter()
     tenures, days_to_hire, hours = [], [], []
-    first_years = []
+    first_years = {}
     for p in peers:
         start, end = p["start_date"], p["end_date"]
         if start <= period.last and (end is None or end >= period.last):
@@ -225,7 +247,7 @@ def _peer_figures(figures: YearFigures, n: int, peers: list[dict[str, Any]]) -> 
             figures.hired += 1
         if end in period:
             figures.left += 1
-            reasons[str(labels.get(p["end_reason"], p["end_reason"] or "–"))] += 1
+            reasons[p["end_reason"]] += 1
             tenures.append((end - start).days / 30.44)
         figures.contracted_hours += p["hours_per_week"] * _weeks_within(start, end, period)
         for years, attr in ((1, "kept_one"), (2, "kept_two")):
@@ -234,15 +256,11 @@ def _peer_figures(figures: YearFigures, n: int, peers: list[dict[str, Any]]) -> 
                 kept, of = getattr(figures, attr)
                 setattr(figures, attr, (kept + (end is None or end >= anniversary), of + 1))
         if years_after(start, 1) in period:
-            first_years.append(p["pk"])
+            first_years[p["pk"]] = start
         hired_on = p["applicant__answer_given_on"] or start
         published = p["applicant__vacancy__published_on"]
         if published and hired_on in period and hired_on >= published:
             days_to_hire.append((hired_on - published).days)
-        figures.checkins_held += p[f"held_{n}"]
-        figures.checkins_cancelled += p[f"cancelled_{n}"]
-        figures.checkins_missing += p[f"missing_{n}"]
-        figures.acknowledged.update(k for k in (p[f"acks_{n}"] or "").split(",") if k)
     figures.reasons = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
     figures.tenure_of_leavers = median(tenures)
     figures.days_to_hire = median(days_to_hire)
@@ -252,16 +270,20 @@ def _peer_figures(figures: YearFigures, n: int, peers: list[dict[str, Any]]) -> 
     return first_years
 
 
-def _education(
-    years: list[YearFigures], due: list[list[int]], starts: dict[int, datetime.date]
-) -> None:
+def _education(years: list[YearFigures], due: list[dict[int, datetime.date]], scope: Q) -> None:
     """Completed within the first year: education's completion (by attendance or marked
-    by hand) no later than the first anniversary (one query)."""
-    facts = education_selectors.checklist_facts(sorted({pk for ids in due for pk in ids}))
-    for figures, ids in zip(years, due, strict=True):
-        for pk in ids:
-            done = facts[pk].completed_on
-            if done is not None and done <= years_after(starts[pk], 1):
+    by hand) no later than the first anniversary (one query, over the scope's peer workers
+    who started between the first and the last start of those due)."""
+    starts = [start for first_years in due for start in first_years.values()]
+    if not starts:
+        return
+    completed = education_selectors.completion_dates(
+        PeerWorker.objects.filter(scope, start_date__gte=min(starts), start_date__lte=max(starts))
+    )
+    for figures, first_years in zip(years, due, strict=True):
+        for pk, start in first_years.items():
+            done = completed.get(pk)
+            if done is not None and done <= years_after(start, 1):
                 figures.educated_in_first_year += 1
 
 
@@ -283,11 +305,13 @@ def _meetings(years: list[YearFigures], peers: list[dict[str, Any]], unit: Unit 
     each meeting's day (one query)."""
     first = min(f.period.first for f in years)
     last = max(f.period.last for f in years)
-    # The peer workers' attendance (not the facilitator's or a guest's).
+    # The peer workers' attendance (not the facilitator's or a guest's). A unit's few
+    # peer workers by id: the database then joins no person for each meeting.
     staff: dict[str, Any] = {"person__peer__isnull": False}
+    participants: dict[str, Any] = {}
     if unit is not None:
-        staff["person__unit"] = unit
-    participants = {"peerworker__staff_member__unit": unit} if unit else {}
+        staff = {"person_id__in": [p["staff_member_id"] for p in peers]}
+        participants = {"peerworker_id__in": [p["pk"] for p in peers]}
     rows = (
         Meeting.objects.filter(
             status=Meeting.Status.PLANNED,
@@ -305,8 +329,15 @@ def _meetings(years: list[YearFigures], peers: list[dict[str, Any]], unit: Unit 
         .values_list("kind", "starts_at", "came", "invited")
         .order_by()
     )
-    for kind, starts_at, came, invited in rows:
-        day = timezone.localdate(starts_at)
+    # Employed on a day: started by then, less those who ended before it (an end is never
+    # before its start: a constraint).
+    starts = sorted(p["start_date"] for p in peers)
+    ends = sorted(p["end_date"] for p in peers if p["end_date"] is not None)
+    zone = timezone.get_current_timezone()
+    for kind, starts_at, came_or_none, invited_or_none in rows:
+        # None from a unit without peer workers (an empty set of ids asks no rows).
+        came, invited = came_or_none or 0, invited_or_none or 0
+        day = timezone.localdate(starts_at, zone)
         for figures in years:
             if day not in figures.period:
                 continue
@@ -317,11 +348,7 @@ def _meetings(years: list[YearFigures], peers: list[dict[str, Any]], unit: Unit 
             else:
                 figures.erfa_held += 1
                 figures.erfa_attended += came
-                figures.erfa_possible += sum(
-                    1
-                    for p in peers
-                    if p["start_date"] <= day and (p["end_date"] is None or p["end_date"] >= day)
-                )
+                figures.erfa_possible += bisect_right(starts, day) - bisect_left(ends, day)
 
 
 def _activity(years: list[YearFigures], scope: Q) -> None:
@@ -370,19 +397,25 @@ def _survey(years: list[YearFigures], unit: Unit | None) -> None:
         this.themes = evaluation_selectors.theme_means(this.rounds[-1], unit)
 
 
-def report(unit: Unit | None, year: int, today: datetime.date | None = None) -> Report:
-    """The figures of `year` and the year before, for one unit or (None) the programme."""
-    today = today or timezone.localdate()
-    periods = [Period.of(year, today), Period.of(year - 1, today)]
+def year_figures(
+    unit: Unit | None, periods: list[Period], today: datetime.date
+) -> list[YearFigures]:
+    """The periods' figures from the apps' records, for one unit or (None) the programme,
+    all but the survey's and the outcomes' (_survey_and_outcomes). Any number of periods
+    in the same number of queries."""
     years = [YearFigures(p) for p in periods]
     scope = Q(staff_member__unit=unit) if unit else Q()
-    peers = _peers(scope, periods, today)
-    due = [_peer_figures(figures, n, peers) for n, figures in enumerate(years)]
-    if any(due):
-        _education(years, due, {p["pk"]: p["start_date"] for p in peers})
+    peers = _peers(scope)
+    due = [_peer_figures(figures, peers) for figures in years]
+    _education(years, due, scope)
+    _follow_up(years, unit, today)
     _onboarding(years, Q(unit=unit) if unit else Q(), today)
     _meetings(years, peers, unit)
     _activity(years, Q(peer__staff_member__unit=unit) if unit else Q())
+    return years
+
+
+def _survey_and_outcomes(years: list[YearFigures], unit: Unit | None) -> None:
     _survey(years, unit)
     # Outcomes of ended years only: figures that grow with each measurement would tell,
     # from one day to the next, the patient just measured (as the outcomes page).
@@ -392,4 +425,52 @@ def report(unit: Unit | None, year: int, today: datetime.date | None = None) -> 
         if not figures.period.partial:
             period = (figures.period.first, figures.period.last)
             figures.outcomes = evaluation_selectors.outcome_summaries(unit_ids, records, period)
-    return Report(unit, years[0], years[1], today)
+
+
+# What the daily run keeps of a year of the whole programme (StoredYear): every figure
+# but the period (the run's day gives it) and the survey's and outcomes' (two quick reads,
+# and the outcomes are models).
+LIVE_FIELDS = frozenset({"period", "rounds", "themes", "outcomes"})
+STORED_FIELDS = tuple(f.name for f in fields(YearFigures) if f.name not in LIVE_FIELDS)
+
+
+def as_stored(figures: YearFigures) -> dict[str, Any]:
+    """A year's figures as JSON keeps them (tuples come back as lists)."""
+    data = {name: getattr(figures, name) for name in STORED_FIELDS}
+    data["acknowledged"] = dict(figures.acknowledged)
+    return data
+
+
+def from_stored(period: Period, data: dict[str, Any]) -> YearFigures:
+    values = {name: data[name] for name in STORED_FIELDS}
+    values["kept_one"] = tuple(values["kept_one"])
+    values["kept_two"] = tuple(values["kept_two"])
+    values["reasons"] = [tuple(reason) for reason in values["reasons"]]
+    values["acknowledged"] = Counter(values["acknowledged"])
+    return YearFigures(period, **values)
+
+
+def stored_years(
+    periods: list[Period], day: datetime.date
+) -> tuple[list[YearFigures], datetime.datetime] | None:
+    """The periods' figures as the daily run of `day` kept them, and when it worked them
+    out; None when it kept no such year (no run yet that day, or a run of older code)."""
+    rows = {
+        row.year: row
+        for row in StoredYear.objects.filter(day=day, year__in=[p.year for p in periods])
+    }
+    if any(p.year not in rows or set(rows[p.year].figures) != set(STORED_FIELDS) for p in periods):
+        return None
+    years = [from_stored(p, rows[p.year].figures) for p in periods]
+    return years, rows[periods[0].year].made_at
+
+
+def report(unit: Unit | None, year: int, today: datetime.date | None = None) -> Report:
+    """The figures of `year` and the year before, for one unit or (None) the programme:
+    the programme's as the daily run kept them today (worked out now without a run)."""
+    today = today or timezone.localdate()
+    periods = [Period.of(year, today), Period.of(year - 1, today)]
+    stored = stored_years(periods, today) if unit is None else None
+    years, made_at = stored or (year_figures(unit, periods, today), None)
+    _survey_and_outcomes(years, unit)
+    return Report(unit, years[0], years[1], today, made_at)

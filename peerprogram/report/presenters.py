@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from evaluation.models import Timepoint
 from evaluation.selectors import Cell, OutcomeRow
 from journal.models import CHIME_FIELDS, NoteVersion
-from peerprogram.models import field_label
+from peerprogram.models import PeerWorker, field_label
 from programme.models import SignalKind
 
 from .figures import NATIONAL_HOURS, Report, YearFigures, share
@@ -86,11 +86,14 @@ def sections(report: Report) -> list[Section]:
             lambda f: _n(f.days_to_hire) if f.hires_timed else "–",
         ),
     ]
-    reasons = sorted({reason for f in (r.this, r.before) for reason, _n2 in f.reasons})
-    for reason in reasons:
-        this = dict(r.this.reasons).get(reason, 0)
-        before = dict(r.before.reasons).get(reason, 0)
-        people.lines.append(Line(_("Left: %(reason)s") % {"reason": reason}, _n(this), _n(before)))
+    labels = {key: str(label) for key, label in PeerWorker.EndReason.choices}
+    reasons = sorted(
+        ((labels.get(key, key or "–"), key) for f in (r.this, r.before) for key, _n2 in f.reasons)
+    )
+    for label, key in dict.fromkeys(reasons):
+        this = dict(r.this.reasons).get(key, 0)
+        before = dict(r.before.reasons).get(key, 0)
+        people.lines.append(Line(_("Left: %(reason)s") % {"reason": label}, _n(this), _n(before)))
     hours = Section("hours", _("Hours per week"))
     hours.lines.append(_line(r, _("Mean hours per week"), lambda f: _n(f.hours_mean, 1)))
     for band, band_label in BANDS.items():

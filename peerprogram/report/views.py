@@ -18,14 +18,11 @@ from peerprogram.views import int_or_zero, spreadsheet_response
 
 from . import figures, presenters
 
-# The first year the report offers: the product's records start in 2020.
-FIRST_YEAR = 2020
-
 
 def _year(request: AuthenticatedHttpRequest) -> int:
     this = timezone.localdate().year
     year = int_or_zero(request.GET.get("year")) or this
-    return min(max(year, FIRST_YEAR), this)
+    return min(max(year, figures.FIRST_YEAR), this)
 
 
 def _context(report: figures.Report) -> dict:
@@ -34,7 +31,7 @@ def _context(report: figures.Report) -> dict:
         "sections": presenters.sections(report),
         "hours_chart": presenters.hours_chart(report),
         "chime_chart": presenters.chime_chart(report),
-        "years": range(report.today.year, FIRST_YEAR - 1, -1),
+        "years": range(report.today.year, figures.FIRST_YEAR - 1, -1),
     }
 
 

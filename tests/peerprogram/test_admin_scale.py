@@ -53,6 +53,8 @@ from journal.models import NoteAccess
 from mentoring.models import ReminderSent
 from peerprogram.demo import scale
 from peerprogram.models import AuditEvent, PeerWorker, SignOn, StaffMember, Unit
+from peerprogram.report.models import StoredYear
+from peerprogram.report.services import programme_report_store
 from programme.models import HealthRun, SignalAck
 from programme.services import programme_health_store
 from recruitment.models import Applicant, ChecklistTemplateItem, PostingTemplate, Vacancy
@@ -233,6 +235,12 @@ def programme(django_db_setup, django_db_blocker):
         programme_health_store(A_DAY)
         HealthRun.objects.bulk_create(
             HealthRun(day=A_DAY - datetime.timedelta(days=n)) for n in range(1, 12)
+        )
+        # The daily run's programme report, and an earlier day's years beside it.
+        stored = programme_report_store(A_DAY)
+        StoredYear.objects.bulk_create(
+            StoredYear(day=A_DAY - datetime.timedelta(days=1), year=row.year, figures=row.figures)
+            for row in stored
         )
         superuser = User.objects.create_user(
             "admin-scale", password="x", is_staff=True, is_superuser=True, last_login=now

@@ -81,11 +81,38 @@ def test_the_peer_workers_figures_count_the_year_and_the_year_before(cast, year)
 def test_a_units_report_holds_only_that_unit(cast, year):
     other = PeerWorkerFactory(staff_member__unit=cast.other_unit, start_date=D(2025, 5, 1))
     PeerMonth.objects.create(peer=other, month=D(2025, 5, 1), notes=50)
+    CheckIn.objects.create(
+        mentorship=MentorshipFactory(peer=other, start_date=D(2025, 5, 1)),
+        date=D(2025, 5, 5),
+        time=datetime.time(10),
+        status="held",
+    )
+    SignalAck.objects.create(peer=other, kind="drift", comment="Talked it through")
+    SignalAck.objects.filter(peer=other).update(
+        created_at=datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC)
+    )
     mine = figures.report(cast.unit, 2025, TODAY).this
     theirs = figures.report(cast.other_unit, 2025, TODAY).this
     everyone = figures.report(None, 2025, TODAY).this
     assert (mine.hired, theirs.hired, everyone.hired) == (2, 1, 3)
     assert (mine.notes, theirs.notes, everyone.notes) == (10, 50, 60)
+    held = (mine.checkins_held, theirs.checkins_held, everyone.checkins_held)
+    assert held == (2, 1, 3)
+    assert mine.acknowledged == {"alone": 1} and theirs.acknowledged == {"drift": 1}
+    assert everyone.acknowledged == {"alone": 1, "drift": 1}
+
+
+def test_a_unit_without_peer_workers_counts_the_meetings_held_and_no_attendance(cast, year):
+    empty = UnitFactory()
+    meeting = MeetingFactory(
+        group=peers_group(),
+        starts_at=datetime.datetime(2025, 10, 7, 11, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2025, 10, 7, 13, tzinfo=datetime.UTC),
+    )
+    MeetingAttendance.objects.create(meeting=meeting, person=year["hired"].staff_member)
+    this = figures.report(empty, 2025, TODAY).this
+    assert (this.erfa_held, this.erfa_attended, this.erfa_possible) == (1, 0, 0)
+    assert this.employed == 0 and this.checkins_held == 0
 
 
 def test_erfa_attendance_counts_the_peer_workers_employed_on_each_meetings_day(cast, year):
@@ -139,9 +166,17 @@ def test_outcomes_in_the_report_keep_the_rule_of_five(cast):
     assert lines["Eksempel: patienter målt første gang"].this == "færre end 5"
 
 
+# Measured, equal at both sizes, without a daily run: the session, the user and the actor
+# (3), the programme's stored years (none; the unit's report reads the unit), the peer workers,
+# their education, the check-ins and the signals acknowledged (two aggregates), the
+# checklists, the meetings, the journal's months, the survey rounds and the outcomes. The
+# session is not written back: the request before saved it (at most once a minute).
+REPORT_QUERIES = {"centre": 13, "leader": 13}
+
+
 @pytest.mark.parametrize("size", [1, 4])
 def test_the_report_pages_ask_a_fixed_number_of_queries(
-    client_for, cast, size, django_assert_max_num_queries
+    client_for, cast, size, django_assert_num_queries
 ):
     for n in range(size):
         peer = PeerWorkerFactory(staff_member__unit=cast.unit, start_date=D(2025, 1, 1 + n))
@@ -152,7 +187,8 @@ def test_the_report_pages_ask_a_fixed_number_of_queries(
         (reverse("peerprogram:unit_report", args=[cast.unit.pk]) + "?year=2025", "leader"),
     ):
         client = client_for(role)
-        with django_assert_max_num_queries(15):
+        client.get(url)
+        with django_assert_num_queries(REPORT_QUERIES[role]):
             assert client.get(url).status_code == 200
 
 

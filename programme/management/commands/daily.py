@@ -20,6 +20,7 @@ PARTS = [
     "store_checklist_due_days",
     # After the due days, before the digest: the whole programme's health for the day.
     "store_programme_health",
+    "store_programme_report",
     "send_mentoring_reminders",
     "send_employment_reminders",
     # Survey rounds: invitations from the first day, a reminder before the last.
