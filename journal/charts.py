@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import date_format, get_format
+from django.utils.formats import date_format, get_format, localize
 from django.utils.translation import gettext as _
 
 from peerprogram.models import field_label
@@ -145,3 +145,35 @@ def month_rows(stats: Statistics) -> list[tuple[datetime.date, list[int]]]:
         )
         for month, f in zip(stats.months, stats.totals, strict=True)
     ]
+
+
+def grid_texts(by_unit: bool, low: float, high: float) -> dict[str, str]:
+    """The words of the statistics' tables, translated here: their template is Jinja2's
+    (docs/architecture.md, "Templates"), which Django's message extraction does not read."""
+    return {
+        "month_by_month": _("Month by month"),
+        "month": _("Month"),
+        "load_title": _("Conversations per contracted hour, per unit")
+        if by_unit
+        else _("Conversations per contracted hour, per peer worker"),
+        "load_intro": _(
+            "Compared with the unit's usual level: the median of its peer workers' "
+            "conversations per contracted hour over complete months, counted from the first "
+            "month each of them recorded any activity. A unit with one peer worker is "
+            "compared with the whole programme instead (all conversations over every "
+            "contract), never with itself. A month below %(low)s or above %(high)s times the "
+            "usual level is marked: too little and too much work are both known sources of "
+            "stress."
+        )
+        % {"low": localize(low), "high": localize(high)},
+        "who": _("Unit") if by_unit else _("Peer worker"),
+        "usual": _("Usual"),
+        "marked": _("Peer months marked"),
+        "below": _("far below the usual level"),
+        "above": _("far above the usual level"),
+        "nobody": _("No peer workers to show."),
+        "referrals_title": _("Referrals per unit: received / accepted")
+        if by_unit
+        else _("Referrals per peer worker: received / accepted"),
+        "total": _("Total"),
+    }

@@ -106,6 +106,14 @@ TEMPLATES = [
             ],
         },
     },
+    # The statistics' tables only (docs/architecture.md, "Templates"): asked for by name
+    # with `using="jinja2"`, never found by the lookup of an ordinary page.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "peerprogram.jinja2.environment"},
+    },
 ]
 
 DATABASES = {
