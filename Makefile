@@ -52,7 +52,7 @@ loadtest: setup bench-deps
 BENCH_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/peerprogram_bench_tests
 bench-test: setup bench-deps
 	DATABASE_URL=$(BENCH_TEST_DATABASE_URL) $(VENV)/bin/pytest tests/bench -p no:cacheprovider \
-		--create-db $(PYTEST_ARGS)
+		-n $(PYTEST_WORKERS) --dist worksteal --create-db $(PYTEST_ARGS)
 
 bench-deps: $(VENV)/.bench-installed
 
