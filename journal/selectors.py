@@ -708,9 +708,22 @@ def statistics(
             levels.setdefault(p.unit.pk, []).extend(r for _i, r in rates[p.pk])
             working[p.unit.pk] = working.get(p.unit.pk, 0) + 1
     usual = {unit: pystats.median(values) for unit, values in levels.items() if values}
+    # With every peer worker's units on the page, the database adds up the programme's
+    # months for the totals (below): the programme's conversations are taken from them.
+    every_month = every_peer and unit is None and by_unit
+    totals = _totals(peers, months, every_peer=True) if every_month else []
     # A unit with one peer worker is compared with the programme, never with itself (read
     # whether or not one is shown, so that the page costs the same whatever the units).
-    level = programme_level(months, complete, today)
+    level = programme_level(
+        months,
+        complete,
+        today,
+        conversations=(
+            sum(t.conversations for t, done in zip(totals, complete, strict=True) if done)
+            if every_month
+            else None
+        ),
+    )
     for lone in [pk for pk, n in working.items() if n == 1]:
         if level:
             usual[lone] = level
@@ -753,8 +766,9 @@ def statistics(
             rows.append(row)
         rows.sort(key=lambda r: r.label)
         # A page of units holds some of the peer workers: the rest are added up by the
-        # database.
-        totals = _totals(peers, months, every_peer=every_peer and unit is None)
+        # database (for the whole programme already, above).
+        if not every_month:
+            totals = _totals(peers, months, every_peer=False)
         total = _sum(totals)
     else:
         for p in shown_page.object_list if shown_page else shown:
@@ -778,22 +792,29 @@ def statistics(
 
 
 def programme_level(
-    months: list[datetime.date], complete: list[bool], today: datetime.date
+    months: list[datetime.date],
+    complete: list[bool],
+    today: datetime.date,
+    *,
+    conversations: int | None = None,
 ) -> float | None:
     """The programme's conversations per contracted hour over the complete months shown:
-    every peer worker's conversations added up over their contracted hours (two queries).
+    every peer worker's conversations added up over their contracted hours (two queries;
+    one when the caller has added up the programme's `conversations` of those months).
     What a unit with a single peer worker is compared with."""
     chosen = [m for m, done in zip(months, complete, strict=True) if done]
     if not chosen:
         return None
     first, end = chosen[0], chosen[-1] + relativedelta(months=1)
-    conversations = (
-        PeerMonth.objects.filter(month__gte=first, month__lt=end)
-        .order_by()
-        .annotate(v=Func(F("conversations"), function="SUM"))
-        .values_list("v", flat=True)[:1]
-    )
-    total = next(iter(conversations), None) or 0
+    if conversations is None:
+        summed = (
+            PeerMonth.objects.filter(month__gte=first, month__lt=end)
+            .order_by()
+            .annotate(v=Func(F("conversations"), function="SUM"))
+            .values_list("v", flat=True)[:1]
+        )
+        conversations = next(iter(summed), None) or 0
+    total = conversations
     # Most contracts share their dates and hours with others: each worked out once.
     contracts: dict[tuple[Any, ...], int] = {}
     # Only the contracts of peer workers who recorded anything in those months: before a

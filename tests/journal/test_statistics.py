@@ -462,6 +462,18 @@ def test_the_peer_sees_their_own_figures(client_for, known):
     assert not NoteAccess.objects.exists()
 
 
+def test_the_centres_lone_units_are_compared_with_the_programme_level_read_on_its_own(
+    client_for, known
+):
+    """The Centre's page takes the programme's conversations from its totals; the level
+    is the one programme_level reads for itself."""
+    stats = client_for("centre", "en").get(reverse("journal:statistics")).context["stats"]
+    today = timezone.localdate()
+    complete = [m + relativedelta(months=1) <= today.replace(day=1) for m in stats.months]
+    level = selectors.programme_level(stats.months, complete, today)
+    assert level and [r.usual for r in stats.rows] == [pytest.approx(level)] * 2
+
+
 def test_centre_staff_see_the_figures_unit_by_unit(client_for, known):
     response = client_for("centre", "en").get(reverse("journal:statistics"))
     stats = response.context["stats"]
