@@ -814,7 +814,6 @@ def programme_level(
             .values_list("v", flat=True)[:1]
         )
         conversations = next(iter(summed), None) or 0
-    total = conversations
     # Most contracts share their dates and hours with others: each worked out once.
     contracts: dict[tuple[Any, ...], int] = {}
     # Only the contracts of peer workers who recorded anything in those months: before a
@@ -837,7 +836,7 @@ def programme_level(
     for (start_date, end_date, weekly), n in contracts.items():
         peer = _Peer(0, "", UnitRef(0, ""), start_date, end_date, weekly, False)
         hours += n * _hours(peer, first, last, today)
-    return total / hours if hours and total else None
+    return conversations / hours if hours and conversations else None
 
 
 def _rates(

@@ -1,10 +1,12 @@
 """The Jinja2 environment of the one template Django's own template language is too slow
 for (docs/architecture.md, "Templates"): Django's own escaping (the same entities as a
 Django template writes), Django's own formats (dates and thousands in the active
-language), and zip for rows of cells beside their headings."""
+language), and zip (strict: a row with a cell too many or too few fails) for rows of
+cells beside their headings."""
 
 from __future__ import annotations
 
+import functools
 import html
 from typing import Any
 
@@ -30,5 +32,5 @@ def environment(**options: Any) -> Environment:
     env = Environment(autoescape=True, finalize=escaped, **options)
     env.filters["intcomma"] = intcomma
     env.filters["date"] = date
-    env.globals["zip"] = zip
+    env.globals["zip"] = functools.partial(zip, strict=True)
     return env
