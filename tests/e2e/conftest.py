@@ -5,12 +5,16 @@ Sync Playwright runs an event loop in the test thread while the test also uses t
 """
 
 import os
+import threading
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.db import connections  # noqa: E402
+from django.test import testcases  # noqa: E402
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
 from tests import snapshots  # noqa: E402
@@ -40,6 +44,37 @@ def browser() -> Browser:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+class OneRequestAtATime(WSGIHandler):
+    """Django's handler, answering one request at a time.
+
+    On the in-memory SQLite test database the live server's threads all use the test's one
+    connection (Django hands it over; a second connection would see another, empty
+    database). Two requests at once, such as an autosave crossing "Næste", would then mix
+    their transactions on it. In production every thread has its own connection, and the
+    database makes writes take turns (tests/peerprogram/test_concurrent_writes.py).
+    Static files are served outside this handler and still in parallel.
+    """
+
+    lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return super().__call__(environ, start_response)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time(django_db_setup):
+    """Before the session's live server starts (and once the test database is known): its
+    handler takes requests in turn when the database connection is shared between threads."""
+    connection = connections["default"]
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(testcases, "WSGIHandler", OneRequestAtATime)
+        yield
 
 
 @pytest.fixture

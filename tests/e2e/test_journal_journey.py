@@ -147,6 +147,7 @@ def test_peer_takes_a_referral_writes_a_note_with_the_patient_and_the_patient_ap
     accept.locator("select[name=consent_given]").select_option("orally")
     accept.locator("[type=submit]").click()
 
+    expect(page).to_have_url(re.compile(r"/journal/patients/\d+/$"))  # saved: the patient's page
     patient = Patient.objects.get(reference=REFERRED[1])
     expect(page).to_have_url(url(live_server, patient.get_absolute_url()))
     no_errors(page)
@@ -168,6 +169,7 @@ def test_peer_takes_a_referral_writes_a_note_with_the_patient_and_the_patient_ap
     page.select_option("select[name=activity]", "conversation")
     page.locator("main form[method=post] [type=submit]").click()
 
+    expect(page).to_have_url(re.compile(r"/write/\?step=connectedness$"))  # saved: co-writing
     note = Note.objects.get(patient=patient)
     assert note.status == Note.Status.DRAFT
 

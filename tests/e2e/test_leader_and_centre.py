@@ -31,7 +31,8 @@ NINE_UNITS = [
 
 
 def peer_names(page: Page) -> list[str]:
-    """The names in the first column of the peer table, in order."""
+    """The names in the first column of the peer table, in order, once the page has loaded."""
+    page.wait_for_load_state()
     return [
         n.strip()
         for n in page.locator("[data-testid=peer-table] tbody tr td:first-child").all_inner_texts()
@@ -85,6 +86,8 @@ def test_centre_staff_see_the_whole_programme_and_filter_peers(page: Page, live_
 
     # Every unit is on the programme's health page.
     programme.get_by_role("link", name="Programhelbred: alle enheder").click()
+    expect(page).to_have_url(f"{live_server.url}/programme/health/")
+    page.wait_for_load_state()
     unit_links = page.get_by_test_id("health").locator("tbody tr th a")
     names = unit_links.all_inner_texts()
     for name in NINE_UNITS:
@@ -177,6 +180,7 @@ def test_leader_registers_a_peer_worker_and_sees_the_low_hours_warning(
     expect(warning).to_be_visible()
 
     page.locator("main form[method=post] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/peers/\d+/$"))  # saved: the new peer's page
     peer = PeerWorker.objects.get(staff_member__name="Aske Nørgaard")
     expect(page).to_have_url(f"{live_server.url}/peers/{peer.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Aske Nørgaard")
