@@ -4,11 +4,13 @@ Both tests walk the permission matrix (tests/peerprogram/test_permissions.py), s
 URL is covered here as soon as it has its row there.
 """
 
+import functools
+
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import resolve, reverse
 
@@ -38,19 +40,41 @@ def _tables():
     ]
 
 
+@functools.cache
+def _reads() -> list[tuple[str, str]]:
+    """(table label, SELECT of every row's columns by primary key) for each table: the
+    statements are written once, since a snapshot reads some ninety tables twice a test."""
+    quote = connection.ops.quote_name
+    reads = []
+    for model in _tables():
+        meta = model._meta
+        columns = ", ".join(quote(c) for c in [meta.pk.column, *_db_columns(model)])
+        reads.append(
+            (
+                meta.label,
+                f"SELECT {columns} FROM {quote(meta.db_table)} ORDER BY {quote(meta.pk.column)}",
+            )
+        )
+    return reads
+
+
 def _snapshot() -> dict[str, dict]:
-    """Every row of every table, by table and primary key."""
-    return {
-        model._meta.label: {
-            row[0]: row
-            for row in model._base_manager.order_by("pk").values_list("pk", *_columns(model))
-        }
-        for model in _tables()
-    }
+    """Every row of every table, as the database holds it, by table and primary key."""
+    found = {}
+    with connection.cursor() as cursor:
+        for label, sql in _reads():
+            cursor.execute(sql)
+            found[label] = {row[0]: row for row in cursor.fetchall()}
+    return found
 
 
 def _columns(model) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
+
+
+def _db_columns(model) -> list[str]:
+    """The same fields' columns, in the same order."""
+    return [field.column for field in model._meta.concrete_fields]
 
 
 def _changes(before: dict, after: dict, readers) -> list[str]:
@@ -88,6 +112,14 @@ def cast(world, db):
     return world._cast
 
 
+@pytest.fixture(scope="module")
+def logged_in(world, django_db_blocker) -> dict[str, Client]:
+    """A client for each role, logged in once for the module: the sessions are rows of the
+    module's world, undone with it."""
+    with django_db_blocker.unblock():
+        return {role: _client(world._cast, role) for role in ROLES}
+
+
 ROWS = [
     pytest.param(name, kwargs, method, expected, id=f"{name}-{method}-{i}")
     for i, (name, kwargs, method, expected) in enumerate(MATRIX)
@@ -96,12 +128,12 @@ ROWS = [
 
 @pytest.mark.parametrize(("name", "kwargs", "method", "expected"), ROWS)
 def test_a_get_changes_no_data_and_a_post_only_url_refuses_it(
-    world, cast, name, kwargs, method, expected
+    world, cast, logged_in, name, kwargs, method, expected
 ):
     url = reverse(name, kwargs=kwargs(world))
     # LoginRequiredMiddleware sends the anonymous to the login page before any view runs.
     public = getattr(resolve(url).func, "login_required", True) is False
-    clients = {role: _client(cast, role) for role in ROLES}
+    clients = logged_in
     before = _snapshot()
     with transaction.atomic():
         for role in ROLES:
