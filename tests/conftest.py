@@ -8,6 +8,7 @@ import datetime
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from typing import TypeVar
 
 import pytest
@@ -214,7 +215,11 @@ def client_for(client, cast):
     """A test client logged in as one of the cast (or anonymous)."""
 
     def make(role: str, lang: str = "da"):
-        client.logout()
+        if django_settings.SESSION_COOKIE_NAME in client.cookies:
+            client.logout()
+        else:
+            # Nobody logged in yet: Client.logout() would save a session only to flush it.
+            client.cookies = SimpleCookie()
         client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = lang
         if role != "anonymous":
             client.force_login(cast.user(role))

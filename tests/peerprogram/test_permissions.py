@@ -484,6 +484,12 @@ CASES = [
 
 
 @pytest.fixture
+def client_for(world_client_for):
+    """The roles' clients share the module's logins (tests/peerprogram/conftest.py)."""
+    return world_client_for
+
+
+@pytest.fixture
 def cast(world, db):
     """This module's cast is the world's (client_for logs its people in)."""
     return world._cast

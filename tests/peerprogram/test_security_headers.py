@@ -68,6 +68,12 @@ def _cases():
 
 
 @pytest.fixture
+def client_for(world_client_for):
+    """The roles' clients share the module's logins (tests/peerprogram/conftest.py)."""
+    return world_client_for
+
+
+@pytest.fixture
 def cast(world, db):
     """The cast of the module's world (tests/peerprogram/conftest.py), built once."""
     return world._cast
