@@ -594,8 +594,25 @@ def leader_actions(peer: Any, today: datetime.date) -> list[Action]:
     return actions
 
 
+# What `peer_actions` reads of a peer worker annotated with `peer_facts` (the rest is the
+# leader's): the peer worker's own home page asks for these only.
+PEER_FACTS = frozenset(
+    {
+        "fd_waits_for_peer",
+        "last_talk",
+        "last_mus",
+        "planned_fu",
+        "planned_fu_time",
+        "planned_mus",
+        "planned_mus_time",
+        "rhythm_days",
+        "rhythm_months",
+    }
+)
+
+
 def peer_actions(peer: Any, today: datetime.date) -> list[Action]:
-    """The peer worker's own part (annotated with `peer_facts`): a function description
+    """The peer worker's own part (annotated with `peer_facts`, PEER_FACTS): a function description
     the leader has agreed to and waits for them to agree to, and their coming talks with
     the leader."""
     actions = []

@@ -279,12 +279,13 @@ def pdf_pages(rows: list[UnitHealth]) -> tuple[str, list[str]]:
 def own_facts(peer: PeerWorker, today: datetime.date) -> Any:
     """A peer worker with what waits for them in the journal and their talks' facts, for
     their own home page: one query."""
+    talks = employment_selectors.peer_facts(today)
     return (
         PeerWorker.objects.filter(pk=peer.pk)
         .select_related("staff_member")
         .annotate(
             **journal_selectors.waiting_facts(),
-            **employment_selectors.peer_facts(today),
+            **{name: talks[name] for name in employment_selectors.PEER_FACTS},
             **evaluation_selectors.peer_facts(today),
         )
         .get()
