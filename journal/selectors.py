@@ -708,19 +708,20 @@ def statistics(
             levels.setdefault(p.unit.pk, []).extend(r for _i, r in rates[p.pk])
             working[p.unit.pk] = working.get(p.unit.pk, 0) + 1
     usual = {unit: pystats.median(values) for unit, values in levels.items() if values}
-    # With every peer worker's units on the page, the database adds up the programme's
-    # months for the totals (below): the programme's conversations are taken from them.
-    every_month = every_peer and unit is None and by_unit
-    totals = _totals(peers, months, every_peer=True) if every_month else []
+    # By unit, the database adds up the months for the totals (a page of units holds some
+    # of the peer workers). Given every peer worker's units, those are the programme's.
+    whole_programme = by_unit and every_peer and unit is None
+    totals = _totals(peers, months, every_peer=whole_programme) if by_unit else []
     # A unit with one peer worker is compared with the programme, never with itself (read
-    # whether or not one is shown, so that the page costs the same whatever the units).
+    # whether or not one is shown, so that the page costs the same whatever the units);
+    # the programme's conversations come from its totals when they were read.
     level = programme_level(
         months,
         complete,
         today,
         conversations=(
             sum(t.conversations for t, done in zip(totals, complete, strict=True) if done)
-            if every_month
+            if whole_programme
             else None
         ),
     )
@@ -765,11 +766,7 @@ def statistics(
             row.flagged = sum(len(flags.get(pk, ())) for pk in pks)
             rows.append(row)
         rows.sort(key=lambda r: r.label)
-        # A page of units holds some of the peer workers: the rest are added up by the
-        # database (for the whole programme already, above).
-        if not every_month:
-            totals = _totals(peers, months, every_peer=False)
-        total = _sum(totals)
+        total = _sum(totals)  # added up by the database, above
     else:
         for p in shown_page.object_list if shown_page else shown:
             figures, period = added_up([p.pk])

@@ -484,21 +484,15 @@ CASES = [
 
 
 @pytest.fixture
-def client_for(world_client_for):
-    """The roles' clients share the module's logins (tests/peerprogram/conftest.py)."""
-    return world_client_for
-
-
-@pytest.fixture
 def cast(world, db):
-    """This module's cast is the world's (client_for logs its people in)."""
+    """This module's cast is the world's (its people are logged in once, world_sessions)."""
     return world._cast
 
 
 @pytest.mark.parametrize(("name", "kwargs", "method", "role", "expected"), CASES)
-def test_permission_matrix(client_for, world, name, kwargs, method, role, expected):
+def test_permission_matrix(world_client_for, world, name, kwargs, method, role, expected):
     url = reverse(name, kwargs=kwargs(world))
-    client = client_for(role)
+    client = world_client_for(role)
     data = {"language": "da", "next": "/"} if name == "set_language" else {}
     response = getattr(client, method)(url, data)
     if expected == LOGIN:
@@ -535,8 +529,8 @@ class _FakeRequest:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_django_admin_is_for_administrators_only(client_for, cast, role):
-    client = client_for(role)
+def test_django_admin_is_for_administrators_only(world_client_for, cast, role):
+    client = world_client_for(role)
     for url in _admin_urls(cast):
         response = client.get(url)
         if role == "admin":

@@ -68,12 +68,6 @@ def _cases():
 
 
 @pytest.fixture
-def client_for(world_client_for):
-    """The roles' clients share the module's logins (tests/peerprogram/conftest.py)."""
-    return world_client_for
-
-
-@pytest.fixture
 def cast(world, db):
     """The cast of the module's world (tests/peerprogram/conftest.py), built once."""
     return world._cast
@@ -81,23 +75,23 @@ def cast(world, db):
 
 @pytest.mark.parametrize(("name", "kwargs", "method", "role", "status"), list(_cases()))
 def test_every_url_sends_the_security_headers(
-    client_for, world, name, kwargs, method, role, status
+    world_client_for, world, name, kwargs, method, role, status
 ):
     url = reverse(name, kwargs=kwargs(world))
     data = {"language": "da", "next": "/"} if name == "set_language" else {}
-    response = getattr(client_for(role), method)(url, data)
+    response = getattr(world_client_for(role), method)(url, data)
     assert response.status_code == status
     assert_page_headers(response, cache_control=OWN_CACHE_CONTROL.get(name))
 
 
-def test_the_not_found_page_sends_the_security_headers(client_for, cast):
-    response = client_for("leader").get("/no-such-page/")
+def test_the_not_found_page_sends_the_security_headers(world_client_for, cast):
+    response = world_client_for("leader").get("/no-such-page/")
     assert response.status_code == 404
     assert_page_headers(response)
 
 
-def test_the_login_page_sends_the_security_headers(client_for, cast):
-    response = client_for("anonymous").get(reverse("login"))
+def test_the_login_page_sends_the_security_headers(world_client_for, cast):
+    response = world_client_for("anonymous").get(reverse("login"))
     assert response.status_code == 200
     assert_page_headers(response)
 
@@ -105,8 +99,8 @@ def test_the_login_page_sends_the_security_headers(client_for, cast):
 @pytest.mark.parametrize(
     "url", [reverse("admin:index"), reverse("admin:peerprogram_staffmember_changelist")]
 )
-def test_the_django_admin_sends_the_security_headers(client_for, cast, url):
-    response = client_for("admin").get(url)
+def test_the_django_admin_sends_the_security_headers(world_client_for, cast, url):
+    response = world_client_for("admin").get(url)
     assert response.status_code == 200
     assert_page_headers(response)
 

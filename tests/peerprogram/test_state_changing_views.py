@@ -112,14 +112,6 @@ def cast(world, db):
     return world._cast
 
 
-@pytest.fixture(scope="module")
-def logged_in(world, django_db_blocker) -> dict[str, Client]:
-    """A client for each role, logged in once for the module: the sessions are rows of the
-    module's world, undone with it."""
-    with django_db_blocker.unblock():
-        return {role: _client(world._cast, role) for role in ROLES}
-
-
 ROWS = [
     pytest.param(name, kwargs, method, expected, id=f"{name}-{method}-{i}")
     for i, (name, kwargs, method, expected) in enumerate(MATRIX)
@@ -128,12 +120,12 @@ ROWS = [
 
 @pytest.mark.parametrize(("name", "kwargs", "method", "expected"), ROWS)
 def test_a_get_changes_no_data_and_a_post_only_url_refuses_it(
-    world, cast, logged_in, name, kwargs, method, expected
+    world, cast, world_client_for, name, kwargs, method, expected
 ):
     url = reverse(name, kwargs=kwargs(world))
     # LoginRequiredMiddleware sends the anonymous to the login page before any view runs.
     public = getattr(resolve(url).func, "login_required", True) is False
-    clients = logged_in
+    clients = {role: world_client_for(role) for role in ROLES}
     before = _snapshot()
     with transaction.atomic():
         for role in ROLES:
