@@ -6,10 +6,12 @@ only which object and which fields changed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -556,12 +558,37 @@ def group_note_update(
 # The statistics' monthly figures ---------------------------------------------------------
 
 
+# The months a bulk load has changed so far (`peer_months_deferred`), or None.
+_deferred_months: ContextVar[set[tuple[int, datetime.date]] | None] = ContextVar(
+    "deferred_months", default=None
+)
+
+
+@contextlib.contextmanager
+def peer_months_deferred() -> Iterator[None]:
+    """Within it, the months each change names are gathered and counted once, at its end:
+    for a bulk load through the services (the demo programme), which would otherwise count
+    the same month again for each of its notes. Use it inside the load's transaction."""
+    gathered: set[tuple[int, datetime.date]] = set()
+    token = _deferred_months.set(gathered)
+    try:
+        yield
+    finally:
+        _deferred_months.reset(token)
+    peer_months_refresh(keys=gathered)
+
+
 @transaction.atomic
 def peer_months_refresh(*, keys: Iterable[tuple[int, datetime.date]] | None = None) -> int:
     """Count the given months of the given peer workers again ((peer id, any day of the
     month)); part of every change to a final note, a group note or a referral, in its
     transaction. Without `keys`, every month of every peer worker (`manage.py
-    rebuild_statistics`, after a bulk load or a repair). Returns the months written."""
+    rebuild_statistics`, after a bulk load or a repair). Returns the months written
+    (none while `peer_months_deferred` gathers them)."""
+    gathering = _deferred_months.get()
+    if keys is not None and gathering is not None:
+        gathering.update((peer_id, day.replace(day=1)) for peer_id, day in keys)
+        return 0
     if keys is None:
         counted = count_peer_months()
         stored = PeerMonth.objects.values_list("peer_id", "month")

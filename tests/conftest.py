@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone, translation
 
@@ -199,6 +199,10 @@ def built_once(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
         outer.__enter__()
         try:
             value = build()
+            # The foreign keys of what was built are checked now, once, in the outer
+            # transaction. Left deferred, PostgreSQL would check them again at the end of
+            # every test: each test's savepoint rollback hands the pending checks back.
+            connection.check_constraints()
         except BaseException:
             outer.__exit__(*sys.exc_info())
             raise

@@ -328,3 +328,26 @@ def test_the_referral_migration_counts_the_referrals_already_made(cast):
     migration.count(apps, None)
     assert _stored() == expected
     assert sum(row["referrals"] for row in expected.values()) == 2
+
+
+def test_a_bulk_load_counts_each_month_once_at_its_end(cast):
+    """Within `peer_months_deferred` the months wait; at its end they equal a recount."""
+    m1, m2 = _m1(), _m2()
+    with services.peer_months_deferred():
+        _approve(_draft(cast.peer, _patient(cast.peer), m1, minutes=30))
+        _approve(_draft(cast.peer, _patient(cast.peer, "F-2"), m2, minutes=45))
+        services.referral_accept(referral=_refer(cast, cast.peer, 1), by=None)
+        assert _stored() == {}
+    assert _stored()[(cast.peer.pk, m1)]["minutes"] == 30
+    assert _stored()[(cast.peer.pk, m2)]["minutes"] == 45
+    _the_same_as_a_recount()
+
+
+def test_a_bulk_load_that_fails_counts_nothing(cast):
+    with pytest.raises(RuntimeError), services.peer_months_deferred():
+        _approve(_draft(cast.peer, _patient(cast.peer), _m1(), minutes=30))
+        raise RuntimeError("the load stopped")
+    assert _stored() == {}
+    # Outside it, each change is counted at once again.
+    _approve(_draft(cast.peer, _patient(cast.peer, "F-2"), _m1(), minutes=45))
+    _the_same_as_a_recount()

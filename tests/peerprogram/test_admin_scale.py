@@ -21,7 +21,7 @@ from django.contrib.admin.widgets import (
     RelatedFieldWidgetWrapper,
 )
 from django.contrib.auth.models import Group, Permission, User
-from django.db import connection, transaction
+from django.db import connection
 from django.forms import ModelChoiceField
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -58,6 +58,7 @@ from peerprogram.report.services import programme_report_store
 from programme.models import HealthRun, SignalAck
 from programme.services import programme_health_store
 from recruitment.models import Applicant, ChecklistTemplateItem, PostingTemplate, Vacancy
+from tests.conftest import built_once
 
 MAX_QUERIES = 25
 MAX_OPTIONS = 100
@@ -98,155 +99,157 @@ REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta
 MODEL_IDS = [model._meta.label for model, _model_admin in REGISTERED]
 
 
+def _build_programme():
+    """The generated programme plus rows of the tables the seed leaves empty, and an
+    administrator."""
+    scale.seed(PROGRAMME, today=A_DAY)
+    users = list(User.objects.order_by("pk")[:12])
+    staff = list(StaffMember.objects.order_by("pk")[:12])
+    now = timezone.now()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(actor=user, action="staff_change", object_type="staffmember", object_id=n)
+        for n, user in enumerate(users)
+    )
+    CalendarFeed.objects.bulk_create(CalendarFeed(person=person) for person in staff)
+    ReminderSent.objects.bulk_create(
+        ReminderSent(kind="checkin", key=str(n), day=A_DAY, to=f"r{n}@example.org")
+        for n in range(12)
+    )
+    Group.objects.bulk_create(Group(name=f"Gruppe {n}") for n in range(12))
+    NoteAccess.objects.bulk_create(
+        NoteAccess(user=user, who=user.username, patient_id=n, note_id=n, action="view")
+        for n, user in enumerate(users)
+    )
+    sessions = list(CohortModule.objects.order_by("pk")[:12])
+    MentorModule.objects.bulk_create(
+        MentorModule(session=session, mentor=person)
+        for session, person in zip(sessions, staff, strict=True)
+    )
+    # More erfa groups and series than the seed makes: copies under new names.
+    for n, group in enumerate(list(ErfaGroup.objects.all()) * 6):
+        group.pk, group.name = None, f"{group.name} {n}"
+        group.save()
+    for series in list(MeetingSeries.objects.all()) * 4:
+        series.pk = None
+        series.save()
+    FunctionDescription.objects.bulk_create(
+        FunctionDescription(
+            peer=peer, number=1, review_on=A_DAY, contact_routes=["patient"], **TEXTS
+        )
+        for peer in PeerWorker.objects.order_by("pk")[:12]
+    )
+    FollowUpRhythm.objects.bulk_create(
+        FollowUpRhythm(peer=peer) for peer in PeerWorker.objects.order_by("pk")[:12]
+    )
+    Presentation.objects.bulk_create(
+        Presentation(peer=peer, text="Tekst") for peer in PeerWorker.objects.order_by("pk")[:12]
+    )
+    StaffQuestion.objects.bulk_create(
+        StaffQuestion(question=f"Spørgsmål {n}", answer="Svar") for n in range(12)
+    )
+    OutsideTask.objects.bulk_create(
+        OutsideTask(peer=peer, week=A_DAY, kind="care", hours=4)
+        for peer in PeerWorker.objects.order_by("pk")[:12]
+    )
+    SignalAck.objects.bulk_create(
+        SignalAck(peer=peer, kind="alone", comment="Buddy aftalt")
+        for peer in PeerWorker.objects.order_by("pk")[:12]
+    )
+    TopicProposal.objects.bulk_create(
+        TopicProposal(group=group, proposed_by=person, title=f"Emne {n}")
+        for n, (group, person) in enumerate(zip(ErfaGroup.objects.all()[:12], staff, strict=True))
+    )
+    questionnaires = [
+        evaluation.Questionnaire.objects.create(title=f"Spørgeskema {n}") for n in range(12)
+    ]
+    evaluation.Question.objects.bulk_create(
+        evaluation.Question(questionnaire=q, text="Udsagn", kind="scale", theme="clarity")
+        for q in questionnaires
+    )
+    rounds = [
+        evaluation.SurveyRound.objects.create(
+            questionnaire=q, title=f"Runde {n}", opens_on=A_DAY, closes_on=A_DAY
+        )
+        for n, q in enumerate(questionnaires)
+    ]
+    survey = rounds[0]
+    for r in rounds:
+        r.units.set(Unit.objects.order_by("pk")[:12])
+    evaluation.Invitation.objects.bulk_create(
+        evaluation.Invitation(
+            round=survey, person=person, unit_id=person.unit_id, group="colleagues"
+        )
+        for person in staff
+    )
+    instruments = [
+        evaluation.Instrument.objects.create(
+            name=f"Instrument {n}",
+            licence="Egen",
+            min_label="Lav",
+            max_label="Høj",
+            timepoints=["first"],
+        )
+        for n in range(12)
+    ]
+    evaluation.InstrumentItem.objects.bulk_create(
+        evaluation.InstrumentItem(instrument=i, text="Udsagn") for i in instruments
+    )
+    evaluation.PeerResearchConsent.objects.bulk_create(
+        evaluation.PeerResearchConsent(peer=peer, research=True, research_on=A_DAY)
+        for peer in PeerWorker.objects.order_by("pk")[:12]
+    )
+    projects = [
+        evaluation.ResearchProject.objects.create(
+            title=f"Projekt {n}",
+            approval="X",
+            starts_on=A_DAY,
+            ends_on=A_DAY,
+            researcher="Forsker",
+        )
+        for n in range(12)
+    ]
+    evaluation.ResearchExport.objects.bulk_create(
+        evaluation.ResearchExport(project=p, who="x", patients=1, rows=1) for p in projects
+    )
+    SignOn.objects.bulk_create(
+        SignOn(user=user, issuer="https://login.example/tenant", subject=f"sub-{user.pk}")
+        for user in User.objects.filter(staff_member__isnull=False).order_by("pk")[:12]
+    )
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        extra = {"get_data": "", "post_data": "", "failures_since_start": 1}
+        model.objects.bulk_create(
+            model(
+                username=f"u{n}",
+                ip_address="127.0.0.1",
+                user_agent=f"agent {n}",
+                http_accept="*/*",
+                path_info="/login/",
+                **(extra if model is AccessAttempt else {}),
+            )
+            for n in range(12)
+        )
+    # The daily run's reading of the programme, and earlier days' runs beside it.
+    programme_health_store(A_DAY)
+    HealthRun.objects.bulk_create(
+        HealthRun(day=A_DAY - datetime.timedelta(days=n)) for n in range(1, 12)
+    )
+    # The daily run's programme report, and an earlier day's years beside it.
+    stored = programme_report_store(A_DAY)
+    StoredYear.objects.bulk_create(
+        StoredYear(day=A_DAY - datetime.timedelta(days=1), year=row.year, figures=row.figures)
+        for row in stored
+    )
+    superuser = User.objects.create_user(
+        "admin-scale", password="x", is_staff=True, is_superuser=True, last_login=now
+    )
+    return superuser
+
+
 @pytest.fixture(scope="module")
 def programme(django_db_setup, django_db_blocker):
-    """The generated programme plus rows of the tables the seed leaves empty; rolled back
-    at the end of the module."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        scale.seed(PROGRAMME, today=A_DAY)
-        users = list(User.objects.order_by("pk")[:12])
-        staff = list(StaffMember.objects.order_by("pk")[:12])
-        now = timezone.now()
-        AuditEvent.objects.bulk_create(
-            AuditEvent(actor=user, action="staff_change", object_type="staffmember", object_id=n)
-            for n, user in enumerate(users)
-        )
-        CalendarFeed.objects.bulk_create(CalendarFeed(person=person) for person in staff)
-        ReminderSent.objects.bulk_create(
-            ReminderSent(kind="checkin", key=str(n), day=A_DAY, to=f"r{n}@example.org")
-            for n in range(12)
-        )
-        Group.objects.bulk_create(Group(name=f"Gruppe {n}") for n in range(12))
-        NoteAccess.objects.bulk_create(
-            NoteAccess(user=user, who=user.username, patient_id=n, note_id=n, action="view")
-            for n, user in enumerate(users)
-        )
-        sessions = list(CohortModule.objects.order_by("pk")[:12])
-        MentorModule.objects.bulk_create(
-            MentorModule(session=session, mentor=person)
-            for session, person in zip(sessions, staff, strict=True)
-        )
-        # More erfa groups and series than the seed makes: copies under new names.
-        for n, group in enumerate(list(ErfaGroup.objects.all()) * 6):
-            group.pk, group.name = None, f"{group.name} {n}"
-            group.save()
-        for series in list(MeetingSeries.objects.all()) * 4:
-            series.pk = None
-            series.save()
-        FunctionDescription.objects.bulk_create(
-            FunctionDescription(
-                peer=peer, number=1, review_on=A_DAY, contact_routes=["patient"], **TEXTS
-            )
-            for peer in PeerWorker.objects.order_by("pk")[:12]
-        )
-        FollowUpRhythm.objects.bulk_create(
-            FollowUpRhythm(peer=peer) for peer in PeerWorker.objects.order_by("pk")[:12]
-        )
-        Presentation.objects.bulk_create(
-            Presentation(peer=peer, text="Tekst") for peer in PeerWorker.objects.order_by("pk")[:12]
-        )
-        StaffQuestion.objects.bulk_create(
-            StaffQuestion(question=f"Spørgsmål {n}", answer="Svar") for n in range(12)
-        )
-        OutsideTask.objects.bulk_create(
-            OutsideTask(peer=peer, week=A_DAY, kind="care", hours=4)
-            for peer in PeerWorker.objects.order_by("pk")[:12]
-        )
-        SignalAck.objects.bulk_create(
-            SignalAck(peer=peer, kind="alone", comment="Buddy aftalt")
-            for peer in PeerWorker.objects.order_by("pk")[:12]
-        )
-        TopicProposal.objects.bulk_create(
-            TopicProposal(group=group, proposed_by=person, title=f"Emne {n}")
-            for n, (group, person) in enumerate(
-                zip(ErfaGroup.objects.all()[:12], staff, strict=True)
-            )
-        )
-        questionnaires = [
-            evaluation.Questionnaire.objects.create(title=f"Spørgeskema {n}") for n in range(12)
-        ]
-        evaluation.Question.objects.bulk_create(
-            evaluation.Question(questionnaire=q, text="Udsagn", kind="scale", theme="clarity")
-            for q in questionnaires
-        )
-        rounds = [
-            evaluation.SurveyRound.objects.create(
-                questionnaire=q, title=f"Runde {n}", opens_on=A_DAY, closes_on=A_DAY
-            )
-            for n, q in enumerate(questionnaires)
-        ]
-        survey = rounds[0]
-        for r in rounds:
-            r.units.set(Unit.objects.order_by("pk")[:12])
-        evaluation.Invitation.objects.bulk_create(
-            evaluation.Invitation(
-                round=survey, person=person, unit_id=person.unit_id, group="colleagues"
-            )
-            for person in staff
-        )
-        instruments = [
-            evaluation.Instrument.objects.create(
-                name=f"Instrument {n}",
-                licence="Egen",
-                min_label="Lav",
-                max_label="Høj",
-                timepoints=["first"],
-            )
-            for n in range(12)
-        ]
-        evaluation.InstrumentItem.objects.bulk_create(
-            evaluation.InstrumentItem(instrument=i, text="Udsagn") for i in instruments
-        )
-        evaluation.PeerResearchConsent.objects.bulk_create(
-            evaluation.PeerResearchConsent(peer=peer, research=True, research_on=A_DAY)
-            for peer in PeerWorker.objects.order_by("pk")[:12]
-        )
-        projects = [
-            evaluation.ResearchProject.objects.create(
-                title=f"Projekt {n}",
-                approval="X",
-                starts_on=A_DAY,
-                ends_on=A_DAY,
-                researcher="Forsker",
-            )
-            for n in range(12)
-        ]
-        evaluation.ResearchExport.objects.bulk_create(
-            evaluation.ResearchExport(project=p, who="x", patients=1, rows=1) for p in projects
-        )
-        SignOn.objects.bulk_create(
-            SignOn(user=user, issuer="https://login.example/tenant", subject=f"sub-{user.pk}")
-            for user in User.objects.filter(staff_member__isnull=False).order_by("pk")[:12]
-        )
-        for model in (AccessAttempt, AccessFailureLog, AccessLog):
-            extra = {"get_data": "", "post_data": "", "failures_since_start": 1}
-            model.objects.bulk_create(
-                model(
-                    username=f"u{n}",
-                    ip_address="127.0.0.1",
-                    user_agent=f"agent {n}",
-                    http_accept="*/*",
-                    path_info="/login/",
-                    **(extra if model is AccessAttempt else {}),
-                )
-                for n in range(12)
-            )
-        # The daily run's reading of the programme, and earlier days' runs beside it.
-        programme_health_store(A_DAY)
-        HealthRun.objects.bulk_create(
-            HealthRun(day=A_DAY - datetime.timedelta(days=n)) for n in range(1, 12)
-        )
-        # The daily run's programme report, and an earlier day's years beside it.
-        stored = programme_report_store(A_DAY)
-        StoredYear.objects.bulk_create(
-            StoredYear(day=A_DAY - datetime.timedelta(days=1), year=row.year, figures=row.figures)
-            for row in stored
-        )
-        superuser = User.objects.create_user(
-            "admin-scale", password="x", is_staff=True, is_superuser=True, last_login=now
-        )
+    """Built once for the module, rolled back at its end."""
+    with built_once(django_db_blocker, _build_programme) as superuser:
         yield superuser
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -282,7 +285,7 @@ def _may_add(model_admin):
     return model_admin.has_add_permission(request)
 
 
-def test_the_programme_has_more_rows_than_a_select_may_list(programme):
+def test_the_programme_has_more_rows_than_a_select_may_list(programme, db):
     for model in (User, Unit, StaffMember, PeerWorker, Applicant):
         assert model.objects.count() > MAX_OPTIONS, model
     assert Vacancy.objects.exists()

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from journal import services as journal_services
 from mentoring.models import MentorIntroduction
 from peerprogram.demo import employment as employment_demo
 from peerprogram.demo import evaluation as evaluation_demo
@@ -225,7 +226,9 @@ class Command(BaseCommand):
             )
         self._recruitment(today, units)
         self._education(today)
-        self.created += journal_demo.load(today)
+        # Each note's months are counted once, after the last note, not after each note.
+        with journal_services.peer_months_deferred():
+            self.created += journal_demo.load(today)
         leaders = {
             peer.pk: getattr(peer.staff_member.unit.leader, "user", None)
             for peer in PeerWorker.objects.select_related("staff_member__unit__leader__user")
