@@ -9,8 +9,9 @@ it ended.
 
 A snapshot of table `t` is the table `zsnap_<name>_<i>` (plain `CREATE TABLE ... AS
 SELECT`), where `i` is the table's position among the project's tables. It works the same
-on SQLite and PostgreSQL: Django's own flush SQL empties the tables, every foreign key is
-deferred until commit on both, and the sequences are set past the copied ids.
+on SQLite and PostgreSQL: the tables are emptied (Django's flush SQL on SQLite, DELETE on
+PostgreSQL), every foreign key is deferred until commit on both, and the sequences are set
+past the copied ids.
 """
 
 import hashlib
@@ -63,7 +64,16 @@ def restore(name: str) -> None:
     """Make every project table hold exactly the rows of the snapshot `name`."""
     quote = connection.ops.quote_name
     tables = _tables()
-    flush = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
+    if connection.vendor == "postgresql":
+        # DELETE, not Django's TRUNCATE: a TRUNCATE gives each of the ~90 tables and their
+        # indexes new files (about 0.4 s in all, against a few ms), and refuses a table
+        # with foreign-key checks still pending in the transaction. The sequences are set
+        # below either way.
+        flush = [f"DELETE FROM {quote(table)}" for table in tables]
+    else:
+        flush = connection.ops.sql_flush(
+            no_style(), tables, reset_sequences=True, allow_cascade=True
+        )
     with transaction.atomic():
         connection.ops.execute_sql_flush(flush)
         with connection.cursor() as cursor:
