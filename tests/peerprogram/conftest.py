@@ -41,8 +41,8 @@ def world_client_for(world_sessions, db):
     """`client_for` for a module of the world: a new client with the role's session (what a
     test's requests change in it is undone with the test), instead of a login per test."""
 
-    def make(role: str, lang: str = "da") -> Client:
-        client = Client()
+    def make(role: str, lang: str = "da", **client_options) -> Client:
+        client = Client(**client_options)
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
         if role != "anonymous":
             client.cookies[settings.SESSION_COOKIE_NAME] = world_sessions[role]

@@ -188,18 +188,18 @@ OUR_APPS = (
 )
 
 
-def test_none_of_our_views_takes_put_patch_or_delete(world, cast):
+def test_none_of_our_views_takes_put_patch_or_delete(world, world_client_for):
     """Each of our views names the methods it takes, so nothing changes data by another
     verb. (Django's own form views answer PUT like a POST, which carries no form data.)"""
     objects = world
-    clients = {}
+    clients = {role: world_client_for(role) for role in ROLES}
     taken = []
     for name, kwargs, _method, expected in MATRIX:
         url = reverse(name, kwargs=kwargs(objects))
         if not resolve(url).func.__module__.startswith(OUR_APPS):
             continue
         role = _poster(expected)
-        client = clients.setdefault(role, _client(cast, role))
+        client = clients[role]
         for verb in ("put", "patch", "delete"):
             response = getattr(client, verb)(url)
             if response.status_code != 405:
@@ -219,13 +219,13 @@ def _poster(expected: dict) -> str:
     return (logged_in or allowed or ["admin"])[0]
 
 
-def test_every_post_without_a_csrf_token_is_refused(world, cast):
+def test_every_post_without_a_csrf_token_is_refused(world, world_client_for):
     objects = world
-    clients = {}
+    clients = {role: world_client_for(role, enforce_csrf_checks=True) for role in ROLES}
     let_in = []
     for name, kwargs, _method, expected in MATRIX:
         role = _poster(expected)
-        client = clients.setdefault(role, _client(cast, role, enforce_csrf_checks=True))
+        client = clients[role]
         url = reverse(name, kwargs=kwargs(objects))
         response = client.post(url, {"language": "en", "next": "/"})
         refused = "403_csrf.html" in [t.name for t in response.templates]
