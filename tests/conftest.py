@@ -62,15 +62,23 @@ def _fresh_database(django_db_setup, django_db_blocker) -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def _migrated_rows_back(request, _fresh_database, django_db_blocker):
-    """A test with committed rows (transactional_db) ends by emptying the database, the
-    data migrations' rows with it; the next test on this worker gets them back. (The
-    browser tests put the demo back before each test themselves.)"""
+    """A test with committed rows (transactional_db, the browser tests' live server among
+    them) ends by emptying the database, the data migrations' rows with it; the next test
+    on this worker gets them back, whatever it is."""
     yield
-    if "transactional_db" in request.fixturenames and not request.node.get_closest_marker(
-        "browser"
-    ):
+    if "transactional_db" in request.fixturenames:
         with django_db_blocker.unblock():
             snapshots.restore(_fresh_database)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked `long` run first (after pytest-django's own ordering, stable).
+
+    The workers take the list in two halves and then from each other's ends: a long test
+    that starts late keeps one worker busy while the other has nothing left to do.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 @pytest.fixture(autouse=True)

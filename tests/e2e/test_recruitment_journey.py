@@ -21,7 +21,7 @@ from peerprogram.models import PeerWorker, StaffMember
 from recruitment.models import Applicant, Assessment, CommitteeMember, Onboarding, Vacancy
 
 from .conftest import log_out as conftest_log_out
-from .conftest import login
+from .conftest import login, login_through_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
 
@@ -83,7 +83,7 @@ def test_leader_hires_a_peer_worker_from_vacancy_to_checklist_pdf(
     today = timezone.localdate()
     deadline = today + datetime.timedelta(days=7)
     start = today + datetime.timedelta(days=60)
-    login(page, live_server, "leder")
+    login_through_form(page, live_server, "leder")
 
     # The demo vacancy's board as the demo data has it: people in most columns.
     demo_vacancy = Vacancy.objects.get(title=DEMO_VACANCY)
