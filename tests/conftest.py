@@ -16,7 +16,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.test import override_settings
+from django.test import TransactionTestCase, override_settings
 from django.utils import timezone, translation
 
 from peerprogram.models import PeerWorker, StaffMember, Unit
@@ -60,15 +60,32 @@ def _fresh_database(django_db_setup, django_db_blocker) -> Iterator[str]:
         snapshots.restore(name)
 
 
-@pytest.fixture(autouse=True)
-def _migrated_rows_back(request, _fresh_database, django_db_blocker):
+@pytest.fixture(scope="session", autouse=True)
+def _transactional_tests_end_migrated(_fresh_database) -> Iterator[None]:
     """A test with committed rows (transactional_db, the browser tests' live server among
-    them) ends by emptying the database, the data migrations' rows with it; the next test
-    on this worker gets them back, whatever it is."""
-    yield
-    if "transactional_db" in request.fixturenames:
-        with django_db_blocker.unblock():
-            snapshots.restore(_fresh_database)
+    them) ends with the database put back to its freshly migrated rows, whatever test comes
+    next on this worker.
+
+    Django ends such a test by emptying every table (a TRUNCATE on PostgreSQL: about half
+    a second) and sending post_migrate (content types and permissions made again), only
+    for the migrated rows to be copied back after it. The copy alone does both jobs.
+    """
+
+    def put_back_migrated_rows(self: TransactionTestCase) -> None:
+        snapshots.restore(_fresh_database)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", put_back_migrated_rows)
+        yield
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before a test that drives no browser: Chromium stopped, if a browser test before it
+    on this worker left it running (tests/e2e/chromium.py)."""
+    if item.get_closest_marker("browser") is None:
+        from tests.e2e import chromium
+
+        chromium.stop()
 
 
 @pytest.hookimpl(trylast=True)
@@ -104,7 +121,8 @@ def demo_programme(db, _demo_snapshot) -> None:
     """The demo programme as `seed_demo` leaves it, copied from the session's snapshot.
 
     Inside the test's transaction, so it is undone afterwards; a test that also asks for
-    `transactional_db` gets it committed (and emptied afterwards, as such tests are)."""
+    `transactional_db` gets it committed (and the migrated rows back afterwards, as such
+    tests do)."""
     snapshots.restore(_demo_snapshot)
 
 

@@ -3,17 +3,6 @@ import importlib.util
 import pytest
 from django.conf import settings
 
-from tests import snapshots
-
-
-@pytest.fixture
-def migrated_rows(live_server, _fresh_database) -> None:
-    """The rows the data migrations load, committed for a live-server test. Another
-    live-server test before it leaves the tables empty: pytest-django's flush of its
-    committed rows runs after the conftest has put the migrated rows back."""
-    snapshots.restore(_fresh_database)
-
-
 # A locust run against the live server: locust installed (make bench-deps), and PostgreSQL
 # (the live server shares one SQLite connection between its threads: concurrent users lock
 # each other out; make bench-test runs on PostgreSQL).

@@ -270,7 +270,7 @@ def _locust(url, prefix, *, users, run_time, env=None):
 @pytest.mark.django_db(transaction=True)
 @locust_on_postgres
 def test_locust_runs_the_mix_and_its_csv_files_match_the_access_log_and_the_thresholds(
-    live_server, migrated_rows, tmp_path
+    live_server, tmp_path
 ):
     """locust itself, against the live server on the demo data with the named logins: short
     think times so the users get to their notes in a few seconds. It also writes every

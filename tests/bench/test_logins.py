@@ -506,7 +506,7 @@ def test_the_providers_sign_in_and_consent_are_answered_by_the_helpers_back_to_t
 @needs_node
 @locust_on_postgres
 def test_locusts_users_sign_on_through_the_provider_and_stay_on_their_home_page(
-    live_server, migrated_rows, start_provider, settings, tmp_path
+    live_server, start_provider, settings, tmp_path
 ):
     """The morning peak's users on the demo data: the four staff roles sign on through the
     region's login and stay; every login is timed."""

@@ -6,6 +6,7 @@ Sync Playwright runs an event loop in the test thread while the test also uses t
 
 import os
 import threading
+from collections.abc import Iterator
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -17,35 +18,27 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.test import Client, testcases  # noqa: E402
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 from tests import snapshots  # noqa: E402
+from tests.e2e import chromium  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--lang=da-DK",
-]
 DESKTOP = {"width": 1280, "height": 900}
 TABLET = {"width": 820, "height": 1180}
 DEMO_PASSWORD = "demo"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Browser:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is not installed: run make test, or apt-get install chromium")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    """Chromium, kept running from one browser test to the next (tests/e2e/chromium.py)."""
+    return chromium.start()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chromium_stopped_at_the_end() -> Iterator[None]:
+    yield
+    chromium.stop()
 
 
 class OneRequestAtATime(WSGIHandler):
@@ -98,8 +91,9 @@ def page(browser: Browser, viewport: dict) -> Page:
 def demo(live_server, _demo_snapshot):
     """The demo programme, as seed_demo leaves it, in the live server's database.
 
-    live_server gives the test a transactional database, emptied afterwards; the rows are
-    copied back from the session's snapshot (a second, not a fresh seed).
+    live_server gives the test a transactional database, put back to the migrated rows
+    afterwards; the demo's rows are copied from the session's snapshot (a fraction of a
+    second, not a fresh seed).
     """
     snapshots.restore(_demo_snapshot)
 
