@@ -44,10 +44,11 @@ def _fast_passwords(settings):
 def _fresh_database(django_db_setup, django_db_blocker) -> Iterator[str]:
     """Every run starts on a freshly migrated database and leaves one behind.
 
-    With `--reuse-db` the test database outlives the run, and the tests that need committed
-    rows (the live server's) empty it afterwards, taking the rows the data migrations
-    loaded with them. So the migrated state is kept as a snapshot and put back at the start
-    (in case a run was stopped half-way) and at the end. Yields the snapshot's name.
+    With `--reuse-db` the test database outlives the run, and a run stopped half-way may
+    leave a test's committed rows in it (a browser test's demo programme). So the migrated
+    state is kept as a snapshot and put back at the start and at the end, and after every
+    test with committed rows (`_transactional_tests_end_migrated`). Yields the snapshot's
+    name.
     """
     with django_db_blocker.unblock():
         name = f"base_{snapshots.migrations_fingerprint()}"
