@@ -8,6 +8,11 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+# Python keeps what it compiles (__pycache__, git-ignored), even where the environment says
+# not to: without it every process (each test worker, each manage.py) compiles Django and
+# the project again, about 4 s a test worker.
+unexport PYTHONDONTWRITEBYTECODE
+
 # Debian packages: venv support, WeasyPrint's text stack and fonts, Chromium for the browser
 # tests, gettext for translations, poppler-utils to look at generated PDFs, and
 # postgresql-client for pg_dump/pg_restore (manage.py backup and restore on PostgreSQL),
