@@ -8,7 +8,7 @@ from django.contrib import admin
 
 from peerprogram.admin import ReadOnlyAdmin
 
-from .models import NoteAccess, PeerMonth
+from .models import NoteAccess, PeerMonth, ProgrammeLevel
 
 
 @admin.register(NoteAccess)
@@ -32,3 +32,10 @@ class PeerMonthAdmin(ReadOnlyAdmin):
     # A row per peer worker and month: a date filter with fixed choices, not a hierarchy
     # (which reads every row for the years that hold one).
     list_filter = [("month", admin.DateFieldListFilter)]
+
+
+@admin.register(ProgrammeLevel)
+class ProgrammeLevelAdmin(ReadOnlyAdmin):
+    """Kept by the daily run (`store_programme_health`), today's only."""
+
+    list_display = ["day", "first_month", "last_month", "level"]

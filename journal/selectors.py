@@ -48,6 +48,7 @@ from .models import (
     NoteVersion,
     Patient,
     PeerMonth,
+    ProgrammeLevel,
     Referral,
 )
 
@@ -323,6 +324,12 @@ _CHIME = slice(COUNTED.index(CHIME_FIELDS[0]), COUNTED.index(CHIME_FIELDS[-1]) +
 def months_back(last: datetime.date, count: int = 12) -> list[datetime.date]:
     first = last.replace(day=1) - relativedelta(months=count - 1)
     return [first + relativedelta(months=i) for i in range(count)]
+
+
+def complete_months(months: list[datetime.date], today: datetime.date) -> list[bool]:
+    """Whether each month is over (before this one)."""
+    first_open = today.replace(day=1)
+    return [m + relativedelta(months=1) <= first_open for m in months]
 
 
 @dataclass(slots=True)
@@ -696,8 +703,7 @@ def statistics(
         if key not in contracts:
             contracts[key] = [_hours(p, m, last, today) for m, last in spans]
         hours[p.pk] = contracts[key]
-    first_open = today.replace(day=1)
-    complete = [m + relativedelta(months=1) <= first_open for m in months]
+    complete = complete_months(months, today)
     rates = {p.pk: _rates(counts[p.pk], hours[p.pk], complete) for p in loaded}
     # The usual level counts every peer worker of the unit employed in the period, not
     # only those shown.
@@ -794,14 +800,25 @@ def programme_level(
     today: datetime.date,
     *,
     conversations: int | None = None,
+    stored: bool = True,
 ) -> float | None:
     """The programme's conversations per contracted hour over the complete months shown:
-    every peer worker's conversations added up over their contracted hours (two queries;
-    one when the caller has added up the programme's `conversations` of those months).
-    What a unit with a single peer worker is compared with."""
+    every peer worker's conversations added up over their contracted hours. What a unit
+    with a single peer worker is compared with. Read from the daily run's ProgrammeLevel
+    when it worked out these months today (one query, at any scale); else (or with
+    `stored=False`) worked out now: two more queries, one when the caller has added up the
+    programme's `conversations` of those months."""
     chosen = [m for m, done in zip(months, complete, strict=True) if done]
     if not chosen:
         return None
+    if stored:
+        kept = list(
+            ProgrammeLevel.objects.filter(
+                day=today, first_month=chosen[0], last_month=chosen[-1]
+            ).values_list("level", flat=True)[:1]
+        )
+        if kept:
+            return kept[0]
     first, end = chosen[0], chosen[-1] + relativedelta(months=1)
     if conversations is None:
         summed = (

@@ -37,9 +37,10 @@ from .models import (
     NoteVersion,
     Patient,
     PeerMonth,
+    ProgrammeLevel,
     Referral,
 )
-from .selectors import COUNTED, count_peer_months
+from .selectors import COUNTED, complete_months, count_peer_months, months_back, programme_level
 
 logger = logging.getLogger(__name__)
 
@@ -709,3 +710,19 @@ def notes_remove_expired(*, today: datetime.date, months: int) -> dict[str, int]
         Patient.objects.filter(pk__in=ids).delete()
     peer_months_refresh(keys=counted_in)
     return counts
+
+
+@transaction.atomic
+def programme_level_store(today: datetime.date) -> ProgrammeLevel:
+    """Work out the programme's level over the statistics' usual period (the twelve months
+    to this one: the complete ones) and keep it as today's, in place of earlier days'. For
+    the daily run; safe to run again the same day."""
+    months = months_back(today)
+    complete = complete_months(months, today)
+    chosen = [m for m, done in zip(months, complete, strict=True) if done]
+    level = programme_level(months, complete, today, stored=False)
+    ProgrammeLevel.objects.exclude(day=today).delete()
+    row, _new = ProgrammeLevel.objects.update_or_create(
+        day=today, first_month=chosen[0], last_month=chosen[-1], defaults={"level": level}
+    )
+    return row

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from journal import services as journal_services
 from peerprogram.models import PeerWorker, StaffMember
 from peerprogram.services import audit, save_versioned
 
@@ -61,4 +62,6 @@ def programme_health_store(today: datetime.date) -> HealthRun:
         SignalRecord(run=run, kind=signal.kind, peer_id=signal.peer.pk, unit_id=signal.peer.unit_of)
         for signal in found
     )
+    # The programme's level the statistics compare a lone peer worker's unit with.
+    journal_services.programme_level_store(today)
     return run

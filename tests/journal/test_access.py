@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from journal import services
-from journal.models import CONTENT_FIELDS, NoteAccess, PeerMonth
+from journal.models import CONTENT_FIELDS, NoteAccess, PeerMonth, ProgrammeLevel
 from tests.conftest import ROLES
 from tests.factories import PeerWorkerFactory, UserFactory
 
@@ -226,9 +226,9 @@ def test_a_peer_worker_not_on_the_caseload_reads_nothing(client, cast, secret):
     assert NoteAccess.objects.filter(user=colleague.staff_member.user).count() == 0
 
 
-def test_the_admin_registers_no_journal_model_but_the_access_log_and_the_monthly_counts(cast):
+def test_the_admin_registers_no_journal_model_but_the_access_log_and_the_counts(cast):
     journal = [m for m in admin.site._registry if m._meta.app_label == "journal"]
-    assert journal == [NoteAccess, PeerMonth]
+    assert journal == [NoteAccess, PeerMonth, ProgrammeLevel]
     inlines = [
         inline.model._meta.label
         for model_admin in admin.site._registry.values()

@@ -49,7 +49,7 @@ from employment.models import (
     StaffQuestion,
 )
 from evaluation import models as evaluation
-from journal.models import NoteAccess
+from journal.models import NoteAccess, ProgrammeLevel
 from mentoring.models import ReminderSent
 from peerprogram.demo import scale
 from peerprogram.models import AuditEvent, PeerWorker, SignOn, StaffMember, Unit
@@ -232,6 +232,17 @@ def _build_programme():
     programme_health_store(A_DAY)
     HealthRun.objects.bulk_create(
         HealthRun(day=A_DAY - datetime.timedelta(days=n)) for n in range(1, 12)
+    )
+    # With it the programme's level (today's only; earlier days' beside it here).
+    level = ProgrammeLevel.objects.get()
+    ProgrammeLevel.objects.bulk_create(
+        ProgrammeLevel(
+            day=A_DAY - datetime.timedelta(days=n),
+            first_month=level.first_month,
+            last_month=level.last_month,
+            level=level.level,
+        )
+        for n in range(1, 12)
     )
     # The daily run's programme report, and an earlier day's years beside it.
     stored = programme_report_store(A_DAY)

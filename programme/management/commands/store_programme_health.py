@@ -12,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Work out today's health of the whole programme (every unit's line of the health "
         "page and every peer worker's signals) and keep it for the Centre's home and the "
-        "health page; safe to run again the same day."
+        "health page, with the programme's level for the statistics; safe to run again the "
+        "same day."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:

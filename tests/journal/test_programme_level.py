@@ -1,0 +1,55 @@
+"""The programme's level (what a lone peer worker's unit is compared with on the statistics)
+kept by the daily run: read for the period it was worked out for, today only; any other
+period, or another day, is worked out from the peer workers' months as before."""
+
+import datetime
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from journal import selectors
+from journal.models import ProgrammeLevel
+from programme.services import programme_health_store
+
+pytestmark = pytest.mark.django_db
+
+
+def _period(today, last=None):
+    months = selectors.months_back(last or today)
+    return months, selectors.complete_months(months, today)
+
+
+def test_the_daily_run_keeps_todays_level_of_the_usual_period_in_place_of_earlier_days():
+    today = timezone.localdate()
+    ProgrammeLevel.objects.create(
+        day=today - datetime.timedelta(days=1),
+        first_month=datetime.date(2020, 1, 1),
+        last_month=datetime.date(2020, 11, 1),
+        level=9.0,
+    )
+    programme_health_store(today)
+    programme_health_store(today)  # again the same day: still one row
+    (kept,) = ProgrammeLevel.objects.all()
+    months, complete = _period(today)
+    assert (kept.day, kept.first_month, kept.last_month) == (today, months[0], months[-2])
+    assert kept.level == selectors.programme_level(months, complete, today, stored=False)
+
+
+def test_the_statistics_read_the_kept_level_for_its_period_and_day_only(
+    django_assert_num_queries,
+):
+    today = timezone.localdate()
+    months, complete = _period(today)
+    ProgrammeLevel.objects.create(
+        day=today, first_month=months[0], last_month=months[-2], level=1.25
+    )
+    with django_assert_num_queries(1):
+        assert selectors.programme_level(months, complete, today) == 1.25
+    # Another period (the twelve months to last month): worked out now, no peer worker has
+    # recorded anything, so there is no level.
+    other, other_complete = _period(today, today - relativedelta(months=1))
+    assert selectors.programme_level(other, other_complete, today) is None
+    # Tomorrow today's level is not read.
+    tomorrow = today + datetime.timedelta(days=1)
+    assert selectors.programme_level(months, complete, tomorrow) is None
