@@ -9,8 +9,9 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from journal import selectors
-from journal.models import ProgrammeLevel
+from journal.models import PeerMonth, ProgrammeLevel
 from programme.services import programme_health_store
+from tests.factories import PeerWorkerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,14 @@ def _period(today, last=None):
 
 def test_the_daily_run_keeps_todays_level_of_the_usual_period_in_place_of_earlier_days():
     today = timezone.localdate()
+    last_month = today.replace(day=1) - relativedelta(months=1)
+    for conversations in (12, 30):  # two peer workers who recorded conversations last month
+        PeerMonth.objects.create(
+            peer=PeerWorkerFactory(),
+            month=last_month,
+            notes=conversations,
+            conversations=conversations,
+        )
     ProgrammeLevel.objects.create(
         day=today - datetime.timedelta(days=1),
         first_month=datetime.date(2020, 1, 1),
@@ -33,7 +42,12 @@ def test_the_daily_run_keeps_todays_level_of_the_usual_period_in_place_of_earlie
     (kept,) = ProgrammeLevel.objects.all()
     months, complete = _period(today)
     assert (kept.day, kept.first_month, kept.last_month) == (today, months[0], months[-2])
+    assert kept.level is not None
     assert kept.level == selectors.programme_level(months, complete, today, stored=False)
+    # Read back as the statistics read it, and changed by the next run only.
+    PeerMonth.objects.filter(month=last_month).update(conversations=0)
+    assert selectors.programme_level(months, complete, today) == kept.level
+    assert selectors.programme_level(months, complete, today, stored=False) is None
 
 
 def test_the_statistics_read_the_kept_level_for_its_period_and_day_only(
