@@ -38,4 +38,4 @@ class PeerMonthAdmin(ReadOnlyAdmin):
 class ProgrammeLevelAdmin(ReadOnlyAdmin):
     """Kept by the daily run (`store_programme_health`), today's only."""
 
-    list_display = ["day", "first_month", "last_month", "level"]
+    list_display = ["day", "level"]

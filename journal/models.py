@@ -510,28 +510,22 @@ class PeerMonth(MonthCounts):
 
 
 class ProgrammeLevel(models.Model):
-    """The whole programme's conversations per contracted hour over a period of complete
-    months, as the daily run worked it out on its day: what the statistics compare a unit
-    with a single peer worker with. Read instead of working it out from every peer worker's
-    months on each request; a period the run did not work out is worked out live."""
+    """The whole programme's conversations per contracted hour over the statistics' usual
+    period on its day (the complete months of the twelve to the day's month: the period
+    follows from the day), as the daily run worked it out: what the statistics compare a
+    unit with a single peer worker with. Read instead of working it out from every peer
+    worker's months on each request; another period is worked out live."""
 
-    day = models.DateField(_("worked out on"))
-    first_month = models.DateField(_("first month"))
-    last_month = models.DateField(_("last month"))
+    day = models.DateField(_("worked out on"), unique=True)
     level = models.FloatField(_("conversations per contracted hour"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-day", "-last_month"]
+        ordering = ["-day"]
         verbose_name = _("programme level")
         verbose_name_plural = _("programme levels")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "first_month", "last_month"], name="one_programme_level_a_day"
-            ),
-        ]
 
     def __str__(self) -> str:
-        return f"{self.day}: {self.first_month:%Y-%m}-{self.last_month:%Y-%m}"
+        return str(self.day)
 
 
 class AppendOnlyQuerySet(models.QuerySet["NoteAccess"]):

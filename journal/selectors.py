@@ -805,18 +805,14 @@ def programme_level(
     """The programme's conversations per contracted hour over the complete months shown:
     every peer worker's conversations added up over their contracted hours. What a unit
     with a single peer worker is compared with. Read from the daily run's ProgrammeLevel
-    when it worked out these months today (one query, at any scale); else (or with
+    for the usual period, the twelve months to today's (one query, at any scale); else (or with
     `stored=False`) worked out now: two more queries, one when the caller has added up the
     programme's `conversations` of those months."""
     chosen = [m for m, done in zip(months, complete, strict=True) if done]
     if not chosen:
         return None
-    if stored:
-        kept = list(
-            ProgrammeLevel.objects.filter(
-                day=today, first_month=chosen[0], last_month=chosen[-1]
-            ).values_list("level", flat=True)[:1]
-        )
+    if stored and months == months_back(today):
+        kept = list(ProgrammeLevel.objects.filter(day=today).values_list("level", flat=True))
         if kept:
             return kept[0]
     first, end = chosen[0], chosen[-1] + relativedelta(months=1)

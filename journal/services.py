@@ -718,11 +718,7 @@ def programme_level_store(today: datetime.date) -> ProgrammeLevel:
     to this one: the complete ones) and keep it as today's, in place of earlier days'. For
     the daily run; safe to run again the same day."""
     months = months_back(today)
-    complete = complete_months(months, today)
-    chosen = [m for m, done in zip(months, complete, strict=True) if done]
-    level = programme_level(months, complete, today, stored=False)
+    level = programme_level(months, complete_months(months, today), today, stored=False)
     ProgrammeLevel.objects.exclude(day=today).delete()
-    row, _new = ProgrammeLevel.objects.update_or_create(
-        day=today, first_month=chosen[0], last_month=chosen[-1], defaults={"level": level}
-    )
+    row, _new = ProgrammeLevel.objects.update_or_create(day=today, defaults={"level": level})
     return row

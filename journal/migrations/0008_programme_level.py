@@ -14,16 +14,13 @@ class Migration(migrations.Migration):
             name='ProgrammeLevel',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='worked out on')),
-                ('first_month', models.DateField(verbose_name='first month')),
-                ('last_month', models.DateField(verbose_name='last month')),
+                ('day', models.DateField(unique=True, verbose_name='worked out on')),
                 ('level', models.FloatField(blank=True, null=True, verbose_name='conversations per contracted hour')),
             ],
             options={
                 'verbose_name': 'programme level',
                 'verbose_name_plural': 'programme levels',
-                'ordering': ['-day', '-last_month'],
-                'constraints': [models.UniqueConstraint(fields=('day', 'first_month', 'last_month'), name='one_programme_level_a_day')],
+                'ordering': ['-day'],
             },
         ),
     ]

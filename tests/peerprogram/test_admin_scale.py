@@ -234,15 +234,9 @@ def _build_programme():
         HealthRun(day=A_DAY - datetime.timedelta(days=n)) for n in range(1, 12)
     )
     # With it the programme's level (today's only; earlier days' beside it here).
-    level = ProgrammeLevel.objects.get()
+    level = ProgrammeLevel.objects.get().level
     ProgrammeLevel.objects.bulk_create(
-        ProgrammeLevel(
-            day=A_DAY - datetime.timedelta(days=n),
-            first_month=level.first_month,
-            last_month=level.last_month,
-            level=level.level,
-        )
-        for n in range(1, 12)
+        ProgrammeLevel(day=A_DAY - datetime.timedelta(days=n), level=level) for n in range(1, 12)
     )
     # The daily run's programme report, and an earlier day's years beside it.
     stored = programme_report_store(A_DAY)
