@@ -11,7 +11,18 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from education import selectors as education_selectors
@@ -222,6 +233,107 @@ def _stored_health(
     for row in unit_health(missing, today) if missing else []:
         rows[row.unit.pk] = row
     return list(rows.values())
+
+
+def _open_signals(
+    run: HealthRun, today: datetime.date, kinds: Iterable[str] | None = None
+) -> QuerySet[SignalRecord]:
+    """A subquery: the run's signals not acknowledged now about the outer line's unit (of
+    these kinds)."""
+    records = open_signal_records(run, today).filter(unit_id=OuterRef("unit_id"))
+    return records if kinds is None else records.filter(kind__in=list(kinds))
+
+
+def _open_count(
+    run: HealthRun, today: datetime.date, kinds: Iterable[str] | None = None
+) -> Coalesce:
+    counted = (
+        _open_signals(run, today, kinds)
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0, output_field=IntegerField())
+
+
+def _sort_key(run: HealthRun, today: datetime.date, sort: str) -> Any:
+    """What a column sorts by, in the database: the figure `UnitHealth.value` gives."""
+    if sort == "attention":
+        return (
+            F("overdue_checklists")
+            + F("mentoring")
+            + F("education")
+            + F("supervision")
+            + _open_count(run, today)
+        )
+    if sort == "onboarding":
+        return F("overdue_checklists")
+    if sort in ("mentoring", "education", "supervision"):
+        return F(sort)
+    if sort == "retention":
+        return Coalesce("kept_one_year", -1, output_field=IntegerField())
+    if sort == "alone":
+        return Exists(_open_signals(run, today, [SignalKind.ALONE]))
+    kinds = {"erfa": [SignalKind.ISOLATION], "drift": [SignalKind.DRIFT]}
+    return _open_count(run, today, kinds.get(sort, REFERRAL_KINDS))
+
+
+def run_missing(run: HealthRun, units: QuerySet[Unit]) -> bool:
+    """Whether any of these units has no line in the run (made active since it ran)."""
+    recorded = UnitHealthRecord.objects.filter(run=run).values("unit_id")
+    return units.exclude(pk__in=recorded).exists()
+
+
+def stored_order(
+    run: HealthRun, today: datetime.date, units: QuerySet[Unit], sort: str, signal: str = ""
+) -> QuerySet[UnitHealthRecord]:
+    """The run's lines of these units (with a `signal` not acknowledged, if given), sorted
+    in the database by a column of the health page (most first, then by name) or by name:
+    a page of them is read, whatever the number of units. Each line comes with its unit's
+    name, kind and organisation; `stored_rows` makes the page's rows of them."""
+    records = (
+        UnitHealthRecord.objects.filter(run=run, unit__in=units)
+        .select_related("unit")
+        .only("unit__name", "unit__kind", "unit__organisation", *STORED_COLUMNS)
+    )
+    if signal:
+        records = records.filter(Exists(_open_signals(run, today, [signal])))
+    if sort == "name":
+        return records.order_by("unit__name", "unit_id")
+    return records.order_by(
+        OrderBy(_sort_key(run, today, sort), descending=True), "unit__name", "unit_id"
+    )
+
+
+def stored_rows(
+    records: Iterable[UnitHealthRecord], run: HealthRun, today: datetime.date
+) -> list[UnitHealth]:
+    """The health page's rows of these lines of the run, in their order, with their
+    signals not acknowledged now (one query)."""
+    rows = {
+        record.unit_id: UnitHealth(
+            record.unit, **{column: getattr(record, column) for column in STORED_COLUMNS}
+        )
+        for record in records
+    }
+    if rows:
+        counts = (
+            open_signal_records(run, today)
+            .filter(unit_id__in=list(rows))
+            .order_by()
+            .values_list("unit_id", "kind")
+            .annotate(n=Count("pk"))
+        )
+        for unit_id, kind, n in counts:
+            rows[unit_id].signals[kind] = n
+    return list(rows.values())
+
+
+def organisations() -> list[str]:
+    """The active units' organisations, to filter the health page by."""
+    named = Unit.objects.filter(active=True).exclude(organisation="")
+    return list(named.order_by("organisation").values_list("organisation", flat=True).distinct())
 
 
 def active_units(ids: list[int] | None = None) -> QuerySet[Unit]:

@@ -33,9 +33,7 @@ SORTS = ["name", "attention", *selectors.COLUMNS]
 
 
 def _health(request: HttpRequest) -> dict[str, Any]:
-    """The rows the page and the exports show: filtered, sorted, and (for the page) the
-    page of them. By name the database pages the units first and only their rows are
-    worked out; any other order, or a signal to filter by, works out every unit first."""
+    """The filters the page and the exports read, and the units they choose."""
     kind = request.GET.get("kind", "")
     kind = kind if kind in Unit.Kind.values else ""
     organisation = request.GET.get("organisation", "").strip()[:200]
@@ -43,21 +41,11 @@ def _health(request: HttpRequest) -> dict[str, Any]:
     sort = sort if sort in SORTS else "name"
     signal = request.GET.get("signal", "")
     signal = signal if signal in SignalKind.values else ""
-    # The active units' keys in one light query (a nation has some 600): the filter's
-    # organisations, the count and the page come from them; only the units shown are read
-    # whole (by name the database's order pages them).
     chosen = selectors.active_units()
     if kind:
         chosen = chosen.filter(kind=kind)
     if organisation:
         chosen = chosen.filter(organisation=organisation)
-    keys = list(selectors.active_units().values_list("pk", "kind", "organisation"))
-    units = [
-        pk
-        for pk, unit_kind, unit_organisation in keys
-        if (not kind or unit_kind == kind)
-        and (not organisation or unit_organisation == organisation)
-    ]
     today = timezone.localdate()
     return {
         "today": today,
@@ -67,31 +55,38 @@ def _health(request: HttpRequest) -> dict[str, Any]:
         "organisation": organisation,
         "sort": sort,
         "signal": signal,
-        "units": units,
-        # The same units as a query, to read them all without a list of ids.
         "chosen": chosen,
-        "organisations": sorted({o for _pk, _kind, o in keys if o}),
+        "organisations": selectors.organisations(),
     }
 
 
 def _rows(filters: dict[str, Any], page: str | None) -> tuple[Any, list[selectors.UnitHealth]]:
-    units, sort, signal = filters["units"], filters["sort"], filters["signal"]
+    """The rows the page (`page`) or an export (None) shows: filtered and sorted. From
+    today's run, the database filters, sorts and pages the units' lines, and only the
+    page's are read. Without a run (or with a unit made active since it ran) the page by
+    name is worked out for its units only; any other order, or a signal to filter by,
+    works out every unit first."""
+    chosen, sort, signal = filters["chosen"], filters["sort"], filters["signal"]
     today, run = filters["today"], filters["run"]
-    if sort == "name" and not signal:
+    if run is not None and not selectors.run_missing(run, chosen):
+        ordered = selectors.stored_order(run, today, chosen, sort, signal)
         if page is None:
-            return None, selectors.unit_health(filters["chosen"], today, run)
-        shown = Paginator(units, HEALTH_PAGE_SIZE).get_page(page)
-        page_units = selectors.active_units(list(shown.object_list))
-        return shown, selectors.unit_health(page_units, today, run)
-    rows = selectors.unit_health(filters["chosen"], today, run)
+            return None, selectors.stored_rows(ordered, run, today)
+        shown = Paginator(ordered, HEALTH_PAGE_SIZE).get_page(page)
+        return shown, selectors.stored_rows(shown.object_list, run, today)
+    if sort == "name" and not signal and page is not None:
+        shown = Paginator(chosen, HEALTH_PAGE_SIZE).get_page(page)
+        return shown, selectors.unit_health(shown.object_list, today, run)
+    rows = selectors.unit_health(chosen, today, run)
     if signal:
         rows = [r for r in rows if r.signals[signal]]
     if sort != "name":
-        rows.sort(key=lambda r: (-r.value(sort), r.unit.name))
+        # The rows come by name: a stable sort keeps that order among equal figures.
+        rows.sort(key=lambda r: -r.value(sort))
     if page is None:
         return None, rows
-    shown = Paginator(rows, HEALTH_PAGE_SIZE).get_page(page)
-    return shown, list(shown.object_list)
+    page_of_rows = Paginator(rows, HEALTH_PAGE_SIZE).get_page(page)
+    return page_of_rows, list(page_of_rows.object_list)
 
 
 @require_GET
