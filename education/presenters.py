@@ -7,7 +7,9 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from peerprogram.presenters import id_url, labels
+from django.contrib.humanize.templatetags.humanize import intcomma
+
+from peerprogram.presenters import id_url, labels, short_date
 
 from .models import Cohort, Enrolment
 from .selectors import Participation
@@ -70,13 +72,13 @@ def participant_rows(
 class CohortRow:
     url: str
     name: str
-    start_date: datetime.date
+    start_date: str  # written in the short date format
     status: str
     status_label: str
     seats_taken: int
     capacity: int
     waiting: int
-    fee_dkk: int
+    fee_dkk: str  # with the thousands grouped
 
 
 def cohort_rows(cohorts: Iterable[Cohort]) -> list[CohortRow]:
@@ -87,13 +89,13 @@ def cohort_rows(cohorts: Iterable[Cohort]) -> list[CohortRow]:
         CohortRow(
             url=url(c.pk),
             name=c.name,
-            start_date=c.start_date,
+            start_date=short_date(c.start_date),
             status=c.status,
             status_label=status[c.status],
             seats_taken=c.seats_taken,  # type: ignore[attr-defined]
             capacity=c.capacity,
             waiting=c.waiting,  # type: ignore[attr-defined]
-            fee_dkk=c.fee_dkk,
+            fee_dkk=intcomma(c.fee_dkk),
         )
         for c in cohorts
     ]

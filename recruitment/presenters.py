@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from peerprogram.presenters import id_url, labels
+from peerprogram.presenters import id_url, labels, short_date
 
 from .models import DerivedFrom, Onboarding, Responsible, Vacancy
 from .selectors import ItemStatus, ListedOnboarding, Progress
@@ -150,30 +151,36 @@ class VacancyRow:
     title: str
     unit: str
     hours_per_week: int
-    application_deadline: datetime.date
-    planned_start_date: datetime.date
+    application_deadline: str  # written in the short date format
+    planned_start_date: str
     status: str
     status_label: str
     active_applicants: int
     applicants: int
 
 
-def vacancy_rows(vacancies: Iterable[Vacancy]) -> list[VacancyRow]:
-    """A page of the vacancy list (selectors.vacancy_list's rows, with their counts)."""
+def vacancy_rows(
+    vacancies: Iterable[dict[str, Any]], counts: dict[int, tuple[int, int]]
+) -> list[VacancyRow]:
+    """A page of the vacancy list: selectors.vacancy_list's rows, and their applicants
+    (selectors.applicant_counts: still in the process, all)."""
     url = id_url("recruitment:vacancy_detail")
     status = labels(Vacancy.Status)
-    return [
-        VacancyRow(
-            url=url(v.pk),
-            title=v.title,
-            unit=v.unit.name,
-            hours_per_week=v.hours_per_week,
-            application_deadline=v.application_deadline,
-            planned_start_date=v.planned_start_date,
-            status=v.status,
-            status_label=status[v.status],
-            active_applicants=v.active_applicant_count,  # type: ignore[attr-defined]
-            applicants=v.applicant_count,  # type: ignore[attr-defined]
+    rows = []
+    for v in vacancies:
+        active, every = counts.get(v["pk"], (0, 0))
+        rows.append(
+            VacancyRow(
+                url=url(v["pk"]),
+                title=v["title"],
+                unit=v["unit__name"],
+                hours_per_week=v["hours_per_week"],
+                application_deadline=short_date(v["application_deadline"]),
+                planned_start_date=short_date(v["planned_start_date"]),
+                status=v["status"],
+                status_label=status[v["status"]],
+                active_applicants=active,
+                applicants=every,
+            )
         )
-        for v in vacancies
-    ]
+    return rows

@@ -629,11 +629,32 @@ def _count_of(rows: QuerySet[Any]) -> Subquery:
     return Subquery(counted, output_field=IntegerField())
 
 
-def vacancy_list(vacancies: QuerySet[Vacancy]) -> QuerySet[Vacancy]:
-    """Vacancies with their applicants counted, in correlated subqueries: a join with
-    every applicant and a GROUP BY made a nation's list of vacancies count all 20,000."""
+# What the vacancy list shows of a vacancy (not the posting's text, not the contact person).
+VACANCY_LIST_COLUMNS = (
+    "pk",
+    "title",
+    "unit__name",
+    "hours_per_week",
+    "application_deadline",
+    "planned_start_date",
+    "status",
+)
+
+
+def vacancy_list(vacancies: QuerySet[Vacancy]) -> QuerySet[Vacancy, dict[str, Any]]:
+    """The list's columns of these vacancies, newest first (the id decides between the
+    same moment). Their applicants are counted for a page of them (`applicant_counts`):
+    counted beside every row, a nation's open vacancies were all counted to show 50."""
+    return (
+        vacancies.select_related(None).order_by("-created_at", "-pk").values(*VACANCY_LIST_COLUMNS)
+    )
+
+
+def vacancies_counted(vacancies: QuerySet[Vacancy]) -> QuerySet[Vacancy]:
+    """Vacancies with their applicants counted (`applicant_count`,
+    `active_applicant_count`) in correlated subqueries, for a leader's few: a join with
+    every applicant and a GROUP BY would count them all."""
     applicants = Applicant.objects.filter(vacancy=OuterRef("pk"))
-    # Only what the list shows: not the posting's text, not the contact person.
     return (
         vacancies.select_related(None)
         .select_related("unit")
@@ -651,10 +672,27 @@ def vacancy_list(vacancies: QuerySet[Vacancy]) -> QuerySet[Vacancy]:
             active_applicant_count=_count_of(applicants.exclude(stage__in=Applicant.FINAL)),
         )
         .order_by("-created_at", "-pk")
-    )  # the id decides between the same moment
+    )
 
 
-def paginate(rows: QuerySet[Vacancy], number: Any, per_page: int) -> Page[Vacancy]:
+def applicant_counts(vacancy_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Vacancy id -> (applicants still in the process, all applicants), for these
+    vacancies; one grouped query."""
+    if not vacancy_ids:
+        return {}
+    rows = (
+        Applicant.objects.filter(vacancy_id__in=vacancy_ids)
+        .order_by()
+        .values("vacancy_id")
+        .annotate(active=Count("pk", filter=~Q(stage__in=Applicant.FINAL)), every=Count("pk"))
+        .values_list("vacancy_id", "active", "every")
+    )
+    return {vacancy_id: (active, every) for vacancy_id, active, every in rows}
+
+
+def paginate(
+    rows: QuerySet[Vacancy, dict[str, Any]], number: Any, per_page: int
+) -> Page[dict[str, Any]]:
     """A page of rows with the number of all rows counted beside them (COUNT(*) OVER ()),
     in one query: an empty list then costs as many queries as a full one, where a
     Paginator counts first and leaves the rows out when there are none."""
@@ -669,7 +707,9 @@ def paginate(rows: QuerySet[Vacancy], number: Any, per_page: int) -> Page[Vacanc
     found = list(rows.annotate(row_total=Window(Count("pk")))[start : start + per_page])
     if not found and number > 1:  # past the end: the last page, as a Paginator gives it
         return paginator.get_page(number)
-    paginator.count = found[0].row_total if found else 0
+    paginator.count = found[0]["row_total"] if found else 0
+    for row in found:  # the rows as the list's other pages give them
+        del row["row_total"]
     return Page(found, number, paginator)
 
 
@@ -721,11 +761,11 @@ class LeaderOverview(TypedDict):
 def leader_overview(unit_ids: Iterable[int]) -> LeaderOverview:
     """For the leader's home page: open vacancies and the checklists with overdue tasks."""
     vacancies = list(
-        vacancy_list(
+        vacancies_counted(
             Vacancy.objects.filter(unit_id__in=unit_ids).exclude(
                 status__in=[Vacancy.Status.FILLED, Vacancy.Status.CANCELLED]
             )
-        ).select_related("unit")
+        )
     )
     onboardings = for_lists(
         without_cancelled(Onboarding.objects.filter(unit_id__in=unit_ids))

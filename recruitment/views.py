@@ -71,7 +71,10 @@ def vacancy_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "recruitment/vacancy_list.html",
         {
             "page": page,
-            "rows": presenters.vacancy_rows(page.object_list),
+            "rows": presenters.vacancy_rows(
+                page.object_list,
+                selectors.applicant_counts([v["pk"] for v in page.object_list]),
+            ),
             "status": status,
             "statuses": Vacancy.Status.choices,
             "may_create": core_access.get_actor(request.user).manages_units,

@@ -174,3 +174,26 @@ def test_a_long_waiting_list_is_shown_fifty_at_a_time_in_its_order(client_for, c
     content = second.content.decode()
     assert "51. Venter 50" in content and "53. Venter 52" in content
     assert 'href="?waiting=1#waiting-h"' in content and "Page 2 of 2" in content
+
+
+def test_the_cohort_list_writes_start_and_fee_as_the_date_and_intcomma_filters_do(client_for, cast):
+    import datetime
+
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    CohortFactory(name="Hold Pris", start_date=datetime.date(2027, 3, 4), fee_dkk=12500)
+    client = client_for("centre")
+    written = {}
+    for language in ("da", "en"):
+        client.cookies["django_language"] = language
+        response = client.get(reverse("education:cohort_list"))
+        (row,) = [c for c in response.context["cohorts"] if c.name == "Hold Pris"]
+        written[language] = (row.start_date, row.fee_dkk)
+        with translation.override(language):
+            assert row.start_date == date_format(datetime.date(2027, 3, 4), "SHORT_DATE_FORMAT")
+            assert row.fee_dkk == intcomma(12500)
+        assert f"{row.fee_dkk} kr." in response.content.decode()
+    # Each language its own way: the dates are not written once for every language.
+    assert written["da"] != written["en"]

@@ -358,9 +358,53 @@ def test_lists_order_what_was_made_at_the_same_moment_by_its_id(client_for, cast
     newest_id_first = list(Vacancy.objects.order_by("-pk").values_list("pk", flat=True))
     client = client_for("centre")
     page = client.get(reverse("recruitment:vacancy_list")).context["page"]
-    assert [v.pk for v in page] == newest_id_first
+    assert [v["pk"] for v in page] == newest_id_first
     rows = client.get(reverse("recruitment:checklist_overview")).context["rows"]
     assert [row.url for row in rows] == [
         reverse("recruitment:checklist", args=[Onboarding.objects.get(vacancy_id=pk).pk])
         for pk in newest_id_first
     ]
+
+
+def test_the_vacancy_list_counts_each_vacancys_applicants_and_writes_its_dates(
+    client_for, cast, vacancy
+):
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    for name in ("Ane", "Bo", "Cai"):
+        services.applicant_add(
+            vacancy=vacancy, by=cast.leader.user, name=name, email=f"{name}@example.org"
+        )
+    # One out of the process; another vacancy without applicants.
+    Applicant.objects.filter(name="Bo").update(stage=Applicant.Stage.REJECTED)
+    other = services.vacancy_create(
+        by=cast.leader.user,
+        unit=cast.unit,
+        title="Peerstøtte i ambulatoriet",
+        hours_per_week=20,
+        employment_form="permanent",
+        planned_start_date=vacancy.planned_start_date,
+        application_deadline=vacancy.application_deadline + datetime.timedelta(days=3),
+        contact_person=cast.leader,
+    )
+    client = client_for("centre")
+    for language in ("da", "en"):
+        client.cookies["django_language"] = language
+        rows = client.get(reverse("recruitment:vacancy_list")).context["rows"]
+        shown = {row.title: row for row in rows}
+        with translation.override(language):
+            assert shown[vacancy.title].application_deadline == date_format(
+                vacancy.application_deadline, "SHORT_DATE_FORMAT"
+            )
+            assert shown[other.title].planned_start_date == date_format(
+                other.planned_start_date, "SHORT_DATE_FORMAT"
+            )
+            assert shown[other.title].application_deadline == date_format(
+                other.application_deadline, "SHORT_DATE_FORMAT"
+            )
+        assert (shown[vacancy.title].active_applicants, shown[vacancy.title].applicants) == (2, 3)
+        assert (shown[other.title].active_applicants, shown[other.title].applicants) == (0, 0)
+        assert shown[other.title].url == reverse("recruitment:vacancy_detail", args=[other.pk])
+    page = client.get(reverse("recruitment:vacancy_list")).content.decode()
+    assert "2 / 3" in page and "0 / 0" in page
