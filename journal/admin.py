@@ -8,7 +8,7 @@ from django.contrib import admin
 
 from peerprogram.admin import ReadOnlyAdmin
 
-from .models import NoteAccess, PeerMonth, ProgrammeLevel
+from .models import NoteAccess, PeerMonth, ProgrammeFigures
 
 
 @admin.register(NoteAccess)
@@ -34,8 +34,8 @@ class PeerMonthAdmin(ReadOnlyAdmin):
     list_filter = [("month", admin.DateFieldListFilter)]
 
 
-@admin.register(ProgrammeLevel)
-class ProgrammeLevelAdmin(ReadOnlyAdmin):
+@admin.register(ProgrammeFigures)
+class ProgrammeFiguresAdmin(ReadOnlyAdmin):
     """Kept by the daily run (`store_programme_health`), today's only."""
 
-    list_display = ["day", "level"]
+    list_display = ["day", "made_at", "level"]

@@ -509,20 +509,28 @@ class PeerMonth(MonthCounts):
         return f"{self.peer} {self.month:%Y-%m}"
 
 
-class ProgrammeLevel(models.Model):
-    """The whole programme's conversations per contracted hour over the statistics' usual
-    period on its day (the complete months of the twelve to the day's month: the period
-    follows from the day), as the daily run worked it out: what the statistics compare a
-    unit with a single peer worker with. Read instead of working it out from every peer
-    worker's months on each request; another period is worked out live."""
+class ProgrammeFigures(models.Model):
+    """The whole programme's figures on a day, as the daily run worked them out, today's
+    row only; read by the statistics instead of going through every peer worker's months
+    on each request:
+    - `level`: conversations per contracted hour over the statistics' usual period (the
+      complete months of the twelve to the day's month: the period follows from the day),
+      what a unit with a single peer worker is compared with;
+    - `month_totals`: every complete month's totals of every peer worker
+      (`{"columns": [...], "months": {"2026-11-01": [...]}}`, the columns of the
+      statistics' counts), what the Centre's statistics show as the programme's totals.
+    The month under way is always counted live; another period's level is worked out live.
+    """
 
     day = models.DateField(_("worked out on"), unique=True)
+    made_at = models.DateTimeField(_("worked out at"), default=timezone.now)
     level = models.FloatField(_("conversations per contracted hour"), null=True, blank=True)
+    month_totals = models.JSONField(_("totals of the complete months"), default=dict)
 
     class Meta:
         ordering = ["-day"]
-        verbose_name = _("programme level")
-        verbose_name_plural = _("programme levels")
+        verbose_name = _("programme figures")
+        verbose_name_plural = _("programme figures")
 
     def __str__(self) -> str:
         return str(self.day)

@@ -48,7 +48,7 @@ from .models import (
     NoteVersion,
     Patient,
     PeerMonth,
-    ProgrammeLevel,
+    ProgrammeFigures,
     Referral,
 )
 
@@ -403,6 +403,9 @@ class Statistics:
     page: Page | None = None
     # Every unit of the peer workers given, by name (also when one unit was chosen).
     units: list[UnitRef] = field(default_factory=list)
+    # When the daily run counted the whole programme's complete months in the totals, if
+    # they were read from it (the month under way is counted now).
+    totals_kept_at: datetime.datetime | None = None
 
 
 def contracted_hours(peer: PeerWorker, month: datetime.date, today: datetime.date) -> float:
@@ -554,25 +557,68 @@ def _peer_months(
     return {(r[0], r[1]): r[2:] for r in rows}
 
 
-def _totals(
-    peers: QuerySet[PeerWorker], months: list[datetime.date], *, every_peer: bool
-) -> list[Figures]:
-    """Every selected peer worker's figures added up per month, by the database. With
-    `every_peer` (the whole programme is selected), the months of every peer worker are
-    added up without asking which ones: a quarter of the query's time at nation scale."""
-    rows = PeerMonth.objects.filter(
-        month__gte=months[0], month__lt=months[-1] + relativedelta(months=1)
-    )
-    if not every_peer:
-        rows = rows.filter(peer_id__in=peers.values("pk"))
-    sums = {
+def _month_sums(rows: QuerySet[PeerMonth]) -> dict[datetime.date, Counts]:
+    """These peer months added up per month, by the database."""
+    return {
         r[0]: r[1:]
         for r in rows.values("month")
         .annotate(**{f"n_{name}": Sum(name) for name in COUNTED})
         .order_by()
         .values_list("month", *(f"n_{name}" for name in COUNTED))
     }
-    return [_figures(sums.get(month, NOTHING), 0.0) for month in months]
+
+
+def _totals(
+    peers: QuerySet[PeerWorker],
+    months: list[datetime.date],
+    *,
+    every_peer: bool,
+    kept: dict[datetime.date, Counts] | None = None,
+) -> list[Figures]:
+    """Every selected peer worker's figures added up per month, by the database. With
+    `every_peer` (the whole programme is selected), the months of every peer worker are
+    added up without asking which ones, and the months `kept` by the daily run are taken
+    from it (`kept_month_totals`): only the others are added up now."""
+    kept = kept if every_peer and kept else {}
+    live = [month for month in months if month not in kept]
+    sums: dict[datetime.date, Counts] = {}
+    if live:
+        rows = PeerMonth.objects.filter(month__in=live)
+        if not every_peer:
+            rows = rows.filter(peer_id__in=peers.values("pk"))
+        sums = _month_sums(rows)
+    return [_figures(kept.get(month) or sums.get(month, NOTHING), 0.0) for month in months]
+
+
+def month_totals_to_keep(today: datetime.date) -> dict[str, Any]:
+    """Every complete month's totals of every peer worker, from the first month anything
+    was recorded to the last one before this: what ProgrammeFigures keeps (one query)."""
+    first_open = today.replace(day=1)
+    sums = _month_sums(PeerMonth.objects.filter(month__lt=first_open))
+    kept: dict[str, list[int]] = {}
+    month = min(sums, default=first_open)
+    while month < first_open:
+        kept[month.isoformat()] = list(sums.get(month, NOTHING))
+        month += relativedelta(months=1)
+    return {"columns": list(COUNTED), "months": kept}
+
+
+def programme_figures(today: datetime.date, *, totals: bool) -> ProgrammeFigures | None:
+    """Today's figures of the programme from the daily run, if it has run (the month
+    totals read only when asked for)."""
+    rows = ProgrammeFigures.objects.filter(day=today)
+    return (rows if totals else rows.defer("month_totals")).first()
+
+
+def kept_month_totals(kept: ProgrammeFigures | None) -> dict[datetime.date, Counts]:
+    """The complete months' totals the daily run kept (none when it kept other columns
+    than the statistics count today)."""
+    if kept is None or kept.month_totals.get("columns") != list(COUNTED):
+        return {}
+    return {
+        datetime.date.fromisoformat(month): tuple(counts)
+        for month, counts in kept.month_totals["months"].items()
+    }
 
 
 class UnitRef(NamedTuple):
@@ -717,7 +763,9 @@ def statistics(
     # By unit, the database adds up the months for the totals (a page of units holds some
     # of the peer workers). Given every peer worker's units, those are the programme's.
     whole_programme = by_unit and every_peer and unit is None
-    totals = _totals(peers, months, every_peer=whole_programme) if by_unit else []
+    kept = programme_figures(today, totals=whole_programme)
+    kept_totals = kept_month_totals(kept) if whole_programme else {}
+    totals = _totals(peers, months, every_peer=whole_programme, kept=kept_totals) if by_unit else []
     # A unit with one peer worker is compared with the programme, never with itself (read
     # whether or not one is shown, so that the page costs the same whatever the units);
     # the programme's conversations come from its totals when they were read.
@@ -730,6 +778,8 @@ def statistics(
             if whole_programme
             else None
         ),
+        stored=kept is not None,
+        kept=kept,
     )
     for lone in [pk for pk, n in working.items() if n == 1]:
         if level:
@@ -791,6 +841,9 @@ def statistics(
         total=total,
         page=shown_page,
         units=choices,
+        totals_kept_at=(
+            kept.made_at if kept is not None and any(m in kept_totals for m in months) else None
+        ),
     )
 
 
@@ -801,20 +854,22 @@ def programme_level(
     *,
     conversations: int | None = None,
     stored: bool = True,
+    kept: ProgrammeFigures | None = None,
 ) -> float | None:
     """The programme's conversations per contracted hour over the complete months shown:
     every peer worker's conversations added up over their contracted hours. What a unit
-    with a single peer worker is compared with. Read from the daily run's ProgrammeLevel
-    for the usual period, the twelve months to today's (one query, at any scale); else (or with
+    with a single peer worker is compared with. Read from the daily run's ProgrammeFigures
+    (`kept`, when the caller has read them) for the usual period, the twelve months to
+    today's (one query, at any scale); else (or with
     `stored=False`) worked out now: two more queries, one when the caller has added up the
     programme's `conversations` of those months."""
     chosen = [m for m, done in zip(months, complete, strict=True) if done]
     if not chosen:
         return None
     if stored and months == months_back(today):
-        kept = list(ProgrammeLevel.objects.filter(day=today).values_list("level", flat=True))
-        if kept:
-            return kept[0]
+        kept = kept or programme_figures(today, totals=False)
+        if kept is not None:
+            return kept.level
     first, end = chosen[0], chosen[-1] + relativedelta(months=1)
     if conversations is None:
         summed = (

@@ -37,10 +37,17 @@ from .models import (
     NoteVersion,
     Patient,
     PeerMonth,
-    ProgrammeLevel,
+    ProgrammeFigures,
     Referral,
 )
-from .selectors import COUNTED, complete_months, count_peer_months, months_back, programme_level
+from .selectors import (
+    COUNTED,
+    complete_months,
+    count_peer_months,
+    month_totals_to_keep,
+    months_back,
+    programme_level,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -713,12 +720,20 @@ def notes_remove_expired(*, today: datetime.date, months: int) -> dict[str, int]
 
 
 @transaction.atomic
-def programme_level_store(today: datetime.date) -> ProgrammeLevel:
-    """Work out the programme's level over the statistics' usual period (the twelve months
-    to this one: the complete ones) and keep it as today's, in place of earlier days'. For
-    the daily run; safe to run again the same day."""
+def programme_figures_store(today: datetime.date) -> ProgrammeFigures:
+    """Work out the programme's figures and keep them as today's, in place of earlier
+    days': its level over the statistics' usual period (the complete months of the twelve
+    to this one) and every complete month's totals. For the daily run; safe to run again
+    the same day."""
     months = months_back(today)
     level = programme_level(months, complete_months(months, today), today, stored=False)
-    ProgrammeLevel.objects.exclude(day=today).delete()
-    row, _new = ProgrammeLevel.objects.update_or_create(day=today, defaults={"level": level})
+    ProgrammeFigures.objects.exclude(day=today).delete()
+    row, _new = ProgrammeFigures.objects.update_or_create(
+        day=today,
+        defaults={
+            "level": level,
+            "month_totals": month_totals_to_keep(today),
+            "made_at": timezone.now(),
+        },
+    )
     return row

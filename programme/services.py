@@ -62,6 +62,7 @@ def programme_health_store(today: datetime.date) -> HealthRun:
         SignalRecord(run=run, kind=signal.kind, peer_id=signal.peer.pk, unit_id=signal.peer.unit_of)
         for signal in found
     )
-    # The programme's level the statistics compare a lone peer worker's unit with.
-    journal_services.programme_level_store(today)
+    # The programme's figures the statistics read: its level (what a lone peer worker's unit
+    # is compared with) and the complete months' totals.
+    journal_services.programme_figures_store(today)
     return run

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from journal import services
-from journal.models import CONTENT_FIELDS, NoteAccess, PeerMonth, ProgrammeLevel
+from journal.models import CONTENT_FIELDS, NoteAccess, PeerMonth, ProgrammeFigures
 from tests.conftest import ROLES
 from tests.factories import PeerWorkerFactory, UserFactory
 
@@ -228,7 +228,7 @@ def test_a_peer_worker_not_on_the_caseload_reads_nothing(client, cast, secret):
 
 def test_the_admin_registers_no_journal_model_but_the_access_log_and_the_counts(cast):
     journal = [m for m in admin.site._registry if m._meta.app_label == "journal"]
-    assert journal == [NoteAccess, PeerMonth, ProgrammeLevel]
+    assert journal == [NoteAccess, PeerMonth, ProgrammeFigures]
     inlines = [
         inline.model._meta.label
         for model_admin in admin.site._registry.values()

@@ -167,7 +167,9 @@ NOTE_QUERIES = 11
 # Before the day's run: the programme's level worked out now (a look for the stored one, then
 # the programme's months and contracts; the Centre adds up the months with its totals).
 STATISTICS_QUERIES = {"leader": 9, "centre": 9}
-# After it: the level read (journal.services.programme_level_store, the daily run).
+# After it: the programme's figures read (journal.services.programme_figures_store, the
+# daily run): the level, and for the Centre the complete months' totals (this month's are
+# added up now).
 STATISTICS_QUERIES_AFTER_THE_RUN = {"leader": 7, "centre": 8}
 
 
@@ -210,12 +212,12 @@ def test_the_note_page_uses_a_fixed_number_of_queries(
 
 
 @pytest.mark.parametrize("role", ["leader", "centre"])
-def test_after_the_daily_run_the_statistics_read_the_programmes_level_and_show_the_same(
+def test_after_the_daily_run_the_statistics_read_the_programmes_figures_and_show_the_same(
     client_for, size, role, django_assert_max_num_queries
 ):
     client = client_for(role)
     before = client.get(reverse("journal:statistics")).context["stats"]
-    kept = services.programme_level_store(timezone.localdate())
+    kept = services.programme_figures_store(timezone.localdate())
     assert kept.level is not None  # the cast's peer workers converse
     after = _count(
         client,

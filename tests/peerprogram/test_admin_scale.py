@@ -49,7 +49,7 @@ from employment.models import (
     StaffQuestion,
 )
 from evaluation import models as evaluation
-from journal.models import NoteAccess, ProgrammeLevel
+from journal.models import NoteAccess, ProgrammeFigures
 from mentoring.models import ReminderSent
 from peerprogram.demo import scale
 from peerprogram.models import AuditEvent, PeerWorker, SignOn, StaffMember, Unit
@@ -233,10 +233,15 @@ def _build_programme():
     HealthRun.objects.bulk_create(
         HealthRun(day=A_DAY - datetime.timedelta(days=n)) for n in range(1, 12)
     )
-    # With it the programme's level (today's only; earlier days' beside it here).
-    level = ProgrammeLevel.objects.get().level
-    ProgrammeLevel.objects.bulk_create(
-        ProgrammeLevel(day=A_DAY - datetime.timedelta(days=n), level=level) for n in range(1, 12)
+    # With it the programme's figures (today's only; earlier days' beside it here).
+    kept = ProgrammeFigures.objects.get()
+    ProgrammeFigures.objects.bulk_create(
+        ProgrammeFigures(
+            day=A_DAY - datetime.timedelta(days=n),
+            level=kept.level,
+            month_totals=kept.month_totals,
+        )
+        for n in range(1, 12)
     )
     # The daily run's programme report, and an earlier day's years beside it.
     stored = programme_report_store(A_DAY)
