@@ -76,6 +76,12 @@ WARMUP = 2  # the last warm-up request is the one whose queries are counted
 # (at least ADMIN_MIN_REPEAT requests) so that a page of several seconds cannot stall the run.
 PDF_REPEAT = {"onboarding_pdf": 30, "onboarding_summary_pdf": 3}
 ADMIN_BUDGET_S = 3.0
+# nation p50 ÷ region p50, measured paired: the page at both scales in turn, in batches of
+# REPEAT // PAIRED_ROUNDS requests, so that a host whose speed drifts (a shared VM) slows
+# both alike. Measured 30 minutes apart, a page that does not grow with the data came out
+# anywhere from 0.7 to 1.9.
+PAIRED_ROUNDS = 10
+SAMPLES_PREFIX = "samples "
 ADMIN_MIN_REPEAT = 3
 IMPORT_DOMAIN = "bench-import.example"
 
@@ -122,13 +128,12 @@ def page_failures(page: dict[str, Any], other: dict[str, Any] | None) -> list[st
     limit = {"admin": ADMIN_P95_MS, "page": PAGE_P95_MS}.get(kind) or PDF_P95_MS[page["name"]]
     if page["p95"] > limit:
         failures.append(f"p95 {page['p95']:.0f} ms > {limit:.0f} ms")
-    if kind != "admin" and other and "queries" in other:
-        if other["queries"] != queries:
-            failures.append(f"{queries} queries here, {other['queries']} at the other scale")
-        # A PDF's time has its own limit: the programme summary grows with the programme.
-        ratio = page.get("scale_ratio") if kind == "page" else None
-        if ratio is not None and ratio > SCALE_P50_RATIO:
-            failures.append(f"nation p50 {ratio:.2f}× region > {SCALE_P50_RATIO}×")
+    if kind != "admin" and other and "queries" in other and other["queries"] != queries:
+        failures.append(f"{queries} queries here, {other['queries']} at the other scale")
+    # A PDF's time has its own limit: the programme summary grows with the programme.
+    ratio = page.get("scale_ratio") if kind == "page" else None
+    if ratio is not None and ratio > SCALE_P50_RATIO:
+        failures.append(f"nation p50 {ratio:.2f}× region > {SCALE_P50_RATIO}×")
     if page.get("admin_ratio") is not None and page["admin_ratio"] > ADMIN_RATIO:
         failures.append(f"p50 {page['admin_ratio']:.2f}× the admin changelist > {ADMIN_RATIO}×")
     return failures
@@ -158,9 +163,12 @@ def judge(run: dict[str, Any], other: dict[str, Any] | None) -> int:
             continue
         pages = {p["id"]: p for p in result["pages"]}
         theirs = (other or {}).get("backends", {}).get(backend, {})
+        paired = result.get("paired", {})
         for page in result["pages"]:
             mine = theirs.get(page["id"])
-            if "p50" in page and mine and "p50" in mine:
+            if page["id"] in paired:
+                page["scale_ratio"] = paired[page["id"]]
+            elif "p50" in page and mine and "p50" in mine:
                 nation, region = (
                     (page["p50"], mine["p50"])
                     if run["scale"] == "nation"
@@ -746,6 +754,36 @@ def profile(page_id: str, objects: dict[str, Any]) -> None:
         print(f"  {float(query['time']) * 1000:7.2f} ms  {' '.join(query['sql'].split())[:300]}")
 
 
+def serve(objects: dict[str, Any]) -> None:
+    """Measure product pages on request, for the paired nation÷region measurement: each
+    line "<page id> <n>" on stdin is answered on stdout with a line SAMPLES_PREFIX + a JSON
+    list of n request times in ms (null when the page cannot be measured). A page is
+    warmed up the first time it is asked for."""
+    pages = {p.id: p for p in build_pages(objects) if p.kind == "page"}
+    logged_in = clients(objects["users"])
+    warmed: set[str] = set()
+    print(SAMPLES_PREFIX + "ready", flush=True)
+    for line in sys.stdin:
+        page_id, n = line.split()
+        page = pages.get(page_id)
+        samples: list[float] | None = []
+        try:
+            if page is None or page.url is None:
+                raise PageError(f"no page {page_id}")
+            client = logged_in[page.role]
+            if page_id not in warmed:
+                for _ in range(WARMUP):
+                    fetch(client, page.url)
+                warmed.add(page_id)
+            for _ in range(int(n)):
+                start = time.perf_counter()
+                fetch(client, page.url)
+                samples.append((time.perf_counter() - start) * 1000)  # type: ignore[union-attr]
+        except PageError:
+            samples = None
+        print(SAMPLES_PREFIX + json.dumps(samples), flush=True)
+
+
 def child(args: argparse.Namespace) -> None:
     """Measure one backend (the database in DATABASE_URL) and write the results as JSON:
     the pages, or (in a fresh process of its own, as a worker would be) the import."""
@@ -758,6 +796,9 @@ def child(args: argparse.Namespace) -> None:
     label = BACKEND_NAMES[args.child]
     if args.profile:
         profile(args.profile, objects)
+        return
+    if args.part == "serve":
+        serve(objects)
         return
     if args.part == "import":
         print(f"{label}: importing {IMPORT_ROWS:,} staff rows (dry run, then for real)…")
@@ -880,19 +921,87 @@ def run_child(backend: str, args: argparse.Namespace, part: str) -> dict[str, An
         return {} if args.profile else json.loads(out.read_text(encoding="utf-8"))
 
 
+def _answer(process: subprocess.Popen[str]) -> Any:
+    """The next answer of a serving child (its other output passed over)."""
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith(SAMPLES_PREFIX):
+            text = line[len(SAMPLES_PREFIX) :].strip()
+            return text if text == "ready" else json.loads(text)
+    raise PageError(f"the measuring process stopped (exit {process.wait()})")
+
+
+def paired_ratios(backend: str, args: argparse.Namespace, page_ids: list[str]) -> dict[str, float]:
+    """nation p50 ÷ region p50 of each product page, measured paired: one process per
+    scale, each page asked of them in turn (PAIRED_ROUNDS batches each, the order swapped
+    every round), so that both scales meet the host at the same moments. Empty when the
+    other scale has not been seeded on this backend (then the recorded run is compared)."""
+    other = "region" if args.scale == "nation" else "nation"
+    if not (VAR_DIR / f"bench-{other}-{backend}.seeded.json").exists():
+        return {}
+    manage(backend, other, "migrate", "--noinput", "-v", "0")
+    daily_run(backend, other)
+    print(f"{BACKEND_NAMES[backend]}: nation÷region, paired…", flush=True)
+    processes = {
+        scale: subprocess.Popen(  # noqa: S603 - our own arguments, no shell
+            [sys.executable, "-m", "bench.run", "--child", backend, "--part", "serve"],
+            cwd=BASE_DIR,
+            env=_env(backend, scale),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for scale in ("region", "nation")
+    }
+    batch = max(1, args.repeat // PAIRED_ROUNDS)
+    ratios: dict[str, float] = {}
+    try:
+        for process in processes.values():
+            _answer(process)  # ready
+        for page_id in page_ids:
+            samples: dict[str, list[float]] = {"region": [], "nation": []}
+            for round_ in range(PAIRED_ROUNDS):
+                for scale in ("region", "nation") if round_ % 2 == 0 else ("nation", "region"):
+                    process = processes[scale]
+                    assert process.stdin is not None
+                    process.stdin.write(f"{page_id} {batch}\n")
+                    process.stdin.flush()
+                    samples[scale] += _answer(process) or []
+            if samples["region"] and samples["nation"]:
+                ratios[page_id] = statistics.median(samples["nation"]) / statistics.median(
+                    samples["region"]
+                )
+    finally:
+        for process in processes.values():
+            if process.stdin is not None:
+                process.stdin.close()
+            process.wait(timeout=60)
+    return ratios
+
+
 def comparison(run: dict[str, Any], other: dict[str, Any] | None) -> str:
     other_scale = "region" if run["scale"] == "nation" else "nation"
+    paired = [BACKEND_NAMES[b] for b, r in run["backends"].items() if r.get("paired")]
+    how = (
+        f" nation÷region measured paired on {' and '.join(paired)}: each product page "
+        f"requested at both scales in turn, {PAIRED_ROUNDS} batches of "
+        f"{max(1, run['repeat'] // PAIRED_ROUNDS)} requests at each, in one process per "
+        "scale; the PDFs' ratio from the recorded run."
+        if paired
+        else ""
+    )
     if other is None:
         return (
-            f"Not compared with the {other_scale} scale (no run recorded in "
-            f"var/bench-{other_scale}.json yet; run `make bench SCALE={other_scale}`)."
+            f"Query counts not compared with the {other_scale} scale (no run recorded in "
+            f"var/bench-{other_scale}.json yet; run `make bench SCALE={other_scale}`).{how}"
         )
     caveat = ""
     if other["commit"] != run["commit"] or run["commit"].endswith("+dirty"):
         caveat = " (other code, or uncommitted changes: measure both scales on the same code)"
+    compared = "Query counts" if paired else "Query counts and nation÷region"
     return (
-        f"Query counts and nation÷region compared with the {other_scale} run of "
-        f"{other['date']}, commit `{other['commit']}`{caveat}."
+        f"{compared} compared with the {other_scale} run of "
+        f"{other['date']}, commit `{other['commit']}`{caveat}.{how}"
     )
 
 
@@ -905,7 +1014,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-import", action="store_true", help="skip the staff import")
     parser.add_argument("--profile", metavar="PAGE", help="profile one page and stop")
     parser.add_argument("--child", choices=BACKENDS, help=argparse.SUPPRESS)
-    parser.add_argument("--part", choices=["pages", "import"], help=argparse.SUPPRESS)
+    parser.add_argument("--part", choices=["pages", "import", "serve"], help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -943,6 +1052,12 @@ def main(argv: list[str] | None = None) -> int:
         result = run_child(backend, args, "pages")
         if not args.profile and not result.get("error"):
             result["import"] = {} if args.no_import else run_child(backend, args, "import")
+            measured = [p["id"] for p in result["pages"] if p["kind"] == "page" and "p50" in p]
+            try:
+                result["paired"] = paired_ratios(backend, args, measured)
+            except (PageError, OSError, subprocess.SubprocessError) as exc:
+                print(f"{BACKEND_NAMES[backend]}: paired: {exc}", file=sys.stderr, flush=True)
+                result["paired"] = {}
         run["backends"][backend] = {**result, "seed_text": seed_text}
     if args.profile:
         return 1 if any(r.get("error") for r in run["backends"].values()) else 0

@@ -106,7 +106,11 @@ class Vacancy(models.Model):
         constraints = [
             hours_per_week_constraint("vacancy_hours_between_1_and_37"),
         ]
-        indexes = [models.Index(fields=["unit", "status"])]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            # The vacancy list: the open ones (or another status), newest first.
+            models.Index(fields=["status", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.unit})"

@@ -164,8 +164,8 @@ def test_without_a_run_at_the_other_scale_nothing_is_compared_and_the_report_say
     assert run.judge(region, None) == 0
     assert "scale_ratio" not in region["backends"]["sqlite"]["pages"][0]
     assert run.comparison(region, None) == (
-        "Not compared with the nation scale (no run recorded in var/bench-nation.json yet; "
-        "run `make bench SCALE=nation`)."
+        "Query counts not compared with the nation scale (no run recorded in "
+        "var/bench-nation.json yet; run `make bench SCALE=nation`)."
     )
     other = {"date": "2026-01-01 10:00 CET", "commit": "def5678"}
     assert run.comparison(region, other) == (
@@ -173,6 +173,78 @@ def test_without_a_run_at_the_other_scale_nothing_is_compared_and_the_report_say
         "commit `def5678` (other code, or uncommitted changes: measure both scales on the same "
         "code)."
     )
+
+
+def test_a_paired_ratio_is_the_one_judged_with_or_without_a_recorded_run():
+    nation = _run("nation", _pages())
+    nation["backends"]["sqlite"]["paired"] = {"admin:staff_list": 1.1, "peer:caseload": 1.4}
+    # The recorded region run says 1.0 for both: the paired ratios are judged instead.
+    run.judge(nation, run.record(_run("region", _pages())))
+    staff_list, caseload, *_admin = nation["backends"]["sqlite"]["pages"]
+    assert (staff_list["scale_ratio"], staff_list["failures"]) == (1.1, [])
+    assert caseload["failures"] == ["nation p50 1.40× region > 1.3×"]
+    alone = _run("nation", _pages())
+    alone["backends"]["sqlite"]["paired"] = {"peer:caseload": 1.4}
+    assert run.judge(alone, None) == 2  # the caseload, and the admin add page's p95
+    assert run.comparison(alone, None).endswith(
+        "nation÷region measured paired on SQLite: each product page requested at both "
+        "scales in turn, 10 batches of 3 requests at each, in one process per scale; the "
+        "PDFs' ratio from the recorded run."
+    )
+
+
+class _Serving:
+    """A serving child's stand-in: answers each "<page> <n>" with n times of its scale."""
+
+    asked: list[tuple[str, str]] = []
+
+    def __init__(self, command, env, **kwargs):
+
+        self.scale = (
+            "nation" if env["DATABASE_URL"].endswith(("nation", "nation.sqlite3")) else "region"
+        )
+        self.stdin = self
+        self._answers = [run.SAMPLES_PREFIX + "ready\n"]
+        self.stdout = self
+
+    def write(self, line):
+        page_id, n = line.split()
+        _Serving.asked.append((self.scale, page_id))
+        times = {"region": [10.0, 11.0, 12.0], "nation": [12.0, 13.0, 14.0]}[self.scale]
+        samples = None if page_id == "gone" else (times * 10)[: int(n)]
+        self._answers.append("Django says hello\n")
+        self._answers.append(run.SAMPLES_PREFIX + json.dumps(samples) + "\n")
+
+    def flush(self):
+        pass
+
+    def __iter__(self):
+        while self._answers:
+            yield self._answers.pop(0)
+
+    def close(self):
+        pass
+
+    def wait(self, timeout=None):
+        return 0
+
+
+def test_the_paired_ratio_asks_both_scales_in_turn_and_divides_their_medians(monkeypatch, tmp_path):
+    import argparse
+
+    monkeypatch.setattr(run, "VAR_DIR", tmp_path)
+    monkeypatch.setattr(run, "manage", lambda *args: "")
+    monkeypatch.setattr(run, "daily_run", lambda *args: None)
+    monkeypatch.setattr(run.subprocess, "Popen", _Serving)
+    _Serving.asked = []
+    args = argparse.Namespace(scale="nation", repeat=30)
+    # The other scale not seeded on this backend: nothing paired.
+    assert run.paired_ratios("sqlite", args, ["peer:home"]) == {}
+    (tmp_path / "bench-region-sqlite.seeded.json").write_text("{}")
+    ratios = run.paired_ratios("sqlite", args, ["peer:home", "gone"])
+    assert ratios == {"peer:home": pytest.approx(13.0 / 11.0)}
+    home = [scale for scale, page in _Serving.asked if page == "peer:home"]
+    assert home == ["region", "nation", "nation", "region"] * 5
 
 
 def test_the_markdown_report_has_a_row_per_page_with_its_ratios_and_verdict():
@@ -370,3 +442,22 @@ def test_the_floor_is_a_trivial_view_behind_the_login(cast, settings):
     assert anonymous.status_code == 302
     assert anonymous["Location"] == "/accounts/login/?next=/bench/floor/"
     assert (logged_in.status_code, logged_in.content) == (200, b"ok")
+
+
+def test_a_serving_child_answers_each_page_asked_with_its_request_times(
+    bench_objects, monkeypatch, capsys
+):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("peer:home 2\nadmin/peerprogram.unit/add 1\n"))
+    run.serve(bench_objects)
+    lines = [
+        line[len(run.SAMPLES_PREFIX) :]
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith(run.SAMPLES_PREFIX)
+    ]
+    assert lines[0] == "ready"
+    home = json.loads(lines[1])
+    assert len(home) == 2 and all(t > 0 for t in home)
+    # Only product pages are measured paired.
+    assert json.loads(lines[2]) is None

@@ -78,6 +78,7 @@ PROGRAMME = scale.Scale(
     peer_logins=1,
     mentor_logins=1,
     centre_logins=1,
+    login_caseload=3,
 )
 A_DAY = datetime.date(2026, 3, 11)
 

@@ -38,6 +38,7 @@ TINY = Scale(
     peer_logins=3,
     mentor_logins=2,
     centre_logins=2,
+    login_caseload=3,
 )
 # A bigger one, for what a tiny programme may lack (a cohort being planned, old vacancies).
 SMALL = Scale(
@@ -94,7 +95,8 @@ def test_a_scale_that_cannot_hold_its_logins_is_refused_with_the_reason():
             notes=400,
         )
     assert str(refused.value) == (
-        "Scale 'odd' cannot hold a leader and a mentor in every unit; a unit per login."
+        "Scale 'odd' cannot hold a leader and a mentor in every unit; a unit per login; "
+        "a caseload for every peer login."
     )
 
 
@@ -114,6 +116,13 @@ def test_applicants_are_found_in_every_stage_and_vacancies_in_every_status():
     assert Applicant.objects.filter(anonymised_on__isnull=False).exists()
     assert set(Cohort.objects.values_list("status", flat=True)) == set(Cohort.Status.values)
     assert Note.objects.count() == 10_000
+    # Every peer worker login has a caseload of its own size, whatever the scale: the
+    # patients drawn at random, shared or handed over go to the others.
+    logins = PeerWorker.objects.filter(staff_member__user__username__startswith="peer")
+    assert logins.count() == SMALL.peer_logins + 1  # "peer", and "peer-01" on
+    for peer in logins:
+        active = Patient.objects.filter(peers=peer, status=Patient.Status.ACTIVE).count()
+        assert active == SMALL.login_caseload, peer
 
 
 def test_the_same_day_gives_the_same_programme():

@@ -50,6 +50,10 @@ class Scale:
     peer_logins: int = 50
     mentor_logins: int = 20
     centre_logins: int = 5
+    # Patients on a peer worker login's caseload, the same at every scale (a caseload does
+    # not grow with the programme: the benchmark compares a peer worker's pages across
+    # scales); the other peer workers' caseloads are drawn at random.
+    login_caseload: int = 20
     years: int = 2
 
     def __post_init__(self) -> None:
@@ -66,7 +70,11 @@ class Scale:
                 units > max(self.leader_logins, self.peer_logins, self.mentor_logins),
                 "a unit per login",
             ),
-            (self.patients >= 3 * (self.peer_logins + 1), "three patients for every peer login"),
+            (
+                self.login_caseload >= 3
+                and self.patients >= self.login_caseload * (self.peer_logins + 1),
+                "a caseload for every peer login",
+            ),
             (self.notes >= self.patients, "at least as many notes as patients"),
             (self.applicants >= 7, "applicants in every stage"),
             (self.cohorts >= 1, "at least one cohort"),

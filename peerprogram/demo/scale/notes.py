@@ -112,9 +112,15 @@ def _cases(w: World) -> list[Case]:
         if p.start_date <= today - days(30)
         and (p.end_date is None or p.end_date >= w.years_ago() + days(30))
     ]
-    weights = [p.hours_per_week / 30 if p.end_date is None else 0.6 for p in eligible]
+    # The logins' caseloads first, of the same size at every scale: three patients each
+    # with some history, then the rest of each; the other patients drawn among the others.
+    logins = {id(p) for p in w.login_peers}
+    others = [p for p in eligible if id(p) not in logins]
+    weights = [p.hours_per_week / 30 if p.end_date is None else 0.6 for p in others]
     primaries = [p for p in w.login_peers for _ in range(3)]
-    primaries += rng.choices(eligible, weights, k=w.scale.patients - len(primaries))
+    primaries += [p for p in w.login_peers for _ in range(w.scale.login_caseload - 3)]
+    of_logins = len(primaries)
+    primaries += rng.choices(others, weights, k=w.scale.patients - of_logins)
     current = {
         unit.pk: [p for p in w.peers_by_unit[unit.pk] if employed_on(p, today)] for unit in w.units
     }
@@ -122,7 +128,9 @@ def _cases(w: World) -> list[Case]:
     cases = []
     for index, peer in enumerate(primaries):
         unit = peer.staff_member.unit
-        colleagues = [q for q in current[unit.pk] if q is not peer]
+        # A login's caseload stays its own size: no colleague's patient is handed or shared
+        # to a login.
+        colleagues = [q for q in current[unit.pk] if q is not peer and id(q) not in logins]
         first = max(peer.start_date + days(14), w.years_ago())
         if index < 3 * len(w.login_peers):  # a login's caseload: active, with some history
             consent = _early(w, first, today - days(45))
@@ -137,11 +145,7 @@ def _cases(w: World) -> list[Case]:
                 transfer = rng.choice(takers)
             else:
                 ended_on = w.date_between(max(consent, peer.end_date - days(60)), peer.end_date)
-        elif (
-            index >= 3 * len(w.login_peers)
-            and rng.random() < 0.22
-            and consent + days(30) < today - days(1)
-        ):
+        elif index >= of_logins and rng.random() < 0.22 and consent + days(30) < today - days(1):
             ended_on = w.date_between(consent + days(30), today - days(1))
         if rng.random() < 0.08:
             others = [q for q in colleagues if q is not transfer]
