@@ -12,7 +12,10 @@ are read at start-up: one requests the pages in-process with Django's test clien
 full middleware stack, DEBUG off; a fresh one imports 10,000 staff rows, so that its memory is
 the import's own. The parent prints the tables with pass/fail, writes the section
 `bench-<scale>` of docs/performance.md, and keeps the figures in var/bench-<scale>.json, which
-the run at the other scale compares against (query counts, nation p50 ÷ region p50).
+the run at the other scale compares against (query counts; nation p50 ÷ region p50 when the
+other scale is not seeded here). When both scales are seeded on a backend, nation p50 ÷
+region p50 is measured paired: two serving children, one per scale, are asked each product
+page in turn (`paired_ratios`).
 """
 
 from __future__ import annotations
