@@ -219,20 +219,30 @@ def _stored_health(
             recorded.add(unit_id)
             for column, value in zip(STORED_COLUMNS, values, strict=True):
                 setattr(row, column, value)
-    counts = (
-        open_signal_records(run, today)
-        .order_by()
-        .values_list("unit_id", "kind")
-        .annotate(n=Count("pk"))
-    )
-    for unit_id, kind, n in counts:
-        if unit_id in rows:
-            rows[unit_id].signals[kind] = n
+    _add_open_signals(rows, run, today)
     # A unit made active since the run has no line in it: worked out now.
     missing = [row.unit for pk, row in rows.items() if pk not in recorded]
     for row in unit_health(missing, today) if missing else []:
         rows[row.unit.pk] = row
     return list(rows.values())
+
+
+def _add_open_signals(
+    rows: dict[int, UnitHealth],
+    run: HealthRun,
+    today: datetime.date,
+    unit_ids: list[int] | None = None,
+) -> None:
+    """The run's signals not acknowledged now, counted by kind into the rows of their
+    units (one query; of these units only, else of the whole run)."""
+    records = open_signal_records(run, today)
+    if unit_ids is not None:
+        records = records.filter(unit_id__in=unit_ids)
+    for unit_id, kind, n in (
+        records.order_by().values_list("unit_id", "kind").annotate(n=Count("pk"))
+    ):
+        if unit_id in rows:
+            rows[unit_id].signals[kind] = n
 
 
 def _open_signals(
@@ -318,15 +328,7 @@ def stored_rows(
         for record in records
     }
     if rows:
-        counts = (
-            open_signal_records(run, today)
-            .filter(unit_id__in=list(rows))
-            .order_by()
-            .values_list("unit_id", "kind")
-            .annotate(n=Count("pk"))
-        )
-        for unit_id, kind, n in counts:
-            rows[unit_id].signals[kind] = n
+        _add_open_signals(rows, run, today, list(rows))
     return list(rows.values())
 
 
