@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 
@@ -81,21 +82,27 @@ class CohortRow:
     fee_dkk: str  # with the thousands grouped
 
 
-def cohort_rows(cohorts: Iterable[Cohort]) -> list[CohortRow]:
-    """A page of the cohort list (selectors.cohort_list's rows, with their counts)."""
+def cohort_rows(
+    cohorts: Iterable[dict[str, Any]], counts: dict[int, tuple[int, int]]
+) -> list[CohortRow]:
+    """A page of the cohort list (selectors.cohort_list's rows), with their seats taken
+    and waiting lists (selectors.seat_counts)."""
     url = id_url("education:cohort_detail")
     status = labels(Cohort.Status)
-    return [
-        CohortRow(
-            url=url(c.pk),
-            name=c.name,
-            start_date=short_date(c.start_date),
-            status=c.status,
-            status_label=status[c.status],
-            seats_taken=c.seats_taken,  # type: ignore[attr-defined]
-            capacity=c.capacity,
-            waiting=c.waiting,  # type: ignore[attr-defined]
-            fee_dkk=intcomma(c.fee_dkk),
+    rows = []
+    for c in cohorts:
+        taken, waiting = counts.get(c["pk"], (0, 0))
+        rows.append(
+            CohortRow(
+                url=url(c["pk"]),
+                name=c["name"],
+                start_date=short_date(c["start_date"]),
+                status=c["status"],
+                status_label=status[c["status"]],
+                seats_taken=taken,
+                capacity=c["capacity"],
+                waiting=waiting,
+                fee_dkk=intcomma(c["fee_dkk"]),
+            )
         )
-        for c in cohorts
-    ]
+    return rows

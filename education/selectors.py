@@ -409,17 +409,40 @@ def education_followup(peers: QuerySet[PeerWorker]) -> list[FollowUp]:
 # Cohort pages and reports -------------------------------------------------------------
 
 
-def cohort_list(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
-    """Cohorts, newest first, with seats taken and the waiting list (counted in subqueries,
-    which a paginator's count() leaves out)."""
-    enrolments = Enrolment.objects.filter(cohort=OuterRef("pk"))
-    return (
-        cohorts.only("name", "start_date", "status", "capacity", "fee_dkk")
+COHORT_LIST_COLUMNS = ("pk", "name", "start_date", "status", "capacity", "fee_dkk")
+
+
+def cohort_list(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort, dict[str, Any]]:
+    """The list's columns of these cohorts, newest first. Their seats and waiting lists
+    are counted for a page of them (`seat_counts`)."""
+    return cohorts.order_by("-start_date", "pk").values(*COHORT_LIST_COLUMNS)
+
+
+def seat_counts(cohort_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Cohort id -> (seats taken, on the waiting list), for these cohorts; one grouped
+    query."""
+    if not cohort_ids:
+        return {}
+    rows = (
+        Enrolment.objects.filter(cohort_id__in=cohort_ids)
+        .order_by()
+        .values("cohort_id")
         .annotate(
-            seats_taken=count_of(enrolments.filter(status=Enrolment.Status.ENROLLED)),
-            waiting=count_of(enrolments.filter(status=Enrolment.Status.WAITING)),
+            taken=Count("pk", filter=Q(status=Enrolment.Status.ENROLLED)),
+            waiting=Count("pk", filter=Q(status=Enrolment.Status.WAITING)),
         )
-        .order_by("-start_date", "pk")
+        .values_list("cohort_id", "taken", "waiting")
+    )
+    return {cohort_id: (taken, waiting) for cohort_id, taken, waiting in rows}
+
+
+def cohorts_counted(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    """Cohorts with their seats taken and waiting list counted (`seats_taken`, `waiting`)
+    in correlated subqueries, for the Centre's few cohorts under way."""
+    enrolments = Enrolment.objects.filter(cohort=OuterRef("pk"))
+    return cohorts.only("name", "start_date", "status", "capacity", "fee_dkk").annotate(
+        seats_taken=count_of(enrolments.filter(status=Enrolment.Status.ENROLLED)),
+        waiting=count_of(enrolments.filter(status=Enrolment.Status.WAITING)),
     )
 
 
@@ -846,7 +869,9 @@ def centre_overview() -> CentreOverview:
         .exclude(Exists(DayAttendance.objects.filter(session=OuterRef("pk"))))
         .order_by("first_day")
     )
-    cohorts = cohort_list(Cohort.objects.exclude(status=Cohort.Status.COMPLETED)).annotate(
+    cohorts = cohorts_counted(
+        Cohort.objects.exclude(status=Cohort.Status.COMPLETED).order_by("-start_date", "pk")
+    ).annotate(
         untaken=count_of(untaken),
         untaken_since=Subquery(untaken.values("first_day")[:1]),
         untaken_first=Subquery(untaken.values("pk")[:1]),
@@ -884,7 +909,7 @@ def centre_actions(overview: CentreOverview, today: datetime.date) -> list[Actio
                 )
             )
     for cohort in overview["cohorts"]:
-        # cohort_list annotates the seats taken and the waiting list.
+        # cohorts_counted annotates the seats taken and the waiting list.
         free = cohort.capacity - cohort.seats_taken  # type: ignore[attr-defined]
         waiting = cohort.waiting  # type: ignore[attr-defined]
         if waiting and free > 0:

@@ -30,6 +30,7 @@ from mentoring import selectors as mentoring_selectors
 from mentoring import services as mentoring_services
 from mentoring.models import CheckIn, Mentorship
 from peerprogram import access as core_access
+from peerprogram import selectors as core_selectors
 from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.calendar import danish_ascii, ics_response
 from peerprogram.filters import query_id
@@ -213,15 +214,17 @@ def mandatory_course_edit(request: AuthenticatedHttpRequest, pk: int | None = No
 @require_GET
 def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = core_access.get_actor(request.user)
-    page = Paginator(selectors.cohort_list(Cohort.objects.all()), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = core_selectors.paginate(
+        selectors.cohort_list(Cohort.objects.all()), request.GET.get("page"), PAGE_SIZE
     )
     return render(
         request,
         "education/cohort_list.html",
         {
             "page": page,
-            "cohorts": presenters.cohort_rows(page.object_list),
+            "cohorts": presenters.cohort_rows(
+                page.object_list, selectors.seat_counts([c["pk"] for c in page.object_list])
+            ),
             "runs": actor.sees_programme,
             "manages": actor.manages_units,
         },

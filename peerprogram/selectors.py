@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
+    Count,
     Exists,
     F,
     Func,
@@ -16,6 +18,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Window,
 )
 from django.utils import timezone
 
@@ -157,3 +160,29 @@ def unit_people(
         block.staff.sort(key=lambda m: (not m.active, m.name))
         block.peers.sort(key=lambda p: (p.start_date, p.name))
     return sorted(blocks.values(), key=lambda b: (b.unit.name, b.unit.pk))
+
+
+def paginate(
+    rows: QuerySet[Any, dict[str, Any]], number: Any, per_page: int
+) -> Page[dict[str, Any]]:
+    """A page of rows with the number of all rows counted beside them (COUNT(*) OVER ()),
+    in one query: an empty list then costs as many queries as a full one, where a
+    Paginator counts first and leaves the rows out when there are none."""
+    paginator = Paginator(rows, per_page)
+    try:
+        number = int(number or 1)
+    except (TypeError, ValueError):
+        number = 1
+    if not 1 <= number <= MAX_PAGE:  # nonsense: the page a Paginator gives for it
+        return paginator.get_page(number)
+    start = (number - 1) * per_page
+    found = list(rows.annotate(row_total=Window(Count("pk")))[start : start + per_page])
+    if not found and number > 1:  # past the end: the last page, as a Paginator gives it
+        return paginator.get_page(number)
+    paginator.count = found[0]["row_total"] if found else 0
+    for row in found:  # the rows as the list's other pages give them
+        del row["row_total"]
+    return Page(found, number, paginator)
+
+
+MAX_PAGE = 100_000

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 
-from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Count,
@@ -23,7 +22,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Window,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import GreaterThan, LessThan
@@ -688,32 +686,6 @@ def applicant_counts(vacancy_ids: list[int]) -> dict[int, tuple[int, int]]:
         .values_list("vacancy_id", "active", "every")
     )
     return {vacancy_id: (active, every) for vacancy_id, active, every in rows}
-
-
-def paginate(
-    rows: QuerySet[Vacancy, dict[str, Any]], number: Any, per_page: int
-) -> Page[dict[str, Any]]:
-    """A page of rows with the number of all rows counted beside them (COUNT(*) OVER ()),
-    in one query: an empty list then costs as many queries as a full one, where a
-    Paginator counts first and leaves the rows out when there are none."""
-    paginator = Paginator(rows, per_page)
-    try:
-        number = int(number or 1)
-    except (TypeError, ValueError):
-        number = 1
-    if not 1 <= number <= MAX_PAGE:  # nonsense: the page a Paginator gives for it
-        return paginator.get_page(number)
-    start = (number - 1) * per_page
-    found = list(rows.annotate(row_total=Window(Count("pk")))[start : start + per_page])
-    if not found and number > 1:  # past the end: the last page, as a Paginator gives it
-        return paginator.get_page(number)
-    paginator.count = found[0]["row_total"] if found else 0
-    for row in found:  # the rows as the list's other pages give them
-        del row["row_total"]
-    return Page(found, number, paginator)
-
-
-MAX_PAGE = 100_000
 
 
 def derived_label(kind: str) -> str:

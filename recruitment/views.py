@@ -22,6 +22,7 @@ from employment import selectors as employment_selectors
 from employment.models import FunctionDescription
 from mentoring import selectors as mentoring_selectors
 from peerprogram import access as core_access
+from peerprogram import selectors as core_selectors
 from peerprogram.access import AuthenticatedHttpRequest
 from peerprogram.filters import query_id
 from peerprogram.forms import choice_field
@@ -65,7 +66,7 @@ def vacancy_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         vacancies = vacancies.filter(status__in=[Vacancy.Status.DRAFT, Vacancy.Status.PUBLISHED])
     elif status in Vacancy.Status.values:
         vacancies = vacancies.filter(status=status)
-    page = selectors.paginate(vacancies, request.GET.get("page"), per_page=50)
+    page = core_selectors.paginate(vacancies, request.GET.get("page"), per_page=50)
     return render(
         request,
         "recruitment/vacancy_list.html",

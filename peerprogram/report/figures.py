@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -34,7 +34,6 @@ from evaluation.models import SurveyRound
 from journal.models import CHIME_FIELDS, PeerMonth
 from mentoring.models import CheckIn
 from peerprogram.models import PeerWorker, Unit
-from peerprogram.selectors import count_of
 from programme.models import SignalAck
 from recruitment import selectors as recruitment_selectors
 from recruitment.models import Onboarding
@@ -302,17 +301,10 @@ def _onboarding(years: list[YearFigures], units: Q, today: datetime.date) -> Non
 def _meetings(years: list[YearFigures], peers: list[dict[str, Any]], unit: Unit | None) -> None:
     """Erfa meetings of all peer workers and supervisions held, with the scope's
     attendance; the possible erfa attendances are the scope's peer workers employed on
-    each meeting's day (one query)."""
+    each meeting's day (two queries)."""
     first = min(f.period.first for f in years)
     last = max(f.period.last for f in years)
-    # The peer workers' attendance (not the facilitator's or a guest's). A unit's few
-    # peer workers by id: the database then joins no person for each meeting.
-    staff: dict[str, Any] = {"person__peer__isnull": False}
-    participants: dict[str, Any] = {}
-    if unit is not None:
-        staff = {"person_id__in": [p["staff_member_id"] for p in peers]}
-        participants = {"peerworker_id__in": [p["pk"] for p in peers]}
-    rows = (
+    held = (
         Meeting.objects.filter(
             status=Meeting.Status.PLANNED,
             starts_at__date__gte=first,
@@ -320,34 +312,49 @@ def _meetings(years: list[YearFigures], peers: list[dict[str, Any]], unit: Unit 
             starts_at__lt=timezone.now(),
         )
         .filter(Q(kind=Meeting.Kind.SUPERVISION) | Q(group__audience=Audience.PEERS))
-        .annotate(
-            came=count_of(MeetingAttendance.objects.filter(meeting=OuterRef("pk"), **staff)),
-            invited=count_of(
-                Meeting.participants.through.objects.filter(meeting=OuterRef("pk"), **participants)
-            ),
-        )
-        .values_list("kind", "starts_at", "came", "invited")
         .order_by()
     )
+    meetings = list(held.values_list("pk", "kind", "starts_at"))
+    # The scope's attendances and invitations counted per meeting, from the scope's side:
+    # a unit's few peer workers by id, so the query reads their rows, not every meeting's.
+    # The peer workers' attendance only (not the facilitator's or a guest's).
+    staff: dict[str, Any] = {"person__peer__isnull": False}
+    participants: dict[str, Any] = {}
+    if unit is not None:
+        staff = {"person_id__in": [p["staff_member_id"] for p in peers]}
+        participants = {"peerworker_id__in": [p["pk"] for p in peers]}
+    came = (
+        MeetingAttendance.objects.filter(meeting__in=held, **staff)
+        .values("meeting_id")
+        .annotate(n=Count("pk"), invited=Value(False))
+        .order_by()
+    )
+    invited = (
+        Meeting.participants.through.objects.filter(meeting__in=held, **participants)
+        .values("meeting_id")
+        .annotate(n=Count("pk"), invited=Value(True))
+        .order_by()
+    )
+    counted: dict[tuple[int, bool], int] = {
+        (row["meeting_id"], row["invited"]): row["n"] for row in came.union(invited, all=True)
+    }
     # Employed on a day: started by then, less those who ended before it (an end is never
     # before its start: a constraint).
     starts = sorted(p["start_date"] for p in peers)
     ends = sorted(p["end_date"] for p in peers if p["end_date"] is not None)
     zone = timezone.get_current_timezone()
-    for kind, starts_at, came_or_none, invited_or_none in rows:
-        # None from a unit without peer workers (an empty set of ids asks no rows).
-        came, invited = came_or_none or 0, invited_or_none or 0
+    for pk, kind, starts_at in meetings:
         day = timezone.localdate(starts_at, zone)
         for figures in years:
             if day not in figures.period:
                 continue
             if kind == Meeting.Kind.SUPERVISION:
                 figures.supervisions_held += 1
-                figures.supervision_attended += came
-                figures.supervision_invited += invited
+                figures.supervision_attended += counted.get((pk, False), 0)
+                figures.supervision_invited += counted.get((pk, True), 0)
             else:
                 figures.erfa_held += 1
-                figures.erfa_attended += came
+                figures.erfa_attended += counted.get((pk, False), 0)
                 figures.erfa_possible += bisect_right(starts, day) - bisect_left(ends, day)
 
 

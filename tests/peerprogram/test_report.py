@@ -8,14 +8,14 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from education.models import MeetingAttendance
+from education.models import Meeting, MeetingAttendance
 from evaluation.models import Instrument, Measurement, PatientConsent
 from journal import services as journal_services
 from journal.models import PeerMonth
 from mentoring.models import CheckIn
 from peerprogram.report import figures, presenters
 from programme.models import SignalAck
-from tests.education.factories import MeetingFactory, peers_group
+from tests.education.factories import MeetingFactory, SupervisionFactory, peers_group
 from tests.factories import MentorshipFactory, PeerWorkerFactory, UnitFactory
 
 D = datetime.date
@@ -128,6 +128,54 @@ def test_erfa_attendance_counts_the_peer_workers_employed_on_each_meetings_day(c
     assert (this.erfa_held, this.erfa_attended, this.erfa_possible) == (1, 1, 2)
 
 
+def test_meetings_count_the_scopes_own_attendance_and_invitations(cast, year):
+    """Supervisions held with the scope's invitations and attendance; erfa meetings of all
+    peer workers with the scope's peer workers' attendance (not a facilitator's); nothing
+    of a cancelled meeting, a group of members or a meeting to come."""
+    hour = datetime.timedelta(hours=1)
+
+    def at(month: int) -> datetime.datetime:
+        return datetime.datetime(2025, month, 7, 11, tzinfo=datetime.UTC)
+
+    other = PeerWorkerFactory(staff_member__unit=cast.other_unit, start_date=D(2025, 1, 1))
+    hired = year["hired"]
+    supervision = SupervisionFactory(
+        starts_at=at(5), ends_at=at(5) + hour, participants=[hired, cast.peer, other]
+    )
+    erfa = MeetingFactory(group=peers_group(), starts_at=at(10), ends_at=at(10) + hour)
+    cancelled = MeetingFactory(
+        group=peers_group(),
+        starts_at=at(11),
+        ends_at=at(11) + hour,
+        status=Meeting.Status.CANCELLED,
+    )
+    members = MeetingFactory(starts_at=at(6), ends_at=at(6) + hour)
+    for meeting, person in (
+        (supervision, hired.staff_member),
+        (supervision, other.staff_member),
+        (erfa, hired.staff_member),
+        (erfa, cast.peer.staff_member),
+        (erfa, other.staff_member),
+        (erfa, cast.centre),  # the facilitator: no peer worker
+        (cancelled, hired.staff_member),
+        (members, hired.staff_member),
+    ):
+        MeetingAttendance.objects.create(meeting=meeting, person=person)
+    mine = figures.report(cast.unit, 2025, TODAY).this
+    theirs = figures.report(cast.other_unit, 2025, TODAY).this
+    everyone = figures.report(None, 2025, TODAY).this
+    supervisions = [
+        (f.supervisions_held, f.supervision_invited, f.supervision_attended)
+        for f in (mine, theirs, everyone)
+    ]
+    assert supervisions == [(1, 2, 1), (1, 1, 1), (1, 3, 2)]
+    assert [(f.erfa_held, f.erfa_attended) for f in (mine, theirs, everyone)] == [
+        (1, 2),
+        (1, 1),
+        (1, 3),
+    ]
+
+
 def test_outcomes_in_the_report_keep_the_rule_of_five(cast):
     instrument = Instrument.objects.create(
         name="Eksempel", licence="Egen", min_label="L", max_label="H", timepoints=["first", "m3"]
@@ -169,9 +217,10 @@ def test_outcomes_in_the_report_keep_the_rule_of_five(cast):
 # Measured, equal at both sizes, without a daily run: the session, the user and the actor
 # (3), the programme's stored years (none; the unit's report reads the unit), the peer workers,
 # their education, the check-ins and the signals acknowledged (two aggregates), the
-# checklists, the meetings, the journal's months, the survey rounds and the outcomes. The
-# session is not written back: the request before saved it (at most once a minute).
-REPORT_QUERIES = {"centre": 13, "leader": 13}
+# checklists, the meetings and the scope's attendance and invitations (two), the journal's
+# months, the survey rounds and the outcomes. The session is not written back: the request
+# before saved it (at most once a minute).
+REPORT_QUERIES = {"centre": 14, "leader": 14}
 
 
 @pytest.mark.parametrize("size", [1, 4])
