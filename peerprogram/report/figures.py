@@ -22,8 +22,8 @@ from collections import Counter
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum, Value
-from django.db.models.functions import ExtractYear
+from django.db.models import Case, Count, DateField, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import ExtractYear, TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -301,61 +301,81 @@ def _onboarding(years: list[YearFigures], units: Q, today: datetime.date) -> Non
 def _meetings(years: list[YearFigures], peers: list[dict[str, Any]], unit: Unit | None) -> None:
     """Erfa meetings of all peer workers and supervisions held, with the scope's
     attendance; the possible erfa attendances are the scope's peer workers employed on
-    each meeting's day (two queries)."""
+    each meeting's day. Two queries, each giving a few rows whatever the programme's
+    size: the supervisions counted per year, the erfa meetings per day (a handful a
+    year), and the scope's attendances and invitations per kind and year."""
+    zone = timezone.get_current_timezone()
     first = min(f.period.first for f in years)
-    last = max(f.period.last for f in years)
-    held = (
-        Meeting.objects.filter(
-            status=Meeting.Status.PLANNED,
-            starts_at__date__gte=first,
-            starts_at__date__lte=last,
-            starts_at__lt=timezone.now(),
-        )
-        .filter(Q(kind=Meeting.Kind.SUPERVISION) | Q(group__audience=Audience.PEERS))
+    after = max(f.period.last for f in years) + datetime.timedelta(days=1)
+    # Bounds in time, not `__date` lookups: those convert every row's time to a local
+    # date before comparing (on SQLite in Python), where these read the index's range.
+    held = Meeting.objects.filter(
+        status=Meeting.Status.PLANNED,
+        starts_at__gte=_midnight(first, zone),
+        starts_at__lt=min(_midnight(after, zone), timezone.now()),
+    ).filter(Q(kind=Meeting.Kind.SUPERVISION) | Q(group__audience=Audience.PEERS))
+    # The supervisions per year; the erfa meetings per day (their day is none for a
+    # supervision).
+    day = Case(
+        When(kind=Meeting.Kind.SUPERVISION, then=Value(None)),
+        default=TruncDate("starts_at", tzinfo=zone),
+        output_field=DateField(),
+    )
+    counts = (
+        held.values("kind", year=ExtractYear("starts_at", tzinfo=zone), day=day)
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    meetings = list(held.values_list("pk", "kind", "starts_at"))
-    # The scope's attendances and invitations counted per meeting, from the scope's side:
-    # a unit's few peer workers by id, so the query reads their rows, not every meeting's.
-    # The peer workers' attendance only (not the facilitator's or a guest's).
+    # Employed on a day: started by then, less those who ended before it (an end is never
+    # before its start: a constraint).
+    starts = sorted(p["start_date"] for p in peers)
+    ends = sorted(p["end_date"] for p in peers if p["end_date"] is not None)
+    by_year = {f.period.year: f for f in years}
+    for row in counts:
+        figures = by_year.get(row["year"])
+        if figures is None:
+            continue
+        if row["kind"] == Meeting.Kind.SUPERVISION:
+            figures.supervisions_held += row["n"]
+        else:
+            figures.erfa_held += row["n"]
+            employed = bisect_right(starts, row["day"]) - bisect_left(ends, row["day"])
+            figures.erfa_possible += row["n"] * employed
+    # The scope's attendances and invitations counted from the scope's side: a unit's few
+    # peer workers by id, so the query reads their rows, not every meeting's. The peer
+    # workers' attendance only (not the facilitator's or a guest's).
     staff: dict[str, Any] = {"person__peer__isnull": False}
     participants: dict[str, Any] = {}
     if unit is not None:
         staff = {"person_id__in": [p["staff_member_id"] for p in peers]}
         participants = {"peerworker_id__in": [p["pk"] for p in peers]}
+    year = ExtractYear("meeting__starts_at", tzinfo=zone)
     came = (
         MeetingAttendance.objects.filter(meeting__in=held, **staff)
-        .values("meeting_id")
+        .values(kind=F("meeting__kind"), year=year)
         .annotate(n=Count("pk"), invited=Value(False))
         .order_by()
     )
     invited = (
         Meeting.participants.through.objects.filter(meeting__in=held, **participants)
-        .values("meeting_id")
+        .values(kind=F("meeting__kind"), year=year)
         .annotate(n=Count("pk"), invited=Value(True))
         .order_by()
     )
-    counted: dict[tuple[int, bool], int] = {
-        (row["meeting_id"], row["invited"]): row["n"] for row in came.union(invited, all=True)
-    }
-    # Employed on a day: started by then, less those who ended before it (an end is never
-    # before its start: a constraint).
-    starts = sorted(p["start_date"] for p in peers)
-    ends = sorted(p["end_date"] for p in peers if p["end_date"] is not None)
-    zone = timezone.get_current_timezone()
-    for pk, kind, starts_at in meetings:
-        day = timezone.localdate(starts_at, zone)
-        for figures in years:
-            if day not in figures.period:
-                continue
-            if kind == Meeting.Kind.SUPERVISION:
-                figures.supervisions_held += 1
-                figures.supervision_attended += counted.get((pk, False), 0)
-                figures.supervision_invited += counted.get((pk, True), 0)
-            else:
-                figures.erfa_held += 1
-                figures.erfa_attended += counted.get((pk, False), 0)
-                figures.erfa_possible += bisect_right(starts, day) - bisect_left(ends, day)
+    for row in came.union(invited, all=True):
+        figures = by_year.get(row["year"])
+        if figures is None:
+            continue
+        if row["invited"]:
+            figures.supervision_invited += row["n"]
+        elif row["kind"] == Meeting.Kind.SUPERVISION:
+            figures.supervision_attended += row["n"]
+        else:
+            figures.erfa_attended += row["n"]
+
+
+def _midnight(day: datetime.date, zone: datetime.tzinfo) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()), zone)
 
 
 def _activity(years: list[YearFigures], scope: Q) -> None:
