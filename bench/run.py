@@ -551,6 +551,13 @@ def counting_queries() -> Iterator[list[int]]:
         yield counted
 
 
+def timed_fetch(client: Client, url: str) -> float:
+    """One request of the page, in milliseconds."""
+    start = time.perf_counter()
+    fetch(client, url)
+    return (time.perf_counter() - start) * 1000
+
+
 def measure_page(client: Client, page: Page, repeat: int) -> dict[str, Any]:
     """Warm up (the last warm-up request counts the queries), then time `repeat` requests."""
     from django.db import connection
@@ -576,9 +583,7 @@ def measure_page(client: Client, page: Page, repeat: int) -> dict[str, Any]:
         while len(samples) < min(repeat, PDF_REPEAT.get(page.name, repeat)):
             if sum(samples) / 1000 > budget and len(samples) >= ADMIN_MIN_REPEAT:
                 break
-            start = time.perf_counter()
-            fetch(client, page.url)
-            samples.append((time.perf_counter() - start) * 1000)
+            samples.append(timed_fetch(client, page.url))
     except PageError as exc:
         print(f"  {page.id:<50} ERROR {exc}", flush=True)
         return {**entry, "error": str(exc)}
@@ -769,7 +774,7 @@ def serve(objects: dict[str, Any]) -> None:
     for line in sys.stdin:
         page_id, n = line.split()
         page = pages.get(page_id)
-        samples: list[float] | None = []
+        samples: list[float] | None = None
         try:
             if page is None or page.url is None:
                 raise PageError(f"no page {page_id}")
@@ -778,10 +783,7 @@ def serve(objects: dict[str, Any]) -> None:
                 for _ in range(WARMUP):
                     fetch(client, page.url)
                 warmed.add(page_id)
-            for _ in range(int(n)):
-                start = time.perf_counter()
-                fetch(client, page.url)
-                samples.append((time.perf_counter() - start) * 1000)  # type: ignore[union-attr]
+            samples = [timed_fetch(client, page.url) for _ in range(int(n))]
         except PageError:
             samples = None
         print(SAMPLES_PREFIX + json.dumps(samples), flush=True)
